@@ -1,0 +1,25 @@
+# METADATA
+# title: Base image uses latest or no tag
+# description: >-
+#   A base image without a tag, or tagged `latest`, changes under you: the same
+#   Dockerfile builds a different image tomorrow, and nobody reviewed the change.
+# custom:
+#   id: PC-DF-001
+#   severity: deny
+#   remediation: Name an explicit version tag (for example `node:20.11-alpine`), and pin its digest.
+package portcullis.rules.latest_tag
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+deny contains finding if {
+	some stage in dockerfile.stages
+	image := stage.base.image
+	image.digest == null
+	object.get(image, "tag", null) in {null, "latest"}
+	finding := {
+		"msg": sprintf("Stage %s uses %q, which has no fixed version: name an explicit tag.", [dockerfile.stage_label(stage), stage.base.raw]),
+		"line": stage.line,
+	}
+}

@@ -1,0 +1,225 @@
+/**
+ * Dockerfile → policy facts. dockerfile-ast does the tokenising (heredocs, continuations,
+ * parser directives, 0-based ranges); this module turns its tree into the documented,
+ * 1-based `DockerfileFacts` that policies read.
+ */
+import {
+  type Arg,
+  DockerfileParser,
+  type Env,
+  type Flag,
+  type From,
+  type Heredoc,
+  type Instruction,
+  JSONInstruction,
+  type Label,
+  type Property,
+} from 'dockerfile-ast';
+import { parseImageReference } from '../../image/reference.js';
+import type { DockerfileFacts, DockerfileInstruction, DockerfileStage, StageBase } from '../../policy/input.js';
+import { type ShellCommand, splitShellCommands } from './shell.js';
+import { substituteVariables } from './variables.js';
+
+const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash']);
+
+export function parseDockerfile(content: string): DockerfileFacts {
+  const dockerfile = DockerfileParser.parse(content);
+  const lines = content.split(/\r?\n/);
+  const escape = dockerfile.getEscapeCharacter();
+  const globalArgs = dockerfile.getInitialARGs().flatMap((arg) => {
+    const property = arg.getProperty();
+    if (!property) return [];
+    return [{ name: property.getName(), default: property.getValue(), line: arg.getRange().start.line + 1 }];
+  });
+  const argValues = new Map(globalArgs.map((a) => [a.name, a.default] as const));
+
+  const stages: DockerfileStage[] = [];
+  for (const instruction of dockerfile.getInstructions()) {
+    const keyword = instruction.getKeyword();
+    if (keyword === 'FROM') {
+      stages.push(startStage(instruction as From, stages, argValues, escape));
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    if (!stage) continue; // Global ARGs are reported in `global_args`.
+    const facts = describeInstruction(instruction, lines, escape);
+    stage.instructions.push(facts);
+    stage.end_line = facts.end_line;
+  }
+  const last = stages[stages.length - 1];
+  if (last) last.final = true;
+
+  return {
+    directives: dockerfile
+      .getDirectives()
+      .map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), line: d.getRange().start.line + 1 })),
+    global_args: globalArgs,
+    escape,
+    stages,
+  };
+}
+
+function startStage(
+  from: From,
+  earlier: DockerfileStage[],
+  argValues: ReadonlyMap<string, string | null>,
+  escape: string,
+): DockerfileStage {
+  const line = from.getRange().start.line + 1;
+  const name = from.getBuildStage();
+  return {
+    index: earlier.length,
+    name: name ? name.toLowerCase() : null,
+    final: false,
+    line,
+    end_line: from.getRange().end.line + 1,
+    base: describeBase(from, earlier, argValues, escape),
+    instructions: [],
+  };
+}
+
+function describeBase(
+  from: From,
+  earlier: DockerfileStage[],
+  argValues: ReadonlyMap<string, string | null>,
+  escape: string,
+): StageBase {
+  const raw = from.getImage() ?? '';
+  const { value: resolved, unresolved } = substituteVariables(raw, argValues, escape);
+  const stage = earlier.find((s) => s.name !== null && s.name === resolved.toLowerCase());
+  const scratch = resolved.toLowerCase() === 'scratch';
+  const base: StageBase = {
+    raw,
+    resolved,
+    unresolved_variables: unresolved,
+    platform: from.getPlatformFlag()?.getValue() ?? null,
+    stage: stage ? stage.index : null,
+    scratch,
+    image: null,
+    error: null,
+  };
+  if (stage || scratch) return base;
+  if (unresolved.length > 0) {
+    base.error = `the base image "${raw}" uses ${unresolved.map((v) => `$${v}`).join(', ')} without a default value`;
+    return base;
+  }
+  const parsed = parseImageReference(resolved);
+  if (parsed.ok) base.image = parsed.reference;
+  else base.error = parsed.error;
+  return base;
+}
+
+function describeInstruction(instruction: Instruction, lines: string[], escape: string): DockerfileInstruction {
+  const range = instruction.getRange();
+  const keyword = instruction.getKeyword();
+  const line = range.start.line + 1;
+  const endLine = range.end.line + 1;
+  const flags: Flag[] = 'getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : [];
+  const heredocs = readHeredocs(instruction, lines);
+  const execForm = isExecForm(instruction);
+  const argumentsText = textAfterFlags(instruction, lines);
+
+  const facts: DockerfileInstruction = {
+    keyword,
+    line,
+    end_line: endLine,
+    flags: flags.map((f) => ({ name: f.getName(), value: f.getValue() })),
+    arguments: execForm
+      ? (instruction as JSONInstruction).getJSONStrings().map((s) => s.getJSONValue())
+      : instruction.getArguments().map((a) => a.getValue()),
+    value: heredocs.length > 0 ? argumentsText.text : foldContinuations(argumentsText.text, escape),
+    form: EXEC_FORM_KEYWORDS.has(keyword) ? (execForm ? 'exec' : 'shell') : null,
+    properties: readProperties(instruction),
+    heredocs,
+    commands: [],
+    source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
+  };
+  if (keyword === 'RUN' && !execForm) facts.commands = runCommands(argumentsText, heredocs, escape);
+  return facts;
+}
+
+/** The instruction's text after its keyword and flags, with the 1-based line it starts on. */
+function textAfterFlags(instruction: Instruction, lines: string[]): { text: string; line: number } {
+  const args = instruction.getArguments();
+  const first = args[0]?.getRange().start;
+  const end = instruction.getRange().end;
+  if (!first) return { text: '', line: end.line + 1 };
+  const selected = lines.slice(first.line, end.line + 1);
+  selected[selected.length - 1] = (selected[selected.length - 1] ?? '').slice(0, end.character);
+  selected[0] = (selected[0] ?? '').slice(first.character);
+  return { text: selected.join('\n'), line: first.line + 1 };
+}
+
+function isExecForm(instruction: Instruction): boolean {
+  if (!(instruction instanceof JSONInstruction)) return false;
+  return instruction.getOpeningBracket() !== null && instruction.getClosingBracket() !== null;
+}
+
+function readHeredocs(instruction: Instruction, lines: string[]): DockerfileInstruction['heredocs'] {
+  if (!('getHeredocs' in instruction)) return [];
+  const heredocs = (instruction as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
+  return heredocs.map((h) => {
+    const content = h.getContentRange();
+    const startLine = h.getStartRange().start.line + 1; // the line with `<<NAME`
+    const bodyStart = content ? content.start.line : startLine;
+    const bodyEnd = content ? content.end.line : startLine - 1;
+    return {
+      name: h.getName(),
+      body: content ? lines.slice(bodyStart, bodyEnd + 1).join('\n') : '',
+      line: bodyStart + 1,
+      end_line: (h.getDelimiterRange()?.start.line ?? bodyEnd) + 1,
+    };
+  });
+}
+
+function readProperties(instruction: Instruction): DockerfileInstruction['properties'] {
+  let properties: Property[] = [];
+  const keyword = instruction.getKeyword();
+  if (keyword === 'ENV') properties = (instruction as Env).getProperties();
+  else if (keyword === 'LABEL') properties = (instruction as Label).getProperties();
+  else if (keyword === 'ARG') properties = [(instruction as Arg).getProperty()].filter((p) => p !== null);
+  return properties.map((p) => ({
+    name: p.getName(),
+    value: p.getValue(), // getValue() is the one with quotes removed
+    line: p.getRange().start.line + 1,
+  }));
+}
+
+/**
+ * Commands of a shell-form RUN. With heredocs, the text before the first `<<` is the
+ * command line, and a heredoc body is itself a script when nothing or a shell reads it.
+ */
+function runCommands(
+  args: { text: string; line: number },
+  heredocs: DockerfileInstruction['heredocs'],
+  escape: string,
+): ShellCommand[] {
+  if (heredocs.length === 0) return splitShellCommands(args.text, args.line, escape);
+  const header = (args.text.split('\n')[0] ?? '').replace(/<<-?\s*(["']?)\w+\1/g, ' ');
+  const headerCommands = splitShellCommands(header, args.line, escape);
+  const program = headerCommands[0]?.argv[0];
+  const bodiesAreScripts = program === undefined || SHELLS.has(program);
+  const bodyCommands = bodiesAreScripts ? heredocs.flatMap((h) => splitShellCommands(h.body, h.line, null)) : [];
+  // Pipelines are numbered per call; renumber so they stay unique across the instruction.
+  let offset = 0;
+  return [headerCommands, bodyCommands].flatMap((group) => {
+    const shifted = group.map((c) => ({ ...c, pipeline: c.pipeline + offset }));
+    offset += group.length === 0 ? 0 : Math.max(...group.map((c) => c.pipeline)) + 1;
+    return shifted;
+  });
+}
+
+/** Joins continuation lines and drops the comment lines BuildKit removes from them. */
+function foldContinuations(text: string, escape: string): string {
+  const out: string[] = [];
+  let continued = false;
+  for (const physical of text.split('\n')) {
+    if (continued && /^\s*#/.test(physical)) continue;
+    const trimmed = physical.replace(/\s+$/, '');
+    const piece = continued ? physical.trimStart() : physical;
+    continued = trimmed.endsWith(escape);
+    out.push(continued ? `${piece.replace(/\s+$/, '').slice(0, -escape.length).trimEnd()} ` : `${piece}\n`);
+  }
+  return out.join('').trim();
+}

@@ -1,0 +1,255 @@
+/**
+ * Splits shell text from a `RUN` instruction into simple commands, each with the
+ * 1-based Dockerfile line it starts on, so that a policy can point at the exact
+ * line of `apt-get install` inside a long `&&` chain or a heredoc script.
+ *
+ * Hand-written because the npm shell parsers either drop positions (shell-quote)
+ * or are unmaintained (bash-parser). It is a tokenizer, not a shell: it knows
+ * quoting, escapes, `$(…)`, comments, redirections and the operators that
+ * separate commands, which is what policies need.
+ */
+
+/** One simple command: the words a program receives, and where it was written. */
+export interface ShellCommand {
+  /** Words after quote removal, without leading `VAR=value` assignments and redirections. */
+  argv: string[];
+  /** Leading `VAR=value` assignments, e.g. `DEBIAN_FRONTEND=noninteractive`. */
+  assignments: string[];
+  /** The command as written (continuations folded), for messages and fixes. */
+  text: string;
+  /** 1-based line of the command's first word. */
+  line: number;
+  /** Commands joined by `|` share a pipeline number; `&&`, `||`, `;` and newlines start a new one. */
+  pipeline: number;
+  /** 0-based position inside the pipeline: `curl … | sh` has curl at 0 and sh at 1. */
+  position: number;
+}
+
+interface Word {
+  value: string;
+  line: number;
+  start: number;
+  end: number;
+}
+
+/** Reserved words that open or continue a compound command; the command proper follows them. */
+const LEADING_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'time']);
+const CLOSING_KEYWORDS = new Set(['fi', 'done', '}', 'esac']);
+
+/**
+ * @param text shell source
+ * @param firstLine 1-based line of the first character of `text`
+ * @param lineContinuation the Dockerfile escape character when `text` comes from an
+ *   instruction (continuation lines are joined and comment lines dropped, as BuildKit
+ *   does), or null for a heredoc body, where real newlines separate commands.
+ */
+export function splitShellCommands(text: string, firstLine: number, lineContinuation: string | null): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let words: Word[] = [];
+  let pipeline = 0;
+  let position = 0;
+  let line = firstLine;
+  let atLineStart = true;
+  let i = 0;
+
+  const endCommand = (operator: 'pipe' | 'list') => {
+    const command = toCommand(words, text, pipeline, position);
+    words = [];
+    if (command) {
+      commands.push(command);
+      if (operator === 'pipe') position++;
+    }
+    if (operator === 'list') {
+      if (command || position > 0) pipeline++;
+      position = 0;
+    }
+  };
+
+  while (i < text.length) {
+    const c = text[i] as string;
+    // Dockerfile line continuation: escape char, optional blanks, newline.
+    if (c === '\\' || c === lineContinuation) {
+      const match = /^[ \t]*\r?\n/.exec(text.slice(i + 1));
+      if (match) {
+        i += 1 + match[0].length;
+        line++;
+        atLineStart = true;
+        continue;
+      }
+    }
+    if (atLineStart && lineContinuation !== null) {
+      // Inside a continued instruction, whole comment lines are removed before the shell runs.
+      const comment = /^[ \t]*#[^\n]*\n/.exec(text.slice(i));
+      if (comment) {
+        i += comment[0].length;
+        line++;
+        continue;
+      }
+    }
+    atLineStart = false;
+    if (c === '\n') {
+      endCommand('list');
+      line++;
+      i++;
+      atLineStart = true;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||' || two === ';;') {
+      endCommand('list');
+      i += 2;
+      continue;
+    }
+    if (c === ';' || c === '(' || c === ')' || (c === '&' && text[i + 1] !== '>')) {
+      endCommand('list');
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      endCommand('pipe');
+      i += text[i + 1] === '&' ? 2 : 1;
+      continue;
+    }
+    const redirect = /^(?:\d*(?:>>|>&|<&|<<<|<>|>\||>|<)|&>>?)/.exec(text.slice(i));
+    if (redirect) {
+      i += redirect[0].length;
+      // The redirection target is a word that is not an argument.
+      while (text[i] === ' ' || text[i] === '\t') i++;
+      const target = readWord(text, i, line, lineContinuation);
+      i = target.next;
+      line = target.endLine;
+      continue;
+    }
+    const word = readWord(text, i, line, lineContinuation);
+    words.push({ value: word.value, line, start: i, end: word.next });
+    i = word.next;
+    line = word.endLine;
+  }
+  endCommand('list');
+  return commands;
+}
+
+function toCommand(words: Word[], text: string, pipeline: number, position: number): ShellCommand | null {
+  let from = 0;
+  while (from < words.length && LEADING_KEYWORDS.has((words[from] as Word).value)) from++;
+  let to = words.length;
+  while (to > from && CLOSING_KEYWORDS.has((words[to - 1] as Word).value)) to--;
+  const kept = words.slice(from, to);
+  const assignments: string[] = [];
+  while (kept.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test((kept[0] as Word).value)) {
+    assignments.push((kept.shift() as Word).value);
+  }
+  const first = kept[0] ?? words[from];
+  const last = kept[kept.length - 1] ?? words[to - 1];
+  if (!first || !last) return null;
+  return {
+    argv: kept.map((w) => w.value),
+    assignments,
+    text: text.slice(first.start, last.end).replace(/\\\r?\n[ \t]*/g, ''),
+    line: first.line,
+    pipeline,
+    position,
+  };
+}
+
+/** Reads one word starting at `start`; quotes are removed, `$(…)` and backticks kept literally. */
+function readWord(text: string, start: number, line: number, lineContinuation: string | null) {
+  let value = '';
+  let i = start;
+  let endLine = line;
+  const isBoundary = (ch: string) => /[\s;&|()<>]/.test(ch);
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (c === '\\' || c === lineContinuation) {
+      const next = text[i + 1];
+      if (next === '\n') {
+        endLine++;
+        i += 2;
+        continue;
+      }
+      if (next !== undefined) value += next;
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      const end = close < 0 ? text.length : close;
+      const quoted = text.slice(i + 1, end);
+      endLine += countNewlines(quoted);
+      value += quoted;
+      i = end + 1;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < text.length) {
+          const escaped = text[i + 1] as string;
+          if (escaped === '\n') endLine++;
+          else value += '$`"\\'.includes(escaped) ? escaped : `\\${escaped}`;
+          i += 2;
+          continue;
+        }
+        if (text[i] === '\n') endLine++;
+        value += text[i];
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+      const end = matchBracket(text, i + 1);
+      const inner = text.slice(i, end);
+      endLine += countNewlines(inner);
+      value += inner;
+      i = end;
+      continue;
+    }
+    if (c === '`') {
+      const close = text.indexOf('`', i + 1);
+      const end = close < 0 ? text.length : close + 1;
+      value += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (isBoundary(c)) break;
+    value += c;
+    i++;
+  }
+  return { value, next: i, endLine };
+}
+
+/** Index just past the bracket that closes the one at `open`, honouring nesting and quotes. */
+function matchBracket(text: string, open: number): number {
+  const opening = text[open];
+  const closing = opening === '(' ? ')' : '}';
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') {
+      i++;
+    } else if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      i = close < 0 ? text.length : close;
+    } else if (c === opening) {
+      depth++;
+    } else if (c === closing && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return text.length;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (const c of s) if (c === '\n') n++;
+  return n;
+}
