@@ -54,13 +54,21 @@ const ANNOTATIONS = new Set(['description', 'example', 'examples', 'externalDocs
 /** Keywords whose value maps arbitrary names (not keywords) to schemas. */
 const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
-/** Removes annotations and `x-` extensions from a schema, leaving property names alone. */
+/**
+ * Removes annotations and `x-` extensions from a schema, leaving property names alone, and turns
+ * OpenAPI 3.0's `nullable: true` into JSON Schema 2020-12 (the dialect of OpenAPI 3.1), so that one
+ * validator (ajv's 2020 dialect) reads the fixture whichever OpenAPI version it came from.
+ */
 function strip(schema) {
   if (Array.isArray(schema)) return schema.map(strip);
   if (schema === null || typeof schema !== 'object') return schema;
+  if (schema.nullable === true) {
+    const { nullable: _, ...rest } = schema;
+    return nullableOf(strip(rest));
+  }
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue;
+    if (ANNOTATIONS.has(key) || key.startsWith('x-') || key === 'nullable') continue;
     if (key === 'enum' || key === 'const' || key === 'default' || key === 'required') {
       out[key] = value;
     } else if (NAME_MAPS.has(key) && value && typeof value === 'object') {
@@ -70,6 +78,17 @@ function strip(schema) {
     }
   }
   return out;
+}
+
+/** `schema` that also accepts null. */
+function nullableOf(schema) {
+  if (typeof schema.type === 'string' || Array.isArray(schema.type)) {
+    const types = [schema.type].flat();
+    const out = { ...schema, type: types.includes('null') ? types : [...types, 'null'] };
+    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) out.enum = [...schema.enum, null];
+    return out;
+  }
+  return { anyOf: [schema, { type: 'null' }] };
 }
 
 function installPackage() {
@@ -154,6 +173,7 @@ function extract(spec) {
       openapi: spec.openapi,
       descriptionVersion: spec.info?.version,
     },
+    schemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     generatedBy: 'scripts/extract-openapi.mjs',
     operations,
   };

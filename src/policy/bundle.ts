@@ -1,0 +1,38 @@
+/**
+ * A PolicyBundle is a set of Rego and data files with a content hash: what gets compiled,
+ * and the cache key of the compiled result. Sources are held in memory so that a bundle
+ * can come from disk, from git at a given commit, or from the GitHub API alike.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+export interface PolicyBundle {
+  /** Relative path (forward slashes) → file content. Rego, data.json/data.yaml files. */
+  files: ReadonlyMap<string, string>;
+  /** sha256 over paths and contents: equal bundles compile to the same WebAssembly. */
+  hash: string;
+}
+
+const POLICY_FILE = /(\.rego|(^|\/)data\.(json|ya?ml))$/;
+
+export function policyBundle(files: ReadonlyMap<string, string>): PolicyBundle {
+  const hash = createHash('sha256');
+  for (const path of [...files.keys()].sort()) {
+    hash.update(`${path}\0${files.get(path)}\0`);
+  }
+  return { files, hash: hash.digest('hex') };
+}
+
+/** Reads every policy file below `dir`, skipping `_test.rego` files (they are for `opa test`). */
+export async function loadPolicyDirectory(dir: string): Promise<PolicyBundle> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(dir, full).split(sep).join('/');
+    if (!POLICY_FILE.test(path) || path.endsWith('_test.rego')) continue;
+    files.set(path, await readFile(full, 'utf8'));
+  }
+  return policyBundle(files);
+}

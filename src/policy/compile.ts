@@ -1,0 +1,223 @@
+/**
+ * Compiles a PolicyBundle to WebAssembly with the real OPA compiler (`opa build -t wasm`)
+ * and reads its rule metadata (`opa inspect -a`). Results are cached by the bundle's
+ * content hash, in memory and on disk, so a repository's policies compile once.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { toolPath } from '../tools.js';
+import type { PolicyBundle } from './bundle.js';
+import { WASM_BUILTINS } from './builtins.js';
+
+const run = promisify(execFile);
+
+/** The WebAssembly entrypoints: one per result set, as the Conftest convention names them. */
+export const RESULT_SETS = ['deny', 'warn', 'info'] as const;
+export type ResultSet = (typeof RESULT_SETS)[number];
+const ENTRYPOINTS = RESULT_SETS.map((set) => `portcullis/main/${set}`);
+
+/** What a rule package says about itself in its `# METADATA` block. */
+export interface RuleMetadata {
+  /** Rule id such as `PC-DF-001`; the package path when the package declares none. */
+  id: string;
+  title: string;
+  severity: ResultSet | null;
+  description: string;
+  remediation: string;
+  /** The package under data.portcullis.rules, e.g. `latest_tag`. */
+  package: string;
+  /** Source file of the package, relative to the bundle. */
+  file: string;
+}
+
+export interface CompiledPolicy {
+  hash: string;
+  wasm: Buffer;
+  /** The bundle's data documents (data.json / data.yaml), merged by OPA. */
+  data: Record<string, unknown>;
+  /** Rule metadata by package name under data.portcullis.rules. */
+  rules: Record<string, RuleMetadata>;
+}
+
+/** A compile error in a policy file, located for annotations and terminal output. */
+export interface PolicyProblem {
+  file: string;
+  line: number;
+  code: string;
+  message: string;
+}
+
+export class PolicyCompileError extends Error {
+  constructor(readonly problems: PolicyProblem[]) {
+    super(
+      `The policies do not compile:\n${problems.map((p) => `  ${p.file}:${p.line}: ${p.message} (${p.code})`).join('\n')}`,
+    );
+    this.name = 'PolicyCompileError';
+  }
+}
+
+const MEMORY_CACHE_LIMIT = 32;
+const memoryCache = new Map<string, Promise<CompiledPolicy>>();
+
+export function cacheDirectory(): string {
+  return process.env.PORTCULLIS_CACHE_DIR ?? join(homedir(), '.cache', 'portcullis');
+}
+
+export function compilePolicy(bundle: PolicyBundle): Promise<CompiledPolicy> {
+  const cached = memoryCache.get(bundle.hash);
+  if (cached) {
+    // Refresh its place: the map's insertion order is the eviction order.
+    memoryCache.delete(bundle.hash);
+    memoryCache.set(bundle.hash, cached);
+    return cached;
+  }
+  const compiled = compileThroughDiskCache(bundle);
+  memoryCache.set(bundle.hash, compiled);
+  compiled.catch(() => memoryCache.delete(bundle.hash));
+  if (memoryCache.size > MEMORY_CACHE_LIMIT) {
+    memoryCache.delete(memoryCache.keys().next().value as string);
+  }
+  return compiled;
+}
+
+async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPolicy> {
+  const opaVersion = await opaVersionString();
+  const dir = join(cacheDirectory(), 'policies', `${bundle.hash.slice(0, 32)}-${opaVersion}`);
+  try {
+    const [wasm, meta] = await Promise.all([readFile(join(dir, 'policy.wasm')), readFile(join(dir, 'meta.json'), 'utf8')]);
+    const { data, rules } = JSON.parse(meta) as Pick<CompiledPolicy, 'data' | 'rules'>;
+    return { hash: bundle.hash, wasm, data, rules };
+  } catch {
+    // Not cached yet (or unreadable): compile below.
+  }
+  const compiled = await compileWithOpa(bundle);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'policy.wasm'), compiled.wasm);
+    await writeFile(join(dir, 'meta.json'), JSON.stringify({ data: compiled.data, rules: compiled.rules }));
+  } catch {
+    // A read-only cache only costs speed.
+  }
+  return compiled;
+}
+
+let versionPromise: Promise<string> | undefined;
+function opaVersionString(): Promise<string> {
+  versionPromise ??= run(toolPath('opa'), ['version'])
+    .then(({ stdout }) => /Version: (\S+)/.exec(stdout)?.[1] ?? 'unknown')
+    .catch((error: NodeJS.ErrnoException) => {
+      versionPromise = undefined;
+      throw new Error(
+        error.code === 'ENOENT'
+          ? 'The OPA binary was not found: run `bash scripts/setup.sh` (or set PORTCULLIS_OPA to its path).'
+          : `Could not run OPA: ${error.message}`,
+      );
+    });
+  return versionPromise;
+}
+
+async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
+  const work = await mkdtemp(join(tmpdir(), 'portcullis-opa-'));
+  try {
+    const src = join(work, 'src');
+    for (const [path, content] of bundle.files) {
+      await mkdir(dirname(join(src, path)), { recursive: true });
+      await writeFile(join(src, path), content);
+    }
+    const opa = toolPath('opa');
+    const out = join(work, 'bundle.tar.gz');
+    const capabilities = join(work, 'capabilities.json');
+    await writeFile(capabilities, await wasmCapabilities(opa));
+    const entrypoints = ENTRYPOINTS.flatMap((e) => ['-e', e]);
+    try {
+      await run(opa, ['build', '-t', 'wasm', '--capabilities', capabilities, ...entrypoints, '-o', out, '.'], {
+        cwd: src,
+        maxBuffer: 16 << 20,
+      });
+    } catch (error) {
+      throw await describeCompileFailure(opa, src, error);
+    }
+    await run('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
+    const [wasm, data, rules] = await Promise.all([
+      readFile(join(work, 'policy.wasm')),
+      readFile(join(work, 'data.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>),
+      inspectRules(opa, src),
+    ]);
+    return { hash: bundle.hash, wasm, data, rules };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** OPA's own capabilities, restricted to the built-ins a WebAssembly policy can call here. */
+let capabilitiesPromise: Promise<string> | undefined;
+function wasmCapabilities(opa: string): Promise<string> {
+  capabilitiesPromise ??= run(opa, ['capabilities', '--current'], { maxBuffer: 16 << 20 }).then(({ stdout }) => {
+    const capabilities = JSON.parse(stdout) as { builtins: { name: string }[] };
+    capabilities.builtins = capabilities.builtins.filter((b) => WASM_BUILTINS.has(b.name));
+    return JSON.stringify(capabilities);
+  });
+  return capabilitiesPromise;
+}
+
+/** `opa build` prints errors as text; `opa check --format json` locates them precisely. */
+async function describeCompileFailure(opa: string, src: string, buildError: unknown): Promise<Error> {
+  try {
+    await run(opa, ['check', '--format', 'json', '.'], { cwd: src, maxBuffer: 16 << 20 });
+  } catch (error) {
+    const output = (error as { stdout?: string; stderr?: string }).stdout || (error as { stderr?: string }).stderr;
+    try {
+      const report = JSON.parse(output ?? '') as {
+        errors?: { code: string; message: string; location?: { file: string; row: number } }[];
+      };
+      if (report.errors?.length) {
+        return new PolicyCompileError(
+          report.errors.map((e) => ({
+            file: e.location?.file.replace(/^\.\//, '') ?? '',
+            line: e.location?.row ?? 1,
+            code: e.code,
+            message: e.message,
+          })),
+        );
+      }
+    } catch {
+      // Not JSON: fall through to the build's own message.
+    }
+  }
+  const stderr = (buildError as { stderr?: string }).stderr?.trim();
+  return new PolicyCompileError([
+    { file: '', line: 1, code: 'opa_build_error', message: stderr || String(buildError) },
+  ]);
+}
+
+interface InspectOutput {
+  annotations?: {
+    annotations: { title?: string; description?: string; scope?: string; custom?: Record<string, unknown> };
+    location: { file: string };
+    path: { value: string }[];
+  }[];
+}
+
+async function inspectRules(opa: string, src: string): Promise<Record<string, RuleMetadata>> {
+  const { stdout } = await run(opa, ['inspect', '-a', '--format', 'json', '.'], { cwd: src, maxBuffer: 64 << 20 });
+  const rules: Record<string, RuleMetadata> = {};
+  for (const entry of (JSON.parse(stdout) as InspectOutput).annotations ?? []) {
+    const path = entry.path.map((p) => p.value);
+    if (entry.annotations.scope !== 'package' || path[1] !== 'portcullis' || path[2] !== 'rules' || !path[3]) continue;
+    const custom = entry.annotations.custom ?? {};
+    const severity = custom.severity;
+    rules[path[3]] = {
+      id: typeof custom.id === 'string' ? custom.id : path.slice(1).join('.'),
+      title: entry.annotations.title ?? path[3],
+      severity: severity === 'deny' || severity === 'warn' || severity === 'info' ? severity : null,
+      description: entry.annotations.description ?? '',
+      remediation: typeof custom.remediation === 'string' ? custom.remediation : '',
+      package: path[3],
+      file: entry.location.file.replace(/^\.\//, ''),
+    };
+  }
+  return rules;
+}

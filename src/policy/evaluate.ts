@@ -1,0 +1,96 @@
+/**
+ * Runs a compiled policy on policy input documents with @open-policy-agent/opa-wasm and
+ * turns the raw result sets into Findings with their rule's metadata.
+ */
+import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
+import { type CompiledPolicy, RESULT_SETS, type ResultSet, type RuleMetadata } from './compile.js';
+import type { Finding, Fix } from './findings.js';
+import type { PolicyInput } from './input.js';
+
+/** 64 KiB pages: a policy may grow its memory to 256 MiB, then evaluation fails instead of the process. */
+const MEMORY = { initial: 32, maximum: 4096 };
+
+interface RawResult {
+  package: string;
+  result: unknown;
+}
+
+export class PolicyEngine {
+  private constructor(
+    private readonly policy: LoadedPolicy,
+    readonly rules: Readonly<Record<string, RuleMetadata>>,
+  ) {}
+
+  /** `data` is merged over the bundle's own data documents (configuration, allowlists). */
+  static async load(compiled: CompiledPolicy, data: Record<string, unknown> = {}): Promise<PolicyEngine> {
+    installBuiltinOverrides();
+    const policy = await loadPolicy(compiled.wasm, MEMORY, CUSTOM_BUILTINS);
+    policy.setData(deepMerge(compiled.data, data));
+    return new PolicyEngine(policy, compiled.rules);
+  }
+
+  /** Findings for one target. Throws when the policy itself fails (e.g. a built-in error). */
+  evaluate(input: PolicyInput): Finding[] {
+    const findings: Finding[] = [];
+    for (const set of RESULT_SETS) {
+      const output = this.policy.evaluate(input, `portcullis/main/${set}`) as { result?: RawResult[] }[];
+      for (const raw of output[0]?.result ?? []) {
+        findings.push(toFinding(raw, set, this.rules[raw.package], input.target.path));
+      }
+    }
+    return findings;
+  }
+}
+
+function toFinding(raw: RawResult, severity: ResultSet, rule: RuleMetadata | undefined, path: string): Finding {
+  const result = raw.result;
+  const fields: Record<string, unknown> =
+    result !== null && typeof result === 'object' && !Array.isArray(result)
+      ? (result as Record<string, unknown>)
+      : { msg: result };
+  // Conftest-style `violation` objects keep extra facts under `details`.
+  const details = (fields.details ?? {}) as Record<string, unknown>;
+  const line = positiveInteger(fields.line ?? details.line) ?? 1;
+  const message = fields.msg ?? fields.message ?? details.msg;
+  const finding: Finding = {
+    rule_id: rule?.id ?? `portcullis.rules.${raw.package}`,
+    severity,
+    path,
+    line,
+    end_line: Math.max(line, positiveInteger(fields.end_line ?? details.end_line) ?? line),
+    message: typeof message === 'string' ? message : JSON.stringify(message ?? result),
+    title: rule?.title ?? raw.package,
+  };
+  const fix = toFix(fields.fix);
+  if (fix) finding.fix = fix;
+  return finding;
+}
+
+function toFix(value: unknown): Fix | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const fix = value as Record<string, unknown>;
+  const line = positiveInteger(fix.line);
+  if (line === undefined || typeof fix.replacement !== 'string') return undefined;
+  return {
+    line,
+    end_line: Math.max(line, positiveInteger(fix.end_line) ?? line),
+    replacement: fix.replacement,
+    description: typeof fix.description === 'string' ? fix.description : 'Apply the suggested change',
+  };
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    const bothObjects =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current);
+    out[key] = bothObjects ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}

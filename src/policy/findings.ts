@@ -1,0 +1,44 @@
+/** Findings: what policies report, normalised for every renderer. */
+import type { ResultSet } from './compile.js';
+
+/** A replacement for whole source lines `line`..`end_line` (1-based, inclusive). */
+export interface Fix {
+  line: number;
+  end_line: number;
+  /** The new text of those lines, without a trailing newline; empty deletes them. */
+  replacement: string;
+  /** What the fix does, for the suggestion's title. */
+  description: string;
+}
+
+export interface Finding {
+  /** Rule id from the package's METADATA, e.g. `PC-DF-001`. */
+  rule_id: string;
+  severity: ResultSet;
+  /** Repository-relative path of the target. */
+  path: string;
+  /** 1-based lines the finding is about. */
+  line: number;
+  end_line: number;
+  message: string;
+  /** The rule's title, for tables and SARIF. */
+  title: string;
+  fix?: Fix;
+}
+
+/** A target that could not be judged (unreadable, too large, policy failure), with the reason. */
+export interface TargetError {
+  path: string;
+  message: string;
+}
+
+export const SEVERITY_ORDER: Record<ResultSet, number> = { deny: 0, warn: 1, info: 2 };
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.path.localeCompare(b.path) ||
+    a.line - b.line ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.rule_id.localeCompare(b.rule_id)
+  );
+}

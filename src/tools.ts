@@ -1,0 +1,21 @@
+/** Locating the external programs Portcullis runs (installed by scripts/setup.sh). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root: the folder holding package.json, policies/ and tools/. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The built-in policy pack shipped with Portcullis. */
+export const BUILTIN_POLICY_DIR = join(PROJECT_ROOT, 'policies');
+
+/**
+ * Path of a tool: `PORTCULLIS_<NAME>` from the environment, else the project's tools/bin
+ * (where the set-up script puts the pinned version), else the bare name for PATH lookup.
+ */
+export function toolPath(name: string): string {
+  const fromEnv = process.env[`PORTCULLIS_${name.toUpperCase()}`];
+  if (fromEnv) return fromEnv;
+  const local = join(PROJECT_ROOT, 'tools', 'bin', name);
+  return existsSync(local) ? local : name;
+}
