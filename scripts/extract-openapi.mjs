@@ -204,7 +204,8 @@ function main() {
       `[extract-openapi] wrote ${Object.keys(fixture.operations).length} operations (OpenAPI ${spec.openapi}) ` +
         `to ${OUT}: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB`,
     );
-    if (skipped.length > 0) console.error(`[extract-openapi] response schemas left out: ${skipped.join(', ')}`);
+    if (skipped.length > 0)
+      console.error(`[extract-openapi] response schemas left out: ${skipped.join(', ')}`);
   } finally {
     cleanup();
   }

@@ -3,6 +3,8 @@
 # description: >-
 #   A base image without a tag, or tagged `latest`, changes under you: the same
 #   Dockerfile builds a different image tomorrow, and nobody reviewed the change.
+#   Global ARG defaults are substituted first, so `FROM node:${TAG}` with
+#   `ARG TAG=latest` is caught too; a digest-only reference is pinned and fine.
 # custom:
 #   id: PC-DF-001
 #   severity: deny
@@ -19,7 +21,7 @@ deny contains finding if {
 	image.digest == null
 	object.get(image, "tag", null) in {null, "latest"}
 	finding := {
-		"msg": sprintf("Stage %s uses %q, which has no fixed version: name an explicit tag.", [dockerfile.stage_label(stage), stage.base.raw]),
+		"msg": sprintf("Stage %s uses %s, which has no fixed version: name an explicit tag.", [dockerfile.stage_label(stage), dockerfile.base_label(stage)]),
 		"line": stage.line,
 	}
 }

@@ -11,6 +11,9 @@ stages := input.dockerfile.stages if is_dockerfile
 
 final_stage := stages[count(stages) - 1]
 
+# Global ARGs (declared before the first FROM); empty unless the target is a Dockerfile.
+global_args := object.get(input.dockerfile, "global_args", []) if is_dockerfile
+
 # Every instruction, with the stage it belongs to.
 instructions contains {"stage": stage, "instruction": instruction} if {
 	some stage in stages
@@ -29,17 +32,102 @@ stage_label(stage) := sprintf("%q", [stage.name]) if stage.name != null
 
 stage_label(stage) := sprintf("#%d", [stage.index]) if stage.name == null
 
+# The base image of a stage for messages: `"node:20"`, or
+# `"node:${V}" (resolved to "node:20")` when global ARGs were substituted.
+base_label(stage) := sprintf("%q", [stage.base.raw]) if stage.base.raw == stage.base.resolved
+
+base_label(stage) := sprintf("%q (resolved to %q)", [stage.base.raw, stage.base.resolved]) if {
+	stage.base.raw != stage.base.resolved
+}
+
+# Indexes of `stage` and of every earlier stage it builds on through `FROM <stage>`:
+# what the stage inherits USER, ENV, HEALTHCHECK … from.
+stage_chain(stage) := graph.reachable(_stage_graph, {stage.index})
+
+_stage_graph := {s.index: {b | b := s.base.stage; b != null} | some s in stages}
+
+# The instructions `stage` inherits or declares, oldest first.
+chain_instructions(stage) := [instruction |
+	some s in stages
+	s.index in stage_chain(stage)
+	some instruction in s.instructions
+]
+
 # The program a command runs and its arguments, looking through `sudo` and `env`
-# wrappers (with their options and VAR=value assignments).
+# wrappers (with their options, option values such as `-u user`, and VAR=value assignments).
 program_args(command) := array.slice(command.argv, i, count(command.argv)) if {
 	starts := [j |
 		some j, word in command.argv
-		not word in {"sudo", "env"}
+		not basename(word) in {"sudo", "env"}
 		not startswith(word, "-")
 		not contains(word, "=")
+		not _wrapper_option_value(command.argv, j)
 	]
 	i := starts[0]
 } else := []
+
+# argv[j] is the value of a sudo/env option, as `app` in `sudo -u app pip …`.
+_wrapper_option_value(argv, j) if {
+	j > 0
+	argv[j - 1] in {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-S", "--user", "--group", "--chdir", "--unset"}
+}
+
+# The basename of the program a command runs: `/usr/bin/apt-get` → `apt-get`.
+program(command) := basename(program_args(command)[0])
+
+# The last component of a path.
+basename(path) := regex.replace(path, `^.*/`, "")
+
+# The subcommand of a program's arguments (`args[0]` is the program): the first word
+# that is neither an option nor the value of an option that takes one
+# (`apt-get -o Foo=1 install` → `install`).
+subcommand(args) := [word |
+	some k, word in args
+	k > 0
+	not startswith(word, "-")
+	not args[k - 1] in _options_with_values
+][0]
+
+# Options of apt-get, apk and pip that take the next word as their value.
+_options_with_values := {
+	"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture",
+	"-X", "-p", "--repository", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
+	"--proxy", "--cert", "--client-cert", "--log", "--timeout", "--retries", "--exists-action", "--python",
+}
+
+# The `--mount` options of an instruction, one object per mount, e.g.
+# {"type": "cache", "target": "/var/cache/apk"}; `type` defaults to `bind` and the
+# `dst`/`destination` aliases are read as `target`.
+mounts(instruction) := [mount |
+	some flag in instruction.flags
+	flag.name == "mount"
+	is_string(flag.value)
+	pairs := [[key, value] |
+		some part in split(flag.value, ",")
+		kv := split(part, "=")
+		key := _mount_key(lower(trim_space(kv[0])))
+		value := concat("=", array.slice(kv, 1, count(kv)))
+	]
+	keys := {pair[0] | some pair in pairs}
+
+	# When an option is repeated, the last one wins.
+	mount := object.union({"type": "bind"}, {key: values[count(values) - 1] |
+		some key in keys
+		values := [pair[1] | some pair in pairs; pair[0] == key]
+	})
+]
+
+_mount_key(key) := "target" if key in {"dst", "destination"}
+
+_mount_key(key) := key if not key in {"dst", "destination"}
+
+# Targets of the instruction's `--mount=type=cache` (and `tmpfs`) mounts: nothing
+# written there ends up in the layer.
+cache_mount_targets(instruction) := {trim_suffix(mount.target, "/") |
+	some mount in mounts(instruction)
+	mount.type in {"cache", "tmpfs"}
+	mount.target
+}
 
 # The text of one source line of an instruction.
 source_line(instruction, line) := split(instruction.source, "\n")[line - instruction.line]
@@ -48,4 +136,36 @@ source_line(instruction, line) := split(instruction.source, "\n")[line - instruc
 replace_first(s, old, new) := concat("", [substring(s, 0, i), new, substring(s, i + count(old), -1)]) if {
 	i := indexof(s, old)
 	i >= 0
+}
+
+# The command's source line with `insertion` inserted right after the first whole
+# word `word` of the command (a subcommand such as `install`, never the first word):
+# `apt-get install curl` + ` -y` → `apt-get install -y curl`. The command is found on
+# its line by its text, or, when the command continues on later lines, by its text up
+# to `word`; earlier commands on the same line are skipped so that the right one of two
+# identical commands is edited. Undefined when `word` is not on the command's first line.
+line_with_insertion(instruction, command, word, insertion) := new_line if {
+	line := source_line(instruction, command.line)
+	matches := regex.find_all_string_submatch_n(sprintf(`^(.*?\s%s)(?:\s|$)`, [word]), command.text, 1)
+	prefix := matches[0][1]
+	anchor := _insertion_anchor(line, command.text, prefix)
+	rest := substring(anchor, count(prefix), -1)
+
+	some index, c in instruction.commands
+	c == command
+	skipped := sum([n |
+		some j, earlier in instruction.commands
+		j < index
+		earlier.line == command.line
+		n := count(indexof_n(earlier.text, anchor))
+	])
+	at := indexof_n(line, anchor)[skipped]
+	new_line := concat("", [substring(line, 0, at), prefix, insertion, rest, substring(line, at + count(anchor), -1)])
+}
+
+_insertion_anchor(line, text, _) := text if contains(line, text)
+
+_insertion_anchor(line, text, prefix) := prefix if {
+	not contains(line, text)
+	contains(line, prefix)
 }

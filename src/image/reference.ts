@@ -34,7 +34,10 @@ const DOMAIN =
 const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 export function parseImageReference(text: string): ParsedReference {
-  const fail = (why: string): ParsedReference => ({ ok: false, error: `invalid image reference "${text}": ${why}` });
+  const fail = (why: string): ParsedReference => ({
+    ok: false,
+    error: `invalid image reference "${text}": ${why}`,
+  });
   if (text.length === 0) return fail('it is empty');
   if (text.length > 255 + 128 + 140) return fail('it is too long');
   if (/\s/.test(text)) return fail('it contains white space');
@@ -50,7 +53,8 @@ export function parseImageReference(text: string): ParsedReference {
     if (!algorithm || hex === undefined) return fail('the digest must look like sha256:<64 hex digits>');
     if (expected === undefined) return fail(`unsupported digest algorithm "${algorithm}"`);
     if (!/^[0-9a-f]+$/.test(hex)) return fail('the digest must be lower-case hexadecimal');
-    if (hex.length !== expected) return fail(`a ${algorithm} digest has ${expected} hex digits, not ${hex.length}`);
+    if (hex.length !== expected)
+      return fail(`a ${algorithm} digest has ${expected} hex digits, not ${hex.length}`);
   }
 
   let tag: string | null = null;
@@ -78,7 +82,8 @@ export function parseImageReference(text: string): ParsedReference {
   if (path.length === 0) return fail('the repository name is missing');
   for (const component of path.split('/')) {
     if (/[A-Z]/.test(component)) return fail('repository names must be lower-case');
-    if (!PATH_COMPONENT.test(component)) return fail(`"${component}" is not a valid repository name component`);
+    if (!PATH_COMPONENT.test(component))
+      return fail(`"${component}" is not a valid repository name component`);
   }
   const repository = registry === DOCKER_HUB && !path.includes('/') ? `library/${path}` : path;
   const name = `${registry}/${repository}`;

@@ -26,7 +26,8 @@ export const CUSTOM_BUILTINS: Record<string, Builtin> = {
   sprintf: (format, args) => goSprintf(String(format), Array.isArray(args) ? args : []),
   // Millisecond precision: the SDK passes values as JSON numbers.
   'time.now_ns': () => Date.now() * 1_000_000,
-  'regex.replace': (s, pattern, value) => String(s).replace(new RegExp(String(pattern), 'g'), goReplacement(value)),
+  'regex.replace': (s, pattern, value) =>
+    String(s).replace(new RegExp(String(pattern), 'g'), goReplacement(value)),
   'regex.split': (pattern, s) => String(s).split(new RegExp(String(pattern))),
   'regex.find_n': (pattern, s, n) => {
     const all = [...String(s).matchAll(new RegExp(String(pattern), 'g'))].map((m) => m[0]);
@@ -114,7 +115,8 @@ export function goSprintf(format: string, args: unknown[]): string {
       if (next >= args.length) return `%!${verb}(MISSING)`;
       const value = args[next++];
       let out = formatVerb(verb, value, precision === undefined ? undefined : Number(precision));
-      if (flags.includes('+') && typeof value === 'number' && value >= 0 && 'dfeg'.includes(verb)) out = `+${out}`;
+      if (flags.includes('+') && typeof value === 'number' && value >= 0 && 'dfeg'.includes(verb))
+        out = `+${out}`;
       const w = width === undefined ? 0 : Number(width);
       if (out.length < w) {
         const pad = (flags.includes('0') && !flags.includes('-') ? '0' : ' ').repeat(w - out.length);
@@ -133,7 +135,9 @@ function formatVerb(verb: string, value: unknown, precision: number | undefined)
     case 'q':
       return typeof value === 'string' ? JSON.stringify(value) : regoValue(value);
     case 'd':
-      return typeof value === 'number' || typeof value === 'bigint' ? BigInt(Math.trunc(Number(value))).toString() : `%!d(${regoValue(value)})`;
+      return typeof value === 'number' || typeof value === 'bigint'
+        ? BigInt(Math.trunc(Number(value))).toString()
+        : `%!d(${regoValue(value)})`;
     case 'f':
       return typeof value === 'number' ? value.toFixed(precision ?? 6) : `%!f(${regoValue(value)})`;
     case 'e':
@@ -143,7 +147,9 @@ function formatVerb(verb: string, value: unknown, precision: number | undefined)
     case 'x':
     case 'X': {
       const hex =
-        typeof value === 'number' ? Math.trunc(value).toString(16) : Buffer.from(String(value)).toString('hex');
+        typeof value === 'number'
+          ? Math.trunc(value).toString(16)
+          : Buffer.from(String(value)).toString('hex');
       return verb === 'X' ? hex.toUpperCase() : hex;
     }
     case 'o':

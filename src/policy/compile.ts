@@ -9,8 +9,8 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { toolPath } from '../tools.js';
-import type { PolicyBundle } from './bundle.js';
 import { WASM_BUILTINS } from './builtins.js';
+import type { PolicyBundle } from './bundle.js';
 
 const run = promisify(execFile);
 
@@ -87,7 +87,10 @@ async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPo
   const opaVersion = await opaVersionString();
   const dir = join(cacheDirectory(), 'policies', `${bundle.hash.slice(0, 32)}-${opaVersion}`);
   try {
-    const [wasm, meta] = await Promise.all([readFile(join(dir, 'policy.wasm')), readFile(join(dir, 'meta.json'), 'utf8')]);
+    const [wasm, meta] = await Promise.all([
+      readFile(join(dir, 'policy.wasm')),
+      readFile(join(dir, 'meta.json'), 'utf8'),
+    ]);
     const { data, rules } = JSON.parse(meta) as Pick<CompiledPolicy, 'data' | 'rules'>;
     return { hash: bundle.hash, wasm, data, rules };
   } catch {
@@ -133,10 +136,14 @@ async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
     await writeFile(capabilities, await wasmCapabilities(opa));
     const entrypoints = ENTRYPOINTS.flatMap((e) => ['-e', e]);
     try {
-      await run(opa, ['build', '-t', 'wasm', '--capabilities', capabilities, ...entrypoints, '-o', out, '.'], {
-        cwd: src,
-        maxBuffer: 16 << 20,
-      });
+      await run(
+        opa,
+        ['build', '-t', 'wasm', '--capabilities', capabilities, ...entrypoints, '-o', out, '.'],
+        {
+          cwd: src,
+          maxBuffer: 16 << 20,
+        },
+      );
     } catch (error) {
       throw await describeCompileFailure(opa, src, error);
     }
@@ -155,11 +162,13 @@ async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
 /** OPA's own capabilities, restricted to the built-ins a WebAssembly policy can call here. */
 let capabilitiesPromise: Promise<string> | undefined;
 function wasmCapabilities(opa: string): Promise<string> {
-  capabilitiesPromise ??= run(opa, ['capabilities', '--current'], { maxBuffer: 16 << 20 }).then(({ stdout }) => {
-    const capabilities = JSON.parse(stdout) as { builtins: { name: string }[] };
-    capabilities.builtins = capabilities.builtins.filter((b) => WASM_BUILTINS.has(b.name));
-    return JSON.stringify(capabilities);
-  });
+  capabilitiesPromise ??= run(opa, ['capabilities', '--current'], { maxBuffer: 16 << 20 }).then(
+    ({ stdout }) => {
+      const capabilities = JSON.parse(stdout) as { builtins: { name: string }[] };
+      capabilities.builtins = capabilities.builtins.filter((b) => WASM_BUILTINS.has(b.name));
+      return JSON.stringify(capabilities);
+    },
+  );
   return capabilitiesPromise;
 }
 
@@ -168,7 +177,8 @@ async function describeCompileFailure(opa: string, src: string, buildError: unkn
   try {
     await run(opa, ['check', '--format', 'json', '.'], { cwd: src, maxBuffer: 16 << 20 });
   } catch (error) {
-    const output = (error as { stdout?: string; stderr?: string }).stdout || (error as { stderr?: string }).stderr;
+    const output =
+      (error as { stdout?: string; stderr?: string }).stdout || (error as { stderr?: string }).stderr;
     try {
       const report = JSON.parse(output ?? '') as {
         errors?: { code: string; message: string; location?: { file: string; row: number } }[];
@@ -202,11 +212,15 @@ interface InspectOutput {
 }
 
 async function inspectRules(opa: string, src: string): Promise<Record<string, RuleMetadata>> {
-  const { stdout } = await run(opa, ['inspect', '-a', '--format', 'json', '.'], { cwd: src, maxBuffer: 64 << 20 });
+  const { stdout } = await run(opa, ['inspect', '-a', '--format', 'json', '.'], {
+    cwd: src,
+    maxBuffer: 64 << 20,
+  });
   const rules: Record<string, RuleMetadata> = {};
   for (const entry of (JSON.parse(stdout) as InspectOutput).annotations ?? []) {
     const path = entry.path.map((p) => p.value);
-    if (entry.annotations.scope !== 'package' || path[1] !== 'portcullis' || path[2] !== 'rules' || !path[3]) continue;
+    if (entry.annotations.scope !== 'package' || path[1] !== 'portcullis' || path[2] !== 'rules' || !path[3])
+      continue;
     const custom = entry.annotations.custom ?? {};
     const severity = custom.severity;
     rules[path[3]] = {

@@ -43,7 +43,12 @@ export class PolicyEngine {
   }
 }
 
-function toFinding(raw: RawResult, severity: ResultSet, rule: RuleMetadata | undefined, path: string): Finding {
+function toFinding(
+  raw: RawResult,
+  severity: ResultSet,
+  rule: RuleMetadata | undefined,
+  path: string,
+): Finding {
   const result = raw.result;
   const fields: Record<string, unknown> =
     result !== null && typeof result === 'object' && !Array.isArray(result)
@@ -89,8 +94,15 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     const bothObjects =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current);
-    out[key] = bothObjects ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current);
+    out[key] = bothObjects
+      ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
+      : value;
   }
   return out;
 }

@@ -22,7 +22,10 @@ const DOC_ID = 'https://portcullis.test/github-webhooks.json';
 type JsonObject = Record<string, unknown>;
 
 interface WebhooksDescription {
-  webhooks: Record<string, { post?: { requestBody?: { content?: Record<string, { schema?: JsonObject }> } } }>;
+  webhooks: Record<
+    string,
+    { post?: { requestBody?: { content?: Record<string, { schema?: JsonObject }> } } }
+  >;
   components: { schemas: Record<string, JsonObject> };
 }
 
@@ -86,7 +89,7 @@ function validatorFor(schemaName: string): ValidateFunction | undefined {
   // Each batch of newly needed component schemas is its own document; refs between documents go
   // through the `$id`s, so a JSON pointer `#/components/schemas/x` is rewritten to the shared id.
   for (const name of needed) {
-    instance.addSchema(rewriteRefs(components.schemas[name]), `${DOC_ID}/${name}`);
+    instance.addSchema(rewriteRefs(components.schemas[name]) as JsonObject, `${DOC_ID}/${name}`);
     added.add(name);
   }
   const validate = instance.compile({ $ref: `${DOC_ID}/${schemaName}` });
@@ -115,7 +118,7 @@ export function formatAjvErrors(prefix: string, errors: ErrorObject[] | null | u
     let detail = error.message ?? 'is invalid';
     if (Array.isArray(params.allowedValues)) detail += `: ${params.allowedValues.join(', ')}`;
     if (typeof params.additionalProperty === 'string') detail += `: ${params.additionalProperty}`;
-    return `${prefix}${where} ${detail}`;
+    return `${prefix} ${where} ${detail}`;
   });
 }
 

@@ -3,7 +3,13 @@ import { POLICY_INPUT_VERSION, type PolicyInput } from '../../policy/input.js';
 import { parseDockerfile } from './parse.js';
 
 /** Globs (matched against the whole path, basename-only when without a slash) of files this extractor reads. */
-export const DOCKERFILE_PATTERNS = ['Dockerfile', 'Containerfile', '*.Dockerfile', 'Dockerfile.*', '*.containerfile'];
+export const DOCKERFILE_PATTERNS = [
+  'Dockerfile',
+  'Containerfile',
+  '*.Dockerfile',
+  'Dockerfile.*',
+  '*.containerfile',
+];
 
 export function dockerfileInput(path: string, content: string): PolicyInput {
   return {

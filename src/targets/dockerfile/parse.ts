@@ -16,7 +16,12 @@ import {
   type Property,
 } from 'dockerfile-ast';
 import { parseImageReference } from '../../image/reference.js';
-import type { DockerfileFacts, DockerfileInstruction, DockerfileStage, StageBase } from '../../policy/input.js';
+import type {
+  DockerfileFacts,
+  DockerfileInstruction,
+  DockerfileStage,
+  StageBase,
+} from '../../policy/input.js';
 import { type ShellCommand, splitShellCommands } from './shell.js';
 import { substituteVariables } from './variables.js';
 
@@ -53,7 +58,11 @@ export function parseDockerfile(content: string): DockerfileFacts {
   return {
     directives: dockerfile
       .getDirectives()
-      .map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), line: d.getRange().start.line + 1 })),
+      .map((d) => ({
+        name: d.getName().toLowerCase(),
+        value: d.getValue(),
+        line: d.getRange().start.line + 1,
+      })),
     global_args: globalArgs,
     escape,
     stages,
@@ -110,12 +119,17 @@ function describeBase(
   return base;
 }
 
-function describeInstruction(instruction: Instruction, lines: string[], escape: string): DockerfileInstruction {
+function describeInstruction(
+  instruction: Instruction,
+  lines: string[],
+  escape: string,
+): DockerfileInstruction {
   const range = instruction.getRange();
   const keyword = instruction.getKeyword();
   const line = range.start.line + 1;
   const endLine = range.end.line + 1;
-  const flags: Flag[] = 'getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : [];
+  const flags: Flag[] =
+    'getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : [];
   const heredocs = readHeredocs(instruction, lines);
   const execForm = isExecForm(instruction);
   const argumentsText = textAfterFlags(instruction, lines);
@@ -200,7 +214,9 @@ function runCommands(
   const headerCommands = splitShellCommands(header, args.line, escape);
   const program = headerCommands[0]?.argv[0];
   const bodiesAreScripts = program === undefined || SHELLS.has(program);
-  const bodyCommands = bodiesAreScripts ? heredocs.flatMap((h) => splitShellCommands(h.body, h.line, null)) : [];
+  const bodyCommands = bodiesAreScripts
+    ? heredocs.flatMap((h) => splitShellCommands(h.body, h.line, null))
+    : [];
   // Pipelines are numbered per call; renumber so they stay unique across the instruction.
   let offset = 0;
   return [headerCommands, bodyCommands].flatMap((group) => {

@@ -43,7 +43,11 @@ const CLOSING_KEYWORDS = new Set(['fi', 'done', '}', 'esac']);
  *   instruction (continuation lines are joined and comment lines dropped, as BuildKit
  *   does), or null for a heredoc body, where real newlines separate commands.
  */
-export function splitShellCommands(text: string, firstLine: number, lineContinuation: string | null): ShellCommand[] {
+export function splitShellCommands(
+  text: string,
+  firstLine: number,
+  lineContinuation: string | null,
+): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let words: Word[] = [];
   let pipeline = 0;

@@ -1,0 +1,62 @@
+# METADATA
+# title: Final stage runs as root
+# description: >-
+#   A container whose process runs as root turns any escape from the application into
+#   root on the host's kernel interface. The final stage (the image that ships) should
+#   switch to an unprivileged user with `USER`; builder stages may stay root. A `USER`
+#   in an earlier stage the final stage builds on (`FROM base`) carries over. Base
+#   images whose tag says `nonroot` (distroless) already default to a non-root user.
+# custom:
+#   id: PC-DF-002
+#   severity: deny
+#   remediation: >-
+#     Add `USER <non-root user>` (for example `USER 65532:65532`, or a user you create
+#     with `useradd`) to the final stage, after the last step that needs root.
+package portcullis.rules.root_user
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+# The USER instructions the final image ends up with, in order; the last one wins.
+users := [instruction |
+	some instruction in dockerfile.chain_instructions(dockerfile.final_stage)
+	instruction.keyword == "USER"
+]
+
+deny contains finding if {
+	count(users) == 0
+	not nonroot_base_image
+	stage := dockerfile.final_stage
+	finding := {
+		"msg": sprintf("The final stage %s sets no USER, so its container runs as root: add a USER instruction with a non-root user (for example USER 65532:65532) after the last step that needs root.", [dockerfile.stage_label(stage)]),
+		"line": stage.line,
+	}
+}
+
+deny contains finding if {
+	user := users[count(users) - 1]
+	is_root(user.value)
+	stage := dockerfile.final_stage
+	finding := {
+		"msg": sprintf("The final stage %s runs as root because of \"USER %s\"%s: switch to a non-root user (for example USER 65532:65532) after the steps that need root.", [dockerfile.stage_label(stage), user.value, inherited(user, stage)]),
+		"line": user.line,
+	}
+}
+
+# `root`, `0`, `root:group`, `0:0` …
+is_root(value) if split(trim_space(value), ":")[0] in {"root", "0"}
+
+inherited(user, stage) := "" if user.line > stage.line
+
+inherited(user, stage) := sprintf(", inherited from the stage it builds on (line %d)", [user.line]) if {
+	user.line < stage.line
+}
+
+# The image at the root of the final stage's FROM chain is a distroless-style
+# `nonroot` tag (`gcr.io/distroless/static:nonroot`, `…:debug-nonroot`).
+nonroot_base_image if {
+	some stage in dockerfile.stages
+	stage.index in dockerfile.stage_chain(dockerfile.final_stage)
+	regex.match(`(^|-)nonroot($|-)`, stage.base.image.tag)
+}

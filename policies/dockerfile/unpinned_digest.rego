@@ -1,0 +1,27 @@
+# METADATA
+# title: Base image not pinned by digest
+# description: >-
+#   Tags move: `python:3.12-slim` is rebuilt every few weeks, so two builds of the
+#   same commit can ship different bases. A digest (`@sha256:…`) names exactly one
+#   image; tools such as Renovate or Dependabot keep it current through reviewed
+#   pull requests. Applies to every stage built on a real image.
+# custom:
+#   id: PC-DF-003
+#   severity: warn
+#   remediation: >-
+#     Append the image's digest, keeping the tag for readability:
+#     `FROM python:3.12-slim@sha256:<digest>` (`docker buildx imagetools inspect python:3.12-slim` prints it).
+package portcullis.rules.unpinned_digest
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+warn contains finding if {
+	some stage in dockerfile.stages
+	stage.base.image.digest == null
+	finding := {
+		"msg": sprintf("Stage %s uses %s without a digest, so the image can change between builds: pin it as %s@sha256:<digest>.", [dockerfile.stage_label(stage), dockerfile.base_label(stage), stage.base.resolved]),
+		"line": stage.line,
+	}
+}

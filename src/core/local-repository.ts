@@ -1,0 +1,122 @@
+/** Target files from a local checkout or from commits of a local git repository. */
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { type TargetKind, targetMatcher } from '../targets/detect.js';
+import type { TargetFile } from './judge.js';
+import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';
+
+const run = promisify(execFile);
+const git = (repo: string, args: string[]) =>
+  run('git', ['-C', repo, ...args], { maxBuffer: 256 << 20, encoding: 'buffer' }).then((r) => r.stdout);
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * The container files of a working tree: every tracked or untracked-but-not-ignored file
+ * that a target pattern matches, or the given PATHs (files or folders). A file named
+ * explicitly is judged as a Dockerfile even when its name matches no pattern.
+ */
+export async function workingTreeTargets(repo: string, paths: readonly string[] = []): Promise<TargetFile[]> {
+  const matches = targetMatcher();
+  const all = await listFiles(repo);
+  const selected = new Map<string, TargetKind>();
+  if (paths.length === 0) {
+    for (const file of all) {
+      const kind = matches(file);
+      if (kind) selected.set(file, kind);
+    }
+  }
+  for (const given of paths) {
+    const full = isAbsolute(given) ? given : resolve(given);
+    const path = relative(repo, full).split(sep).join('/');
+    if (path.startsWith('..')) throw new UsageError(`${given} is outside the repository ${repo}`);
+    const info = await stat(full).catch(() => null);
+    if (!info) throw new UsageError(`${given}: no such file or directory`);
+    if (info.isDirectory()) {
+      const prefix = path === '' ? '' : `${path}/`;
+      for (const file of all) {
+        const kind = file.startsWith(prefix) ? matches(file) : null;
+        if (kind) selected.set(file, kind);
+      }
+    } else {
+      selected.set(path, matches(path) ?? 'dockerfile');
+    }
+  }
+  return Promise.all(
+    [...selected]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(async ([path, kind]) => ({
+        path,
+        kind,
+        content: await readWorkingFile(join(repo, path)),
+      })),
+  );
+}
+
+async function readWorkingFile(full: string): Promise<TargetFile['content']> {
+  try {
+    const info = await stat(full);
+    // Reading a huge file only to skip it would waste memory: say so from its size.
+    if (info.size > MAX_TARGET_BYTES) {
+      return { unavailable: `skipped: ${formatBytes(info.size)} is over the 1 MiB limit for a target file` };
+    }
+    return await readFile(full);
+  } catch (error) {
+    return { unavailable: `unreadable: ${(error as Error).message}` };
+  }
+}
+
+/** Repository-relative paths: git's view when it is a repository, else a walk of the folder. */
+async function listFiles(repo: string): Promise<string[]> {
+  try {
+    const out = await git(repo, ['ls-files', '--cached', '--others', '--exclude-standard', '-z']);
+    return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
+  } catch {
+    const entries = await readdir(repo, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => relative(repo, join(e.parentPath, e.name)).split(sep).join('/'))
+      .filter((p) => !/(^|\/)(\.git|node_modules)\//.test(p));
+  }
+}
+
+export interface ChangedFile {
+  path: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed';
+}
+
+/** Files changed between two commits, as a pull request from `base` to `head` shows them. */
+export async function changedFilesBetween(repo: string, base: string, head: string): Promise<ChangedFile[]> {
+  const out = (
+    await git(repo, ['diff', '--name-status', '-z', '--no-renames', `${base}...${head}`])
+  ).toString('utf8');
+  const fields = out.split('\0').filter(Boolean);
+  const files: ChangedFile[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const code = (fields[i] as string)[0];
+    const status = code === 'A' ? 'added' : code === 'D' ? 'removed' : code === 'M' ? 'modified' : 'changed';
+    files.push({ path: fields[i + 1] as string, status });
+  }
+  return files;
+}
+
+/** A file's bytes at a commit, with the same size limit as the working tree. */
+export async function readFileAtCommit(
+  repo: string,
+  commit: string,
+  path: string,
+): Promise<TargetFile['content']> {
+  try {
+    const size = Number((await git(repo, ['cat-file', '-s', `${commit}:${path}`])).toString().trim());
+    if (size > MAX_TARGET_BYTES) {
+      return { unavailable: `skipped: ${formatBytes(size)} is over the 1 MiB limit for a target file` };
+    }
+    return new Uint8Array(await git(repo, ['cat-file', 'blob', `${commit}:${path}`]));
+  } catch (error) {
+    return { unavailable: `unreadable at ${commit}: ${(error as Error).message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Judging a pull request: which changed files are targets, read them at the head commit,
+ * and run the pipeline. The App (over the GitHub API) and the demo (over a local git
+ * repository) supply the same two operations.
+ */
+import type { PolicyEngine } from '../policy/evaluate.js';
+import { targetMatcher } from '../targets/detect.js';
+import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
+import type { ChangedFile } from './local-repository.js';
+
+export interface PullRequestFiles {
+  /** Every file the pull request changes (all pages). */
+  changedFiles(): Promise<ChangedFile[]>;
+  /** A file's bytes at the head commit. */
+  readHeadFile(path: string): Promise<TargetFile['content']>;
+}
+
+/** Reads at most this many files at once: polite to the GitHub API, quick enough locally. */
+const READ_CONCURRENCY = 8;
+
+export async function judgePullRequest(files: PullRequestFiles, engine: PolicyEngine): Promise<Judgement> {
+  const matches = targetMatcher();
+  const targets = (await files.changedFiles()).flatMap((file) => {
+    const kind = file.status === 'removed' ? null : matches(file.path);
+    return kind ? [{ path: file.path, kind }] : [];
+  });
+  const read: TargetFile[] = [];
+  for (let i = 0; i < targets.length; i += READ_CONCURRENCY) {
+    const batch = targets.slice(i, i + READ_CONCURRENCY);
+    read.push(
+      ...(await Promise.all(batch.map(async (t) => ({ ...t, content: await files.readHeadFile(t.path) })))),
+    );
+  }
+  return judgeTargets(read, engine);
+}

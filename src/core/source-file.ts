@@ -1,0 +1,31 @@
+/**
+ * Reading a target's bytes safely: files that are too large or binary are skipped with
+ * a reason the report shows, never parsed.
+ */
+
+/** GitHub's contents API and our parsers both stop being sensible past this size. */
+export const MAX_TARGET_BYTES = 1024 * 1024;
+
+export type SourceText = { ok: true; text: string } | { ok: false; reason: string };
+
+export function decodeSourceText(bytes: Uint8Array): SourceText {
+  if (bytes.byteLength > MAX_TARGET_BYTES) {
+    return {
+      ok: false,
+      reason: `skipped: ${formatBytes(bytes.byteLength)} is over the 1 MiB limit for a target file`,
+    };
+  }
+  // Git's own heuristic: a NUL byte in the first 8000 bytes means binary.
+  if (bytes.subarray(0, 8000).includes(0)) return { ok: false, reason: 'skipped: binary file' };
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '') };
+  } catch {
+    return { ok: false, reason: 'skipped: not valid UTF-8 text' };
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,94 @@
+/**
+ * Publishing a CheckRunReport: create the `Portcullis` check run in progress, send the
+ * annotations 50 per request, and always finish with a conclusion, even when judging
+ * or publishing fails part-way.
+ */
+import { errorMessage } from '../core/judge.js';
+import { CHECK_RUN_NAME, type CheckRunReport, chunkAnnotations, errorReport } from '../report/check-run.js';
+import type { Octokit } from './pull-request-files.js';
+
+export interface CheckRunTarget {
+  owner: string;
+  repo: string;
+  headSha: string;
+}
+
+export async function startCheckRun(octokit: Octokit, target: CheckRunTarget): Promise<number> {
+  const { data } = await octokit.rest.checks.create({
+    owner: target.owner,
+    repo: target.repo,
+    name: CHECK_RUN_NAME,
+    head_sha: target.headSha,
+    status: 'in_progress',
+    started_at: new Date().toISOString(),
+  });
+  return data.id;
+}
+
+/**
+ * Runs `produce` and publishes its report on the check run. An exception from `produce`
+ * or from publishing becomes a completed check run that explains the failure.
+ */
+export async function runCheck(
+  octokit: Octokit,
+  target: CheckRunTarget,
+  produce: () => Promise<CheckRunReport>,
+): Promise<CheckRunReport> {
+  const checkRunId = await startCheckRun(octokit, target);
+  let report: CheckRunReport;
+  try {
+    report = await produce();
+  } catch (error) {
+    report = errorReport('An error stopped the check.', errorMessage(error));
+  }
+  try {
+    await publish(octokit, target, checkRunId, report);
+  } catch (error) {
+    // Publishing failed (a rejected annotation, an API error): still end the run, briefly.
+    report = errorReport('GitHub refused part of the report.', errorMessage(error));
+    await complete(octokit, target, checkRunId, report, []);
+  }
+  return report;
+}
+
+async function publish(
+  octokit: Octokit,
+  target: CheckRunTarget,
+  id: number,
+  report: CheckRunReport,
+): Promise<void> {
+  const chunks = chunkAnnotations(report.annotations);
+  const last = chunks.pop() ?? [];
+  // Every update must repeat title and summary; annotations accumulate across updates.
+  for (const annotations of chunks) {
+    await octokit.rest.checks.update({
+      owner: target.owner,
+      repo: target.repo,
+      check_run_id: id,
+      output: { title: report.title, summary: report.summary, annotations },
+    });
+  }
+  await complete(octokit, target, id, report, last);
+}
+
+async function complete(
+  octokit: Octokit,
+  target: CheckRunTarget,
+  id: number,
+  report: CheckRunReport,
+  annotations: CheckRunReport['annotations'],
+): Promise<void> {
+  await octokit.rest.checks.update({
+    owner: target.owner,
+    repo: target.repo,
+    check_run_id: id,
+    status: 'completed',
+    conclusion: report.conclusion,
+    completed_at: new Date().toISOString(),
+    output: {
+      title: report.title,
+      summary: report.summary,
+      ...(annotations.length > 0 ? { annotations } : {}),
+    },
+  });
+}

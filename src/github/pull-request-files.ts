@@ -1,0 +1,55 @@
+/** The pull request's files over the GitHub REST API (PullRequestFiles for the App). */
+import type { ProbotOctokit } from 'probot';
+import type { TargetFile } from '../core/judge.js';
+import type { ChangedFile } from '../core/local-repository.js';
+import type { PullRequestFiles } from '../core/pull-request.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  headSha: string;
+}
+
+/** GitHub's list-files endpoint stops at 3,000 files, whatever the page size. */
+export const LIST_FILES_LIMIT = 3000;
+
+export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): PullRequestFiles {
+  const { owner, repo } = pr;
+  return {
+    async changedFiles(): Promise<ChangedFile[]> {
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+        owner,
+        repo,
+        pull_number: pr.pullNumber,
+        per_page: 100,
+      });
+      return files.map((f) => ({ path: f.filename, status: f.status as ChangedFile['status'] }));
+    },
+
+    async readHeadFile(path: string): Promise<TargetFile['content']> {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: pr.headSha });
+        if (Array.isArray(data) || data.type !== 'file')
+          return { unavailable: `not a regular file (${describe(data)})` };
+        if (data.size > MAX_TARGET_BYTES) {
+          return {
+            unavailable: `skipped: ${formatBytes(data.size)} is over the 1 MiB limit for a target file`,
+          };
+        }
+        return new Uint8Array(Buffer.from(data.content, 'base64'));
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 404) return { unavailable: `not found at ${pr.headSha.slice(0, 7)}` };
+        throw error;
+      }
+    },
+  };
+}
+
+function describe(data: unknown): string {
+  return Array.isArray(data) ? 'a directory' : `a ${(data as { type?: string }).type ?? 'special'} entry`;
+}

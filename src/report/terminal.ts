@@ -1,0 +1,42 @@
+/** The CLI's renderings of a Judgement: readable text for people, JSON for scripts. */
+import type { Judgement } from '../core/judge.js';
+import type { Finding } from '../policy/findings.js';
+
+export interface JsonReport {
+  findings: (Omit<Finding, 'fix'> & { fix?: Finding['fix'] })[];
+  errors: { path: string; message: string }[];
+}
+
+export function jsonReport(
+  judgement: Judgement,
+  errors: { path: string; message: string }[] = [],
+): JsonReport {
+  return { findings: judgement.findings, errors: [...judgement.errors, ...errors] };
+}
+
+const STYLE = { deny: '31;1', warn: '33', info: '36', dim: '2', bold: '1' } as const;
+
+export function textReport(judgement: Judgement, color: boolean): string {
+  const paint = (style: keyof typeof STYLE, text: string) =>
+    color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
+  const out: string[] = [];
+  for (const target of judgement.targets) {
+    out.push(paint('bold', target.path));
+    if (target.skipped) out.push(`  ${paint('dim', target.skipped)}`);
+    else if (target.findings.length === 0) out.push(`  ${paint('dim', 'no findings')}`);
+    const width = Math.max(0, ...target.findings.map((f) => String(f.line).length));
+    for (const f of target.findings) {
+      const label = paint(f.severity, f.severity.toUpperCase().padEnd(4));
+      out.push(`  ${String(f.line).padStart(width)}  ${label}  ${paint('dim', f.rule_id)}  ${f.message}`);
+      if (f.fix) out.push(`  ${' '.repeat(width)}  ${paint('dim', `fix: ${f.fix.description}`)}`);
+    }
+    out.push('');
+  }
+  const counts = { deny: 0, warn: 0, info: 0 };
+  for (const f of judgement.findings) counts[f.severity]++;
+  const files = `${judgement.targets.length} file${judgement.targets.length === 1 ? '' : 's'}`;
+  out.push(
+    `${files} checked: ${paint('deny', `${counts.deny} deny`)}, ${paint('warn', `${counts.warn} warn`)}, ${paint('info', `${counts.info} info`)}`,
+  );
+  return out.join('\n');
+}
