@@ -31,7 +31,7 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bas
 export function parseDockerfile(content: string): DockerfileFacts {
   const dockerfile = DockerfileParser.parse(content);
   const lines = content.split(/\r?\n/);
-  const escape = dockerfile.getEscapeCharacter();
+  const escapeChar = dockerfile.getEscapeCharacter();
   const globalArgs = dockerfile.getInitialARGs().flatMap((arg) => {
     const property = arg.getProperty();
     if (!property) return [];
@@ -43,12 +43,12 @@ export function parseDockerfile(content: string): DockerfileFacts {
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
-      stages.push(startStage(instruction as From, stages, argValues, escape));
+      stages.push(startStage(instruction as From, stages, argValues, escapeChar));
       continue;
     }
     const stage = stages[stages.length - 1];
     if (!stage) continue; // Global ARGs are reported in `global_args`.
-    const facts = describeInstruction(instruction, lines, escape);
+    const facts = describeInstruction(instruction, lines, escapeChar);
     stage.instructions.push(facts);
     stage.end_line = facts.end_line;
   }
@@ -56,15 +56,13 @@ export function parseDockerfile(content: string): DockerfileFacts {
   if (last) last.final = true;
 
   return {
-    directives: dockerfile
-      .getDirectives()
-      .map((d) => ({
-        name: d.getName().toLowerCase(),
-        value: d.getValue(),
-        line: d.getRange().start.line + 1,
-      })),
+    directives: dockerfile.getDirectives().map((d) => ({
+      name: d.getName().toLowerCase(),
+      value: d.getValue(),
+      line: d.getRange().start.line + 1,
+    })),
     global_args: globalArgs,
-    escape,
+    escape: escapeChar,
     stages,
   };
 }
@@ -73,7 +71,7 @@ function startStage(
   from: From,
   earlier: DockerfileStage[],
   argValues: ReadonlyMap<string, string | null>,
-  escape: string,
+  escapeChar: string,
 ): DockerfileStage {
   const line = from.getRange().start.line + 1;
   const name = from.getBuildStage();
@@ -83,7 +81,7 @@ function startStage(
     final: false,
     line,
     end_line: from.getRange().end.line + 1,
-    base: describeBase(from, earlier, argValues, escape),
+    base: describeBase(from, earlier, argValues, escapeChar),
     instructions: [],
   };
 }
@@ -92,10 +90,10 @@ function describeBase(
   from: From,
   earlier: DockerfileStage[],
   argValues: ReadonlyMap<string, string | null>,
-  escape: string,
+  escapeChar: string,
 ): StageBase {
   const raw = from.getImage() ?? '';
-  const { value: resolved, unresolved } = substituteVariables(raw, argValues, escape);
+  const { value: resolved, unresolved } = substituteVariables(raw, argValues, escapeChar);
   const stage = earlier.find((s) => s.name !== null && s.name === resolved.toLowerCase());
   const scratch = resolved.toLowerCase() === 'scratch';
   const base: StageBase = {
@@ -122,7 +120,7 @@ function describeBase(
 function describeInstruction(
   instruction: Instruction,
   lines: string[],
-  escape: string,
+  escapeChar: string,
 ): DockerfileInstruction {
   const range = instruction.getRange();
   const keyword = instruction.getKeyword();
@@ -142,14 +140,14 @@ function describeInstruction(
     arguments: execForm
       ? (instruction as JSONInstruction).getJSONStrings().map((s) => s.getJSONValue())
       : instruction.getArguments().map((a) => a.getValue()),
-    value: heredocs.length > 0 ? argumentsText.text : foldContinuations(argumentsText.text, escape),
+    value: heredocs.length > 0 ? argumentsText.text : foldContinuations(argumentsText.text, escapeChar),
     form: EXEC_FORM_KEYWORDS.has(keyword) ? (execForm ? 'exec' : 'shell') : null,
     properties: readProperties(instruction),
     heredocs,
     commands: [],
     source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
   };
-  if (keyword === 'RUN' && !execForm) facts.commands = runCommands(argumentsText, heredocs, escape);
+  if (keyword === 'RUN' && !execForm) facts.commands = runCommands(argumentsText, heredocs, escapeChar);
   return facts;
 }
 
@@ -207,11 +205,11 @@ function readProperties(instruction: Instruction): DockerfileInstruction['proper
 function runCommands(
   args: { text: string; line: number },
   heredocs: DockerfileInstruction['heredocs'],
-  escape: string,
+  escapeChar: string,
 ): ShellCommand[] {
-  if (heredocs.length === 0) return splitShellCommands(args.text, args.line, escape);
+  if (heredocs.length === 0) return splitShellCommands(args.text, args.line, escapeChar);
   const header = (args.text.split('\n')[0] ?? '').replace(/<<-?\s*(["']?)\w+\1/g, ' ');
-  const headerCommands = splitShellCommands(header, args.line, escape);
+  const headerCommands = splitShellCommands(header, args.line, escapeChar);
   const program = headerCommands[0]?.argv[0];
   const bodiesAreScripts = program === undefined || SHELLS.has(program);
   const bodyCommands = bodiesAreScripts
@@ -227,15 +225,17 @@ function runCommands(
 }
 
 /** Joins continuation lines and drops the comment lines BuildKit removes from them. */
-function foldContinuations(text: string, escape: string): string {
+function foldContinuations(text: string, escapeChar: string): string {
   const out: string[] = [];
   let continued = false;
   for (const physical of text.split('\n')) {
     if (continued && /^\s*#/.test(physical)) continue;
     const trimmed = physical.replace(/\s+$/, '');
     const piece = continued ? physical.trimStart() : physical;
-    continued = trimmed.endsWith(escape);
-    out.push(continued ? `${piece.replace(/\s+$/, '').slice(0, -escape.length).trimEnd()} ` : `${piece}\n`);
+    continued = trimmed.endsWith(escapeChar);
+    out.push(
+      continued ? `${piece.replace(/\s+$/, '').slice(0, -escapeChar.length).trimEnd()} ` : `${piece}\n`,
+    );
   }
   return out.join('').trim();
 }
