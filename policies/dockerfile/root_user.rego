@@ -49,8 +49,11 @@ is_root(value) if split(trim_space(value), ":")[0] in {"root", "0"}
 
 inherited(user, stage) := "" if user.line > stage.line
 
-inherited(user, stage) := sprintf(", inherited from the stage it builds on (line %d)", [user.line]) if {
+inherited(user, stage) := sprintf(", which it inherits from stage %s", [dockerfile.stage_label(origin)]) if {
 	user.line < stage.line
+	some origin in dockerfile.stages
+	origin.line < user.line
+	user.line <= origin.end_line
 }
 
 # The image at the root of the final stage's FROM chain is a distroless-style

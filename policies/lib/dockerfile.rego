@@ -129,6 +129,18 @@ cache_mount_targets(instruction) := {trim_suffix(mount.target, "/") |
 	mount.target
 }
 
+# A command for messages: its text on one line, shortened to 60 characters.
+command_label(command) := text if {
+	text := regex.replace(trim_space(command.text), `\s+`, " ")
+	count(text) <= 60
+} else := sprintf("%s…", [substring(regex.replace(trim_space(command.text), `\s+`, " "), 0, 59)])
+
+# The position of a command in its instruction's list of commands.
+command_index(instruction, command) := i if {
+	some i, c in instruction.commands
+	c == command
+}
+
 # The text of one source line of an instruction.
 source_line(instruction, line) := split(instruction.source, "\n")[line - instruction.line]
 
@@ -151,8 +163,7 @@ line_with_insertion(instruction, command, word, insertion) := new_line if {
 	anchor := _insertion_anchor(line, command.text, prefix)
 	rest := substring(anchor, count(prefix), -1)
 
-	some index, c in instruction.commands
-	c == command
+	index := command_index(instruction, command)
 	skipped := sum([n |
 		some j, earlier in instruction.commands
 		j < index

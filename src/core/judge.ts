@@ -46,7 +46,8 @@ export function builtinPolicyEngine(): Promise<PolicyEngine> {
   return builtinEngine;
 }
 
-export function judgeTargets(files: readonly TargetFile[], engine: PolicyEngine): Judgement {
+/** `engine` may be null only when there are no files to judge. */
+export function judgeTargets(files: readonly TargetFile[], engine: PolicyEngine | null): Judgement {
   const targets = files.map((file) => judgeTarget(file, engine));
   return {
     targets,
@@ -55,11 +56,12 @@ export function judgeTargets(files: readonly TargetFile[], engine: PolicyEngine)
   };
 }
 
-function judgeTarget(file: TargetFile, engine: PolicyEngine): TargetResult {
+function judgeTarget(file: TargetFile, engine: PolicyEngine | null): TargetResult {
   const base = { path: file.path, kind: file.kind, findings: [] };
   if (!(file.content instanceof Uint8Array)) return { ...base, skipped: file.content.unavailable };
   const source = decodeSourceText(file.content);
   if (!source.ok) return { ...base, skipped: source.reason };
+  if (!engine) throw new Error('judgeTargets needs a policy engine to judge files');
   try {
     return {
       ...base,

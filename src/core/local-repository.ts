@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { type TargetKind, targetMatcher } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
+import type { PullRequestFiles } from './pull-request.js';
 import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';
 
 const run = promisify(execFile);
@@ -119,4 +120,12 @@ export async function readFileAtCommit(
   } catch (error) {
     return { unavailable: `unreadable at ${commit}: ${(error as Error).message.split('\n')[0]}` };
   }
+}
+
+/** A pull request from `base` to `head` in a local repository, for the demo and the CLI. */
+export function localPullRequestFiles(repo: string, base: string, head: string): PullRequestFiles {
+  return {
+    changedFiles: () => changedFilesBetween(repo, base, head),
+    readHeadFile: (path) => readFileAtCommit(repo, head, path),
+  };
 }

@@ -18,12 +18,18 @@ export interface PullRequestFiles {
 /** Reads at most this many files at once: polite to the GitHub API, quick enough locally. */
 const READ_CONCURRENCY = 8;
 
-export async function judgePullRequest(files: PullRequestFiles, engine: PolicyEngine): Promise<Judgement> {
+/** `loadEngine` is only called when the pull request touches a target. */
+export async function judgePullRequest(
+  files: PullRequestFiles,
+  loadEngine: () => Promise<PolicyEngine>,
+): Promise<Judgement> {
   const matches = targetMatcher();
   const targets = (await files.changedFiles()).flatMap((file) => {
     const kind = file.status === 'removed' ? null : matches(file.path);
     return kind ? [{ path: file.path, kind }] : [];
   });
+  if (targets.length === 0) return judgeTargets([], null);
+  const engine = await loadEngine();
   const read: TargetFile[] = [];
   for (let i = 0; i < targets.length; i += READ_CONCURRENCY) {
     const batch = targets.slice(i, i + READ_CONCURRENCY);

@@ -13,8 +13,11 @@ import {
 export async function checkPullRequest(octokit: Octokit, pr: PullRequestRef): Promise<void> {
   await runCheck(octokit, { owner: pr.owner, repo: pr.repo, headSha: pr.headSha }, async () => {
     const files = githubPullRequestFiles(octokit, pr);
-    const [engine, changed] = await Promise.all([builtinPolicyEngine(), files.changedFiles()]);
-    const judgement = await judgePullRequest({ ...files, changedFiles: async () => changed }, engine);
+    const changed = await files.changedFiles();
+    const judgement = await judgePullRequest(
+      { ...files, changedFiles: async () => changed },
+      builtinPolicyEngine,
+    );
     const report = checkRunReport(judgement);
     if (changed.length >= LIST_FILES_LIMIT) {
       report.summary += `\n\n> GitHub lists at most ${LIST_FILES_LIMIT} changed files of a pull request: files beyond that were not checked.`;

@@ -12,16 +12,18 @@ export interface PolicyBundle {
   files: ReadonlyMap<string, string>;
   /** sha256 over paths and contents: equal bundles compile to the same WebAssembly. */
   hash: string;
+  /** Where the files come from, prefixed to paths in error messages (e.g. `policies`). */
+  origin: string;
 }
 
 const POLICY_FILE = /(\.rego|(^|\/)data\.(json|ya?ml))$/;
 
-export function policyBundle(files: ReadonlyMap<string, string>): PolicyBundle {
+export function policyBundle(files: ReadonlyMap<string, string>, origin = ''): PolicyBundle {
   const hash = createHash('sha256');
   for (const path of [...files.keys()].sort()) {
     hash.update(`${path}\0${files.get(path)}\0`);
   }
-  return { files, hash: hash.digest('hex') };
+  return { files, hash: hash.digest('hex'), origin };
 }
 
 /** Reads every policy file below `dir`, skipping `_test.rego` files (they are for `opa test`). */
@@ -34,5 +36,5 @@ export async function loadPolicyDirectory(dir: string): Promise<PolicyBundle> {
     if (!POLICY_FILE.test(path) || path.endsWith('_test.rego')) continue;
     files.set(path, await readFile(full, 'utf8'));
   }
-  return policyBundle(files);
+  return policyBundle(files, relative(process.cwd(), dir) || '.');
 }

@@ -96,7 +96,12 @@ async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPo
   } catch {
     // Not cached yet (or unreadable): compile below.
   }
-  const compiled = await compileWithOpa(bundle);
+  const compiled = await compileWithOpa(bundle).catch((error: unknown) => {
+    if (error instanceof PolicyCompileError && bundle.origin) {
+      throw new PolicyCompileError(error.problems.map((p) => ({ ...p, file: `${bundle.origin}/${p.file}` })));
+    }
+    throw error;
+  });
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'policy.wasm'), compiled.wasm);
@@ -145,7 +150,7 @@ async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
         },
       );
     } catch (error) {
-      throw await describeCompileFailure(opa, src, error);
+      throw await describeCompileFailure(opa, src, capabilities, error);
     }
     await run('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
     const [wasm, data, rules] = await Promise.all([
@@ -172,35 +177,48 @@ function wasmCapabilities(opa: string): Promise<string> {
   return capabilitiesPromise;
 }
 
-/** `opa build` prints errors as text; `opa check --format json` locates them precisely. */
-async function describeCompileFailure(opa: string, src: string, buildError: unknown): Promise<Error> {
+/**
+ * `opa build` prints its errors as text on stdout; `opa check --format json` (with the
+ * same capabilities) locates them precisely. Falls back to the text when check passes.
+ */
+async function describeCompileFailure(opa: string, src: string, capabilities: string, buildError: unknown) {
   try {
-    await run(opa, ['check', '--format', 'json', '.'], { cwd: src, maxBuffer: 16 << 20 });
+    await run(opa, ['check', '--format', 'json', '--capabilities', capabilities, '.'], {
+      cwd: src,
+      maxBuffer: 16 << 20,
+    });
   } catch (error) {
-    const output =
-      (error as { stdout?: string; stderr?: string }).stdout || (error as { stderr?: string }).stderr;
-    try {
-      const report = JSON.parse(output ?? '') as {
-        errors?: { code: string; message: string; location?: { file: string; row: number } }[];
-      };
-      if (report.errors?.length) {
-        return new PolicyCompileError(
-          report.errors.map((e) => ({
-            file: e.location?.file.replace(/^\.\//, '') ?? '',
-            line: e.location?.row ?? 1,
-            code: e.code,
-            message: e.message,
-          })),
-        );
-      }
-    } catch {
-      // Not JSON: fall through to the build's own message.
-    }
+    const problems = parseCheckOutput((error as { stdout?: string }).stdout ?? '');
+    if (problems.length > 0) return new PolicyCompileError(problems);
   }
-  const stderr = (buildError as { stderr?: string }).stderr?.trim();
-  return new PolicyCompileError([
-    { file: '', line: 1, code: 'opa_build_error', message: stderr || String(buildError) },
-  ]);
+  const { stdout = '', stderr = '' } = buildError as { stdout?: string; stderr?: string };
+  const text = `${stdout}\n${stderr}`;
+  const problems = [...text.matchAll(/^(.+?):(\d+): (rego_\w+): (.*)$/gm)].map((m) => ({
+    file: (m[1] as string).replace(/^\.\//, ''),
+    line: Number(m[2]),
+    code: m[3] as string,
+    message: m[4] as string,
+  }));
+  const message = text.trim() || (buildError as Error).message;
+  return new PolicyCompileError(
+    problems.length > 0 ? problems : [{ file: '', line: 1, code: 'opa_build_error', message }],
+  );
+}
+
+function parseCheckOutput(output: string): PolicyProblem[] {
+  try {
+    const report = JSON.parse(output) as {
+      errors?: { code: string; message: string; location?: { file: string; row: number } }[];
+    };
+    return (report.errors ?? []).map((e) => ({
+      file: e.location?.file.replace(/^\.\//, '') ?? '',
+      line: e.location?.row ?? 1,
+      code: e.code,
+      message: e.message,
+    }));
+  } catch {
+    return [];
+  }
 }
 
 interface InspectOutput {

@@ -1,0 +1,124 @@
+# METADATA
+# title: ADD used where COPY suffices, or remote ADD without checksum
+# description: >-
+#   `ADD` also unpacks local tar archives and downloads URLs, so a reader cannot tell
+#   from `ADD app.conf /etc/` whether anything else happens: `COPY` says exactly what
+#   it does. `ADD` stays right for local tar archives (`.tar`, `.tar.gz`, `.tgz`, …;
+#   `.zip` is not unpacked) and remote sources. A remote `ADD` (HTTP(S) or Git URL)
+#   without `--checksum` trusts whatever the server returns at build time.
+# custom:
+#   id: PC-DF-004
+#   severity: warn
+#   remediation: >-
+#     Replace `ADD` with `COPY` for local files; for URLs, add
+#     `--checksum=sha256:<digest>` so a changed download fails the build.
+package portcullis.rules.add_instead_of_copy
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+# ADD of local files that are not archives: COPY does the same.
+warn contains finding if {
+	some item in dockerfile.instructions
+	instruction := item.instruction
+	instruction.keyword == "ADD"
+	what := copyable(instruction)
+	finding := object.union(
+		{
+			"msg": sprintf("ADD of %s does nothing COPY would not: use COPY, which only copies (ADD also unpacks archives and downloads URLs).", [what]),
+			"line": instruction.line,
+		},
+		fix(instruction),
+	)
+}
+
+# Remote ADD without --checksum: one finding per URL.
+warn contains finding if {
+	some item in dockerfile.instructions
+	instruction := item.instruction
+	instruction.keyword == "ADD"
+	not has_flag(instruction, "checksum")
+	count(instruction.heredocs) == 0
+	some source in sources(instruction)
+	is_remote(source)
+	finding := {
+		"msg": sprintf("ADD downloads %q without --checksum, so the build trusts whatever the server returns: add --checksum=sha256:<digest> (for a Git source, pin a commit).", [source]),
+		"line": instruction.line,
+	}
+}
+
+# A here-document: written inline, never an archive.
+copyable(instruction) := sprintf("the here-document <<%s", [instruction.heredocs[0].name]) if {
+	count(instruction.heredocs) > 0
+}
+
+# Local files, none of them an archive (or a pattern or variable that might be one).
+copyable(instruction) := concat(", ", [sprintf("%q", [s]) | some s in srcs]) if {
+	count(instruction.heredocs) == 0
+	srcs := sources(instruction)
+	count(srcs) > 0
+	every source in srcs {
+		not is_remote(source)
+		not maybe_archive(source)
+	}
+}
+
+# Everything but the destination. In exec form (`ADD ["a b.txt", "/dst/"]`) the JSON
+# array is read from the value, which keeps spaces inside file names.
+sources(instruction) := array.slice(words, 0, count(words) - 1) if {
+	words := exec_form_arguments(instruction)
+} else := array.slice(instruction.arguments, 0, count(instruction.arguments) - 1)
+
+exec_form_arguments(instruction) := words if {
+	startswith(instruction.value, "[")
+	json.is_valid(instruction.value)
+	words := json.unmarshal(instruction.value)
+	is_array(words)
+	every word in words {
+		is_string(word)
+	}
+}
+
+has_flag(instruction, name) if {
+	some flag in instruction.flags
+	flag.name == name
+}
+
+is_remote(source) if regex.match(`^(?i)(https?|git|ssh)://`, source)
+
+is_remote(source) if regex.match(`^[\w.-]+@[\w.-]+:`, source) # git@github.com:org/repo.git
+
+# Suffixes of files ADD may unpack: it detects tar archives (plain, gzip, bzip2, xz,
+# zstd) by content, so compressed single files count too.
+archive_suffix := `(?i)\.(tar|tgz|taz|tbz|tbz2|tb2|txz|tzst|tz|gz|bz2|xz|zst|lz4)$`
+
+maybe_archive(source) if regex.match(archive_suffix, source)
+
+maybe_archive(source) if contains(source, "$")
+
+# A pattern (`files/*`, `pkg-?`) may match archives unless it ends in a fixed,
+# non-archive extension (`*.json`).
+maybe_archive(source) if {
+	regex.match(`[*?\[]`, source)
+	not regex.match(`[*?\]][^*?\]/]*\.[A-Za-z0-9]+$`, source)
+}
+
+# The fix rewrites the keyword on the first line; flags only ADD understands
+# (--checksum, --keep-git-dir, --unpack) leave it to a human.
+fix(instruction) := {"fix": {
+	"line": instruction.line,
+	"end_line": instruction.line,
+	"replacement": regex.replace(line, `^(\s*)\S+`, sprintf("${1}%s", [copy_keyword(line)])),
+	"description": "Replace ADD with COPY",
+}} if {
+	every flag in instruction.flags {
+		flag.name in {"chown", "chmod", "link", "exclude", "parents"}
+	}
+	line := dockerfile.source_line(instruction, instruction.line)
+} else := {}
+
+# `COPY`, or `copy` when the keyword was written in lower case.
+copy_keyword(line) := "copy" if regex.match(`^\s*add\b`, line)
+
+copy_keyword(line) := "COPY" if not regex.match(`^\s*add\b`, line)

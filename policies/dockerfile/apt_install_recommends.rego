@@ -1,0 +1,55 @@
+# METADATA
+# title: apt-get install without --no-install-recommends
+# description: >-
+#   By default apt also installs every package the requested ones merely recommend:
+#   documentation, helpers, often hundreds of megabytes nobody asked for, each one more
+#   thing to patch. `--no-install-recommends` installs what was named and its real
+#   dependencies. Setting `APT::Install-Recommends` to false (with `-o` or in an apt
+#   configuration file written by a RUN in the same stage) counts as well.
+# custom:
+#   id: PC-DF-005
+#   severity: warn
+#   remediation: Add `--no-install-recommends` to `apt-get install`, and name any recommended package you do need.
+package portcullis.rules.apt_install_recommends
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+import data.portcullis.lib.packages
+
+warn contains finding if {
+	some item in packages.apt_installs
+	not "--no-install-recommends" in item.args
+	not recommends_disabled(item)
+	finding := object.union(
+		{
+			"msg": sprintf("\"%s\" also installs recommended packages, which bloats the image: add --no-install-recommends.", [dockerfile.command_label(item.command)]),
+			"line": item.command.line,
+		},
+		fix(item),
+	)
+}
+
+recommends_disabled(item) if {
+	some arg in item.args
+	regex.match(disabled, arg)
+}
+
+# An apt configuration written by a RUN of the stage (`echo 'APT::Install-Recommends "0";' > …`).
+recommends_disabled(item) if {
+	some instruction in dockerfile.chain_instructions(item.stage)
+	instruction.keyword == "RUN"
+	instruction.line <= item.instruction.line
+	regex.match(disabled, instruction.value)
+}
+
+disabled := `(?i)APT::Install-Recommends[\s"'=]*(false|0|no|off)\b`
+
+fix(item) := {"fix": {
+	"line": item.command.line,
+	"end_line": item.command.line,
+	"replacement": dockerfile.line_with_insertion(item.instruction, item.command, "install", " --no-install-recommends"),
+	"description": "Add --no-install-recommends",
+}} if {
+	dockerfile.line_with_insertion(item.instruction, item.command, "install", " --no-install-recommends")
+} else := {}

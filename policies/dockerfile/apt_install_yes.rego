@@ -1,0 +1,64 @@
+# METADATA
+# title: apt-get install without -y
+# description: >-
+#   Without `-y`, `apt-get install` asks for confirmation whenever it would install
+#   more than the named packages. A build has no terminal to answer, so apt aborts and
+#   the build fails, or succeeds only until a dependency changes. `-y`, `--yes`,
+#   `--assume-yes`, combined flags such as `-qy`, `-o APT::Get::Assume-Yes=true` and
+#   `yes | apt-get install` all answer it.
+# custom:
+#   id: PC-DF-016
+#   severity: warn
+#   remediation: Add `-y` to `apt-get install`.
+package portcullis.rules.apt_install_yes
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+import data.portcullis.lib.packages
+
+warn contains finding if {
+	some item in packages.apt_installs
+	not assumes_yes(item)
+	finding := object.union(
+		{
+			"msg": sprintf("\"%s\" has no -y: apt asks for a confirmation the build cannot give, and aborts. Add -y.", [dockerfile.command_label(item.command)]),
+			"line": item.command.line,
+		},
+		fix(item),
+	)
+}
+
+assumes_yes(item) if {
+	some arg in item.args
+	arg in {"--yes", "--assume-yes", "--yes=true", "--assume-yes=true"}
+}
+
+# -y, -qy, -yq, -qqy …
+assumes_yes(item) if {
+	some arg in item.args
+	regex.match(`^-[a-zA-Z]*y[a-zA-Z]*$`, arg)
+}
+
+assumes_yes(item) if {
+	some arg in item.args
+	regex.match(`(?i)APT::Get::Assume-Yes=(true|1|yes)$`, arg)
+}
+
+# yes | apt-get install …
+assumes_yes(item) if {
+	item.command.position > 0
+	some other in item.instruction.commands
+	other.pipeline == item.command.pipeline
+	other.position == item.command.position - 1
+	dockerfile.program(other) == "yes"
+}
+
+fix(item) := {"fix": {
+	"line": item.command.line,
+	"end_line": item.command.line,
+	"replacement": replacement,
+	"description": "Add -y",
+}} if {
+	replacement := dockerfile.line_with_insertion(item.instruction, item.command, "install", " -y")
+} else := {}

@@ -1,0 +1,86 @@
+# METADATA
+# title: Remote script piped into a shell
+# description: >-
+#   `curl … | sh` runs whatever the server sends at build time, unreviewed and
+#   unverified, and a truncated download runs half a script. The same goes for
+#   `sh -c "$(curl …)"` and `bash <(curl …)`.
+# custom:
+#   id: PC-DF-009
+#   severity: warn
+#   remediation: >-
+#     Download the script to a file (or with `ADD --checksum=sha256:…`), verify its
+#     checksum (`echo "<sha256>  install.sh" | sha256sum -c`), then run it; better,
+#     install a packaged release.
+package portcullis.rules.curl_pipe_shell
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+shells := {"sh", "bash", "zsh", "ash", "dash", "ksh", "mksh"}
+
+downloaders := {"curl", "wget"}
+
+# curl … | sh: the downloader's command, immediately followed by a shell in the pipeline.
+warn contains finding if {
+	some item in dockerfile.commands
+	download := item.command
+	dockerfile.program(download) in downloaders
+	some shell in item.instruction.commands
+	shell.pipeline == download.pipeline
+	shell.position == download.position + 1
+	dockerfile.program(shell) in shells
+	finding := object.union(
+		{
+			"msg": sprintf("%s pipes %s into %s: the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(download), url_label(download.argv), dockerfile.program(shell)]),
+			"line": download.line,
+		},
+		end_line(download.line, shell.line),
+	)
+}
+
+# sh -c "$(curl …)", eval "$(wget -O- …)": the download inside a command substitution
+# (or a process substitution, should the tokenizer keep `<(…)` in a word).
+warn contains finding if {
+	some item in dockerfile.commands
+	shell := item.command
+	dockerfile.program(shell) in (shells | {"eval"})
+	some word in shell.argv
+	regex.match("(\\$\\(|<\\(|`)\\s*(curl|wget)\\s", word)
+	finding := {
+		"msg": sprintf("%s runs the output of %s: the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), substitution_label(word)]),
+		"line": shell.line,
+	}
+}
+
+# bash <(curl …): the tokenizer ends the shell's command at `(`, so the shell is followed
+# by the download as the next command; the source line shows the `<(`.
+warn contains finding if {
+	some item in dockerfile.commands
+	shell := item.command
+	dockerfile.program(shell) in (shells | {"source", "."})
+	download := item.instruction.commands[dockerfile.command_index(item.instruction, shell) + 1]
+	dockerfile.program(download) in downloaders
+	regex.match(`<\(\s*(curl|wget)\b`, dockerfile.source_line(item.instruction, shell.line))
+	finding := object.union(
+		{
+			"msg": sprintf("%s reads a script that %s downloads from %s through <(…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), dockerfile.program(download), url_label(download.argv)]),
+			"line": shell.line,
+		},
+		end_line(shell.line, download.line),
+	)
+}
+
+# The first URL among the arguments, quoted, or a generic description.
+url_label(argv) := sprintf("%q", [urls[0]]) if {
+	urls := [word | some word in argv; regex.match(`^(?i)(https?|ftp)://`, word)]
+	count(urls) > 0
+} else := "a download"
+
+substitution_label(word) := sprintf("\"%s\"", [word]) if count(word) <= 60
+
+substitution_label(word) := sprintf("\"%s…\"", [substring(word, 0, 59)]) if count(word) > 60
+
+end_line(first, last) := {"end_line": last} if last > first
+
+end_line(first, last) := {} if last <= first

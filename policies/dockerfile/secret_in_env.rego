@@ -1,0 +1,111 @@
+# METADATA
+# title: Secret in ENV or ARG
+# description: >-
+#   ENV values are stored in the image configuration, and ARG values in its build
+#   history: anyone who can pull the image can read them with `docker inspect` or
+#   `docker history`. Flags a literal value under a secret-like name (GITHUB_TOKEN,
+#   DB_PASSWORD, AWS_SECRET_ACCESS_KEY, …) and a credential-shaped value under any
+#   name (AWS access key ids, GitHub, GitLab, npm and Slack tokens, private keys, JWTs).
+#   An ARG without a default, and a value that only refers to other variables, are fine.
+# custom:
+#   id: PC-DF-007
+#   severity: deny
+#   remediation: >-
+#     Remove the value, rotate the credential, and pass it at build time with
+#     `RUN --mount=type=secret,id=<name>` (`docker build --secret id=<name>,env=<VAR>`),
+#     or at run time through the environment or a secrets manager.
+package portcullis.rules.secret_in_env
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+# ENV and ARG inside stages.
+deny contains finding if {
+	some item in dockerfile.instructions
+	item.instruction.keyword in {"ENV", "ARG"}
+	some property in properties(item.instruction)
+	finding := {
+		"msg": message(item.instruction.keyword, property.name, property.value),
+		"line": property.line,
+	}
+}
+
+# ARGs before the first FROM.
+deny contains finding if {
+	some arg in dockerfile.global_args
+	finding := {
+		"msg": message("ARG", arg.name, arg.default),
+		"line": arg.line,
+	}
+}
+
+properties(instruction) := instruction.properties if count(instruction.properties) > 0
+
+# The input has no properties for an ARG declaring several variables
+# (`ARG A=1 B=2`): read them from its words, each on the first line that names it.
+properties(instruction) := [{"name": name, "value": value, "line": line} |
+	some word in instruction.arguments
+	parts := split(word, "=")
+	name := parts[0]
+	value := unquoted(concat("=", array.slice(parts, 1, count(parts))))
+	count(parts) > 1
+	lines := [n |
+		some n, text in split(instruction.source, "\n")
+		contains(text, concat("", [name, "="]))
+	]
+	line := instruction.line + first_or_zero(lines)
+] if {
+	instruction.keyword == "ARG"
+	count(instruction.properties) == 0
+}
+
+first_or_zero(numbers) := numbers[0] if count(numbers) > 0
+
+first_or_zero(numbers) := 0 if count(numbers) == 0
+
+unquoted(value) := substring(value, 1, count(value) - 2) if {
+	regex.match(`^("[^"]*"|'[^']*')$`, value)
+} else := value
+
+message(keyword, name, value) := sprintf("%s %s holds what looks like %s: %s", [keyword, name, kind, advice[keyword]]) if {
+	is_string(value)
+	some kind, pattern in credential_patterns
+	regex.match(pattern, value)
+} else := sprintf("%s %s sets a secret-like variable to a literal value: %s", [keyword, name, advice[keyword]]) if {
+	secret_name(name)
+	literal(value)
+}
+
+advice := {
+	"ENV": "ENV values are stored in the image for anyone who pulls it. Remove the value, rotate it, and pass the secret at build time with RUN --mount=type=secret or at run time from the environment.",
+	"ARG": "ARG values are recorded in the image history. Remove the default, rotate the value, and pass the secret with RUN --mount=type=secret instead.",
+}
+
+# Shapes of well-known credentials, by what they are.
+credential_patterns := {
+	"an AWS access key id": `\b(AKIA|ASIA)[0-9A-Z]{16}\b`,
+	"a GitHub token": `\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`,
+	"a GitLab token": `\bglpat-[A-Za-z0-9_-]{20,}`,
+	"an npm token": `\bnpm_[A-Za-z0-9]{36}\b`,
+	"a Slack token": `\bxox[baprs]-[A-Za-z0-9-]{10,}`,
+	"a private key": `-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----`,
+	"a JSON Web Token": `\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`,
+}
+
+# GITHUB_TOKEN, db-password, AWS_SECRET_ACCESS_KEY, apiKey, … but not a name for
+# where the secret lives (DB_PASSWORD_FILE, TOKEN_URL, SECRET_NAME).
+secret_name(name) if {
+	words := lower(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[-.]`, "_"))
+	regex.match(`(^|_)(tokens?|passwords?|passwd|secrets?|credentials?|api_?key|apikey|private_?key|access_?key)(_|$)`, words)
+	not regex.match(`_(file|path|dir|url|uri|endpoint|host|name|length|len|ttl|header|env|enabled)$`, words)
+}
+
+# A literal value: not empty, not a boolean, not a path under /run/secrets, and not
+# only references to other variables (`$PASS`, `${DB_USER}:${DB_PASS}`).
+literal(value) if {
+	is_string(value)
+	not regex.match(`(?i)^(true|false|yes|no|on|off|0|1|null|none)$`, value)
+	not startswith(value, "/run/secrets/")
+	regex.match(`[A-Za-z0-9]`, regex.replace(value, `\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`, ""))
+}

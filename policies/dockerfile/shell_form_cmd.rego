@@ -1,0 +1,65 @@
+# METADATA
+# title: CMD or ENTRYPOINT in shell form
+# description: >-
+#   In shell form (`CMD node server.js`) the process is started by `/bin/sh -c`, which
+#   becomes PID 1 and does not pass on SIGTERM: `docker stop` waits its timeout and
+#   kills the application without a clean shutdown. A shell-form ENTRYPOINT also
+#   ignores CMD and `docker run` arguments. The exec (JSON array) form starts the
+#   program directly.
+# custom:
+#   id: PC-DF-012
+#   severity: info
+#   remediation: >-
+#     Write `CMD ["node", "server.js"]`; if you need shell features, use
+#     `CMD ["sh", "-c", "exec node server.js"]` so the program replaces the shell.
+package portcullis.rules.shell_form_cmd
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+
+info contains finding if {
+	some item in dockerfile.instructions
+	instruction := item.instruction
+	instruction.keyword in {"CMD", "ENTRYPOINT"}
+	instruction.form == "shell"
+	finding := object.union(
+		{
+			"msg": sprintf("%s %s uses the shell form: /bin/sh becomes PID 1 and does not forward SIGTERM to the program. Use the exec form, %s [\"…\", \"…\"].", [instruction.keyword, label(instruction.value), instruction.keyword]),
+			"line": instruction.line,
+		},
+		fix(item.stage, instruction),
+	)
+}
+
+label(value) := value if count(value) <= 60
+
+label(value) := sprintf("%s…", [substring(value, 0, 59)]) if count(value) > 60
+
+# The exec form, when the value is plain words a shell would pass on unchanged; and,
+# for ENTRYPOINT, only when the stage has no CMD, which the exec form would start
+# appending as arguments.
+fix(stage, instruction) := {"fix": {
+	"line": instruction.line,
+	"end_line": instruction.line,
+	"replacement": replacement,
+	"description": sprintf("Rewrite in exec form: %s", [replacement]),
+}} if {
+	instruction.line == instruction.end_line
+	not regex.match(shell_syntax, instruction.value)
+	not cmd_overridden(stage, instruction)
+	line := dockerfile.source_line(instruction, instruction.line)
+	keyword := regex.find_n(`^\s*\S+`, line, 1)[0]
+	words := [json.marshal(word) | some word in regex.split(`\s+`, trim_space(instruction.value))]
+	replacement := sprintf("%s [%s]", [keyword, concat(", ", words)])
+} else := {}
+
+# Characters a shell would interpret: variables, pipes, lists, redirections, quotes,
+# command substitution, globs, escapes, comments, `~`, subshells, groups, `!`.
+shell_syntax := "[$|&;<>\"'`*?\\\\#~(){}\\[\\]!]"
+
+cmd_overridden(stage, instruction) if {
+	instruction.keyword == "ENTRYPOINT"
+	some other in stage.instructions
+	other.keyword == "CMD"
+}

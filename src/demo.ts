@@ -1,0 +1,78 @@
+/**
+ * The whole pipeline without GitHub: builds a git repository from examples/demo-repo
+ * (a base and a head commit), judges the "pull request" between them exactly as the App
+ * would, and prints the check run the App would post.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { builtinPolicyEngine } from './core/judge.js';
+import { localPullRequestFiles } from './core/local-repository.js';
+import { judgePullRequest } from './core/pull-request.js';
+import { CHECK_RUN_NAME, type CheckRunReport, checkRunReport, chunkAnnotations } from './report/check-run.js';
+import { PROJECT_ROOT } from './tools.js';
+
+const run = promisify(execFile);
+const EXAMPLE = join(PROJECT_ROOT, 'examples', 'demo-repo');
+
+export async function runDemo(write: (text: string) => void): Promise<CheckRunReport> {
+  const repo = await mkdtemp(join(tmpdir(), 'portcullis-demo-'));
+  try {
+    const base = await commitTree(repo, join(EXAMPLE, 'base'), 'Base: api and web services');
+    const head = await commitTree(repo, join(EXAMPLE, 'head'), 'Add on-call tools and a worker service');
+    write(
+      `Demo: a pull request on an example repository (${repo}), base ${base.slice(0, 7)} → head ${head.slice(0, 7)}.`,
+    );
+    write(
+      'No GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) are set, so this is what the App would post.\n',
+    );
+    const judgement = await judgePullRequest(localPullRequestFiles(repo, base, head), builtinPolicyEngine);
+    const report = checkRunReport(judgement);
+    write(renderCheckRun(report));
+    return report;
+  } finally {
+    await rm(repo, { recursive: true, force: true });
+  }
+}
+
+async function commitTree(repo: string, tree: string, message: string): Promise<string> {
+  const git = (...args: string[]) =>
+    run('git', [
+      '-C',
+      repo,
+      '-c',
+      'user.name=Portcullis Demo',
+      '-c',
+      'user.email=demo@portcullis.invalid',
+      ...args,
+    ]);
+  await git('init', '--quiet', '--initial-branch=main').catch(() => undefined);
+  await git('rm', '-r', '--quiet', '--ignore-unmatch', '.');
+  await cp(tree, repo, { recursive: true });
+  await git('add', '--all');
+  await git('commit', '--quiet', '-m', message);
+  return (await git('rev-parse', 'HEAD')).stdout.trim();
+}
+
+function renderCheckRun(report: CheckRunReport): string {
+  const requests = Math.max(1, chunkAnnotations(report.annotations).length);
+  const lines = [
+    `━━ Check run "${CHECK_RUN_NAME}": ${report.conclusion.toUpperCase()} ━━`,
+    `Title: ${report.title}`,
+    '',
+    '── Summary (markdown) ──',
+    report.summary,
+    '',
+    `── Annotations (${report.annotations.length}, sent in ${requests} request${requests === 1 ? '' : 's'}) ──`,
+  ];
+  for (const a of report.annotations) {
+    lines.push(
+      `${a.path}:${a.start_line}${a.end_line !== a.start_line ? `-${a.end_line}` : ''} [${a.annotation_level}] ${a.title}`,
+    );
+    lines.push(`    ${a.message}`);
+    if (a.raw_details) lines.push(...a.raw_details.split('\n').map((l) => `    │ ${l}`));
+  }
+  return lines.join('\n');
+}

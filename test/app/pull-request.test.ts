@@ -1,0 +1,205 @@
+import nock from 'nock';
+import { ANNOTATIONS_PER_REQUEST } from '../../src/report/check-run.js';
+import {
+  API,
+  createApp,
+  fakePullRequest,
+  finalCheckRun,
+  INSTALLATION,
+  OWNER,
+  REPO,
+  receive,
+} from '../support/fake-github.js';
+import { useGitHubValidation } from '../support/github-openapi.js';
+
+useGitHubValidation();
+
+beforeAll(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+});
+afterAll(() => {
+  nock.enableNetConnect();
+});
+
+const RISKY_DOCKERFILE = [
+  'FROM node', // 1: no tag
+  'WORKDIR /app',
+  'RUN apt-get update && \\',
+  '    apt-get install -y curl', // 4
+  'COPY . .',
+  'CMD ["node", "server.js"]',
+].join('\n');
+
+describe('pull request with a changed Dockerfile', () => {
+  it('creates the Portcullis check run in progress, then completes it with annotations on the right lines', async () => {
+    const requests = fakePullRequest({
+      files: { 'services/web/Dockerfile': RISKY_DOCKERFILE, 'README.md': '# hello' },
+    });
+    await receive(createApp(), 'pull_request.opened');
+
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      body: { name: 'Portcullis', head_sha: 'a'.repeat(40), status: 'in_progress' },
+    });
+    const run = finalCheckRun(requests);
+    expect(run.completedCount).toBe(1);
+    expect(run.lastIsCompletion).toBe(true);
+    expect(run.conclusion).toBe('failure');
+    const byRule = new Map(run.annotations.map((a) => [a.title.split(':')[0], a]));
+    expect(byRule.get('PC-DF-001')).toMatchObject({
+      path: 'services/web/Dockerfile',
+      start_line: 1,
+      annotation_level: 'failure',
+    });
+    expect(byRule.get('PC-DF-005')).toMatchObject({ start_line: 4, annotation_level: 'warning' });
+    expect(run.summary).toContain('services/web/Dockerfile');
+    expect(run.summary).not.toContain('README.md');
+  });
+
+  it('judges every page of changed files', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 5; i++)
+      files[`svc${i}/Dockerfile`] = 'FROM alpine:3.19\nUSER 10001\nHEALTHCHECK NONE\n';
+    const requests = fakePullRequest({ files, pageSize: 2 });
+    await receive(createApp(), 'pull_request.synchronize');
+    const run = finalCheckRun(requests);
+    for (let i = 0; i < 5; i++) expect(run.summary).toContain(`svc${i}/Dockerfile`);
+  });
+
+  it(`never sends more than ${ANNOTATIONS_PER_REQUEST} annotations in one request`, async () => {
+    // 60 lines of `sudo` give 60 deny findings, plus a few more for the file as a whole.
+    const content = ['FROM alpine:3.19', ...Array.from({ length: 60 }, (_, i) => `RUN sudo echo ${i}`)].join(
+      '\n',
+    );
+    const requests = fakePullRequest({ files: { Dockerfile: content } });
+    await receive(createApp(), 'pull_request.reopened');
+
+    const sizes = requests.map((r) => r.body.output?.annotations?.length ?? 0);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(ANNOTATIONS_PER_REQUEST);
+    const run = finalCheckRun(requests);
+    expect(run.annotations.length).toBeGreaterThan(60);
+    expect(run.completedCount).toBe(1);
+    expect(run.lastIsCompletion).toBe(true);
+  });
+
+  it('skips binary and oversized files with a note instead of parsing them', async () => {
+    const requests = fakePullRequest({
+      files: {
+        'bin/Dockerfile': new Uint8Array([0x46, 0x52, 0x4f, 0x4d, 0x00, 0x01, 0x02]),
+        'huge/Dockerfile': `FROM alpine:3.19\n${'# padding\n'.repeat(120_000)}`,
+      },
+    });
+    await receive(createApp(), 'pull_request.ready_for_review');
+    const run = finalCheckRun(requests);
+    expect(run.conclusion).toBe('success');
+    expect(run.summary).toMatch(/bin\/Dockerfile[\s\S]*binary file/);
+    expect(run.summary).toMatch(/huge\/Dockerfile[\s\S]*over the 1 MiB limit/);
+  });
+});
+
+describe('pull request without container files', () => {
+  it('gets a success check that says so', async () => {
+    const requests = fakePullRequest({ files: { 'src/app.ts': 'export {}', 'old/Dockerfile': null } });
+    await receive(createApp(), 'pull_request.opened');
+    const run = finalCheckRun(requests);
+    expect(run.conclusion).toBe('success');
+    expect(run.title).toBe('No container files changed');
+  });
+});
+
+describe('errors', () => {
+  it('completes the check run with an explanation when GitHub fails mid-way', async () => {
+    const checkRuns: unknown[] = [];
+    nock(API)
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
+      .post(`/repos/${OWNER}/${REPO}/check-runs`)
+      .reply(201, { id: 556 })
+      .get(`/repos/${OWNER}/${REPO}/pulls/7/files`)
+      .query(true)
+      .reply(502, { message: 'Server Error' })
+      .patch(`/repos/${OWNER}/${REPO}/check-runs/556`, (body) => {
+        checkRuns.push(body);
+        return true;
+      })
+      .reply(200, { id: 556 });
+    await receive(createApp(), 'pull_request.opened');
+    expect(checkRuns).toHaveLength(1);
+    expect(checkRuns[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Portcullis could not finish' },
+    });
+    expect(JSON.stringify(checkRuns[0])).toContain('Server Error');
+  });
+
+  it('completes the check run when GitHub rate-limits the contents API', async () => {
+    const checkRuns: { conclusion?: string }[] = [];
+    nock(API)
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
+      .post(`/repos/${OWNER}/${REPO}/check-runs`)
+      .reply(201, { id: 557 })
+      .get(`/repos/${OWNER}/${REPO}/pulls/7/files`)
+      .query(true)
+      .reply(200, [
+        {
+          sha: '0'.repeat(40),
+          filename: 'Dockerfile',
+          status: 'added',
+          additions: 1,
+          deletions: 0,
+          changes: 1,
+          blob_url: '',
+          raw_url: '',
+          contents_url: '',
+        },
+      ])
+      .get(`/repos/${OWNER}/${REPO}/contents/Dockerfile`)
+      .query(true)
+      .reply(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' },
+      )
+      .patch(`/repos/${OWNER}/${REPO}/check-runs/557`, (body) => {
+        checkRuns.push(body);
+        return true;
+      })
+      .reply(200, { id: 557 });
+    await receive(createApp(), 'pull_request.opened');
+    expect(checkRuns).toHaveLength(1);
+    expect(checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    expect(JSON.stringify(checkRuns[0])).toContain('rate limit');
+  });
+});
+
+describe('re-runs', () => {
+  it('check_run.rerequested checks the pull request again', async () => {
+    const requests = fakePullRequest({ files: { Dockerfile: RISKY_DOCKERFILE } });
+    await receive(createApp(), 'check_run.rerequested');
+    expect(finalCheckRun(requests).conclusion).toBe('failure');
+  });
+
+  it('check_run.rerequested from a fork finds the pull request through the commit', async () => {
+    const headSha = 'd'.repeat(40);
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/commits/${headSha}/pulls`)
+      .reply(200, [{ number: 9, state: 'open', head: { sha: headSha } }]);
+    const requests = fakePullRequest({ number: 9, headSha, files: { Dockerfile: RISKY_DOCKERFILE } });
+    await receive(createApp(), 'check_run.rerequested.fork');
+    const run = finalCheckRun(requests);
+    expect(requests[0]?.body.head_sha).toBe(headSha);
+    expect(run.conclusion).toBe('failure');
+  });
+
+  it('ignores re-run requests for check runs of other apps', async () => {
+    await receive(createApp(), 'check_run.rerequested', (payload) => {
+      (payload.check_run as { name: string }).name = 'Some other check';
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * A pull request as GitHub's REST API serves it, faked at the HTTP boundary with nock:
+ * installation token, changed files (paginated), file contents at the head commit, and
+ * the check-run endpoints, whose requests are recorded for assertions.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import portcullis from '../../src/index.js';
+
+export const OWNER = 'acme';
+export const REPO = 'web';
+export const INSTALLATION = 4242;
+export const API = 'https://api.github.com';
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+export function createApp(): Probot {
+  const probot = new Probot({
+    appId: 123,
+    privateKey,
+    // Retries and throttling would turn a deliberate API error into minutes of waiting.
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+  probot.load(portcullis);
+  return probot;
+}
+
+export function webhook(name: string): { name: string; payload: Record<string, unknown> } {
+  const [event] = name.split('.');
+  const payload = JSON.parse(
+    readFileSync(new URL(`../fixtures/webhooks/${name}.json`, import.meta.url), 'utf8'),
+  );
+  return { name: event as string, payload };
+}
+
+export async function receive(
+  probot: Probot,
+  name: string,
+  patch?: (payload: Record<string, unknown>) => void,
+) {
+  const { name: event, payload } = webhook(name);
+  patch?.(payload);
+  await probot.receive({ id: `delivery-${name}`, name: event, payload } as Parameters<Probot['receive']>[0]);
+}
+
+export interface CheckRunRequest {
+  method: 'POST' | 'PATCH';
+  body: {
+    name?: string;
+    head_sha?: string;
+    status?: string;
+    conclusion?: string;
+    output?: {
+      title: string;
+      summary: string;
+      annotations?: {
+        path: string;
+        start_line: number;
+        annotation_level: string;
+        title: string;
+        message: string;
+      }[];
+    };
+  };
+}
+
+export interface FakePullRequest {
+  number?: number;
+  headSha?: string;
+  /** Changed files: path → content (string or bytes), or null for a removed file. */
+  files: Record<string, string | Uint8Array | null>;
+  /** Page size of the list-files endpoint, to exercise pagination. */
+  pageSize?: number;
+}
+
+/** Sets up the API for one pull request; returns the check-run requests as they arrive. */
+export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
+  const number = pr.number ?? 7;
+  const headSha = pr.headSha ?? 'a'.repeat(40);
+  const checkRuns: CheckRunRequest[] = [];
+  const api = nock(API);
+  api.post(`/app/installations/${INSTALLATION}/access_tokens`).reply(201, {
+    token: 'ghs_test',
+    expires_at: '2099-01-01T00:00:00Z',
+    permissions: { checks: 'write', contents: 'read', pull_requests: 'read' },
+  });
+
+  const listed = Object.entries(pr.files).map(([filename, content], i) => ({
+    sha: `${i}`.padStart(40, '0'),
+    filename,
+    status: content === null ? 'removed' : 'modified',
+    additions: 1,
+    deletions: 0,
+    changes: 1,
+    blob_url: `https://github.com/${OWNER}/${REPO}/blob/${headSha}/${filename}`,
+    raw_url: `https://github.com/${OWNER}/${REPO}/raw/${headSha}/${filename}`,
+    contents_url: `${API}/repos/${OWNER}/${REPO}/contents/${filename}?ref=${headSha}`,
+  }));
+  const pageSize = pr.pageSize ?? 100;
+  const pages = Math.max(1, Math.ceil(listed.length / pageSize));
+  for (let page = 1; page <= pages; page++) {
+    const link =
+      page < pages
+        ? {
+            Link: `<${API}/repos/${OWNER}/${REPO}/pulls/${number}/files?per_page=100&page=${page + 1}>; rel="next"`,
+          }
+        : undefined;
+    api
+      .get(`/repos/${OWNER}/${REPO}/pulls/${number}/files`)
+      .query(page === 1 ? { per_page: '100' } : { per_page: '100', page: String(page) })
+      .reply(200, listed.slice((page - 1) * pageSize, page * pageSize), link);
+  }
+
+  for (const [path, content] of Object.entries(pr.files)) {
+    if (content === null) continue;
+    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+    api
+      .get(`/repos/${OWNER}/${REPO}/contents/${path.split('/').map(encodeURIComponent).join('%2F')}`)
+      .query({ ref: headSha })
+      .optionally()
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: bytes.byteLength,
+        name: path.split('/').pop(),
+        path,
+        // GitHub leaves content empty for files over 1 MB.
+        content: bytes.byteLength > 1024 * 1024 ? '' : bytes.toString('base64'),
+        sha: 'f'.repeat(40),
+        url: '',
+        git_url: null,
+        html_url: null,
+        download_url: null,
+        _links: { self: '', git: null, html: null },
+      });
+  }
+
+  api
+    .post(`/repos/${OWNER}/${REPO}/check-runs`, (body) => {
+      checkRuns.push({ method: 'POST', body });
+      return true;
+    })
+    .reply(201, { id: 555 });
+  api
+    .patch(`/repos/${OWNER}/${REPO}/check-runs/555`, (body) => {
+      checkRuns.push({ method: 'PATCH', body });
+      return true;
+    })
+    .times(20)
+    .reply(200, { id: 555 });
+  return checkRuns;
+}
+
+/** The final state of the check run after all requests: conclusion and every annotation sent. */
+export function finalCheckRun(requests: CheckRunRequest[]) {
+  const completed = requests.filter((r) => r.body.status === 'completed');
+  const annotations = requests.flatMap((r) => r.body.output?.annotations ?? []);
+  const last = requests[requests.length - 1];
+  return {
+    completedCount: completed.length,
+    conclusion: completed[0]?.body.conclusion,
+    title: last?.body.output?.title,
+    summary: last?.body.output?.summary ?? '',
+    annotations,
+    lastIsCompletion: last?.body.status === 'completed',
+  };
+}
