@@ -102,6 +102,9 @@ interface Stage {
   output: string;
 }
 
+/** A Dockerfile variable reference, `${NAME}`. */
+const v = (name: string) => `$\{${name}}`;
+
 const digest = (rng: Rng) => `sha256:${rng.hex(64)}`;
 
 function builderBase(rng: Rng): Base {
@@ -118,7 +121,7 @@ function builderBase(rng: Rng): Base {
     [() => ({ image: 'golang:1.23-alpine', pm: 'apk', lang: 'go', shell: true }), 3],
     [
       () => ({
-        image: 'golang:${GO_VERSION}-alpine',
+        image: `golang:${v('GO_VERSION')}-alpine`,
         pm: 'apk',
         lang: 'go',
         shell: true,
@@ -146,7 +149,7 @@ function builderBase(rng: Rng): Base {
     ],
     [
       () => ({
-        image: 'node:${NODE_VERSION}-alpine',
+        image: `node:${v('NODE_VERSION')}-alpine`,
         pm: 'apk',
         lang: 'node',
         shell: true,
@@ -206,7 +209,7 @@ function builderBase(rng: Rng): Base {
     ],
     [
       () => ({
-        image: '${REGISTRY}/build/node:20',
+        image: `${v('REGISTRY')}/build/node:20`,
         pm: 'apt',
         lang: 'node',
         shell: true,
@@ -267,7 +270,7 @@ function runtimeBase(rng: Rng, lang: Language | null): Base {
     ],
     [
       () => ({
-        image: 'python:${PYTHON_VERSION}-slim',
+        image: `python:${v('PYTHON_VERSION')}-slim`,
         pm: 'apt',
         lang: 'python',
         shell: true,
@@ -294,12 +297,7 @@ function runtimeBase(rng: Rng, lang: Language | null): Base {
       lang === 'node' ? 3 : 0,
     ],
     [
-      () => ({
-        image: 'gcr.io/distroless/python3-debian12:nonroot',
-        pm: 'none',
-        lang: 'python',
-        shell: false,
-      }),
+      () => ({ image: 'gcr.io/distroless/python3-debian12:nonroot', pm: 'none', lang: 'python', shell: false }),
       lang === 'python' ? 2 : 0,
     ],
     [
@@ -341,7 +339,7 @@ function runtimeBase(rng: Rng, lang: Language | null): Base {
     ],
     [
       () => ({
-        image: '${BASE_IMAGE}',
+        image: v('BASE_IMAGE'),
         pm: 'apt',
         lang: lang ?? 'generic',
         shell: true,
@@ -351,15 +349,12 @@ function runtimeBase(rng: Rng, lang: Language | null): Base {
     ],
     [
       () => ({
-        image: '${BASE_IMAGE}',
+        image: v('BASE_IMAGE'),
         pm: 'apt',
         lang: lang ?? 'generic',
         shell: true,
         args: [
-          [
-            'BASE_IMAGE',
-            rng.pick(['debian:bookworm-slim', 'ubuntu:24.04', 'registry.internal.example.com/base:3']),
-          ],
+          ['BASE_IMAGE', rng.pick(['debian:bookworm-slim', 'ubuntu:24.04', 'registry.internal.example.com/base:3'])],
         ],
       }),
       1,
@@ -686,14 +681,14 @@ function envBlock(rng: Rng): Block {
       ],
       2,
     ],
-    [() => ['ENV PATH="/app/bin:${PATH}"'], 2],
+    [() => [`ENV PATH="/app/bin:${v('PATH')}"`], 2],
     [() => ['ENV APP_HOME /app'], 1],
     [() => [`ENV LOG_LEVEL=${rng.pick(['info', 'debug', 'warn'])} APP_NAME="${rng.pick(SERVICES)}"`], 2],
     // Secret-like values: what a secrets rule is for.
     [() => [`ENV AWS_SECRET_ACCESS_KEY=${rng.hex(8)}Xq/K7MDENG/bPxRfiCY${rng.hex(12)}`], 1],
     [() => ['ENV DATABASE_PASSWORD=changeme'], 1],
     [() => [`ENV GITHUB_TOKEN=ghp_${rng.hex(36)}`], 1],
-    [() => ['ENV SECRET_KEY_BASE=${SECRET_KEY_BASE}'], 1],
+    [() => [`ENV SECRET_KEY_BASE=${v('SECRET_KEY_BASE')}`], 1],
     [() => [`ENV API_KEY="${rng.hex(32)}" \\`, '    API_URL=https://api.example.com/v2'], 1],
   ])();
 }
