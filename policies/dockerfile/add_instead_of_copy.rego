@@ -11,7 +11,8 @@
 #   severity: warn
 #   remediation: >-
 #     Replace `ADD` with `COPY` for local files; for URLs, add
-#     `--checksum=sha256:<digest>` so a changed download fails the build.
+#     `--checksum=sha256:<digest>` so a changed download fails the build (for a Git
+#     source, `--checksum=<commit sha>`).
 package portcullis.rules.add_instead_of_copy
 
 import rego.v1
@@ -43,10 +44,14 @@ warn contains finding if {
 	some source in sources(instruction)
 	is_remote(source)
 	finding := {
-		"msg": sprintf("ADD downloads %q without --checksum, so the build trusts whatever the server returns: add --checksum=sha256:<digest> (for a Git source, pin a commit).", [source]),
+		"msg": remote_message(source),
 		"line": instruction.line,
 	}
 }
+
+remote_message(source) := sprintf("ADD clones %q without --checksum, so the build takes whatever the ref points to at the time: pin the commit with --checksum=<commit sha>.", [source]) if {
+	is_git(source)
+} else := sprintf("ADD downloads %q without --checksum, so the build trusts whatever the server returns: add --checksum=sha256:<digest>.", [source])
 
 # A here-document: written inline, never an archive.
 copyable(instruction) := sprintf("the here-document <<%s", [instruction.heredocs[0].name]) if {
@@ -64,21 +69,8 @@ copyable(instruction) := concat(", ", [sprintf("%q", [s]) | some s in srcs]) if 
 	}
 }
 
-# Everything but the destination. In exec form (`ADD ["a b.txt", "/dst/"]`) the JSON
-# array is read from the value, which keeps spaces inside file names.
-sources(instruction) := array.slice(words, 0, count(words) - 1) if {
-	words := exec_form_arguments(instruction)
-} else := array.slice(instruction.arguments, 0, count(instruction.arguments) - 1)
-
-exec_form_arguments(instruction) := words if {
-	startswith(instruction.value, "[")
-	json.is_valid(instruction.value)
-	words := json.unmarshal(instruction.value)
-	is_array(words)
-	every word in words {
-		is_string(word)
-	}
-}
+# Everything but the destination.
+sources(instruction) := array.slice(instruction.arguments, 0, count(instruction.arguments) - 1)
 
 has_flag(instruction, name) if {
 	some flag in instruction.flags
@@ -88,6 +80,12 @@ has_flag(instruction, name) if {
 is_remote(source) if regex.match(`^(?i)(https?|git|ssh)://`, source)
 
 is_remote(source) if regex.match(`^[\w.-]+@[\w.-]+:`, source) # git@github.com:org/repo.git
+
+is_git(source) if regex.match(`^(?i)(git|ssh)://`, source)
+
+is_git(source) if regex.match(`^[\w.-]+@[\w.-]+:`, source)
+
+is_git(source) if regex.match(`\.git(#.*)?$`, source)
 
 # Suffixes of files ADD may unpack: it detects tar archives (plain, gzip, bzip2, xz,
 # zstd) by content, so compressed single files count too.

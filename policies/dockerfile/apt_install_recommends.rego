@@ -48,8 +48,8 @@ disabled := `(?i)APT::Install-Recommends[\s"'=]*(false|0|no|off)\b`
 fix(item) := {"fix": {
 	"line": item.command.line,
 	"end_line": item.command.line,
-	"replacement": dockerfile.line_with_insertion(item.instruction, item.command, "install", " --no-install-recommends"),
+	"replacement": replacement,
 	"description": "Add --no-install-recommends",
 }} if {
-	dockerfile.line_with_insertion(item.instruction, item.command, "install", " --no-install-recommends")
+	replacement := dockerfile.line_with_insertion(item.instruction, item.command, "install", " --no-install-recommends")
 } else := {}

@@ -58,9 +58,11 @@ earlier_stage(from, stage) if {
 }
 
 # Why it does not match, when there is more to say than "not found".
-hint(from, stage) := sprintf(" (stage %s is defined later, on line %d)", [dockerfile.stage_label(other), other.line]) if {
+hint(from, stage) := " (it is this stage)" if {
+	stage.name == lower(from)
+} else := sprintf(" (stage %s is defined later, on line %d)", [dockerfile.stage_label(other), other.line]) if {
 	some other in dockerfile.stages
-	other.index >= stage.index
+	other.index > stage.index
 	other.name == lower(from)
 } else := sprintf(" (stages are numbered from 0; this one is #%d)", [stage.index]) if {
 	regex.match(`^[0-9]+$`, from)

@@ -46,9 +46,9 @@ warn contains finding if {
 	shell := item.command
 	dockerfile.program(shell) in (shells | {"eval"})
 	some word in shell.argv
-	regex.match("(\\$\\(|<\\(|`)\\s*(curl|wget)\\s", word)
+	match := regex.find_all_string_submatch_n("(\\$\\(|<\\(|`)\\s*(curl|wget)\\s", word, 1)[0]
 	finding := {
-		"msg": sprintf("%s runs the output of %s: the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), substitution_label(word)]),
+		"msg": sprintf("%s runs a script that %s downloads from %s through %s…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), match[2], url_label(split(word, " ")), match[1]]),
 		"line": shell.line,
 	}
 }
@@ -64,7 +64,7 @@ warn contains finding if {
 	regex.match(`<\(\s*(curl|wget)\b`, dockerfile.source_line(item.instruction, shell.line))
 	finding := object.union(
 		{
-			"msg": sprintf("%s reads a script that %s downloads from %s through <(…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), dockerfile.program(download), url_label(download.argv)]),
+			"msg": sprintf("%s runs a script that %s downloads from %s through <(…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), dockerfile.program(download), url_label(download.argv)]),
 			"line": shell.line,
 		},
 		end_line(shell.line, download.line),
@@ -73,13 +73,9 @@ warn contains finding if {
 
 # The first URL among the arguments, quoted, or a generic description.
 url_label(argv) := sprintf("%q", [urls[0]]) if {
-	urls := [word | some word in argv; regex.match(`^(?i)(https?|ftp)://`, word)]
+	urls := [match[0] | some word in argv; some match in regex.find_all_string_submatch_n("(?i)(https?|ftp)://[^\\s\"'`)]+", word, 1)]
 	count(urls) > 0
 } else := "a download"
-
-substitution_label(word) := sprintf("\"%s\"", [word]) if count(word) <= 60
-
-substitution_label(word) := sprintf("\"%s…\"", [substring(word, 0, 59)]) if count(word) > 60
 
 end_line(first, last) := {"end_line": last} if last > first
 

@@ -24,7 +24,7 @@ import data.portcullis.lib.dockerfile
 deny contains finding if {
 	some item in dockerfile.instructions
 	item.instruction.keyword in {"ENV", "ARG"}
-	some property in properties(item.instruction)
+	some property in item.instruction.properties
 	finding := {
 		"msg": message(item.instruction.keyword, property.name, property.value),
 		"line": property.line,
@@ -39,34 +39,6 @@ deny contains finding if {
 		"line": arg.line,
 	}
 }
-
-properties(instruction) := instruction.properties if count(instruction.properties) > 0
-
-# The input has no properties for an ARG declaring several variables
-# (`ARG A=1 B=2`): read them from its words, each on the first line that names it.
-properties(instruction) := [{"name": name, "value": value, "line": line} |
-	some word in instruction.arguments
-	parts := split(word, "=")
-	name := parts[0]
-	value := unquoted(concat("=", array.slice(parts, 1, count(parts))))
-	count(parts) > 1
-	lines := [n |
-		some n, text in split(instruction.source, "\n")
-		contains(text, concat("", [name, "="]))
-	]
-	line := instruction.line + first_or_zero(lines)
-] if {
-	instruction.keyword == "ARG"
-	count(instruction.properties) == 0
-}
-
-first_or_zero(numbers) := numbers[0] if count(numbers) > 0
-
-first_or_zero(numbers) := 0 if count(numbers) == 0
-
-unquoted(value) := substring(value, 1, count(value) - 2) if {
-	regex.match(`^("[^"]*"|'[^']*')$`, value)
-} else := value
 
 message(keyword, name, value) := sprintf("%s %s holds what looks like %s: %s", [keyword, name, kind, advice[keyword]]) if {
 	is_string(value)

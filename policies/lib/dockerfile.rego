@@ -1,6 +1,11 @@
 # METADATA
 # title: Dockerfile helpers
-# description: Shared views of input.dockerfile for the rule packages.
+# description: >-
+#   Shared views of input.dockerfile for the rule packages. A note for rule authors:
+#   Portcullis runs policies as WebAssembly, where regex.match and
+#   regex.find_all_string_submatch_n are RE2 as in OPA, but regex.replace, regex.split
+#   and regex.find_n are JavaScript regular expressions: keep RE2-only syntax such as
+#   `(?i)` out of those three.
 package portcullis.lib.dockerfile
 
 import rego.v1

@@ -297,7 +297,12 @@ function runtimeBase(rng: Rng, lang: Language | null): Base {
       lang === 'node' ? 3 : 0,
     ],
     [
-      () => ({ image: 'gcr.io/distroless/python3-debian12:nonroot', pm: 'none', lang: 'python', shell: false }),
+      () => ({
+        image: 'gcr.io/distroless/python3-debian12:nonroot',
+        pm: 'none',
+        lang: 'python',
+        shell: false,
+      }),
       lang === 'python' ? 2 : 0,
     ],
     [
@@ -354,7 +359,10 @@ function runtimeBase(rng: Rng, lang: Language | null): Base {
         lang: lang ?? 'generic',
         shell: true,
         args: [
-          ['BASE_IMAGE', rng.pick(['debian:bookworm-slim', 'ubuntu:24.04', 'registry.internal.example.com/base:3'])],
+          [
+            'BASE_IMAGE',
+            rng.pick(['debian:bookworm-slim', 'ubuntu:24.04', 'registry.internal.example.com/base:3']),
+          ],
         ],
       }),
       1,
@@ -462,6 +470,8 @@ class DockerfileWriter {
   add(...blocks: Block[]): void {
     for (const block of blocks) {
       if (block.length === 0) continue;
+      // One blank line between blocks at most.
+      if (block.length === 1 && block[0] === '' && this.blocks.at(-1)?.at(-1) === '') continue;
       this.blocks.push(block);
       this.lines += block.length;
     }
@@ -903,7 +913,7 @@ const STAGE_NAMES = ['builder', 'build', 'deps', 'assets', 'compile', 'test', 'b
 function generateDockerfile(rng: Rng, index: number): CorpusFile {
   const service = rng.pick(SERVICES);
   // Skewed towards small files, as in real repositories: ~10 to ~150 lines.
-  const budget = Math.round(10 + 135 * rng.next() ** 1.8);
+  const budget = Math.round(10 + 135 * rng.next() ** 2);
   const stageCount = Math.min(
     Math.max(1, Math.floor(budget / 12)),
     rng.weighted([

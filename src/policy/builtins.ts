@@ -26,12 +26,23 @@ export const CUSTOM_BUILTINS: Record<string, Builtin> = {
   sprintf: (format, args) => goSprintf(String(format), Array.isArray(args) ? args : []),
   // Millisecond precision: the SDK passes values as JSON numbers.
   'time.now_ns': () => Date.now() * 1_000_000,
-  'regex.replace': (s, pattern, value) =>
-    String(s).replace(new RegExp(String(pattern), 'g'), goReplacement(value)),
-  'regex.split': (pattern, s) => String(s).split(new RegExp(String(pattern))),
+  'regex.replace': (s, pattern, value) => String(s).replace(re2(pattern, 'g'), goReplacement(value)),
+  'regex.split': (pattern, s) => String(s).split(re2(pattern, '')),
   'regex.find_n': (pattern, s, n) => {
-    const all = [...String(s).matchAll(new RegExp(String(pattern), 'g'))].map((m) => m[0]);
+    const all = [...String(s).matchAll(re2(pattern, 'g'))].map((m) => m[0]);
     return Number(n) < 0 ? all : all.slice(0, Number(n));
+  },
+  indexof_n: (s, search) => {
+    const text = String(s);
+    const needle = String(search);
+    const found: number[] = [];
+    // OPA counts in code points, not UTF-16 units.
+    const points = [...text];
+    const needlePoints = [...needle];
+    for (let i = 0; needlePoints.length > 0 && i + needlePoints.length <= points.length; i++) {
+      if (points.slice(i, i + needlePoints.length).join('') === needle) found.push(i);
+    }
+    return found;
   },
   'strings.any_prefix_match': (search, base) => anyMatch(search, base, (s, b) => s.startsWith(b)),
   'strings.any_suffix_match': (search, base) => anyMatch(search, base, (s, b) => s.endsWith(b)),
@@ -55,6 +66,17 @@ export function installBuiltinOverrides(): void {
   installed = true;
   const table = require(join(sdkRoot, 'src', 'builtins', 'index.js')) as Record<string, unknown>;
   for (const name of Object.keys(CUSTOM_BUILTINS)) delete table[name];
+}
+
+/**
+ * OPA's regular expressions are RE2; JavaScript's agree on everything policies commonly
+ * use except leading flag groups such as `(?i)`, which become RegExp flags here.
+ */
+function re2(pattern: unknown, flags: string): RegExp {
+  const text = String(pattern);
+  const group = /^\(\?([imsU]+)\)/.exec(text);
+  const extra = (group?.[1] ?? '').replace(/U/g, '');
+  return new RegExp(group ? text.slice(group[0].length) : text, flags + extra);
 }
 
 function anyMatch(search: unknown, base: unknown, test: (s: string, b: string) => boolean): boolean {

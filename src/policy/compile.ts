@@ -188,12 +188,14 @@ async function describeCompileFailure(opa: string, src: string, capabilities: st
       maxBuffer: 16 << 20,
     });
   } catch (error) {
-    const problems = parseCheckOutput((error as { stdout?: string }).stdout ?? '');
+    // `opa check --format json` writes its report to stderr.
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    const problems = parseCheckOutput(stderr.trim().startsWith('{') ? stderr : stdout);
     if (problems.length > 0) return new PolicyCompileError(problems);
   }
   const { stdout = '', stderr = '' } = buildError as { stdout?: string; stderr?: string };
   const text = `${stdout}\n${stderr}`;
-  const problems = [...text.matchAll(/^(.+?):(\d+): (rego_\w+): (.*)$/gm)].map((m) => ({
+  const problems = [...text.matchAll(/([^\s:]+\.rego):(\d+): (rego_\w+): (.*)$/gm)].map((m) => ({
     file: (m[1] as string).replace(/^\.\//, ''),
     line: Number(m[2]),
     code: m[3] as string,

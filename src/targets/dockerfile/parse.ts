@@ -13,7 +13,7 @@ import {
   type Instruction,
   JSONInstruction,
   type Label,
-  type Property,
+  Property,
 } from 'dockerfile-ast';
 import { parseImageReference } from '../../image/reference.js';
 import type {
@@ -31,19 +31,29 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bas
 export function parseDockerfile(content: string): DockerfileFacts {
   const dockerfile = DockerfileParser.parse(content);
   const lines = content.split(/\r?\n/);
+  // A final newline ends the last line rather than starting one: no position may point past it.
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const escapeChar = dockerfile.getEscapeCharacter();
-  const globalArgs = dockerfile.getInitialARGs().flatMap((arg) => {
-    const property = arg.getProperty();
-    if (!property) return [];
-    return [{ name: property.getName(), default: property.getValue(), line: arg.getRange().start.line + 1 }];
-  });
-  const argValues = new Map(globalArgs.map((a) => [a.name, a.default] as const));
+  const globalArgs = dockerfile.getInitialARGs().flatMap((arg) =>
+    argProperties(arg, escapeChar).map((property) => ({
+      name: property.getName(),
+      default: property.getValue(),
+      line: property.getRange().start.line + 1,
+    })),
+  );
+  // A default may use the ARGs declared before it (`ARG BASE=node:${NODE_VERSION}`); one that
+  // uses an ARG without a value has no known value either.
+  const argValues = new Map<string, string | null>();
+  for (const arg of globalArgs) {
+    const substituted = arg.default === null ? null : substituteVariables(arg.default, argValues, escapeChar);
+    argValues.set(arg.name, substituted && substituted.unresolved.length === 0 ? substituted.value : null);
+  }
 
   const stages: DockerfileStage[] = [];
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
-      stages.push(startStage(instruction as From, stages, argValues, escapeChar));
+      stages.push(startStage(instruction as From, stages, argValues, escapeChar, lines.length));
       continue;
     }
     const stage = stages[stages.length - 1];
@@ -72,6 +82,7 @@ function startStage(
   earlier: DockerfileStage[],
   argValues: ReadonlyMap<string, string | null>,
   escapeChar: string,
+  lineCount: number,
 ): DockerfileStage {
   const line = from.getRange().start.line + 1;
   const name = from.getBuildStage();
@@ -80,7 +91,7 @@ function startStage(
     name: name ? name.toLowerCase() : null,
     final: false,
     line,
-    end_line: from.getRange().end.line + 1,
+    end_line: Math.min(from.getRange().end.line + 1, lineCount),
     base: describeBase(from, earlier, argValues, escapeChar),
     instructions: [],
   };
@@ -125,12 +136,13 @@ function describeInstruction(
   const range = instruction.getRange();
   const keyword = instruction.getKeyword();
   const line = range.start.line + 1;
-  const endLine = range.end.line + 1;
+  const endLine = Math.min(range.end.line + 1, lines.length);
   const flags: Flag[] =
     'getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : [];
   const heredocs = readHeredocs(instruction, lines);
   const execForm = isExecForm(instruction);
   const argumentsText = textAfterFlags(instruction, lines);
+  const value = heredocs.length > 0 ? argumentsText.text : foldContinuations(argumentsText.text, escapeChar);
 
   const facts: DockerfileInstruction = {
     keyword,
@@ -138,11 +150,11 @@ function describeInstruction(
     end_line: endLine,
     flags: flags.map((f) => ({ name: f.getName(), value: f.getValue() })),
     arguments: execForm
-      ? (instruction as JSONInstruction).getJSONStrings().map((s) => s.getJSONValue())
+      ? execArguments(instruction as JSONInstruction, value)
       : instruction.getArguments().map((a) => a.getValue()),
-    value: heredocs.length > 0 ? argumentsText.text : foldContinuations(argumentsText.text, escapeChar),
+    value,
     form: EXEC_FORM_KEYWORDS.has(keyword) ? (execForm ? 'exec' : 'shell') : null,
-    properties: readProperties(instruction),
+    properties: readProperties(instruction, escapeChar),
     heredocs,
     commands: [],
     source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
@@ -158,9 +170,27 @@ function textAfterFlags(instruction: Instruction, lines: string[]): { text: stri
   const end = instruction.getRange().end;
   if (!first) return { text: '', line: end.line + 1 };
   const selected = lines.slice(first.line, end.line + 1);
-  selected[selected.length - 1] = (selected[selected.length - 1] ?? '').slice(0, end.character);
+  // An instruction cut off by the end of the file ends past the last line: keep that line whole.
+  if (end.line < lines.length) {
+    selected[selected.length - 1] = (selected[selected.length - 1] ?? '').slice(0, end.character);
+  }
   selected[0] = (selected[0] ?? '').slice(first.character);
   return { text: selected.join('\n'), line: first.line + 1 };
+}
+
+/**
+ * The elements of an exec-form array, read as JSON like BuildKit does. dockerfile-ast's
+ * `getJSONValue()` drops the blanks inside strings (`"a b"` → `ab`) and mangles `\n`, `\u…`;
+ * it is only the fallback for arrays that are not strict JSON.
+ */
+function execArguments(instruction: JSONInstruction, value: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.every((e) => typeof e === 'string')) return parsed;
+  } catch {
+    // Not strict JSON: fall back to the tokenizer's strings below.
+  }
+  return instruction.getJSONStrings().map((s) => s.getJSONValue());
 }
 
 function isExecForm(instruction: Instruction): boolean {
@@ -180,22 +210,35 @@ function readHeredocs(instruction: Instruction, lines: string[]): DockerfileInst
       name: h.getName(),
       body: content ? lines.slice(bodyStart, bodyEnd + 1).join('\n') : '',
       line: bodyStart + 1,
-      end_line: (h.getDelimiterRange()?.start.line ?? bodyEnd) + 1,
+      end_line: Math.min((h.getDelimiterRange()?.start.line ?? bodyEnd) + 1, lines.length),
     };
   });
 }
 
-function readProperties(instruction: Instruction): DockerfileInstruction['properties'] {
+function readProperties(instruction: Instruction, escapeChar: string): DockerfileInstruction['properties'] {
   let properties: Property[] = [];
   const keyword = instruction.getKeyword();
   if (keyword === 'ENV') properties = (instruction as Env).getProperties();
   else if (keyword === 'LABEL') properties = (instruction as Label).getProperties();
-  else if (keyword === 'ARG') properties = [(instruction as Arg).getProperty()].filter((p) => p !== null);
+  else if (keyword === 'ARG') properties = argProperties(instruction as Arg, escapeChar);
   return properties.map((p) => ({
     name: p.getName(),
     value: p.getValue(), // getValue() is the one with quotes removed
     line: p.getRange().start.line + 1,
   }));
+}
+
+/**
+ * The declarations of an `ARG`, which may name several (`ARG TARGETOS TARGETARCH`,
+ * `ARG A=1 B=2`). dockerfile-ast's `getProperty()` reads only a lone declaration and its
+ * `getProperties()` reads `ARG A B` as ENV's legacy `A` = `B`, so each word is read here.
+ */
+function argProperties(arg: Arg, escapeChar: string): Property[] {
+  const single = arg.getProperty();
+  if (single) return [single];
+  // The Property constructor needs the parser's text document, a protected field of Line.
+  const { document } = arg as unknown as { document: ConstructorParameters<typeof Property>[0] };
+  return arg.getPropertyArguments().map((word) => new Property(document, escapeChar, word));
 }
 
 /**

@@ -53,11 +53,10 @@ export function splitShellCommands(
   let pipeline = 0;
   let position = 0;
   let line = firstLine;
-  let atLineStart = true;
   let i = 0;
 
   const endCommand = (operator: 'pipe' | 'list') => {
-    const command = toCommand(words, text, pipeline, position);
+    const command = toCommand(words, text, pipeline, position, lineContinuation);
     words = [];
     if (command) {
       commands.push(command);
@@ -71,31 +70,16 @@ export function splitShellCommands(
 
   while (i < text.length) {
     const c = text[i] as string;
-    // Dockerfile line continuation: escape char, optional blanks, newline.
-    if (c === '\\' || c === lineContinuation) {
-      const match = /^[ \t]*\r?\n/.exec(text.slice(i + 1));
-      if (match) {
-        i += 1 + match[0].length;
-        line++;
-        atLineStart = true;
-        continue;
-      }
+    const continuation = continuationAt(text, i, lineContinuation);
+    if (continuation) {
+      i += continuation.length;
+      line += continuation.lines;
+      continue;
     }
-    if (atLineStart && lineContinuation !== null) {
-      // Inside a continued instruction, whole comment lines are removed before the shell runs.
-      const comment = /^[ \t]*#[^\n]*\n/.exec(text.slice(i));
-      if (comment) {
-        i += comment[0].length;
-        line++;
-        continue;
-      }
-    }
-    atLineStart = false;
     if (c === '\n') {
       endCommand('list');
       line++;
       i++;
-      atLineStart = true;
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\r') {
@@ -141,11 +125,17 @@ export function splitShellCommands(
   return commands;
 }
 
-function toCommand(words: Word[], text: string, pipeline: number, position: number): ShellCommand | null {
+function toCommand(
+  words: Word[],
+  text: string,
+  pipeline: number,
+  position: number,
+  lineContinuation: string | null,
+): ShellCommand | null {
+  // Reserved words are keywords only in command position: `echo done` prints "done".
   let from = 0;
-  while (from < words.length && LEADING_KEYWORDS.has((words[from] as Word).value)) from++;
-  let to = words.length;
-  while (to > from && CLOSING_KEYWORDS.has((words[to - 1] as Word).value)) to--;
+  while (from < words.length && isKeyword((words[from] as Word).value)) from++;
+  const to = words.length;
   const kept = words.slice(from, to);
   const assignments: string[] = [];
   while (kept.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test((kept[0] as Word).value)) {
@@ -157,7 +147,7 @@ function toCommand(words: Word[], text: string, pipeline: number, position: numb
   return {
     argv: kept.map((w) => w.value),
     assignments,
-    text: text.slice(first.start, last.end).replace(/\\\r?\n[ \t]*/g, ''),
+    text: foldContinuations(text.slice(first.start, last.end), lineContinuation),
     line: first.line,
     pipeline,
     position,
@@ -169,16 +159,18 @@ function readWord(text: string, start: number, line: number, lineContinuation: s
   let value = '';
   let i = start;
   let endLine = line;
+  const escapeChar = shellEscape(lineContinuation);
   const isBoundary = (ch: string) => /[\s;&|()<>]/.test(ch);
   while (i < text.length) {
     const c = text[i] as string;
-    if (c === '\\' || c === lineContinuation) {
+    const continuation = continuationAt(text, i, lineContinuation);
+    if (continuation) {
+      endLine += continuation.lines;
+      i += continuation.length;
+      continue;
+    }
+    if (c === escapeChar) {
       const next = text[i + 1];
-      if (next === '\n') {
-        endLine++;
-        i += 2;
-        continue;
-      }
       if (next !== undefined) value += next;
       i += 2;
       continue;
@@ -188,17 +180,24 @@ function readWord(text: string, start: number, line: number, lineContinuation: s
       const end = close < 0 ? text.length : close;
       const quoted = text.slice(i + 1, end);
       endLine += countNewlines(quoted);
-      value += quoted;
+      // BuildKit joins continued lines before the shell sees the quotes.
+      value += lineContinuation === null ? quoted : foldContinuations(quoted, lineContinuation, true);
       i = end + 1;
       continue;
     }
     if (c === '"') {
       i++;
       while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\' && i + 1 < text.length) {
+        const continuation = continuationAt(text, i, lineContinuation);
+        if (continuation) {
+          endLine += continuation.lines;
+          i += continuation.length;
+          continue;
+        }
+        if (text[i] === escapeChar && i + 1 < text.length) {
           const escaped = text[i + 1] as string;
           if (escaped === '\n') endLine++;
-          else value += '$`"\\'.includes(escaped) ? escaped : `\\${escaped}`;
+          else value += '$`"\\'.includes(escaped) ? escaped : `${escapeChar}${escaped}`;
           i += 2;
           continue;
         }
@@ -243,6 +242,9 @@ function matchBracket(text: string, open: number): number {
     } else if (c === "'") {
       const close = text.indexOf("'", i + 1);
       i = close < 0 ? text.length : close;
+    } else if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
     } else if (c === opening) {
       depth++;
     } else if (c === closing && --depth === 0) {
@@ -250,6 +252,61 @@ function matchBracket(text: string, open: number): number {
     }
   }
   return text.length;
+}
+
+/** Reserved words that open, continue or close a compound command. */
+function isKeyword(word: string): boolean {
+  return LEADING_KEYWORDS.has(word) || CLOSING_KEYWORDS.has(word);
+}
+
+/**
+ * The character that escapes the next one inside a word. With the default Dockerfile escape
+ * character that is the POSIX backslash; a file that switches to `# escape=\`` is a Windows
+ * file whose shells (cmd, PowerShell) take backslashes literally, as path separators.
+ */
+function shellEscape(lineContinuation: string | null): string {
+  return lineContinuation ?? '\\';
+}
+
+/**
+ * A line continuation at `i`: the escape character, optional blanks and a newline, plus the
+ * comment and empty lines BuildKit drops inside a continued instruction. Null when there is none.
+ * In a heredoc body (`lineContinuation` null) only the shell's own backslash-newline counts.
+ */
+function continuationAt(
+  text: string,
+  i: number,
+  lineContinuation: string | null,
+): { length: number; lines: number } | null {
+  if (text[i] !== shellEscape(lineContinuation)) return null;
+  const rest = text.slice(i + 1);
+  const match =
+    lineContinuation === null ? /^\r?\n/.exec(rest) : /^[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\n)*/.exec(rest);
+  if (!match) return null;
+  return { length: 1 + match[0].length, lines: countNewlines(match[0]) };
+}
+
+/**
+ * `raw` with its continuations (and the comment lines inside them) removed. The indentation of
+ * a continued line becomes one blank, unless `keepIndentation` (inside quotes, where it is text).
+ */
+function foldContinuations(raw: string, lineContinuation: string | null, keepIndentation = false): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const continuation = continuationAt(raw, i, lineContinuation);
+    if (continuation) {
+      i += continuation.length;
+      if (!keepIndentation && (raw[i] === ' ' || raw[i] === '\t')) {
+        // The indentation still separates words: keep one blank unless one is already there.
+        while (raw[i] === ' ' || raw[i] === '\t') i++;
+        if (!/[ \t]$/.test(out)) out += ' ';
+      }
+      i--;
+      continue;
+    }
+    out += raw[i];
+  }
+  return out;
 }
 
 function countNewlines(s: string): number {

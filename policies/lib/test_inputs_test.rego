@@ -3,7 +3,8 @@
 # description: >-
 #   Small helpers for the rule tests (policies/**/*_test.rego). The tests' input
 #   documents are the real output of scripts/print-input.mjs for the Dockerfile shown,
-#   line-numbered, in a comment above each one. Nothing here produces findings.
+#   line-numbered, in a comment above each one. Nothing here produces findings; the file
+#   is named `_test.rego` so that it stays out of the policy bundle.
 package portcullis.lib.test_inputs
 
 import rego.v1

@@ -1,0 +1,49 @@
+import { CUSTOM_BUILTINS, goSprintf, WASM_BUILTINS } from './builtins.js';
+
+describe('goSprintf (OPA sprintf semantics)', () => {
+  it.each([
+    ['%s uses %q', ['alpine', 'latest'], 'alpine uses "latest"'],
+    ['%v', [['a', 'b']], '["a", "b"]'],
+    ['%v', [{ a: 1 }], '{"a": 1}'],
+    ['%d findings', [3], '3 findings'],
+    ['%5d|%-4s|', [42, 'x'], '   42|x   |'],
+    ['%.2f', [1.005], '1.00'],
+    ['100%%', [], '100%'],
+    ['%s and %s', ['one'], 'one and %!s(MISSING)'],
+    ['%x', [255], 'ff'],
+    ['%t', [true], 'true'],
+  ])('%s with %j', (format, args, expected) => {
+    expect(goSprintf(format, args)).toBe(expected);
+  });
+});
+
+describe('custom built-ins', () => {
+  it('are offered to the compiler alongside the SDK ones', () => {
+    for (const name of ['sprintf', 'regex.replace', 'time.now_ns', 'count', 'regex.match']) {
+      expect(WASM_BUILTINS.has(name)).toBe(true);
+    }
+  });
+
+  it('implement regex.replace, semver.compare and units.parse_bytes as OPA does', () => {
+    expect(CUSTOM_BUILTINS['regex.replace']?.('a-b-c', '-', '_')).toBe('a_b_c');
+    expect(CUSTOM_BUILTINS['semver.compare']?.('1.2.3', '1.10.0')).toBe(-1);
+    expect(CUSTOM_BUILTINS['semver.compare']?.('2.0.0', '2.0.0-rc.1')).toBe(1);
+    expect(CUSTOM_BUILTINS['units.parse_bytes']?.('10MiB')).toBe(10 * 1024 * 1024);
+    expect(CUSTOM_BUILTINS['units.parse_bytes']?.('1KB')).toBe(1000);
+  });
+});
+
+describe('indexof_n', () => {
+  it('returns every index, counted in code points', () => {
+    expect(CUSTOM_BUILTINS.indexof_n?.('a-b-c', '-')).toEqual([1, 3]);
+    expect(CUSTOM_BUILTINS.indexof_n?.('é-x', '-')).toEqual([1]);
+    expect(CUSTOM_BUILTINS.indexof_n?.('abc', 'z')).toEqual([]);
+  });
+});
+
+describe('RE2 flag groups', () => {
+  it('turn a leading (?i) into a case-insensitive match', () => {
+    expect(CUSTOM_BUILTINS['regex.replace']?.('Token TOKEN', '(?i)token', 'x')).toBe('x x');
+    expect(CUSTOM_BUILTINS['regex.find_n']?.('(?i)ab', 'AB ab aB', -1)).toEqual(['AB', 'ab', 'aB']);
+  });
+});
