@@ -160,8 +160,6 @@ describe('errors', () => {
       ])
       .get(`/repos/${OWNER}/${REPO}/contents/Dockerfile`)
       .query(true)
-      // Octokit's throttling retries once the (past) reset time has come: every attempt is refused.
-      .times(10)
       .reply(
         403,
         { message: 'API rate limit exceeded' },

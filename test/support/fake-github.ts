@@ -25,7 +25,11 @@ export function createApp(): Probot {
     appId: 123,
     privateKey,
     // Retries and throttling would turn a deliberate API error into minutes of waiting.
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
     logLevel: 'fatal',
   });
   probot.load(portcullis);

@@ -89,6 +89,16 @@ describe('substituteVariables: ${NAME<operator>word}', () => {
     expect(substitute('${MISSING:+${OTHER}}')).toEqual({ value: '', unresolved: [] });
   });
 
+  it('survives hostile nesting quickly, leaving words nested too deep as written', () => {
+    const deep = `${'${A:-'.repeat(20_000)}x${'}'.repeat(20_000)}`;
+    const started = Date.now();
+    const result = substitute(deep);
+    expect(result.value).toMatch(/^(\$\{A:-)+x\}+$/);
+    expect(result.value.length).toBeLessThan(deep.length);
+    expect(substitute('${A:-'.repeat(50_000)).value).toBe('${A:-'.repeat(50_000));
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('leaves forms it does not support as written', () => {
     for (const text of ['${TAG%-*}', '${TAG#*-}', '${SET:?required}', '${TAG/alpine/slim}', '${#TAG}']) {
       expect(substitute(text)).toEqual({ value: text, unresolved: [] });

@@ -85,7 +85,7 @@ function readBraced(
   open: number,
   closing: ReadonlyMap<number, number>,
 ): { name: string; operator: string | undefined; word: string; length: number } | null {
-  const head = /^\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+])?/.exec(text.slice(open, open + 256));
+  const head = /^\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+])?/.exec(text.slice(open));
   const close = closing.get(open);
   if (!head || close === undefined) return null;
   const word = text.slice(open + head[0].length, close);
