@@ -44,7 +44,8 @@ describe('targetMatcher: the built-in Dockerfile patterns', () => {
     'Dockerfile-dev',
     'docker-compose.yml',
     '.dockerignore',
-    'Containerfile.dev',
+    'Dockerfile.dockerignore',
+    'services/api.Dockerfile.dockerignore',
     'Dockerfiles/README',
     'docker/entrypoint.sh',
     'Dockerfile/',
@@ -52,9 +53,12 @@ describe('targetMatcher: the built-in Dockerfile patterns', () => {
     expect(match(path)).toBeNull();
   });
 
-  it('claims Dockerfile.md and Dockerfile.dockerignore too: `Dockerfile.*` takes any extension', () => {
+  it('claims Dockerfile.md too: `Dockerfile.*` takes any extension but .dockerignore', () => {
     expect(match('docs/Dockerfile.md')).toBe('dockerfile');
-    expect(match('Dockerfile.dockerignore')).toBe('dockerfile');
+  });
+
+  it('claims Containerfile.* like Dockerfile.*', () => {
+    expect(match('Containerfile.dev')).toBe('dockerfile');
   });
 
   it('matches the file name, not a folder named like a Dockerfile', () => {

@@ -1,6 +1,6 @@
 /** Which changed paths are container targets, and which extractor reads them. */
 import picomatch from 'picomatch';
-import { DOCKERFILE_PATTERNS } from './dockerfile/index.js';
+import { DOCKERFILE_EXCLUDED, DOCKERFILE_PATTERNS } from './dockerfile/index.js';
 
 export type TargetKind = 'dockerfile';
 
@@ -21,8 +21,10 @@ export function targetMatcher(
     patterns.filter((p) => p.includes('/')),
     { nocase: true, dot: true },
   );
+  const excluded = picomatch(DOCKERFILE_EXCLUDED, { nocase: true, dot: true });
   return (path) => {
     const name = path.slice(path.lastIndexOf('/') + 1);
+    if (excluded(name)) return null;
     return byName(name) || byPath(path) ? 'dockerfile' : null;
   };
 }

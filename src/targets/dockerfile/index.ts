@@ -9,7 +9,11 @@ export const DOCKERFILE_PATTERNS = [
   '*.Dockerfile',
   'Dockerfile.*',
   '*.containerfile',
+  'Containerfile.*',
 ];
+
+/** BuildKit's per-Dockerfile ignore files (`api.Dockerfile.dockerignore`) match the patterns above but are not Dockerfiles. */
+export const DOCKERFILE_EXCLUDED = ['*.dockerignore'];
 
 export function dockerfileInput(path: string, content: string): PolicyInput {
   return {
