@@ -2,85 +2,45 @@
  * `portcullis` command line: the same core as the App, on a local repository.
  * Exit codes: 0 no deny finding, 1 a deny finding, 2 usage or configuration error.
  */
-import { parseArgs } from 'node:util';
-import { builtinPolicyEngine, errorMessage, judgeTargets } from '../core/judge.js';
-import { UsageError, workingTreeTargets } from '../core/local-repository.js';
+import { errorMessage } from '../core/judge.js';
 import { PolicyCompileError } from '../policy/compile.js';
-import { jsonReport, textReport } from '../report/terminal.js';
+import { checkCommand } from './check.js';
+import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
 
-export const EXIT = { ok: 0, deny: 1, usage: 2 } as const;
+export type { CliIO };
+export { EXIT };
+
+/** One entry per command, each in its own module. */
+const COMMANDS: readonly CliCommand[] = [checkCommand];
 
 const HELP = `Usage: portcullis <command> [options]
 
 Commands:
-  check [--repo DIR] [--format text|json] [--offline] [PATH...]
-      Judge container files with the policies. With no PATH, every container
-      file in the repository (tracked, or untracked and not ignored).
+${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
   help
       Show this help.
 
 Exit status: 0 when nothing is denied, 1 when a finding is at deny level,
 2 on a usage or configuration error.`;
 
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  color: boolean;
-}
-
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
   try {
-    switch (command) {
-      case 'check':
-        return await check(rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout(HELP);
-        return command === undefined ? EXIT.usage : EXIT.ok;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`portcullis: ${error.message}\n\n${HELP}`);
-      return EXIT.usage;
-    }
-    if (error instanceof PolicyCompileError) {
+    } else if (error instanceof PolicyCompileError) {
       io.stderr(`portcullis: ${error.message}`);
-      return EXIT.usage;
+    } else {
+      io.stderr(`portcullis: ${errorMessage(error)}`);
     }
-    io.stderr(`portcullis: ${errorMessage(error)}`);
     return EXIT.usage;
-  }
-}
-
-async function check(args: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseOptions(args, {
-    repo: { type: 'string', default: '.' },
-    format: { type: 'string', default: 'text' },
-    // Accepted now so scripts can rely on it: registry look-ups, when added, are skipped with it.
-    offline: { type: 'boolean', default: false },
-  });
-  const format = values.format;
-  if (format !== 'text' && format !== 'json')
-    throw new UsageError(`--format must be text or json, not "${format}"`);
-  const repo = values.repo;
-  const [files, engine] = await Promise.all([workingTreeTargets(repo, positionals), builtinPolicyEngine()]);
-  const judgement = judgeTargets(files, engine);
-  io.stdout(
-    format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textReport(judgement, io.color),
-  );
-  return judgement.findings.some((f) => f.severity === 'deny') ? EXIT.deny : EXIT.ok;
-}
-
-type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
-function parseOptions<T extends Options>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true as const });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
   }
 }

@@ -1,0 +1,31 @@
+/** `portcullis check`: judge a repository's container files with the policies. */
+import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
+import { workingTreeTargets } from '../core/local-repository.js';
+import { jsonReport, textReport } from '../report/terminal.js';
+import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  usage: `check [--repo DIR] [--format text|json] [--offline] [PATH...]
+      Judge container files with the policies. With no PATH, every container
+      file in the repository (tracked, or untracked and not ignored).`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      repo: { type: 'string', default: '.' },
+      format: { type: 'string', default: 'text' },
+      // Registry look-ups are skipped with it; `check` makes none yet.
+      offline: { type: 'boolean', default: false },
+    });
+    const format = formatOption(values.format, ['text', 'json']);
+    const [files, engine] = await Promise.all([
+      workingTreeTargets(values.repo, positionals),
+      builtinPolicyEngine(),
+    ]);
+    const judgement = judgeTargets(files, engine);
+    io.stdout(
+      format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textReport(judgement, io.color),
+    );
+    return judgement.findings.some((f) => f.severity === 'deny') ? EXIT.deny : EXIT.ok;
+  },
+};
