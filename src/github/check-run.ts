@@ -37,7 +37,7 @@ export async function runCheck(
   const checkRunId = await startCheckRun(octokit, target);
   let report: CheckRunReport;
   try {
-    report = await produce();
+    report = await withTimeout(produce(), checkTimeoutMs());
   } catch (error) {
     report = errorReport('An error stopped the check.', errorMessage(error));
   }
@@ -49,6 +49,27 @@ export async function runCheck(
     await complete(octokit, target, checkRunId, report, []);
   }
   return report;
+}
+
+/** A check that runs longer than this is ended as failed rather than left in progress. */
+export function checkTimeoutMs(): number {
+  const minutes = Number(process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES);
+  return (Number.isFinite(minutes) && minutes > 0 ? minutes : 10) * 60_000;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`The check took longer than ${Math.round(ms / 1000)} s and was stopped.`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function publish(

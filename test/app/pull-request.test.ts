@@ -175,6 +175,31 @@ describe('errors', () => {
     expect(checkRuns[0]).toMatchObject({ conclusion: 'failure' });
     expect(JSON.stringify(checkRuns[0])).toContain('rate limit');
   });
+  it('ends a check that takes too long as failed instead of leaving it in progress', async () => {
+    process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES = String(100 / 60_000); // 100 ms
+    try {
+      const checkRuns: unknown[] = [];
+      nock(API)
+        .post(`/app/installations/${INSTALLATION}/access_tokens`)
+        .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
+        .post(`/repos/${OWNER}/${REPO}/check-runs`)
+        .reply(201, { id: 558 })
+        .get(`/repos/${OWNER}/${REPO}/pulls/7/files`)
+        .query(true)
+        .delay(1000)
+        .reply(200, [])
+        .patch(`/repos/${OWNER}/${REPO}/check-runs/558`, (body) => {
+          checkRuns.push(body);
+          return true;
+        })
+        .reply(200, { id: 558 });
+      await receive(createApp(), 'pull_request.opened');
+      expect(checkRuns).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure' })]);
+      expect(JSON.stringify(checkRuns[0])).toContain('took longer than');
+    } finally {
+      delete process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES;
+    }
+  });
 });
 
 describe('re-runs', () => {
