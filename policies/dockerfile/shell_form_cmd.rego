@@ -36,9 +36,11 @@ label(value) := value if count(value) <= 60
 
 label(value) := sprintf("%s…", [substring(value, 0, 59)]) if count(value) > 60
 
-# The exec form, when the value is plain words a shell would pass on unchanged; and,
-# for ENTRYPOINT, only when the stage has no CMD, which the exec form would start
-# appending as arguments.
+# The exec form, when the value is plain words a shell would pass on unchanged and the
+# first names a program (not a builtin such as `cd`, nor `VAR=value`); for ENTRYPOINT,
+# only when the stage has no CMD, which the exec form would start appending as
+# arguments; and only under the default shell, since after SHELL the words may be, say,
+# PowerShell cmdlets.
 fix(stage, instruction) := {"fix": {
 	"line": instruction.line,
 	"end_line": instruction.line,
@@ -48,11 +50,39 @@ fix(stage, instruction) := {"fix": {
 	instruction.line == instruction.end_line
 	not regex.match(shell_syntax, instruction.value)
 	not cmd_overridden(stage, instruction)
+	not shell_replaced(stage, instruction)
 	line := dockerfile.source_line(instruction, instruction.line)
 	keyword := regex.find_n(`^\s*\S+`, line, 1)[0]
-	words := [json.marshal(word) | some word in regex.split(`\s+`, trim_space(instruction.value))]
-	replacement := sprintf("%s [%s]", [keyword, concat(", ", words)])
+	words := program_words(regex.split(`\s+`, trim_space(instruction.value)))
+	count(words) > 0
+	runs_as_program(words[0])
+	replacement := sprintf("%s [%s]", [keyword, concat(", ", [json.marshal(word) | some word in words])])
 } else := {}
+
+# `exec node server.js` asks the shell for what the exec form does anyway: drop `exec`.
+program_words(words) := array.slice(words, 1, count(words)) if words[0] == "exec"
+
+program_words(words) := words if words[0] != "exec"
+
+# A word the exec form can start: not a shell builtin or keyword without a program of
+# the same name, not an option (`exec -a name …`), not a `VAR=value` assignment.
+runs_as_program(word) if {
+	not word in shell_builtins
+	not startswith(word, "-")
+	not regex.match(`^[A-Za-z_][A-Za-z0-9_]*=`, word)
+}
+
+shell_builtins := {
+	".", ":", "alias", "break", "case", "cd", "command", "continue", "eval", "exec", "exit",
+	"export", "for", "function", "if", "local", "read", "readonly", "return", "select", "set",
+	"shift", "source", "time", "trap", "ulimit", "umask", "unset", "until", "wait", "while",
+}
+
+shell_replaced(stage, instruction) if {
+	some other in dockerfile.chain_instructions(stage)
+	other.keyword == "SHELL"
+	other.line < instruction.line
+}
 
 # Characters a shell would interpret: variables, pipes, lists, redirections, quotes,
 # command substitution, globs, escapes, comments, `~`, subshells, groups, `!`.

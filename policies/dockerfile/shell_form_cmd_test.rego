@@ -43,6 +43,26 @@ test_entrypoint_with_a_cmd_in_the_stage_gets_no_fix if {
 	count(test_inputs.fixes(findings)) == 0
 }
 
+# `exec` is dropped (the exec form already replaces the shell); builtins, options and
+# assignments have no program to start, so they get no fix.
+test_exec_prefix_is_dropped_and_builtins_get_no_fix if {
+	findings := shell_form_cmd.info with input as builtins
+	test_inputs.lines(findings) == {2, 3, 4, 5}
+	test_inputs.fixes(findings) == {{
+		"line": 2,
+		"end_line": 2,
+		"replacement": "CMD [\"node\", \"server.js\"]",
+		"description": "Rewrite in exec form: CMD [\"node\", \"server.js\"]",
+	}}
+}
+
+# After SHELL the words are for that shell (here PowerShell), not programs.
+test_cmd_after_shell_gets_no_fix if {
+	findings := shell_form_cmd.info with input as after_shell
+	test_inputs.lines(findings) == {3}
+	count(test_inputs.fixes(findings)) == 0
+}
+
 test_exec_form_passes if {
 	count(shell_form_cmd.info) == 0 with input as exec_form
 }
@@ -165,6 +185,56 @@ exec_form := {
 				"instructions": [
 					{"keyword": "ENTRYPOINT", "line": 2, "end_line": 2, "flags": [], "arguments": ["node"], "value": "[\"node\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "ENTRYPOINT [\"node\"]"},
 					{"keyword": "CMD", "line": 3, "end_line": 3, "flags": [], "arguments": ["server.js"], "value": "[\"server.js\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "CMD [\"server.js\"]"},
+				],
+			},
+		],
+	},
+}
+
+#  1 | FROM node:20-alpine
+#  2 | CMD exec node server.js
+#  3 | CMD NODE_ENV=production node server.js
+#  4 | CMD cd /app
+#  5 | CMD exec -a app node server.js
+builtins := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": null, "final": true, "line": 1, "end_line": 5,
+				"base": {"raw": "node:20-alpine", "resolved": "node:20-alpine", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/node", "tag": "20-alpine", "digest": null, "name": "docker.io/library/node", "normalized": "docker.io/library/node:20-alpine"}, "error": null},
+				"instructions": [
+					{"keyword": "CMD", "line": 2, "end_line": 2, "flags": [], "arguments": ["exec", "node", "server.js"], "value": "exec node server.js", "form": "shell", "properties": [], "heredocs": [], "commands": [], "source": "CMD exec node server.js"},
+					{"keyword": "CMD", "line": 3, "end_line": 3, "flags": [], "arguments": ["NODE_ENV=production", "node", "server.js"], "value": "NODE_ENV=production node server.js", "form": "shell", "properties": [], "heredocs": [], "commands": [], "source": "CMD NODE_ENV=production node server.js"},
+					{"keyword": "CMD", "line": 4, "end_line": 4, "flags": [], "arguments": ["cd", "/app"], "value": "cd /app", "form": "shell", "properties": [], "heredocs": [], "commands": [], "source": "CMD cd /app"},
+					{"keyword": "CMD", "line": 5, "end_line": 5, "flags": [], "arguments": ["exec", "-a", "app", "node", "server.js"], "value": "exec -a app node server.js", "form": "shell", "properties": [], "heredocs": [], "commands": [], "source": "CMD exec -a app node server.js"},
+				],
+			},
+		],
+	},
+}
+
+#  1 | FROM mcr.microsoft.com/powershell:lts-alpine-3.17
+#  2 | SHELL ["pwsh", "-Command"]
+#  3 | CMD Write-Host hello
+after_shell := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": null, "final": true, "line": 1, "end_line": 3,
+				"base": {"raw": "mcr.microsoft.com/powershell:lts-alpine-3.17", "resolved": "mcr.microsoft.com/powershell:lts-alpine-3.17", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "mcr.microsoft.com", "repository": "powershell", "tag": "lts-alpine-3.17", "digest": null, "name": "mcr.microsoft.com/powershell", "normalized": "mcr.microsoft.com/powershell:lts-alpine-3.17"}, "error": null},
+				"instructions": [
+					{"keyword": "SHELL", "line": 2, "end_line": 2, "flags": [], "arguments": ["pwsh", "-Command"], "value": "[\"pwsh\", \"-Command\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "SHELL [\"pwsh\", \"-Command\"]"},
+					{"keyword": "CMD", "line": 3, "end_line": 3, "flags": [], "arguments": ["Write-Host", "hello"], "value": "Write-Host hello", "form": "shell", "properties": [], "heredocs": [], "commands": [], "source": "CMD Write-Host hello"},
 				],
 			},
 		],

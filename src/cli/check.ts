@@ -1,12 +1,13 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
 import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
+import { portcullisVersion, sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
 import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  usage: `check [--repo DIR] [--format text|json] [--offline] [PATH...]
+  usage: `check [--repo DIR] [--format text|json|sarif] [--offline] [PATH...]
       Judge container files with the policies. With no PATH, every container
       file in the repository (tracked, or untracked and not ignored).`,
 
@@ -17,15 +18,20 @@ export const checkCommand: CliCommand = {
       // Registry look-ups are skipped with it; `check` makes none yet.
       offline: { type: 'boolean', default: false },
     });
-    const format = formatOption(values.format, ['text', 'json']);
+    const format = formatOption(values.format, ['text', 'json', 'sarif']);
     const [files, engine] = await Promise.all([
       workingTreeTargets(values.repo, positionals),
       builtinPolicyEngine(),
     ]);
     const judgement = judgeTargets(files, engine);
-    io.stdout(
-      format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textReport(judgement, io.color),
-    );
+    if (format === 'sarif') {
+      const sarif = sarifReport(judgement, engine.rules, { version: await portcullisVersion() }, files);
+      io.stdout(JSON.stringify(sarif, null, 2));
+    } else {
+      io.stdout(
+        format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textReport(judgement, io.color),
+      );
+    }
     return judgement.findings.some((f) => f.severity === 'deny') ? EXIT.deny : EXIT.ok;
   },
 };

@@ -6,12 +6,13 @@ import { errorMessage } from '../core/judge.js';
 import { PolicyCompileError } from '../policy/compile.js';
 import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
+import { fixCommand } from './fix.js';
 
 export type { CliIO };
 export { EXIT };
 
 /** One entry per command, each in its own module. */
-const COMMANDS: readonly CliCommand[] = [checkCommand];
+const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand];
 
 const HELP = `Usage: portcullis <command> [options]
 

@@ -1,0 +1,114 @@
+/**
+ * `portcullis fix`: the policies' fixes for a repository's container files, composed per
+ * file, printed as a git-style unified diff or written to the files with --write.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatPatch, structuredPatch } from 'diff';
+import { builtinPolicyEngine, judgeTargets, type TargetFile } from '../core/judge.js';
+import { workingTreeTargets } from '../core/local-repository.js';
+import { decodeSourceText } from '../core/source-file.js';
+import { applyFixes } from '../fix/compose.js';
+import type { Finding, Fix, TargetError } from '../policy/findings.js';
+import { type CliCommand, EXIT, parseOptions } from './command.js';
+
+type RuleFix = Fix & { rule_id: string };
+
+/** One target's fixes: its text before and after, and which fixes made it in. */
+interface FixedFile {
+  path: string;
+  before: string;
+  after: string;
+  applied: RuleFix[];
+  skipped: { fix: RuleFix; reason: string }[];
+}
+
+export const fixCommand: CliCommand = {
+  name: 'fix',
+  usage: `fix [--repo DIR] [--write] [PATH...]
+      Apply the fixes the policies suggest to container files (chosen as for
+      check): print them as a unified diff, or change the files with --write.
+      Exits 0 once done, whatever findings remain.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      repo: { type: 'string', default: '.' },
+      write: { type: 'boolean', default: false },
+    });
+    const [files, engine] = await Promise.all([
+      workingTreeTargets(values.repo, positionals),
+      builtinPolicyEngine(),
+    ]);
+    const judgement = judgeTargets(files, engine);
+    const findingsByPath = new Map(judgement.targets.map((t) => [t.path, t.findings]));
+    const fixed = files.flatMap((file) => fixTarget(file, findingsByPath.get(file.path) ?? []) ?? []);
+    const changed = fixed.filter((f) => f.after !== f.before);
+
+    if (values.write) {
+      for (const file of changed) await writeFile(join(values.repo, file.path), file.after);
+      io.stdout(summary(fixed, changed, judgement.errors, true));
+    } else {
+      // The diff alone goes to stdout, so that it can be piped to `git apply`.
+      if (changed.length > 0) io.stdout(changed.map(gitDiff).join('').replace(/\n$/, ''));
+      io.stderr(summary(fixed, changed, judgement.errors, false));
+    }
+    return EXIT.ok;
+  },
+};
+
+function fixTarget(file: TargetFile, findings: readonly Finding[]): FixedFile | null {
+  const fixes = findings.flatMap((f) => (f.fix ? [{ ...f.fix, rule_id: f.rule_id }] : []));
+  if (fixes.length === 0 || !(file.content instanceof Uint8Array)) return null;
+  const source = decodeSourceText(file.content);
+  if (!source.ok) return null;
+  // The judged text has no byte order mark; the file keeps the one it has.
+  const bom =
+    file.content[0] === 0xef && file.content[1] === 0xbb && file.content[2] === 0xbf ? '\uFEFF' : '';
+  const result = applyFixes(source.text, fixes);
+  return {
+    path: file.path,
+    before: bom + source.text,
+    after: bom + result.content,
+    applied: result.applied,
+    skipped: result.skipped,
+  };
+}
+
+function gitDiff(file: FixedFile): string {
+  const patch = structuredPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after);
+  return formatPatch({ ...patch, isGit: true });
+}
+
+function summary(
+  fixed: readonly FixedFile[],
+  changed: readonly FixedFile[],
+  errors: readonly TargetError[],
+  written: boolean,
+): string {
+  const lines: string[] = [];
+  for (const file of fixed) {
+    const counts = [plural(file.applied.length, 'fix')];
+    if (file.skipped.length > 0) counts.push(`${file.skipped.length} skipped`);
+    lines.push(`${file.path}: ${counts.join(', ')}`);
+    for (const { fix, reason } of file.skipped) {
+      lines.push(`  line ${fix.line} ${fix.rule_id} skipped: ${reason}`);
+    }
+  }
+  for (const error of errors) lines.push(`${error.path}: ${error.message}`);
+  const applied = fixed.reduce((n, f) => n + f.applied.length, 0);
+  const skipped = fixed.reduce((n, f) => n + f.skipped.length, 0);
+  const skippedNote = skipped > 0 ? `, ${skipped} skipped (run fix again to retry them)` : '';
+  if (applied + skipped === 0) lines.push('Nothing to fix.');
+  else if (written) {
+    lines.push(`${plural(changed.length, 'file')} changed: ${plural(applied, 'fix')} applied${skippedNote}.`);
+  } else {
+    lines.push(
+      `${plural(applied, 'fix')} for ${plural(changed.length, 'file')}${skippedNote}: apply with --write or git apply.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : noun.endsWith('x') ? 'es' : 's'}`;
+}

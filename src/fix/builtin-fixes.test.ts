@@ -1,0 +1,112 @@
+/**
+ * The built-in rules' fixes, composed by applyFixes on real Dockerfiles and judged again
+ * by the real policies: every fixed finding must be gone, and nothing else may change.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
+import type { PolicyEngine } from '../policy/evaluate.js';
+import type { Finding } from '../policy/findings.js';
+import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
+import { applyFixes } from './compose.js';
+
+const OWN_FIXTURES = join(PROJECT_ROOT, 'src', 'fix', '__fixtures__');
+/** What the fixtures should read like once fixed, one file per fixture. */
+const FIXED = join(OWN_FIXTURES, 'fixed');
+const SHARED_FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'dockerfiles');
+
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await builtinPolicyEngine();
+});
+
+function judge(path: string, text: string): Finding[] {
+  const judgement = judgeTargets(
+    [{ path, kind: 'dockerfile', content: new TextEncoder().encode(text) }],
+    engine,
+  );
+  expect(judgement.errors).toEqual([]);
+  return judgement.findings;
+}
+
+function fixesOf(findings: readonly Finding[]) {
+  return findings.flatMap((f) => (f.fix ? [{ ...f.fix, rule_id: f.rule_id }] : []));
+}
+
+function countByRule(ruleIds: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const id of ruleIds) counts[id] = (counts[id] ?? 0) + 1;
+  return counts;
+}
+
+async function dockerfilesIn(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith('.Dockerfile')).map((name) => join(dir, name));
+}
+
+/** Applies every fix of a Dockerfile, judges the result, and checks what must hold. */
+function fixAndJudgeAgain(path: string, text: string) {
+  const before = judge(path, text);
+  const result = applyFixes(text, fixesOf(before));
+  expect(result.skipped).toEqual([]);
+  const after = judge(path, result.content);
+  // Each applied fix removes exactly its own finding: counted per rule, because the
+  // messages quote the fixed text and a multi-line fix moves later findings up.
+  const expected = countByRule(before.map((f) => f.rule_id));
+  for (const fix of result.applied) expected[fix.rule_id] = (expected[fix.rule_id] ?? 0) - 1;
+  const remaining = Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0));
+  expect(countByRule(after.map((f) => f.rule_id))).toEqual(remaining);
+  expect(fixesOf(after)).toEqual([]);
+  return result;
+}
+
+describe('built-in fixes on real Dockerfiles', () => {
+  it.each([
+    ['debian-apt.Dockerfile'],
+    ['alpine-python.Dockerfile'],
+    ['ubuntu-multiline.Dockerfile'],
+    ['buildkit-heredoc.Dockerfile'],
+    ['windows-servercore.Dockerfile'],
+  ])('%s: the fixed findings are gone and the result reads as expected', async (name) => {
+    const text = await readFile(join(OWN_FIXTURES, name), 'utf8');
+    const result = fixAndJudgeAgain(name, text);
+    expect(result.content).toBe(await readFile(join(FIXED, name), 'utf8'));
+  });
+
+  it('edits a CRLF file the same way and keeps it CRLF', async () => {
+    for (const path of await dockerfilesIn(OWN_FIXTURES)) {
+      const text = (await readFile(path, 'utf8')).replace(/\n/g, '\r\n');
+      const result = fixAndJudgeAgain(path, text);
+      const fixed = await readFile(join(FIXED, path.slice(OWN_FIXTURES.length + 1)), 'utf8');
+      expect(result.content).toBe(fixed.replace(/\n/g, '\r\n'));
+    }
+  });
+
+  it('removes the fixed findings of the shared test Dockerfiles too', async () => {
+    for (const path of await dockerfilesIn(SHARED_FIXTURES)) {
+      fixAndJudgeAgain(path, await readFile(path, 'utf8'));
+    }
+  });
+
+  it('exercises the fix of every rule that offers one', async () => {
+    const exercised = new Set<string>();
+    for (const path of await dockerfilesIn(OWN_FIXTURES)) {
+      for (const fix of fixesOf(judge(path, await readFile(path, 'utf8')))) exercised.add(fix.rule_id);
+    }
+    const offering = await rulesOfferingFixes();
+    expect(offering.length).toBeGreaterThanOrEqual(6);
+    expect([...exercised].sort()).toEqual(expect.arrayContaining(offering));
+  });
+});
+
+/** Rule ids of the built-in packages whose source builds a `"fix"`. */
+async function rulesOfferingFixes(): Promise<string[]> {
+  const ids: string[] = [];
+  const files = await readdir(BUILTIN_POLICY_DIR, { recursive: true });
+  for (const file of files.filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'))) {
+    const source = await readFile(join(BUILTIN_POLICY_DIR, file), 'utf8');
+    const pkg = /^package portcullis\.rules\.(\w+)/m.exec(source)?.[1];
+    const rule = pkg ? engine.rules[pkg] : undefined;
+    if (rule && source.includes('"fix":')) ids.push(rule.id);
+  }
+  return ids.sort();
+}
