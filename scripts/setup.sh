@@ -25,6 +25,25 @@ install_go_tool() {
 
 install_go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" version
 
+# The registry client's tests run a real registry: Debian's docker-registry (the CNCF
+# distribution registry), pinned to bookworm's version when apt still has it. They also
+# need openssl (token-server certificate) and perl (bcrypt for htpasswd, in every Debian).
+DOCKER_REGISTRY_VERSION="2.8.2+ds1-1"
+if [ -x "${PORTCULLIS_DOCKER_REGISTRY:-/usr/bin/docker-registry}" ] && command -v openssl >/dev/null; then
+  log "docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '(custom)') already installed"
+else
+  command -v apt-get >/dev/null || { log "the tests need Debian's docker-registry package (apt-get not found)"; exit 1; }
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  log "installing docker-registry $DOCKER_REGISTRY_VERSION and openssl with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "docker-registry=$DOCKER_REGISTRY_VERSION" openssl >/dev/null \
+    || $SUDO apt-get install -y -qq --no-install-recommends docker-registry openssl >/dev/null
+  # Only the binary is wanted: tests start their own registries on free loopback ports.
+  if command -v systemctl >/dev/null; then $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true; fi
+  log "docker-registry $(dpkg-query -W -f='${Version}' docker-registry) installed"
+fi
+
 # npm ci when the lock file is newer than the installed tree; skip otherwise.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"

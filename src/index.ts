@@ -1,7 +1,8 @@
 /** The Probot app: which event goes to which handler. The work lives in ./github and ./core. */
 import type { Probot } from 'probot';
+import { applyFixesOnRequest } from './github/apply-fixes.js';
 import { checkPullRequest, recheckCommit } from './github/handlers.js';
-import { CHECK_RUN_NAME } from './report/check-run.js';
+import { APPLY_FIXES_ACTION, CHECK_RUN_NAME } from './report/check-run.js';
 
 export default function portcullis(app: Probot): void {
   app.on(
@@ -30,6 +31,17 @@ export default function portcullis(app: Probot): void {
       run.head_sha,
       run.pull_requests.map((pr) => pr.number),
     );
+  });
+
+  app.on('check_run.requested_action', async (context) => {
+    const { check_run: run, requested_action: action, sender } = context.payload;
+    if (run.name !== CHECK_RUN_NAME || action?.identifier !== APPLY_FIXES_ACTION.identifier) return;
+    await applyFixesOnRequest(context.octokit, {
+      ...context.repo(),
+      headSha: run.head_sha,
+      pullNumbers: run.pull_requests.map((pr) => pr.number),
+      requestedBy: sender.login,
+    });
   });
 
   app.on('check_suite.rerequested', async (context) => {

@@ -1,25 +1,32 @@
 /**
  * `npm run bench`: Dockerfiles per second through Portcullis' pipeline (parse with
  * `dockerfileInput`, evaluate with the WebAssembly `PolicyEngine`), against OPA itself
- * evaluating the same input documents with the same policies as a local server.
+ * evaluating the same input documents with the same policy files as a local server.
  *
- *   npm run bench                 readable table
- *   npm run bench -- --json       machine-readable summary
+ *   npm run bench                 readable table (progress on stderr)
+ *   npm run bench -- --json       machine-readable summary on stdout
  *   npm run bench -- --count 200 --runs 3 --no-peer --policies path/to/policies
  *
+ * Every series does one warm-up pass over the first files of the corpus, then up to
+ * --runs timed passes over the whole corpus; it stops early (after at least three) once
+ * it has used --budget seconds, so that a slow policy pack still finishes in about two
+ * minutes. The summary says how many runs each figure is the median of.
+ *
  * Everything stays on the machine: the OPA server listens on 127.0.0.1 only and is
- * stopped at the end, also when the benchmark fails.
+ * stopped at the end, also when the benchmark fails or is interrupted.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { loadPolicyDirectory, type PolicyBundle } from '../policy/bundle.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { PolicyEngine } from '../policy/evaluate.js';
+import type { Finding } from '../policy/findings.js';
 import type { PolicyInput } from '../policy/input.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import { BUILTIN_POLICY_DIR, toolPath } from '../tools.js';
@@ -27,11 +34,20 @@ import { type CorpusFile, DEFAULT_CORPUS_SIZE, DEFAULT_SEED, generateCorpus } fr
 
 const run = promisify(execFile);
 
+/** Files in a warm-up pass: enough for the JIT and wasm tier-up, cheap with a slow policy. */
+const WARMUP_FILES = 100;
+/** Timed runs a series always does, whatever the budget. */
+const MIN_RUNS = 3;
+/** Compiles timed for the cold and the warm figure. */
+const COMPILE_RUNS = 3;
+
 interface Options {
   count: number;
   runs: number;
   warmup: number;
   seed: number;
+  /** Soft limit in seconds per series; see the file comment. */
+  budget: number;
   json: boolean;
   peer: boolean;
   /** Requests in flight for the secondary, concurrent OPA measurement. */
@@ -39,24 +55,6 @@ interface Options {
   /** The policy folder: the built-in pack unless --policies says otherwise. */
   policies: string;
 }
-
-/** Throughput samples of one measurement, in Dockerfiles per second. */
-interface Series {
-  runs: number;
-  median: number;
-  min: number;
-  max: number;
-  /** Median time per Dockerfile, in milliseconds. */
-  ms_per_file: number;
-}
-
-interface Counts {
-  deny: number;
-  warn: number;
-  info: number;
-}
-
-const RESULT_SETS = ['deny', 'warn', 'info'] as const;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -67,6 +65,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: 'string' },
       warmup: { type: 'string' },
       seed: { type: 'string' },
+      budget: { type: 'string' },
       concurrency: { type: 'string' },
       policies: { type: 'string' },
       'no-peer': { type: 'boolean', default: false },
@@ -86,10 +85,37 @@ function parseOptions(argv: string[]): Options {
     runs: int(values.runs, 7, 1, 100, 'runs'),
     warmup: int(values.warmup, 1, 0, 10, 'warmup'),
     seed: int(values.seed, DEFAULT_SEED, 0, 2 ** 32 - 1, 'seed'),
+    budget: int(values.budget, 30, 1, 3600, 'budget'),
     concurrency: int(values.concurrency, 4, 1, 64, 'concurrency'),
     peer: !values['no-peer'],
     policies: values.policies ?? BUILTIN_POLICY_DIR,
   };
+}
+
+// ── Measuring ────────────────────────────────────────────────────────────────────
+
+/** Throughput samples of one measurement, in Dockerfiles per second. */
+interface Series {
+  runs: number;
+  median: number;
+  min: number;
+  max: number;
+  /** Median time per Dockerfile, in milliseconds. */
+  ms_per_file: number;
+}
+
+interface PassResult {
+  /** Findings (or results) of the pass: must be the same in every pass over the same files. */
+  results: number;
+  /** Seconds spent in named steps inside the pass, e.g. `evaluate`. */
+  parts?: Record<string, number>;
+}
+
+interface Measured {
+  /** Wall-clock throughput of whole passes. */
+  wall: Series;
+  /** Throughput counting only the time of one named step. */
+  parts: Record<string, Series>;
 }
 
 function median(values: readonly number[]): number {
@@ -111,39 +137,71 @@ function series(files: number, seconds: readonly number[]): Series {
   };
 }
 
-/**
- * Runs `pass` `warmup` times untimed, then `runs` times timed; each pass handles the
- * whole corpus and returns its finding count, which must not change between passes.
- */
 async function measure(
-  files: number,
-  options: Pick<Options, 'runs' | 'warmup'>,
-  pass: () => number | Promise<number>,
-  progress: (message: string) => void,
   label: string,
-): Promise<Series> {
+  corpus: readonly CorpusFile[],
+  options: Pick<Options, 'runs' | 'warmup' | 'budget'>,
+  pass: (files: readonly CorpusFile[]) => PassResult | Promise<PassResult>,
+  progress: (message: string) => void,
+  maxRuns = options.runs,
+): Promise<Measured> {
+  const warm = corpus.slice(0, WARMUP_FILES);
+  for (let i = 0; i < options.warmup; i++) await pass(warm);
   let expected: number | undefined;
-  const check = (count: number) => {
-    expected ??= count;
-    if (count !== expected) throw new Error(`${label}: ${count} results in one pass, ${expected} in another`);
-  };
-  for (let i = 0; i < options.warmup; i++) check(await pass());
-  const seconds: number[] = [];
-  for (let i = 0; i < options.runs; i++) {
+  const wall: number[] = [];
+  const parts = new Map<string, number[]>();
+  const started = performance.now();
+  while (wall.length < maxRuns) {
     const start = performance.now();
-    check(await pass());
-    seconds.push((performance.now() - start) / 1000);
+    const result = await pass(corpus);
+    const seconds = (performance.now() - start) / 1000;
+    expected ??= result.results;
+    if (result.results !== expected) {
+      throw new Error(`${label}: ${result.results} results in one pass, ${expected} in another`);
+    }
+    wall.push(seconds);
+    for (const [name, value] of Object.entries(result.parts ?? {})) {
+      parts.set(name, [...(parts.get(name) ?? []), value]);
+    }
+    const used = (performance.now() - started) / 1000;
+    if (wall.length >= MIN_RUNS && used + seconds > options.budget) break;
   }
-  const result = series(files, seconds);
-  progress(`${label}: median ${result.median.toFixed(0)} Dockerfiles/s`);
-  return result;
+  const measured: Measured = {
+    wall: series(corpus.length, wall),
+    parts: Object.fromEntries([...parts].map(([name, values]) => [name, series(corpus.length, values)])),
+  };
+  progress(`${label}: median ${measured.wall.median.toFixed(0)} Dockerfiles/s over ${wall.length} runs`);
+  return measured;
 }
+
+interface Counts {
+  deny: number;
+  warn: number;
+  info: number;
+}
+
+const RESULT_SETS = ['deny', 'warn', 'info'] as const;
+
+function tally(findings: readonly Finding[]): Counts {
+  const counts: Counts = { deny: 0, warn: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
+function totals(counts: readonly Counts[]): Counts & { total: number } {
+  const sum = { deny: 0, warn: 0, info: 0, total: 0 };
+  for (const c of counts) for (const set of RESULT_SETS) sum[set] += c[set];
+  sum.total = sum.deny + sum.warn + sum.info;
+  return sum;
+}
+
+// ── Compiling ────────────────────────────────────────────────────────────────────
 
 type CompileModule = typeof import('../policy/compile.js');
 
 /**
  * A fresh instance of the compile module: its in-memory cache and memoised `opa version`
- * start empty, as in a new process, so the disk cache is what a second compile hits.
+ * start empty, as in a new process, so that the disk cache is what a compile can hit.
  */
 let instances = 0;
 async function freshCompileModule(): Promise<CompileModule> {
@@ -159,13 +217,7 @@ async function timeCompile(bundle: PolicyBundle): Promise<{ compiled: CompiledPo
   return { compiled, ms: performance.now() - start };
 }
 
-function countFindings(engine: PolicyEngine, input: PolicyInput): Counts {
-  const counts: Counts = { deny: 0, warn: 0, info: 0 };
-  for (const finding of engine.evaluate(input)) counts[finding.severity]++;
-  return counts;
-}
-
-// ── The peer: `opa run --server` on the same policy files ──────────────────────────
+// ── The peer: `opa run --server` on the same policy files ────────────────────────
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -175,10 +227,20 @@ function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
       );
     });
   });
+}
+
+/** Servers to kill and temporary folders to remove however this process ends (error, Ctrl-C). */
+const running = new Set<OpaServer>();
+const temporary = new Set<string>();
+
+async function temporaryDirectory(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  temporary.add(dir);
+  return dir;
 }
 
 class OpaServer {
@@ -194,51 +256,56 @@ class OpaServer {
     });
     child.on('exit', () => {
       this.exited = true;
+      running.delete(this);
     });
   }
 
-  /** Starts OPA on a free loopback port with the bundle's files and waits until it answers. */
-  static async start(policyDir: string): Promise<OpaServer> {
+  /** Starts OPA on a free loopback port with the policy files in `dir`, and waits until it answers. */
+  static async start(dir: string): Promise<OpaServer> {
     const port = await freePort();
-    const child = spawn(
-      toolPath('opa'),
-      [
-        'run',
-        '--server',
-        '--addr',
-        `127.0.0.1:${port}`,
-        '--disable-telemetry',
-        '--log-level',
-        'error',
-        policyDir,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const args = [
+      'run',
+      '--server',
+      '--addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--log-level',
+      'error',
+    ];
+    const child = spawn(toolPath('opa'), [...args, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
     const server = new OpaServer(child, `http://127.0.0.1:${port}`);
-    stopOnExit.add(server);
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-    const deadline = Date.now() + 20_000;
-    for (let attempt = 0; attempt < 400 && Date.now() < deadline; attempt++) {
-      if (server.exited) throw new Error(`opa run exited early: ${server.stderr.trim()}`);
-      try {
-        const response = await fetch(`${server.url}/health`);
-        await response.arrayBuffer();
-        if (response.ok) return server;
-      } catch {
-        // Not listening yet.
+    running.add(server);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+      const deadline = Date.now() + 20_000;
+      for (let attempt = 0; attempt < 400 && Date.now() < deadline; attempt++) {
+        if (server.exited) throw new Error(`opa run exited early: ${server.stderr.trim()}`);
+        try {
+          const response = await fetch(`${server.url}/health`);
+          await response.arrayBuffer();
+          if (response.ok) return server;
+        } catch {
+          // Not listening yet.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await new Promise((r) => setTimeout(r, 50));
+      throw new Error(`opa run did not answer within 20 s: ${server.stderr.trim()}`);
+    } catch (error) {
+      await server.stop();
+      throw error;
     }
-    await server.stop();
-    throw new Error(`opa run did not become ready within 20 s: ${server.stderr.trim()}`);
   }
 
-  /** One query over keep-alive HTTP: the result sets of data.portcullis.main for this input. */
-  async evaluate(input: PolicyInput, metrics = false): Promise<{ counts: Counts; evalNs: number }> {
-    const response = await fetch(`${this.url}/v1/data/portcullis/main${metrics ? '?metrics=true' : ''}`, {
+  /**
+   * One query over keep-alive HTTP (Node's fetch): the result sets of data.portcullis.main
+   * for this input, and OPA's own evaluation time for it. OPA times every query anyway;
+   * `?metrics` only adds the timers to the response.
+   */
+  async evaluate(input: PolicyInput): Promise<{ counts: Counts; evalNs: number }> {
+    const response = await fetch(`${this.url}/v1/data/portcullis/main?metrics=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ input }),
@@ -261,30 +328,28 @@ class OpaServer {
   }
 
   async stop(): Promise<void> {
-    stopOnExit.delete(this);
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000).unref());
-    if ((await Promise.race([exited, timeout])) === 'timeout') this.child.kill('SIGKILL');
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      this.child.kill('SIGKILL');
+      await exited;
+    }
   }
 
-  /** Last resort when the process is exiting: no awaiting possible. */
+  /** Last resort while this process exits: nothing can be awaited any more. */
   killNow(): void {
     if (!this.exited) this.child.kill('SIGKILL');
   }
 }
 
-/** Servers to kill however this process ends (error, Ctrl-C). */
-const stopOnExit = new Set<OpaServer>();
 process.on('exit', () => {
-  for (const server of stopOnExit) server.killNow();
+  for (const server of running) server.killNow();
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const server of stopOnExit) server.killNow();
-    process.exit(130);
-  });
+  process.once(signal, () => process.exit(130));
 }
 
 async function writeBundle(bundle: PolicyBundle, dir: string): Promise<void> {
@@ -294,7 +359,7 @@ async function writeBundle(bundle: PolicyBundle, dir: string): Promise<void> {
   }
 }
 
-/** Runs `task` on every item with at most `limit` in flight; resolves in item order. */
+/** Runs `task` on every item with at most `limit` in flight; results in item order. */
 async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
@@ -323,26 +388,49 @@ interface Summary {
     bytes: number;
     lines: { total: number; min: number; median: number; max: number };
     stages: { total: number; max: number };
+    /** Mean size of a policy input document as JSON. */
+    input_json_bytes: number;
   };
-  policy: { rules: number; rego_files: number };
-  runs: number;
-  warmup: number;
-  compile_ms: { cold: number; warm_disk_cache: number; warm_runs: number[]; engine_load: number };
+  policy: { dir: string; rules: number; rego_files: number };
+  settings: {
+    max_runs: number;
+    min_runs: number;
+    warmup_passes: number;
+    warmup_files: number;
+    budget_s: number;
+  };
+  compile_ms: {
+    /** `opa build` + `opa inspect` into an empty cache folder, as a new process does. */
+    cold: number;
+    /** A new process with the disk cache filled: `opa version` + reading the cache. */
+    warm_disk_cache: number;
+    /** WebAssembly compile and instantiate, data loaded: `PolicyEngine.load`. */
+    engine_load: number;
+    cold_runs: number[];
+    warm_runs: number[];
+    engine_load_runs: number[];
+  };
   throughput: {
+    /** `dockerfileInput` alone. */
     parse: Series;
+    /** Time inside `PolicyEngine.evaluate`, summed over the parse + evaluate passes. */
     evaluate: Series;
+    /** Wall clock of `engine.evaluate(dockerfileInput(…))` over the corpus. */
     parse_evaluate: Series;
+    /** Wall clock of parse + JSON + HTTP POST + OPA eval + response decoding, one request at a time. */
     opa_server?: Series;
-    opa_server_concurrent?: Series & { in_flight: number };
+    /** OPA's `timer_rego_query_eval_ns`, summed over the same requests. */
     opa_server_eval_timer?: Series;
+    /** As opa_server with several requests in flight. */
+    opa_server_concurrent?: Series & { in_flight: number };
   };
   ratios?: {
-    /** Portcullis parse+evaluate ÷ OPA server parse+HTTP+evaluate, one request at a time. */
+    /** Portcullis parse + evaluate ÷ OPA server, one request at a time. */
     wasm_vs_opa_server: number;
-    /** Portcullis parse+evaluate ÷ OPA server with several requests in flight. */
-    wasm_vs_opa_server_concurrent: number;
-    /** Portcullis evaluate only ÷ OPA's own evaluation timer (no parse, no HTTP, no JSON). */
+    /** Portcullis evaluate only ÷ OPA's own evaluation timer. */
     wasm_evaluate_vs_opa_eval_timer: number;
+    /** Portcullis parse + evaluate ÷ OPA server with several requests in flight. */
+    wasm_vs_opa_server_concurrent: number;
   };
   sanity: {
     wasm: Counts & { total: number };
@@ -359,66 +447,65 @@ const fmt = (n: number, digits = 0) =>
 function printTable(s: Summary): void {
   const out: string[] = [];
   const line = (text = '') => out.push(text);
-  line(`Portcullis benchmark — ${s.date}`);
+  line(`Portcullis benchmark, ${s.date}`);
   line(`Machine: ${s.machine.cpus} CPUs (${s.machine.model}), Node ${s.machine.node}, OPA ${s.machine.opa}`);
   line(
-    `Corpus: ${s.corpus.files} Dockerfiles (seed ${s.corpus.seed}), ${fmt(s.corpus.lines.total)} lines, ` +
-      `${fmt(s.corpus.bytes / 1024)} KiB; lines/file min ${s.corpus.lines.min}, median ${s.corpus.lines.median}, max ${s.corpus.lines.max}; ` +
-      `${s.corpus.stages.total} stages (max ${s.corpus.stages.max} per file)`,
+    `Corpus:  ${s.corpus.files} Dockerfiles (seed ${s.corpus.seed}), ${fmt(s.corpus.lines.total)} lines, ` +
+      `${fmt(s.corpus.bytes / 1024)} KiB; lines per file ${s.corpus.lines.min}–${s.corpus.lines.max}, ` +
+      `median ${s.corpus.lines.median}; ${s.corpus.stages.total} stages; input JSON ${fmt(s.corpus.input_json_bytes / 1024, 1)} KiB per file`,
   );
+  line(`Policy:  ${s.policy.rules} rules, ${s.policy.rego_files} Rego files (${s.policy.dir})`);
   line(
-    `Policy: ${s.policy.rules} rules in ${s.policy.rego_files} Rego files; ${s.warmup} warm-up + ${s.runs} timed runs each`,
+    `Runs:    ${s.settings.warmup_passes} warm-up pass over ${s.settings.warmup_files} files, then ` +
+      `${s.settings.min_runs}–${s.settings.max_runs} timed passes over the corpus (budget ${s.settings.budget_s} s per series)`,
   );
   line();
   const rows: [string, Series | undefined][] = [
-    ['Portcullis parse only (dockerfileInput)', s.throughput.parse],
-    ['Portcullis evaluate only (wasm, 3 entrypoints)', s.throughput.evaluate],
-    ['Portcullis parse + evaluate', s.throughput.parse_evaluate],
+    ['Portcullis: parse only (dockerfileInput)', s.throughput.parse],
+    ['Portcullis: evaluate only (PolicyEngine.evaluate)', s.throughput.evaluate],
+    ['Portcullis: parse + evaluate', s.throughput.parse_evaluate],
     ['OPA server: parse + HTTP + eval, 1 in flight', s.throughput.opa_server],
+    ['OPA server: its own eval timer, same requests', s.throughput.opa_server_eval_timer],
     [
-      `OPA server: same, ${s.throughput.opa_server_concurrent?.in_flight ?? '-'} in flight`,
+      `OPA server: parse + HTTP + eval, ${s.throughput.opa_server_concurrent?.in_flight ?? '-'} in flight`,
       s.throughput.opa_server_concurrent,
     ],
-    ['OPA server: own eval timer only', s.throughput.opa_server_eval_timer],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  line(
-    `${'Dockerfiles/s'.padEnd(width)}  ${'median'.padStart(9)}  ${'min'.padStart(9)}  ${'max'.padStart(9)}  ${'ms/file'.padStart(8)}`,
-  );
-  line('-'.repeat(width + 44));
-  for (const [label, result] of rows) {
-    if (!result) continue;
-    line(
-      `${label.padEnd(width)}  ${fmt(result.median).padStart(9)}  ${fmt(result.min).padStart(9)}  ${fmt(result.max).padStart(9)}  ${fmt(result.ms_per_file, 3).padStart(8)}`,
-    );
+  const head = ['median', 'min', 'max', 'ms/file', 'runs'];
+  line(`${'Dockerfiles per second'.padEnd(width)}  ${head.map((h) => h.padStart(8)).join('  ')}`);
+  line('-'.repeat(width + 2 + head.length * 10 - 2));
+  for (const [label, r] of rows) {
+    if (!r) continue;
+    const cells = [fmt(r.median), fmt(r.min), fmt(r.max), fmt(r.ms_per_file, 3), String(r.runs)];
+    line(`${label.padEnd(width)}  ${cells.map((c) => c.padStart(8)).join('  ')}`);
   }
   line();
+  const c = s.compile_ms;
   line(
-    `Compile: cold ${fmt(s.compile_ms.cold)} ms (opa build + inspect, empty cache); ` +
-      `warm ${fmt(s.compile_ms.warm_disk_cache, 1)} ms (disk cache, median of ${s.compile_ms.warm_runs.length}); ` +
-      `engine load ${fmt(s.compile_ms.engine_load, 1)} ms (wasm instantiate + data)`,
+    `Compile (median of ${c.cold_runs.length}): cold ${fmt(c.cold)} ms (empty cache: opa build + inspect), ` +
+      `warm ${fmt(c.warm_disk_cache, 1)} ms (disk cache), engine load ${fmt(c.engine_load, 1)} ms (wasm instantiate)`,
   );
   if (s.ratios) {
     line();
+    line(`Portcullis parse + evaluate ÷ OPA server, 1 in flight:   ${fmt(s.ratios.wasm_vs_opa_server, 2)}×`);
     line(
-      `Ratio Portcullis parse+evaluate / OPA server (1 in flight):   ${fmt(s.ratios.wasm_vs_opa_server, 2)}×`,
+      `Portcullis evaluate only ÷ OPA's own eval timer:         ${fmt(s.ratios.wasm_evaluate_vs_opa_eval_timer, 2)}×`,
     );
     line(
-      `Ratio Portcullis parse+evaluate / OPA server (${s.throughput.opa_server_concurrent?.in_flight} in flight):   ${fmt(s.ratios.wasm_vs_opa_server_concurrent, 2)}×`,
-    );
-    line(
-      `Ratio Portcullis evaluate / OPA eval timer:                  ${fmt(s.ratios.wasm_evaluate_vs_opa_eval_timer, 2)}×`,
+      `Portcullis parse + evaluate ÷ OPA server, ${s.throughput.opa_server_concurrent?.in_flight} in flight:   ${fmt(s.ratios.wasm_vs_opa_server_concurrent, 2)}×`,
     );
   }
   line();
-  const c = (x: Counts & { total: number }) => `${x.total} (deny ${x.deny}, warn ${x.warn}, info ${x.info})`;
-  line(`Sanity: Portcullis findings ${c(s.sanity.wasm)}`);
+  const counts = (x: Counts & { total: number }) =>
+    `${x.total} (deny ${x.deny}, warn ${x.warn}, info ${x.info})`;
+  line(`Sanity:  Portcullis findings ${counts(s.sanity.wasm)}`);
   if (s.sanity.opa) {
-    line(`        OPA server results  ${c(s.sanity.opa)}`);
+    line(`         OPA server results  ${counts(s.sanity.opa)}`);
     line(
       s.sanity.match
-        ? '        Same counts for every Dockerfile and result set.'
-        : `        MISMATCH in ${s.sanity.files_differing} Dockerfiles, e.g. ${s.sanity.first_difference}`,
+        ? '         Same counts for every Dockerfile and result set.'
+        : `         MISMATCH in ${s.sanity.files_differing} Dockerfiles, e.g. ${s.sanity.first_difference}`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
@@ -431,70 +518,71 @@ async function main(): Promise<void> {
   const progress = (message: string) => {
     if (!options.json) process.stderr.write(`… ${message}\n`);
   };
-  const temporary: string[] = [];
   let server: OpaServer | undefined;
   const previousCacheDir = process.env.PORTCULLIS_CACHE_DIR;
   try {
-    const corpus: CorpusFile[] = generateCorpus(options.count, options.seed);
-    const lineCounts = corpus.map((f) => f.lines);
-
-    // One-time costs: compile cold (fresh cache folder), then warm from the disk cache.
+    const corpus = generateCorpus(options.count, options.seed);
     const bundle = await loadPolicyDirectory(options.policies);
-    const cacheDir = await mkdtemp(join(tmpdir(), 'portcullis-bench-cache-'));
-    temporary.push(cacheDir);
-    process.env.PORTCULLIS_CACHE_DIR = cacheDir;
-    const cold = await timeCompile(bundle);
-    progress(`compiled ${bundle.files.size} policy files cold in ${cold.ms.toFixed(0)} ms`);
+
+    // One-time costs. Cold: a fresh cache folder each time; warm: the last one, filled.
+    const coldRuns: number[] = [];
+    let compiled: CompiledPolicy | undefined;
+    for (let i = 0; i < COMPILE_RUNS; i++) {
+      const cacheDir = await temporaryDirectory('portcullis-bench-cache-');
+      process.env.PORTCULLIS_CACHE_DIR = cacheDir;
+      const cold = await timeCompile(bundle);
+      coldRuns.push(cold.ms);
+      compiled = cold.compiled;
+    }
     const warmRuns: number[] = [];
-    for (let i = 0; i < 5; i++) warmRuns.push((await timeCompile(bundle)).ms);
-    const loadStart = performance.now();
-    const engine = await PolicyEngine.load(cold.compiled);
-    const engineLoad = performance.now() - loadStart;
+    for (let i = 0; i < COMPILE_RUNS; i++) warmRuns.push((await timeCompile(bundle)).ms);
+    if (!compiled) throw new Error('nothing compiled');
+    const loadRuns: number[] = [];
+    let engine: PolicyEngine | undefined;
+    for (let i = 0; i < COMPILE_RUNS; i++) {
+      const start = performance.now();
+      engine = await PolicyEngine.load(compiled);
+      loadRuns.push(performance.now() - start);
+    }
+    if (!engine) throw new Error('no engine');
+    const wasm = engine;
+    progress(`compiled ${bundle.files.size} policy files: cold ${median(coldRuns).toFixed(0)} ms`);
 
     // Portcullis, in process.
     const inputs = corpus.map((f) => dockerfileInput(f.path, f.content));
-    const wasmCounts = inputs.map((input) => countFindings(engine, input));
     const parse = await measure(
-      corpus.length,
-      options,
-      () => {
-        let stages = 0;
-        for (const f of corpus) stages += dockerfileInput(f.path, f.content).dockerfile.stages.length;
-        return stages;
-      },
-      progress,
       'parse only',
-    );
-    const evaluate = await measure(
-      corpus.length,
+      corpus,
       options,
-      () => {
-        let findings = 0;
-        for (const input of inputs) findings += engine.evaluate(input).length;
-        return findings;
+      (files) => {
+        let stages = 0;
+        for (const f of files) stages += dockerfileInput(f.path, f.content).dockerfile.stages.length;
+        return { results: stages };
       },
       progress,
-      'evaluate only',
     );
+    const wasmCounts: Counts[] = [];
     const parseEvaluate = await measure(
-      corpus.length,
+      'parse + evaluate',
+      corpus,
       options,
-      () => {
-        let findings = 0;
-        for (const f of corpus) findings += engine.evaluate(dockerfileInput(f.path, f.content)).length;
-        return findings;
+      (files) => {
+        let results = 0;
+        let evaluating = 0;
+        for (const [i, f] of files.entries()) {
+          const input = dockerfileInput(f.path, f.content);
+          const start = performance.now();
+          const findings = wasm.evaluate(input);
+          evaluating += performance.now() - start;
+          results += findings.length;
+          wasmCounts[i] = tally(findings);
+        }
+        return { results, parts: { evaluate: evaluating / 1000 } };
       },
       progress,
-      'parse + evaluate',
     );
 
-    const total = (counts: readonly Counts[]) => {
-      const sum = { deny: 0, warn: 0, info: 0, total: 0 };
-      for (const c of counts) for (const set of RESULT_SETS) sum[set] += c[set];
-      sum.total = sum.deny + sum.warn + sum.info;
-      return sum;
-    };
-
+    const lineCounts = corpus.map((f) => f.lines);
     const summary: Summary = {
       date: new Date().toISOString().slice(0, 10),
       machine: {
@@ -520,90 +608,99 @@ async function main(): Promise<void> {
           total: inputs.reduce((n, i) => n + i.dockerfile.stages.length, 0),
           max: Math.max(...inputs.map((i) => i.dockerfile.stages.length)),
         },
+        input_json_bytes:
+          inputs.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i)), 0) / inputs.length,
       },
       policy: {
-        rules: Object.keys(cold.compiled.rules).length,
+        dir: relative(process.cwd(), options.policies) || '.',
+        rules: Object.keys(compiled.rules).length,
         rego_files: [...bundle.files.keys()].filter((p) => p.endsWith('.rego')).length,
       },
-      runs: options.runs,
-      warmup: options.warmup,
-      compile_ms: {
-        cold: cold.ms,
-        warm_disk_cache: median(warmRuns),
-        warm_runs: warmRuns,
-        engine_load: engineLoad,
+      settings: {
+        max_runs: options.runs,
+        min_runs: Math.min(MIN_RUNS, options.runs),
+        warmup_passes: options.warmup,
+        warmup_files: Math.min(WARMUP_FILES, corpus.length),
+        budget_s: options.budget,
       },
-      throughput: { parse, evaluate, parse_evaluate: parseEvaluate },
-      sanity: { wasm: total(wasmCounts) },
+      compile_ms: {
+        cold: median(coldRuns),
+        warm_disk_cache: median(warmRuns),
+        engine_load: loadRuns[0] as number,
+        cold_runs: coldRuns,
+        warm_runs: warmRuns,
+        engine_load_runs: loadRuns,
+      },
+      throughput: {
+        parse: parse.wall,
+        evaluate: parseEvaluate.parts.evaluate as Series,
+        parse_evaluate: parseEvaluate.wall,
+      },
+      sanity: { wasm: totals(wasmCounts) },
     };
 
     if (options.peer) {
       // The peer: the same policy files (the bundle, without tests) served by OPA itself.
-      const policyDir = await mkdtemp(join(tmpdir(), 'portcullis-bench-opa-'));
-      temporary.push(policyDir);
+      const policyDir = await temporaryDirectory('portcullis-bench-opa-');
       await writeBundle(bundle, policyDir);
       server = await OpaServer.start(policyDir);
       const opa = server;
-      progress(`OPA server ready at ${opa.url}`);
+      progress(`OPA server listening on ${opa.url}`);
 
+      const sum = (c: Counts) => c.deny + c.warn + c.info;
       const opaCounts: Counts[] = [];
-      for (const input of inputs) opaCounts.push((await opa.evaluate(input)).counts);
-      let differing = 0;
-      let firstDifference: string | undefined;
-      for (const [i, w] of wasmCounts.entries()) {
-        const o = opaCounts[i] as Counts;
-        if (RESULT_SETS.some((set) => w[set] !== o[set])) {
-          differing++;
-          firstDifference ??= `${corpus[i]?.path}: Portcullis ${JSON.stringify(w)}, OPA ${JSON.stringify(o)}`;
-        }
-      }
-      summary.sanity.opa = total(opaCounts);
-      summary.sanity.files_differing = differing;
-      summary.sanity.match = differing === 0;
-      if (firstDifference) summary.sanity.first_difference = firstDifference;
-
-      const sumCounts = (c: Counts) => c.deny + c.warn + c.info;
-      const opaServer = await measure(
-        corpus.length,
+      const sequential = await measure(
+        'OPA server, 1 in flight',
+        corpus,
         options,
-        async () => {
+        async (files) => {
           let results = 0;
-          for (const f of corpus)
-            results += sumCounts((await opa.evaluate(dockerfileInput(f.path, f.content))).counts);
-          return results;
+          let evalNs = 0;
+          for (const [i, f] of files.entries()) {
+            const answer = await opa.evaluate(dockerfileInput(f.path, f.content));
+            results += sum(answer.counts);
+            evalNs += answer.evalNs;
+            opaCounts[i] = answer.counts;
+          }
+          return { results, parts: { eval_timer: evalNs / 1e9 } };
         },
         progress,
-        'OPA server, 1 in flight',
       );
       const concurrent = await measure(
-        corpus.length,
+        `OPA server, ${options.concurrency} in flight`,
+        corpus,
         options,
-        async () => {
-          const all = await mapLimit(corpus, options.concurrency, (f) =>
+        async (files) => {
+          const answers = await mapLimit(files, options.concurrency, (f) =>
             opa.evaluate(dockerfileInput(f.path, f.content)),
           );
-          return all.reduce((n, r) => n + sumCounts(r.counts), 0);
+          return { results: answers.reduce((n, a) => n + sum(a.counts), 0) };
         },
         progress,
-        `OPA server, ${options.concurrency} in flight`,
+        Math.min(options.runs, MIN_RUNS),
       );
-      // OPA's own evaluation time, as it reports it: no parsing, HTTP or JSON decoding.
-      const evalSeconds: number[] = [];
-      for (let i = 0; i < options.runs; i++) {
-        let ns = 0;
-        for (const input of inputs) ns += (await opa.evaluate(input, true)).evalNs;
-        evalSeconds.push(ns / 1e9);
-      }
-      const evalTimer = series(corpus.length, evalSeconds);
-      progress(`OPA eval timer: median ${evalTimer.median.toFixed(0)} Dockerfiles/s`);
+      await server.stop();
 
-      summary.throughput.opa_server = opaServer;
-      summary.throughput.opa_server_concurrent = { ...concurrent, in_flight: options.concurrency };
+      let differing = 0;
+      for (const [i, w] of wasmCounts.entries()) {
+        const o = opaCounts[i] ?? { deny: 0, warn: 0, info: 0 };
+        if (RESULT_SETS.some((set) => w[set] !== o[set])) {
+          differing++;
+          summary.sanity.first_difference ??= `${corpus[i]?.path}: Portcullis ${JSON.stringify(w)}, OPA ${JSON.stringify(o)}`;
+        }
+      }
+      summary.sanity.opa = totals(opaCounts);
+      summary.sanity.files_differing = differing;
+      summary.sanity.match = differing === 0;
+
+      const evalTimer = sequential.parts.eval_timer as Series;
+      summary.throughput.opa_server = sequential.wall;
       summary.throughput.opa_server_eval_timer = evalTimer;
+      summary.throughput.opa_server_concurrent = { ...concurrent.wall, in_flight: options.concurrency };
       summary.ratios = {
-        wasm_vs_opa_server: parseEvaluate.median / opaServer.median,
-        wasm_vs_opa_server_concurrent: parseEvaluate.median / concurrent.median,
-        wasm_evaluate_vs_opa_eval_timer: evaluate.median / evalTimer.median,
+        wasm_vs_opa_server: parseEvaluate.wall.median / sequential.wall.median,
+        wasm_evaluate_vs_opa_eval_timer: summary.throughput.evaluate.median / evalTimer.median,
+        wasm_vs_opa_server_concurrent: parseEvaluate.wall.median / concurrent.wall.median,
       };
     }
 
@@ -615,6 +712,7 @@ async function main(): Promise<void> {
     if (previousCacheDir === undefined) delete process.env.PORTCULLIS_CACHE_DIR;
     else process.env.PORTCULLIS_CACHE_DIR = previousCacheDir;
     for (const dir of temporary) await rm(dir, { recursive: true, force: true });
+    temporary.clear();
   }
 }
 

@@ -7,12 +7,13 @@ import { PolicyCompileError } from '../policy/compile.js';
 import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
 import { fixCommand } from './fix.js';
+import { refsCommand } from './refs.js';
 
 export type { CliIO };
 export { EXIT };
 
 /** One entry per command, each in its own module. */
-const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand];
+const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand, refsCommand];
 
 const HELP = `Usage: portcullis <command> [options]
 

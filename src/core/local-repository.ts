@@ -58,7 +58,7 @@ export async function workingTreeTargets(repo: string, paths: readonly string[] 
   );
 }
 
-async function readWorkingFile(full: string): Promise<TargetFile['content']> {
+export async function readWorkingFile(full: string): Promise<TargetFile['content']> {
   try {
     const info = await stat(full);
     // Reading a huge file only to skip it would waste memory: say so from its size.
@@ -72,7 +72,7 @@ async function readWorkingFile(full: string): Promise<TargetFile['content']> {
 }
 
 /** Repository-relative paths: git's view when it is a repository, else a walk of the folder. */
-async function listFiles(repo: string): Promise<string[]> {
+export async function listFiles(repo: string): Promise<string[]> {
   try {
     const out = await git(repo, ['ls-files', '--cached', '--others', '--exclude-standard', '-z']);
     return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];

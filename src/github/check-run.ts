@@ -4,7 +4,13 @@
  * or publishing fails part-way.
  */
 import { errorMessage } from '../core/judge.js';
-import { CHECK_RUN_NAME, type CheckRunReport, chunkAnnotations, errorReport } from '../report/check-run.js';
+import {
+  CHECK_RUN_NAME,
+  type CheckRunReport,
+  chunkAnnotations,
+  errorReport,
+  SUMMARY_LIMIT,
+} from '../report/check-run.js';
 import type { Octokit } from './pull-request-files.js';
 
 export interface CheckRunTarget {
@@ -33,7 +39,7 @@ export async function runCheck(
   octokit: Octokit,
   target: CheckRunTarget,
   produce: () => Promise<CheckRunReport>,
-): Promise<CheckRunReport> {
+): Promise<{ id: number; report: CheckRunReport }> {
   const checkRunId = await startCheckRun(octokit, target);
   let report: CheckRunReport;
   try {
@@ -48,7 +54,22 @@ export async function runCheck(
     report = errorReport('GitHub refused part of the report.', errorMessage(error));
     await complete(octokit, target, checkRunId, report, []);
   }
-  return report;
+  return { id: checkRunId, report };
+}
+
+/**
+ * Adds a note to the summary of a completed check run (e.g. that the review could not be
+ * posted). The annotations already sent stay: GitHub keeps them across updates.
+ */
+export async function appendToSummary(
+  octokit: Octokit,
+  target: CheckRunTarget,
+  id: number,
+  report: CheckRunReport,
+  note: string,
+): Promise<void> {
+  const summary = `${report.summary.slice(0, SUMMARY_LIMIT - note.length - 2)}\n\n${note}`;
+  await complete(octokit, target, id, { ...report, summary }, []);
 }
 
 /** A check that runs longer than this is ended as failed rather than left in progress. */
@@ -111,5 +132,6 @@ async function complete(
       summary: report.summary,
       ...(annotations.length > 0 ? { annotations } : {}),
     },
+    ...(report.actions?.length ? { actions: report.actions } : {}),
   });
 }

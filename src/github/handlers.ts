@@ -1,29 +1,60 @@
 /** What the App does for each event: plain functions of an Octokit and the payload's facts. */
-import { builtinPolicyEngine } from '../core/judge.js';
+import { builtinPolicyEngine, errorMessage } from '../core/judge.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
-import { runCheck } from './check-run.js';
+import { markdownText } from '../report/markdown.js';
+import { appendToSummary, runCheck } from './check-run.js';
 import {
   githubPullRequestFiles,
   LIST_FILES_LIMIT,
   type Octokit,
   type PullRequestRef,
+  rememberingHeadFiles,
 } from './pull-request-files.js';
+import { publishReview, type ReviewInput, type ReviewOptions } from './review.js';
 
-export async function checkPullRequest(octokit: Octokit, pr: PullRequestRef): Promise<void> {
-  await runCheck(octokit, { owner: pr.owner, repo: pr.repo, headSha: pr.headSha }, async () => {
-    const files = githubPullRequestFiles(octokit, pr);
+export async function checkPullRequest(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  reviewOptions: ReviewOptions = {},
+): Promise<void> {
+  const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
+  let review: ReviewInput | undefined;
+  const { id, report } = await runCheck(octokit, target, async () => {
+    const files = rememberingHeadFiles(githubPullRequestFiles(octokit, pr));
     const changed = await files.changedFiles();
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
       builtinPolicyEngine,
     );
+    const rules = judgement.findings.length > 0 ? (await builtinPolicyEngine()).rules : {};
+    const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));
+    review = {
+      findings: judgement.findings,
+      files: changed,
+      headFiles: files.headFiles,
+      remediation: (ruleId) => remediations.get(ruleId),
+    };
     const report = checkRunReport(judgement);
     if (changed.length >= LIST_FILES_LIMIT) {
       report.summary += `\n\n> GitHub lists at most ${LIST_FILES_LIMIT} changed files of a pull request: files beyond that were not checked.`;
     }
     return report;
   });
+  // The review comes after the check run, and its failure leaves the check's verdict alone.
+  if (!review) return;
+  try {
+    await publishReview(octokit, pr, review, reviewOptions);
+  } catch (error) {
+    octokit.log.warn(`Portcullis could not post its review on #${pr.pullNumber}: ${errorMessage(error)}`);
+    await appendToSummary(
+      octokit,
+      target,
+      id,
+      report,
+      `> **The review comments could not be posted:** ${markdownText(errorMessage(error).slice(0, 1000))}. The findings above are complete; the next push or re-run tries again.`,
+    ).catch(() => {});
+  }
 }
 
 /**
@@ -36,15 +67,7 @@ export async function recheckCommit(
   headSha: string,
   pullNumbers: number[],
 ): Promise<void> {
-  let numbers = pullNumbers;
-  if (numbers.length === 0) {
-    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-      ...repo,
-      commit_sha: headSha,
-    });
-    numbers = data.filter((pr) => pr.state === 'open' && pr.head.sha === headSha).map((pr) => pr.number);
-  }
-  const [pullNumber] = numbers;
+  const [pullNumber] = await pullRequestsWithHead(octokit, repo, headSha, pullNumbers);
   if (pullNumber === undefined) {
     await runCheck(octokit, { ...repo, headSha }, async () => ({
       ...errorReport('No open pull request has this commit as its head.', `commit ${headSha}`),
@@ -54,4 +77,19 @@ export async function recheckCommit(
     return;
   }
   await checkPullRequest(octokit, { ...repo, pullNumber, headSha });
+}
+
+/** The payload's pull requests, or, when it lists none (a fork's), the open ones whose head is `headSha`. */
+export async function pullRequestsWithHead(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  headSha: string,
+  pullNumbers: number[],
+): Promise<number[]> {
+  if (pullNumbers.length > 0) return pullNumbers;
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    ...repo,
+    commit_sha: headSha,
+  });
+  return data.filter((pr) => pr.state === 'open' && pr.head.sha === headSha).map((pr) => pr.number);
 }

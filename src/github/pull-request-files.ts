@@ -17,17 +17,30 @@ export interface PullRequestRef {
 /** GitHub's list-files endpoint stops at 3,000 files, whatever the page size. */
 export const LIST_FILES_LIMIT = 3000;
 
-export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): PullRequestFiles {
+export interface PullRequestFile extends ChangedFile {
+  /** The file's unified diff; GitHub leaves it out for binary files and very large diffs. */
+  patch?: string;
+}
+
+export interface GitHubPullRequestFiles extends PullRequestFiles {
+  changedFiles(): Promise<PullRequestFile[]>;
+}
+
+export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): GitHubPullRequestFiles {
   const { owner, repo } = pr;
   return {
-    async changedFiles(): Promise<ChangedFile[]> {
+    async changedFiles(): Promise<PullRequestFile[]> {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner,
         repo,
         pull_number: pr.pullNumber,
         per_page: 100,
       });
-      return files.map((f) => ({ path: f.filename, status: f.status as ChangedFile['status'] }));
+      return files.map((f) => ({
+        path: f.filename,
+        status: f.status as ChangedFile['status'],
+        ...(f.patch ? { patch: f.patch } : {}),
+      }));
     },
 
     async readHeadFile(path: string): Promise<TargetFile['content']> {
@@ -46,6 +59,25 @@ export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): Pu
         if (status === 404) return { unavailable: `not found at ${pr.headSha.slice(0, 7)}` };
         throw error;
       }
+    },
+  };
+}
+
+/**
+ * `files`, remembering what `readHeadFile` returned by path: the review fingerprints the
+ * offending lines' text, and applying fixes edits it, without reading the files twice.
+ */
+export function rememberingHeadFiles<F extends PullRequestFiles>(
+  files: F,
+): F & { headFiles: Map<string, TargetFile['content']> } {
+  const headFiles = new Map<string, TargetFile['content']>();
+  return {
+    ...files,
+    headFiles,
+    async readHeadFile(path: string) {
+      const content = await files.readHeadFile(path);
+      headFiles.set(path, content);
+      return content;
     },
   };
 }

@@ -5,19 +5,79 @@
  */
 import type { ImageReference } from '../image/reference.js';
 import type { ShellCommand } from '../targets/dockerfile/shell.js';
+import type { ReferenceFileKind } from '../targets/references.js';
 
 export const POLICY_INPUT_VERSION = 1;
 
-export interface PolicyInput {
+/** What every target's document has. */
+interface PolicyInputBase {
   /** Version of this document's shape, so policies can refuse an input they do not understand. */
   input_version: number;
   target: {
     /** Which extractor produced the target; selects the rules that apply. */
-    kind: 'dockerfile';
+    kind: ReferenceFileKind;
     /** Path relative to the repository root, forward slashes. */
     path: string;
   };
+  /**
+   * Every image reference the file writes, for every kind: a Dockerfile's `FROM`,
+   * `COPY --from=<image>` and `RUN --mount=from=<image>` too.
+   */
+  references: ReferenceFacts[];
+}
+
+export interface DockerfileInput extends PolicyInputBase {
+  target: { kind: 'dockerfile'; path: string };
   dockerfile: DockerfileFacts;
+}
+
+/** A Kubernetes manifest, Compose file, workflow, Helm values or Kustomization: references only. */
+export interface ReferenceFileInput extends PolicyInputBase {
+  target: { kind: Exclude<ReferenceFileKind, 'dockerfile'>; path: string };
+}
+
+export type PolicyInput = DockerfileInput | ReferenceFileInput;
+
+/** One image reference as written, with what its registry says about it. */
+export interface ReferenceFacts {
+  /** 1-based line of the value. */
+  line: number;
+  /** Where in the file, e.g. `spec.template.spec.containers[0].image`, `FROM`, `COPY --from`. */
+  field: string;
+  /** The value as written (YAML-unquoted); for references composed of several keys, the composed text. */
+  raw: string;
+  /** The whole text of line `line`, so a rule can offer a fix that rewrites it. */
+  source: string;
+  /** The platform the file asks for (`FROM --platform=…`, Compose `platform:`), or null. */
+  platform: string | null;
+  /** The parsed, normalised reference; null exactly when `problem` is set. */
+  image: ImageReference | null;
+  /** `unresolvable` for template expressions and unset variables, `invalid` for bad references. */
+  problem: { kind: 'unresolvable' | 'invalid'; message: string } | null;
+  /** What the registry says about the image now; null when not looked up (offline, or no image). */
+  registry_facts: RegistryFacts | null;
+}
+
+/** Facts from the image's registry, gathered before policy evaluation. */
+export interface RegistryFacts {
+  /** Digest the reference points at now: the index digest for multi-platform images. Null on error. */
+  digest: string | null;
+  /** Digest of the manifest chosen for the platform (linux/amd64 unless the file says). */
+  platform_digest: string | null;
+  media_type: string | null;
+  /** Platforms an index offers, e.g. `linux/amd64`; empty for a single manifest. */
+  platforms: string[];
+  /** The image config's `User`; an empty string means root. */
+  user: string | null;
+  /** The image config's creation time (RFC 3339), when it says. */
+  created: string | null;
+  /** Whole days from `created` to the time of the look-up (policies cannot parse dates under WebAssembly). */
+  age_days: number | null;
+  /** Compressed size of the platform manifest's layers, in bytes. */
+  size: number | null;
+  layer_count: number | null;
+  /** Why the look-up failed: `not_found`, `unauthorized`, `unreachable`, `timeout`, …; null on success. */
+  error: { code: string; message: string } | null;
 }
 
 export interface DockerfileFacts {
@@ -63,6 +123,8 @@ export interface StageBase {
   image: ImageReference | null;
   /** Why the reference could not be parsed, or null. */
   error: string | null;
+  /** What the registry says about `image` now; null when not looked up. */
+  registry_facts: RegistryFacts | null;
 }
 
 export interface DockerfileInstruction {

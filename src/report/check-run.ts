@@ -30,14 +30,30 @@ export interface CheckRunReport {
   title: string;
   summary: string;
   annotations: CheckRunAnnotation[];
+  /** Buttons on the completed check run; GitHub sends `check_run.requested_action` on a click. */
+  actions?: CheckRunAction[];
 }
+
+/** GitHub limits: label 20 characters, description 40, identifier 20. */
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+/** Commits every fix of the check run's findings to the pull request's branch (src/github/apply-fixes.ts). */
+export const APPLY_FIXES_ACTION: CheckRunAction = {
+  label: 'Apply fixes',
+  description: 'Commit the suggested fixes to the branch',
+  identifier: 'apply-fixes',
+};
 
 const LEVEL: Record<Finding['severity'], CheckRunAnnotation['annotation_level']> = {
   deny: 'failure',
   warn: 'warning',
   info: 'notice',
 };
-const BADGE: Record<Finding['severity'], string> = { deny: '❌ deny', warn: '⚠️ warn', info: 'ℹ️ info' };
+export const BADGE: Record<Finding['severity'], string> = { deny: '❌ deny', warn: '⚠️ warn', info: 'ℹ️ info' };
 
 export function checkRunReport(judgement: Judgement): CheckRunReport {
   const counts = { deny: 0, warn: 0, info: 0 };
@@ -95,6 +111,7 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
     title,
     summary: fitSummary(head.join('\n'), sections, footer),
     annotations: judgement.findings.map(toAnnotation),
+    ...(judgement.findings.some((f) => f.fix) ? { actions: [APPLY_FIXES_ACTION] } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * A pull request as GitHub's REST API serves it, faked at the HTTP boundary with nock:
- * installation token, changed files (paginated), file contents at the head commit, and
- * the check-run endpoints, whose requests are recorded for assertions.
+ * installation token, changed files (paginated), file contents at the head commit, its
+ * review comments, and the check-run endpoints, whose requests are recorded for assertions.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -82,6 +82,10 @@ export interface FakePullRequest {
   files: Record<string, string | Uint8Array | null>;
   /** Page size of the list-files endpoint, to exercise pagination. */
   pageSize?: number;
+  /** Each file's `patch` as the list-files endpoint serves it (none: nothing to comment on). */
+  patches?: Record<string, string>;
+  /** Review comments already on the pull request, one array per page (default: none). */
+  reviewComments?: unknown[][];
 }
 
 /** Sets up the API for one pull request; returns the check-run requests as they arrive. */
@@ -106,6 +110,7 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
     blob_url: `https://github.com/${OWNER}/${REPO}/blob/${headSha}/${filename}`,
     raw_url: `https://github.com/${OWNER}/${REPO}/raw/${headSha}/${filename}`,
     contents_url: `${API}/repos/${OWNER}/${REPO}/contents/${filename}?ref=${headSha}`,
+    ...(pr.patches?.[filename] ? { patch: pr.patches[filename] } : {}),
   }));
   const pageSize = pr.pageSize ?? 100;
   const pages = Math.max(1, Math.ceil(listed.length / pageSize));
@@ -121,6 +126,21 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
       .query(page === 1 ? { per_page: '100' } : { per_page: '100', page: String(page) })
       .reply(200, listed.slice((page - 1) * pageSize, page * pageSize), link);
   }
+
+  const commentPages = pr.reviewComments ?? [[]];
+  commentPages.forEach((comments, i) => {
+    const link =
+      i + 1 < commentPages.length
+        ? {
+            Link: `<${API}/repos/${OWNER}/${REPO}/pulls/${number}/comments?per_page=100&page=${i + 2}>; rel="next"`,
+          }
+        : undefined;
+    api
+      .get(`/repos/${OWNER}/${REPO}/pulls/${number}/comments`)
+      .query(i === 0 ? { per_page: '100' } : { per_page: '100', page: String(i + 1) })
+      .optionally()
+      .reply(200, comments, link);
+  });
 
   for (const [path, content] of Object.entries(pr.files)) {
     if (content === null) continue;

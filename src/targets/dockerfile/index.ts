@@ -1,24 +1,18 @@
 /** The Dockerfile extractor: which paths it claims and the policy input it produces. */
-import { POLICY_INPUT_VERSION, type PolicyInput } from '../../policy/input.js';
+import { type DockerfileInput, POLICY_INPUT_VERSION } from '../../policy/input.js';
+import { toReferenceFacts } from '../reference-facts.js';
 import { parseDockerfile } from './parse.js';
+import { dockerfileReferenceSites } from './references.js';
 
-/** Globs (matched against the whole path, basename-only when without a slash) of files this extractor reads. */
-export const DOCKERFILE_PATTERNS = [
-  'Dockerfile',
-  'Containerfile',
-  '*.Dockerfile',
-  'Dockerfile.*',
-  '*.containerfile',
-  'Containerfile.*',
-];
+export { DOCKERFILE_EXCLUDED, DOCKERFILE_PATTERNS } from './patterns.js';
 
-/** BuildKit's per-Dockerfile ignore files (`api.Dockerfile.dockerignore`) match the patterns above but are not Dockerfiles. */
-export const DOCKERFILE_EXCLUDED = ['*.dockerignore'];
-
-export function dockerfileInput(path: string, content: string): PolicyInput {
+export function dockerfileInput(path: string, content: string): DockerfileInput {
+  const dockerfile = parseDockerfile(content);
+  const lines = content.split(/\r?\n/);
   return {
     input_version: POLICY_INPUT_VERSION,
     target: { kind: 'dockerfile', path },
-    dockerfile: parseDockerfile(content),
+    dockerfile,
+    references: dockerfileReferenceSites(path, dockerfile).map((site) => toReferenceFacts(site, lines)),
   };
 }

@@ -95,6 +95,7 @@ describe('go-multistage.Dockerfile: stages, global ARGs and base images', () => 
         normalized: 'docker.io/library/golang:1.22-alpine',
       },
       error: null,
+      registry_facts: null,
     });
   });
 
@@ -108,6 +109,7 @@ describe('go-multistage.Dockerfile: stages, global ARGs and base images', () => 
       scratch: false,
       image: null,
       error: 'the base image "alpine:${ALPINE_VERSION}" uses $ALPINE_VERSION without a default value',
+      registry_facts: null,
     });
   });
 
@@ -129,6 +131,7 @@ describe('go-multistage.Dockerfile: stages, global ARGs and base images', () => 
       scratch: false,
       image: null,
       error: null,
+      registry_facts: null,
     });
   });
 

@@ -116,6 +116,7 @@ function describeBase(
     scratch,
     image: null,
     error: null,
+    registry_facts: null,
   };
   if (stage || scratch) return base;
   if (unresolved.length > 0) {

@@ -1,0 +1,167 @@
+/**
+ * `portcullis refs`: every image reference a repository writes down (Dockerfiles,
+ * Kubernetes manifests, Compose files, workflows, Helm values, kustomizations), with the
+ * line it is written on and the normalised reference, or why it has none.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { errorMessage } from '../core/judge.js';
+import { listFiles, readWorkingFile, UsageError } from '../core/local-repository.js';
+import { decodeSourceText } from '../core/source-file.js';
+import { dockerfileReferenceExtractor } from '../targets/dockerfile/references.js';
+import {
+  extractorFor,
+  type ImageReferenceSite,
+  mayHoldReferences,
+  ReferenceExtractError,
+  type ReferenceExtractor,
+} from '../targets/references.js';
+import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
+
+/** A file that could not be read or parsed; `line` when the parser knows where. */
+export interface ReferenceListingError {
+  path: string;
+  line?: number;
+  message: string;
+}
+
+export interface ReferenceListing {
+  refs: ImageReferenceSite[];
+  errors: ReferenceListingError[];
+}
+
+export const refsCommand: CliCommand = {
+  name: 'refs',
+  usage: `refs [--repo DIR] [--format text|json] [PATH...]
+      List the image references in Dockerfiles, Kubernetes manifests, Compose
+      files, workflows, Helm values and kustomizations, with their lines.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      repo: { type: 'string', default: '.' },
+      format: { type: 'string', default: 'text' },
+    });
+    const format = formatOption(values.format, ['text', 'json']);
+    const listing = await listReferences(values.repo, positionals);
+    io.stdout(
+      format === 'json' ? JSON.stringify(jsonListing(listing), null, 2) : textListing(listing, io.color),
+    );
+    return EXIT.ok;
+  },
+};
+
+/** The references of the repository's files, or of the given PATHs (files or folders), sorted by path and line. */
+export async function listReferences(repo: string, paths: readonly string[]): Promise<ReferenceListing> {
+  const files = await selectFiles(repo, paths);
+  const results = await Promise.all([...files].map(([path, named]) => fileReferences(repo, path, named)));
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return {
+    refs: results.flatMap((r) => r.refs).sort((a, b) => byPath(a, b) || a.line - b.line),
+    errors: results.flatMap((r) => r.errors).sort(byPath),
+  };
+}
+
+/**
+ * Repository-relative paths to read, each with whether it was named on the command line.
+ * Chosen as `check` chooses: every file (tracked, or untracked and not ignored) whose name
+ * an extractor knows, or those under the given folders, or the given files.
+ */
+async function selectFiles(repo: string, paths: readonly string[]): Promise<Map<string, boolean>> {
+  const all = await listFiles(repo);
+  const selected = new Map<string, boolean>();
+  if (paths.length === 0) for (const file of all) if (mayHoldReferences(file)) selected.set(file, false);
+  for (const given of paths) {
+    const full = isAbsolute(given) ? given : resolve(given);
+    const path = relative(repo, full).split(sep).join('/');
+    if (path.startsWith('..')) throw new UsageError(`${given} is outside the repository ${repo}`);
+    const info = await stat(full).catch(() => null);
+    if (!info) throw new UsageError(`${given}: no such file or directory`);
+    if (info.isDirectory()) {
+      const prefix = path === '' ? '' : `${path}/`;
+      for (const file of all) {
+        if (file.startsWith(prefix) && mayHoldReferences(file))
+          selected.set(file, selected.get(file) ?? false);
+      }
+    } else {
+      selected.set(path, true);
+    }
+  }
+  return selected;
+}
+
+async function fileReferences(repo: string, path: string, named: boolean): Promise<ReferenceListing> {
+  const failed = (message: string, line?: number | null): ReferenceListing => ({
+    refs: [],
+    errors: [{ path, ...(line ? { line } : {}), message }],
+  });
+  const bytes = await readWorkingFile(join(repo, path));
+  if (!(bytes instanceof Uint8Array)) return failed(bytes.unavailable);
+  const text = decodeSourceText(bytes);
+  if (!text.ok) return failed(text.reason);
+  const extractor = extractorFor(path, text.text) ?? (named ? namedFileExtractor(path) : null);
+  // A YAML file found by the walk that is none of the formats is not an error: most YAML is not.
+  if (!extractor) return named ? failed(NOT_A_REFERENCE_FILE) : { refs: [], errors: [] };
+  try {
+    return { refs: extractor.extract(path, text.text), errors: [] };
+  } catch (error) {
+    if (error instanceof ReferenceExtractError) return failed(error.message, error.line);
+    return failed(`could not be read: ${errorMessage(error)}`);
+  }
+}
+
+const NOT_A_REFERENCE_FILE =
+  'not a Kubernetes manifest (no document with apiVersion and kind), nor by its name a Compose file, workflow, Helm values file or kustomization';
+
+/**
+ * A file named on the command line is read as a Dockerfile whatever its name, as `check`
+ * does; except YAML, which is surely no Dockerfile.
+ */
+function namedFileExtractor(path: string): ReferenceExtractor | null {
+  return /\.ya?ml$/i.test(path) ? null : dockerfileReferenceExtractor;
+}
+
+/** `{"refs": [{path, line, image, raw, kind, …}], "errors": […]}`: the documented keys first, in that order. */
+export function jsonListing(listing: ReferenceListing) {
+  return {
+    refs: listing.refs.map((site) => ({
+      path: site.path,
+      line: site.line,
+      image: site.image?.normalized ?? null,
+      raw: site.raw,
+      kind: site.kind,
+      field: site.field,
+      ...(site.platform !== undefined ? { platform: site.platform } : {}),
+      problem: site.problem,
+    })),
+    errors: listing.errors,
+  };
+}
+
+const STYLE = { invalid: '31', error: '31;1', unresolvable: '33', dim: '2' } as const;
+
+/** `path:line  kind  image  (raw if different)`, aligned, then the errors and a count. */
+export function textListing(listing: ReferenceListing, color: boolean): string {
+  const paint = (style: keyof typeof STYLE, text: string) =>
+    color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
+  const where = (entry: { path: string; line?: number }) =>
+    entry.line !== undefined ? `${entry.path}:${entry.line}` : entry.path;
+  const width = Math.max(0, ...[...listing.refs, ...listing.errors].map((entry) => where(entry).length));
+  const out = listing.refs.map((site) => {
+    const head = `${where(site).padEnd(width)}  ${site.kind.padEnd(10)}`;
+    if (site.problem)
+      return `${head}  ${paint(site.problem.kind, site.problem.kind)}  ${site.problem.message}`;
+    const normalized = site.image?.normalized ?? '';
+    return `${head}  ${normalized}${site.raw !== normalized ? `  ${paint('dim', `(${site.raw})`)}` : ''}`;
+  });
+  for (const error of listing.errors) {
+    out.push(`${where(error).padEnd(width)}  ${paint('error', 'error'.padEnd(10))}  ${error.message}`);
+  }
+  const count = (kind: string) => listing.refs.filter((s) => s.problem?.kind === kind).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (out.length > 0) out.push('');
+  out.push(
+    `${plural(listing.refs.length, 'image reference')}: ${count('unresolvable')} unresolvable, ${count('invalid')} invalid; ${plural(listing.errors.length, 'file error')}`,
+  );
+  return out.join('\n');
+}
