@@ -4,7 +4,8 @@
 #   Tags move: `python:3.12-slim` is rebuilt every few weeks, so two builds of the
 #   same commit can ship different bases. A digest (`@sha256:…`) names exactly one
 #   image; tools such as Renovate or Dependabot keep it current through reviewed
-#   pull requests. Applies to every stage built on a real image.
+#   pull requests. Applies to every stage built on a real image. When the registry was
+#   consulted, the finding offers to pin the digest the tag points at now.
 # custom:
 #   id: PC-DF-003
 #   severity: warn
@@ -16,12 +17,27 @@ package portcullis.rules.unpinned_digest
 import rego.v1
 
 import data.portcullis.lib.dockerfile
+import data.portcullis.lib.images
 
 warn contains finding if {
 	some stage in dockerfile.stages
 	stage.base.image.digest == null
-	finding := {
-		"msg": sprintf("Stage %s uses %s without a digest, so the image can change between builds: pin it as %s@sha256:<digest>.", [dockerfile.stage_label(stage), dockerfile.base_label(stage), stage.base.resolved]),
-		"line": stage.line,
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Stage %s uses %s without a digest, so the image can change between builds: pin it as %s@sha256:<digest>.", [dockerfile.stage_label(stage), dockerfile.base_label(stage), stage.base.resolved]),
+			"line": stage.line,
+		},
+		fix(stage),
+	)
 }
+
+# Pins the digest the registry reports now, on the FROM line as written (not when the
+# image is written with a variable: the ARG default is what would need the digest).
+fix(stage) := {"fix": {
+	"line": stage.line,
+	"end_line": stage.line,
+	"replacement": replacement,
+	"description": "Pin the current digest",
+}} if {
+	replacement := images.pinned_line(images.source_of(stage.line), stage.base.raw, "FROM", stage.base.registry_facts.digest)
+} else := {}

@@ -16,6 +16,7 @@ package portcullis.rules.untrusted_registry
 import rego.v1
 
 import data.portcullis.lib.dockerfile
+import data.portcullis.lib.images
 
 trusted := data.portcullis.config.trusted_registries
 
@@ -23,20 +24,9 @@ deny contains finding if {
 	is_array(trusted)
 	some stage in dockerfile.stages
 	registry := lower(stage.base.image.registry)
-	not is_trusted(registry)
+	not images.trusted_registry(registry)
 	finding := {
 		"msg": sprintf("Stage %s pulls %s from %s, which is not a trusted registry (%s): use an image from a trusted registry, or have %s added to the trusted registries.", [dockerfile.stage_label(stage), dockerfile.base_label(stage), registry, concat(", ", trusted), registry]),
 		"line": stage.line,
 	}
-}
-
-is_trusted(registry) if {
-	some entry in trusted
-	lower(entry) == registry
-}
-
-is_trusted(registry) if {
-	some entry in trusted
-	startswith(entry, "*.")
-	endswith(registry, lower(substring(entry, 1, -1)))
 }

@@ -1,6 +1,7 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
 import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
+import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { portcullisVersion, sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
 import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
@@ -15,7 +16,7 @@ export const checkCommand: CliCommand = {
     const { values, positionals } = parseOptions(args, {
       repo: { type: 'string', default: '.' },
       format: { type: 'string', default: 'text' },
-      // Registry look-ups are skipped with it; `check` makes none yet.
+      // No registry look-ups: no registry facts, so no digest-pinning fixes or image-config rules.
       offline: { type: 'boolean', default: false },
     });
     const format = formatOption(values.format, ['text', 'json', 'sarif']);
@@ -23,7 +24,11 @@ export const checkCommand: CliCommand = {
       workingTreeTargets(values.repo, positionals),
       builtinPolicyEngine(),
     ]);
-    const judgement = judgeTargets(files, engine);
+    const judgement = await judgeTargets(
+      files,
+      engine,
+      values.offline ? {} : { registry: registryResolverFromEnv() },
+    );
     if (format === 'sarif') {
       const sarif = sarifReport(judgement, engine.rules, { version: await portcullisVersion() }, files);
       io.stdout(JSON.stringify(sarif, null, 2));

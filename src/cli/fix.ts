@@ -8,6 +8,7 @@ import { formatPatch, structuredPatch } from 'diff';
 import { builtinPolicyEngine, judgeTargets, type TargetFile } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
 import { decodeSourceText } from '../core/source-file.js';
+import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { applyFixes } from '../fix/compose.js';
 import type { Finding, Fix, TargetError } from '../policy/findings.js';
 import { type CliCommand, EXIT, parseOptions } from './command.js';
@@ -25,7 +26,7 @@ interface FixedFile {
 
 export const fixCommand: CliCommand = {
   name: 'fix',
-  usage: `fix [--repo DIR] [--write] [PATH...]
+  usage: `fix [--repo DIR] [--write] [--offline] [PATH...]
       Apply the fixes the policies suggest to container files (chosen as for
       check): print them as a unified diff, or change the files with --write.
       Exits 0 once done, whatever findings remain.`,
@@ -34,12 +35,18 @@ export const fixCommand: CliCommand = {
     const { values, positionals } = parseOptions(args, {
       repo: { type: 'string', default: '.' },
       write: { type: 'boolean', default: false },
+      // Without registry look-ups there are no digests to pin.
+      offline: { type: 'boolean', default: false },
     });
     const [files, engine] = await Promise.all([
       workingTreeTargets(values.repo, positionals),
       builtinPolicyEngine(),
     ]);
-    const judgement = judgeTargets(files, engine);
+    const judgement = await judgeTargets(
+      files,
+      engine,
+      values.offline ? {} : { registry: registryResolverFromEnv() },
+    );
     const findingsByPath = new Map(judgement.targets.map((t) => [t.path, t.findings]));
     const fixed = files.flatMap((file) => fixTarget(file, findingsByPath.get(file.path) ?? []) ?? []);
     const changed = fixed.filter((f) => f.after !== f.before);

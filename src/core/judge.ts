@@ -2,28 +2,35 @@
  * The pipeline in one place: targets → facts → policy input → decisions.
  * Callers (the App, the CLI, the demo) supply the files and render the Judgement.
  */
+
+import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy } from '../policy/compile.js';
 import { PolicyEngine } from '../policy/evaluate.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
+import type { PolicyInput } from '../policy/input.js';
 import type { TargetKind } from '../targets/detect.js';
-import { dockerfileInput } from '../targets/dockerfile/index.js';
+import { policyInputFor } from '../targets/input.js';
+import { ReferenceExtractError } from '../targets/references.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
+import { errorMessage } from './errors.js';
 import { decodeSourceText } from './source-file.js';
 
-/** A target file as read from a repository or pull request. */
+/** A file that may be a target, as read from a repository or pull request. */
 export interface TargetFile {
   path: string;
-  kind: TargetKind;
+  /** Forces the format (a file named on the command line); else the extractor that claims it decides. */
+  kind?: TargetKind;
   /** The file's bytes, or why they could not be had (deleted, unreadable, …). */
   content: Uint8Array | { unavailable: string };
 }
 
 export interface TargetResult {
   path: string;
-  kind: TargetKind;
+  /** Null when the file could not be read far enough to know its format. */
+  kind: TargetKind | null;
   findings: Finding[];
-  /** Set when the target was not judged: too large, binary, or the policy failed on it. */
+  /** Set when the target was not judged: too large, binary, malformed, or the policy failed on it. */
   skipped?: string;
 }
 
@@ -32,6 +39,11 @@ export interface Judgement {
   /** Every finding of every target, sorted by path, line and severity. */
   findings: Finding[];
   errors: TargetError[];
+}
+
+export interface JudgeOptions {
+  /** Looks referenced images up in their registries; without it (offline) there are no registry facts. */
+  registry?: ImageResolver;
 }
 
 /** The built-in policy pack, compiled once per process (and cached on disk by content). */
@@ -46,9 +58,19 @@ export function builtinPolicyEngine(): Promise<PolicyEngine> {
   return builtinEngine;
 }
 
-/** `engine` may be null only when there are no files to judge. */
-export function judgeTargets(files: readonly TargetFile[], engine: PolicyEngine | null): Judgement {
-  const targets = files.map((file) => judgeTarget(file, engine));
+/**
+ * targets → facts → policy input → decisions. Files no extractor claims (a `*.yaml`
+ * that is not a manifest) are dropped; `engine` may be null only when no file is a target.
+ */
+export async function judgeTargets(
+  files: readonly TargetFile[],
+  engine: PolicyEngine | null,
+  options: JudgeOptions = {},
+): Promise<Judgement> {
+  const prepared = files.map(prepareTarget).filter((p) => p !== null);
+  const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
+  if (options.registry && inputs.length > 0) await gatherRegistryFacts(inputs, options.registry);
+  const targets = prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result));
   return {
     targets,
     findings: targets.flatMap((t) => t.findings).sort(compareFindings),
@@ -56,24 +78,29 @@ export function judgeTargets(files: readonly TargetFile[], engine: PolicyEngine 
   };
 }
 
-function judgeTarget(file: TargetFile, engine: PolicyEngine | null): TargetResult {
-  const base = { path: file.path, kind: file.kind, findings: [] };
-  if (!(file.content instanceof Uint8Array)) return { ...base, skipped: file.content.unavailable };
+function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput } | null {
+  const result: TargetResult = { path: file.path, kind: file.kind ?? null, findings: [] };
+  if (!(file.content instanceof Uint8Array))
+    return { result: { ...result, skipped: file.content.unavailable } };
   const source = decodeSourceText(file.content);
-  if (!source.ok) return { ...base, skipped: source.reason };
-  if (!engine) throw new Error('judgeTargets needs a policy engine to judge files');
+  if (!source.ok) return { result: { ...result, skipped: source.reason } };
   try {
-    return {
-      ...base,
-      findings: engine.evaluate(dockerfileInput(file.path, source.text)).sort(compareFindings),
-    };
+    const input = policyInputFor(file.path, source.text, file.kind);
+    if (!input) return null;
+    return { result: { ...result, kind: input.target.kind }, input };
   } catch (error) {
-    return { ...base, skipped: `policy evaluation failed: ${errorMessage(error)}` };
+    const where = error instanceof ReferenceExtractError && error.line !== null ? `line ${error.line}: ` : '';
+    return { result: { ...result, skipped: `could not be read: ${where}${errorMessage(error)}` } };
   }
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error !== null && typeof error === 'object' && 'message' in error) return String(error.message);
-  return String(error);
+function evaluate(result: TargetResult, input: PolicyInput, engine: PolicyEngine | null): TargetResult {
+  if (!engine) throw new Error('judgeTargets needs a policy engine to judge files');
+  try {
+    return { ...result, findings: engine.evaluate(input).sort(compareFindings) };
+  } catch (error) {
+    return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}` };
+  }
 }
+
+export { errorMessage };

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { type TargetKind, targetMatcher } from '../targets/detect.js';
+import { isTargetPath, type TargetKind } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { PullRequestFiles } from './pull-request.js';
 import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';
@@ -19,17 +19,14 @@ export class UsageError extends Error {
 /**
  * The container files of a working tree: every tracked or untracked-but-not-ignored file
  * that a target pattern matches, or the given PATHs (files or folders). A file named
- * explicitly is judged as a Dockerfile even when its name matches no pattern.
+ * explicitly is judged as a Dockerfile when its name matches no pattern.
  */
 export async function workingTreeTargets(repo: string, paths: readonly string[] = []): Promise<TargetFile[]> {
-  const matches = targetMatcher();
   const all = await listFiles(repo);
-  const selected = new Map<string, TargetKind>();
+  // undefined: the extractor that claims the content decides the format.
+  const selected = new Map<string, TargetKind | undefined>();
   if (paths.length === 0) {
-    for (const file of all) {
-      const kind = matches(file);
-      if (kind) selected.set(file, kind);
-    }
+    for (const file of all) if (isTargetPath(file)) selected.set(file, undefined);
   }
   for (const given of paths) {
     const full = isAbsolute(given) ? given : resolve(given);
@@ -39,12 +36,10 @@ export async function workingTreeTargets(repo: string, paths: readonly string[] 
     if (!info) throw new UsageError(`${given}: no such file or directory`);
     if (info.isDirectory()) {
       const prefix = path === '' ? '' : `${path}/`;
-      for (const file of all) {
-        const kind = file.startsWith(prefix) ? matches(file) : null;
-        if (kind) selected.set(file, kind);
-      }
+      for (const file of all)
+        if (file.startsWith(prefix) && isTargetPath(file)) selected.set(file, undefined);
     } else {
-      selected.set(path, matches(path) ?? 'dockerfile');
+      selected.set(path, isTargetPath(path) ? undefined : 'dockerfile');
     }
   }
   return Promise.all(
@@ -52,7 +47,7 @@ export async function workingTreeTargets(repo: string, paths: readonly string[] 
       .sort(([a], [b]) => a.localeCompare(b))
       .map(async ([path, kind]) => ({
         path,
-        kind,
+        ...(kind ? { kind } : {}),
         content: await readWorkingFile(join(repo, path)),
       })),
   );

@@ -4,8 +4,8 @@
  * repository) supply the same two operations.
  */
 import type { PolicyEngine } from '../policy/evaluate.js';
-import { targetMatcher } from '../targets/detect.js';
-import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
+import { isTargetPath } from '../targets/detect.js';
+import { type Judgement, type JudgeOptions, judgeTargets, type TargetFile } from './judge.js';
 import type { ChangedFile } from './local-repository.js';
 
 export interface PullRequestFiles {
@@ -22,20 +22,19 @@ const READ_CONCURRENCY = 8;
 export async function judgePullRequest(
   files: PullRequestFiles,
   loadEngine: () => Promise<PolicyEngine>,
+  options: JudgeOptions = {},
 ): Promise<Judgement> {
-  const matches = targetMatcher();
-  const targets = (await files.changedFiles()).flatMap((file) => {
-    const kind = file.status === 'removed' ? null : matches(file.path);
-    return kind ? [{ path: file.path, kind }] : [];
-  });
+  const targets = (await files.changedFiles()).filter((f) => f.status !== 'removed' && isTargetPath(f.path));
   if (targets.length === 0) return judgeTargets([], null);
   const engine = await loadEngine();
   const read: TargetFile[] = [];
   for (let i = 0; i < targets.length; i += READ_CONCURRENCY) {
     const batch = targets.slice(i, i + READ_CONCURRENCY);
     read.push(
-      ...(await Promise.all(batch.map(async (t) => ({ ...t, content: await files.readHeadFile(t.path) })))),
+      ...(await Promise.all(
+        batch.map(async (t) => ({ path: t.path, content: await files.readHeadFile(t.path) })),
+      )),
     );
   }
-  return judgeTargets(read, engine);
+  return judgeTargets(read, engine, options);
 }

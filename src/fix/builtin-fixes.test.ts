@@ -20,8 +20,8 @@ beforeAll(async () => {
   engine = await builtinPolicyEngine();
 });
 
-function judge(path: string, text: string): Finding[] {
-  const judgement = judgeTargets(
+async function judge(path: string, text: string): Promise<Finding[]> {
+  const judgement = await judgeTargets(
     [{ path, kind: 'dockerfile', content: new TextEncoder().encode(text) }],
     engine,
   );
@@ -44,11 +44,11 @@ async function dockerfilesIn(dir: string): Promise<string[]> {
 }
 
 /** Applies every fix of a Dockerfile, judges the result, and checks what must hold. */
-function fixAndJudgeAgain(path: string, text: string) {
-  const before = judge(path, text);
+async function fixAndJudgeAgain(path: string, text: string) {
+  const before = await judge(path, text);
   const result = applyFixes(text, fixesOf(before));
   expect(result.skipped).toEqual([]);
-  const after = judge(path, result.content);
+  const after = await judge(path, result.content);
   // Each applied fix removes exactly its own finding: counted per rule, because the
   // messages quote the fixed text and a multi-line fix moves later findings up.
   const expected = countByRule(before.map((f) => f.rule_id));
@@ -68,14 +68,14 @@ describe('built-in fixes on real Dockerfiles', () => {
     ['windows-servercore.Dockerfile'],
   ])('%s: the fixed findings are gone and the result reads as expected', async (name) => {
     const text = await readFile(join(OWN_FIXTURES, name), 'utf8');
-    const result = fixAndJudgeAgain(name, text);
+    const result = await fixAndJudgeAgain(name, text);
     expect(result.content).toBe(await readFile(join(FIXED, name), 'utf8'));
   });
 
   it('edits a CRLF file the same way and keeps it CRLF', async () => {
     for (const path of await dockerfilesIn(OWN_FIXTURES)) {
       const text = (await readFile(path, 'utf8')).replace(/\n/g, '\r\n');
-      const result = fixAndJudgeAgain(path, text);
+      const result = await fixAndJudgeAgain(path, text);
       const fixed = await readFile(join(FIXED, path.slice(OWN_FIXTURES.length + 1)), 'utf8');
       expect(result.content).toBe(fixed.replace(/\n/g, '\r\n'));
     }
@@ -83,14 +83,14 @@ describe('built-in fixes on real Dockerfiles', () => {
 
   it('removes the fixed findings of the shared test Dockerfiles too', async () => {
     for (const path of await dockerfilesIn(SHARED_FIXTURES)) {
-      fixAndJudgeAgain(path, await readFile(path, 'utf8'));
+      await fixAndJudgeAgain(path, await readFile(path, 'utf8'));
     }
   });
 
   it('exercises the fix of every rule that offers one', async () => {
     const exercised = new Set<string>();
     for (const path of await dockerfilesIn(OWN_FIXTURES)) {
-      for (const fix of fixesOf(judge(path, await readFile(path, 'utf8')))) exercised.add(fix.rule_id);
+      for (const fix of fixesOf(await judge(path, await readFile(path, 'utf8')))) exercised.add(fix.rule_id);
     }
     const offering = await rulesOfferingFixes();
     expect(offering.length).toBeGreaterThanOrEqual(6);

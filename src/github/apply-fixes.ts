@@ -15,6 +15,7 @@ import type { TargetFile } from '../core/judge.js';
 import { builtinPolicyEngine, errorMessage } from '../core/judge.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { decodeSourceText } from '../core/source-file.js';
+import { appRegistryOptions } from '../facts/registry-facts.js';
 import { applyFixes, type ProposedFix } from '../fix/compose.js';
 import type { Finding } from '../policy/findings.js';
 import { CHECK_RUN_NAME, type CheckRunConclusion } from '../report/check-run.js';
@@ -125,7 +126,7 @@ async function commitFixes(octokit: Octokit, request: ApplyFixesRequest): Promis
   }
 
   const files = rememberingHeadFiles(githubPullRequestFiles(octokit, { owner, repo, pullNumber, headSha }));
-  const judgement = await judgePullRequest(files, builtinPolicyEngine);
+  const judgement = await judgePullRequest(files, builtinPolicyEngine, appRegistryOptions());
   const fixed = fixFiles(judgement.findings, files.headFiles);
   const changed = fixed.filter((f) => f.applied.length > 0);
   if (changed.length === 0) {

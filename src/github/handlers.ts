@@ -1,6 +1,7 @@
 /** What the App does for each event: plain functions of an Octokit and the payload's facts. */
 import { builtinPolicyEngine, errorMessage } from '../core/judge.js';
 import { judgePullRequest } from '../core/pull-request.js';
+import { appRegistryOptions } from '../facts/registry-facts.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
 import { markdownText } from '../report/markdown.js';
 import { appendToSummary, runCheck } from './check-run.js';
@@ -26,6 +27,7 @@ export async function checkPullRequest(
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
       builtinPolicyEngine,
+      appRegistryOptions(),
     );
     const rules = judgement.findings.length > 0 ? (await builtinPolicyEngine()).rules : {};
     const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));

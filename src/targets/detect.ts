@@ -1,30 +1,13 @@
-/** Which changed paths are container targets, and which extractor reads them. */
-import picomatch from 'picomatch';
-import { DOCKERFILE_EXCLUDED, DOCKERFILE_PATTERNS } from './dockerfile/index.js';
-
-export type TargetKind = 'dockerfile';
-
 /**
- * Patterns without a slash match the file name in any folder (`Dockerfile` matches
- * `services/web/Dockerfile`); patterns with one match the whole path. Case-insensitive,
- * because `api.dockerfile` and `Dockerfile.Dev` are as common as the canonical spelling.
+ * Which paths may be container targets, judged by the path alone (before reading):
+ * Dockerfiles and every file an image-reference extractor may read. Which extractor
+ * reads a file is decided once its content is known (`extractorFor` in references.ts),
+ * since a `*.yaml` is a Kubernetes manifest only when it says `apiVersion` and `kind`.
  */
-export function targetMatcher(
-  extraDockerfileGlobs: readonly string[] = [],
-): (path: string) => TargetKind | null {
-  const patterns = [...DOCKERFILE_PATTERNS, ...extraDockerfileGlobs];
-  const byName = picomatch(
-    patterns.filter((p) => !p.includes('/')),
-    { nocase: true, dot: true },
-  );
-  const byPath = picomatch(
-    patterns.filter((p) => p.includes('/')),
-    { nocase: true, dot: true },
-  );
-  const excluded = picomatch(DOCKERFILE_EXCLUDED, { nocase: true, dot: true });
-  return (path) => {
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    if (excluded(name)) return null;
-    return byName(name) || byPath(path) ? 'dockerfile' : null;
-  };
+import { mayHoldReferences } from './references.js';
+
+export type { ReferenceFileKind as TargetKind } from './references.js';
+
+export function isTargetPath(path: string): boolean {
+  return mayHoldReferences(path);
 }

@@ -62,11 +62,11 @@ export class YamlDocument {
     private readonly source: YamlSource,
   ) {}
 
-  /** The node itself, or the one an alias names (null for an alias to no anchor). */
+  /** The node itself, or the one an alias names; an alias to no anchor stays itself, for its line. */
   deref(node: Node | null | undefined): Node | null {
     if (!isAlias(node)) return node ?? null;
     this.spend();
-    return this.anchors.get(node) ?? null;
+    return this.anchors.get(node) ?? node;
   }
 
   /**
@@ -163,6 +163,7 @@ export function stringValue(node: Node | null | undefined): StringValue {
       why: `is the ${typeof value === 'boolean' ? 'boolean' : 'number'} ${String(node.source ?? value)} in YAML, not a string`,
     };
   }
+  if (isAlias(node)) return { ok: false, why: `is an alias (*${node.source}) to no anchor` };
   if (isMap(node)) return { ok: false, why: 'is a map, not a string' };
   if (isSeq(node)) return { ok: false, why: 'is a list, not a string' };
   return { ok: false, why: 'is empty' };

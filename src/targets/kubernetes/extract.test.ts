@@ -151,6 +151,17 @@ describe('Kubernetes manifests', () => {
     ]);
   });
 
+  it('reports an alias to no anchor as invalid, on its line', () => {
+    const content = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: *nowhere\n';
+    expect(kubernetesExtractor.extract('pod.yaml', content)).toEqual([
+      expect.objectContaining({
+        line: 5,
+        raw: '*nowhere',
+        problem: { kind: 'invalid', message: 'spec.containers[0].image is an alias (*nowhere) to no anchor' },
+      }),
+    ]);
+  });
+
   it('ignores kinds of other API groups that share a workload name', () => {
     const content =
       'apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: nginx\n';
