@@ -232,3 +232,97 @@ dockerfile := {
 		{"line": 8, "field": "FROM", "raw": "gcr.io/distroless/static-debian12:nonroot", "source": "FROM gcr.io/distroless/static-debian12:nonroot", "platform": null, "image": {"registry": "gcr.io", "repository": "distroless/static-debian12", "tag": "nonroot", "digest": null, "name": "gcr.io/distroless/static-debian12", "normalized": "gcr.io/distroless/static-debian12:nonroot"}, "problem": null, "registry_facts": null},
 	],
 }
+
+# tools/Dockerfile:
+#   1 | ARG BASE_IMAGE
+#   2 | FROM ${BASE_IMAGE} AS base
+#   3 | FROM Alpine:3.20 AS tools
+#   4 | COPY --from=Builder /out /out
+#   5 | COPY --from=ghcr.io/acme/Tools:1.0 /bin/tool /bin/tool
+#   6 | FROM base
+dockerfile_problems := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "tools/Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [{"name": "BASE_IMAGE", "default": null, "line": 1}],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": "base", "final": false, "line": 2, "end_line": 2,
+				"base": {"raw": "${BASE_IMAGE}", "resolved": "${BASE_IMAGE}", "unresolved_variables": ["BASE_IMAGE"], "platform": null, "stage": null, "scratch": false, "image": null, "error": "the base image \"${BASE_IMAGE}\" uses $BASE_IMAGE without a default value", "registry_facts": null},
+				"instructions": [],
+			},
+			{
+				"index": 1, "name": "tools", "final": false, "line": 3, "end_line": 5,
+				"base": {"raw": "Alpine:3.20", "resolved": "Alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": null, "error": "invalid image reference \"Alpine:3.20\": repository names must be lower-case", "registry_facts": null},
+				"instructions": [
+					{"keyword": "COPY", "line": 4, "end_line": 4, "flags": [{"name": "from", "value": "Builder"}], "arguments": ["/out", "/out"], "value": "/out /out", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY --from=Builder /out /out"},
+					{"keyword": "COPY", "line": 5, "end_line": 5, "flags": [{"name": "from", "value": "ghcr.io/acme/Tools:1.0"}], "arguments": ["/bin/tool", "/bin/tool"], "value": "/bin/tool /bin/tool", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY --from=ghcr.io/acme/Tools:1.0 /bin/tool /bin/tool"},
+				],
+			},
+			{
+				"index": 2, "name": null, "final": true, "line": 6, "end_line": 6,
+				"base": {"raw": "base", "resolved": "base", "unresolved_variables": [], "platform": null, "stage": 0, "scratch": false, "image": null, "error": null, "registry_facts": null},
+				"instructions": [],
+			},
+		],
+	},
+	"references": [
+		{"line": 2, "field": "FROM", "raw": "${BASE_IMAGE}", "source": "FROM ${BASE_IMAGE} AS base", "platform": null, "image": null, "problem": {"kind": "unresolvable", "message": "the base image \"${BASE_IMAGE}\" uses $BASE_IMAGE without a default value"}, "registry_facts": null},
+		{"line": 3, "field": "FROM", "raw": "Alpine:3.20", "source": "FROM Alpine:3.20 AS tools", "platform": null, "image": null, "problem": {"kind": "invalid", "message": "invalid image reference \"Alpine:3.20\": repository names must be lower-case"}, "registry_facts": null},
+		{"line": 4, "field": "COPY --from", "raw": "Builder", "source": "COPY --from=Builder /out /out", "platform": null, "image": null, "problem": {"kind": "invalid", "message": "invalid image reference \"Builder\": repository names must be lower-case"}, "registry_facts": null},
+		{"line": 5, "field": "COPY --from", "raw": "ghcr.io/acme/Tools:1.0", "source": "COPY --from=ghcr.io/acme/Tools:1.0 /bin/tool /bin/tool", "platform": null, "image": null, "problem": {"kind": "invalid", "message": "invalid image reference \"ghcr.io/acme/Tools:1.0\": repository names must be lower-case"}, "registry_facts": null},
+	],
+}
+
+# Registry facts for the documents above, as a look-up on a day in June 2024 found them.
+kubernetes_facts := {
+	16: failed("unreachable", "Could not reach the registry registry.example.com:5000 at https://registry.example.com:5000 (ECONNREFUSED, 3 attempts): check the host name and port"),
+	19: found({"user": "65532:65532", "created": "2024-06-13T08:02:44Z", "age_days": 12, "size": 61870214, "digest": "sha256:3e1c5a7b9d2f4e6a8c0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c"}),
+	21: found({"user": "", "created": "2024-06-11T21:35:09Z", "age_days": 14, "size": 71254337, "digest": "sha256:56b388b0d79c738f4cf51bbaf184a14fab19337f4819ceb2cae7d94100262de8"}),
+	22: found({"user": "", "created": "2024-05-30T02:14:51Z", "age_days": 26, "size": 45871902, "digest": "sha256:0ee34b7b4d3b0b1b2f3e6a2f7d1c5e9a4b8c2d6f0a3e7b1c5d9f2a6e0b4c8d1f"}),
+	24: found({"user": "nobody", "created": "2023-04-27T16:40:03Z", "age_days": 425, "size": 11020463, "digest": "sha256:8f2a4c6e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a"}),
+	26: found({"user": "", "created": "2024-03-20T11:03:28Z", "age_days": 97, "size": 59332101, "digest": "sha256:1f0e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4"}),
+}
+
+compose_facts := {
+	3: found({"user": "65532:65532", "platform_digest": "sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"}),
+	6: found({"user": "", "created": "2023-12-08T23:41:20Z", "age_days": 199, "size": 89771542, "digest": "sha256:0a4a1e8d1c8b8f0f6a1e3d2c5b4a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2"}),
+	8: found({"user": "", "created": "2024-05-30T02:14:51Z", "age_days": 26, "size": 45871902, "digest": "sha256:0ee34b7b4d3b0b1b2f3e6a2f7d1c5e9a4b8c2d6f0a3e7b1c5d9f2a6e0b4c8d1f"}),
+	12: found({"user": "root", "created": "2020-06-18T07:12:55Z", "age_days": 1468, "size": 2415919104, "media_type": "application/vnd.docker.distribution.manifest.v2+json", "platforms": [], "digest": "sha256:d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3"}),
+}
+
+workflow_facts := {
+	14: found({"user": "", "created": "2024-06-04T19:20:31Z", "age_days": 21, "size": 396412588, "digest": "sha256:a5e0ed56f2c20b9689e0f7dd498cac7e08de2a3ec2fc8f7d1f3b6d5e8a1c4b27"}),
+	17: found({"user": "", "created": "2024-06-06T03:12:40Z", "age_days": 19, "size": 152116374, "digest": "sha256:46aa2ee5d664b275f05d1a963b30fff60fb422b4b594d509765c42db46d48881"}),
+	24: found({"user": "", "created": "2024-05-30T02:14:51Z", "age_days": 26, "size": 17342118, "digest": "sha256:8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e"}),
+	36: found({"user": "", "created": "2022-11-24T10:53:38Z", "age_days": 579, "size": 104887601, "digest": "sha256:27086352fd5e1907ea2b934eb1023f217c5ae087992eb59fde121dce9c9ff21e"}),
+	40: found({"user": "", "created": "2024-04-11T09:07:12Z", "age_days": 75, "size": 9823114, "digest": "sha256:a527e2077f11f28c1c1ad1dc784b5bc966baeb3e34ef304a0ffa72699b01ad9c"}),
+}
+
+helm_facts := {
+	15: found({"user": "101", "digest": "sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e"}),
+	23: found({"user": "65532", "created": "2023-10-11T14:25:02Z", "age_days": 258, "digest": "sha256:a7943503b45d552785aa3b5e457f169a5661fb94d82b8a3373bcd9ebaf9aac80"}),
+	30: found({"user": "nobody", "created": "2023-11-12T18:06:44Z", "age_days": 225, "digest": "sha256:4cb2b9019f1757be8482419002cb7afe028fdba35d47958829e4cfeaf6246d80"}),
+	34: found({"user": "", "digest": "sha256:46aa2ee5d664b275f05d1a963b30fff60fb422b4b594d509765c42db46d48881"}),
+	44: found({"user": "", "created": "2024-01-23T15:27:41Z", "age_days": 154, "digest": "sha256:2c5c9a2f6f0b7c3ad5ddd4c9a5b4a42ee1f3c4e5b6d7a8f9e0d1c2b3a4f5e6d7"}),
+}
+
+kustomize_facts := {
+	10: failed("not_found", "Registry ghcr.io answered 404 (MANIFEST_UNKNOWN: manifest unknown) for acme/shop-web:v2.4.0: check the repository name, tag or digest"),
+	12: failed("unauthorized", "Registry registry.acme.internal answered 401 (UNAUTHORIZED: authentication required) for mirror/postgres:16.1: add credentials for registry.acme.internal (PORTCULLIS_REGISTRY_AUTH)"),
+	15: found({"user": "", "digest": "sha256:9c2d0ae5f1e1d4c5b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0"}),
+	17: found({"user": "", "digest": "sha256:1f0e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4"}),
+}
+
+# Lines 2, 4, 7 and 8 are FROM lines: the facts go to the stage base and the reference.
+dockerfile_facts := {
+	2: found({"user": "", "created": "2024-06-13T02:17:36Z", "age_days": 12, "size": 51310284, "digest": "sha256:e3ae8a6e3a2b4cd5a8c6f7d9e0b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9"}),
+	3: found({"user": "", "created": "2024-05-21T12:00:00Z", "age_days": 35, "size": 1610612736, "digest": "sha256:77aa55cc33ee11ff99dd77bb55993311ffddbb9977553311eeccaa8866442200"}),
+	4: found({"user": "node", "created": "2024-06-05T23:48:10Z", "age_days": 20, "size": 44062341, "platforms": [], "digest": "sha256:df01469346db2bf1cfc1f7261aeab86b2960efa840fe2bd46d83ff339f463665"}),
+	5: found({"user": "node", "created": "2024-06-05T23:48:10Z", "age_days": 20, "size": 44062341, "digest": "sha256:df01469346db2bf1cfc1f7261aeab86b2960efa840fe2bd46d83ff339f463665"}),
+	6: failed("unauthorized", "Registry docker.io answered 401 (UNAUTHORIZED: authentication required) for library/buildr:latest: add credentials for docker.io (PORTCULLIS_REGISTRY_AUTH) (Docker Hub also answers 401 for repositories that do not exist)"),
+	7: found({"user": "", "created": "2023-01-09T17:05:20Z", "age_days": 533, "size": 3408729, "digest": "sha256:82d1e9d7ed48a7523bdebc18cf6290bdb97b82302a8a9c27d4fe885949ea94d1"}),
+	8: found({"user": "65532", "created": "1970-01-01T00:00:00Z", "age_days": 19899, "size": 1998745, "digest": "sha256:41972110a1c1a5c0b6adb2e2fd42b3d8c7ce5ab1a1aef0e5bf1c7f0d36b0a8a5"}),
+}

@@ -1,0 +1,114 @@
+/**
+ * End to end against a real registry process on 127.0.0.1: `check` gathers registry facts
+ * for every reference, the policies offer digest pins, `fix --write` applies them, and
+ * `check` afterwards no longer asks for them.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runCli } from '../../src/cli/main.js';
+import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
+
+const run = promisify(execFile);
+let registry: TestRegistry;
+let repo: string;
+let digest: string;
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: () => undefined, color: false });
+  return { code, stdout: out.join('\n') };
+}
+
+type Report = {
+  findings: { rule_id: string; path: string; line: number; message: string; fix?: { replacement: string } }[];
+};
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  // No USER in the image config: it runs as root.
+  digest = (await pushImage(registry, 'acme/api', '1.4.2')).digest;
+  process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
+  repo = await mkdtemp(join(tmpdir(), 'portcullis-registry-'));
+  await run('git', ['init', '--quiet', repo]);
+  await mkdir(join(repo, 'deploy'));
+  await writeFile(
+    join(repo, 'deploy', 'api.yaml'),
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: api',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: api',
+      `          image: ${registry.host}/acme/api:1.4.2`,
+      '        - name: sidecar',
+      `          image: ${registry.host}/acme/missing:2.0`,
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(repo, 'Dockerfile'),
+    `FROM ${registry.host}/acme/api:1.4.2\nUSER 10001\nHEALTHCHECK NONE\n`,
+  );
+});
+
+afterAll(async () => {
+  delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
+  await registry?.stop();
+  await rm(repo, { recursive: true, force: true });
+});
+
+describe('check with registry facts', () => {
+  it('offers digest pins resolved from the registry, and judges the image config', async () => {
+    const { stdout } = await cli('check', '--repo', repo, '--format', 'json');
+    const { findings } = JSON.parse(stdout) as Report;
+    const at = (rule: string, path: string) => findings.filter((f) => f.rule_id === rule && f.path === path);
+
+    // The missing image gets the warning too, but no pin: there is no digest to pin.
+    // The missing image is unpinned too, but gets no fix: there is no digest to pin.
+    expect(at('PC-IMG-002', 'deploy/api.yaml')).toEqual([
+      expect.objectContaining({
+        line: 10,
+        fix: expect.objectContaining({
+          replacement: `          image: ${registry.host}/acme/api:1.4.2@${digest}`,
+        }),
+      }),
+      expect.objectContaining({ line: 12 }),
+    ]);
+    expect(at('PC-IMG-002', 'deploy/api.yaml')[1]?.fix).toBeUndefined();
+    expect(at('PC-DF-003', 'Dockerfile')).toEqual([
+      expect.objectContaining({
+        line: 1,
+        fix: expect.objectContaining({ replacement: `FROM ${registry.host}/acme/api:1.4.2@${digest}` }),
+      }),
+    ]);
+    expect(at('PC-IMG-006', 'deploy/api.yaml')).toHaveLength(1); // the image runs as root
+    expect(at('PC-IMG-009', 'deploy/api.yaml')).toEqual([expect.objectContaining({ line: 12 })]); // no such image
+  });
+
+  it('pins the digests with fix --write, after which check no longer asks for them', async () => {
+    expect((await cli('fix', '--repo', repo, '--write')).code).toBe(0);
+    expect(await readFile(join(repo, 'Dockerfile'), 'utf8')).toContain(`@${digest}`);
+    const { findings } = JSON.parse(
+      (await cli('check', '--repo', repo, '--format', 'json')).stdout,
+    ) as Report;
+    const pins = findings.filter((f) => f.rule_id === 'PC-IMG-002' || f.rule_id === 'PC-DF-003');
+    expect(pins).toEqual([expect.objectContaining({ path: 'deploy/api.yaml', line: 12 })]); // the missing image
+  });
+
+  it('--offline makes no look-ups: no registry facts, no pins', async () => {
+    await writeFile(join(repo, 'Dockerfile'), `FROM ${registry.host}/acme/api:1.4.2\nUSER 10001\n`);
+    const { findings } = JSON.parse(
+      (await cli('check', '--repo', repo, '--format', 'json', '--offline')).stdout,
+    ) as Report;
+    const pin = findings.find((f) => f.rule_id === 'PC-DF-003');
+    expect(pin?.fix).toBeUndefined();
+    expect(findings.some((f) => f.rule_id === 'PC-IMG-009')).toBe(false);
+  });
+});
