@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything Portcullis needs, pinned and idempotently: npm packages
-# and the Go-built tools (opa) in a project-local, git-ignored tools/ folder.
+# and the Go-built tools (opa, cosign) in a project-local, git-ignored tools/ folder.
 # Each step is skipped when the right version is already present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OPA_VERSION="v1.22.3"
+COSIGN_VERSION="v2.6.5"
 TOOLS_BIN="$PWD/tools/bin"
 mkdir -p "$TOOLS_BIN"
 
@@ -24,6 +25,8 @@ install_go_tool() {
 }
 
 install_go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" version
+# The signature tests sign images with the real cosign, offline: no transparency log, a loopback registry.
+install_go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION" version
 
 # The registry client's tests run a real registry: Debian's docker-registry (the CNCF
 # distribution registry), pinned to bookworm's version when apt still has it. They also

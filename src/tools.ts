@@ -1,5 +1,5 @@
 /** Locating the external programs Portcullis runs (installed by scripts/setup.sh). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,3 +19,8 @@ export function toolPath(name: string): string {
   const local = join(PROJECT_ROOT, 'tools', 'bin', name);
   return existsSync(local) ? local : name;
 }
+
+/** This package's version, for report footers and SARIF. */
+export const PORTCULLIS_VERSION: string = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'),
+).version;

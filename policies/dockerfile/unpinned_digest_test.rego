@@ -2,6 +2,7 @@ package portcullis.rules.unpinned_digest_test
 
 import rego.v1
 
+import data.portcullis.lib.image_test_inputs
 import data.portcullis.lib.test_inputs
 import data.portcullis.rules.unpinned_digest
 
@@ -31,6 +32,43 @@ test_unresolvable_base_is_left_alone if {
 
 test_other_targets_are_ignored if {
 	count(unpinned_digest.warn) == 0 with input as test_inputs.other_kind(multi_stage)
+}
+
+# With the registry's digest (image_test_inputs.dockerfile, in policies/images/): the FROM
+# line is rewritten in place, after --platform and before AS, even when the stage has the
+# image's name (`FROM alpine AS alpine`).
+test_known_digest_is_offered_as_a_fix if {
+	findings := unpinned_digest.warn with input as image_test_inputs.with_facts(image_test_inputs.dockerfile, image_test_inputs.dockerfile_facts)
+	test_inputs.at(findings, 4) == {{
+		"msg": "Stage \"web\" uses \"node:20-alpine\" without a digest, so the image can change between builds: pin it as node:20-alpine@sha256:<digest>.",
+		"line": 4,
+		"fix": {
+			"line": 4,
+			"end_line": 4,
+			"replacement": "FROM --platform=linux/amd64 node:20-alpine@sha256:df01469346db2bf1cfc1f7261aeab86b2960efa840fe2bd46d83ff339f463665 AS web",
+			"description": "Pin the current digest",
+		},
+	}}
+	test_inputs.fixes(findings) == {
+		{"line": 4, "end_line": 4, "replacement": "FROM --platform=linux/amd64 node:20-alpine@sha256:df01469346db2bf1cfc1f7261aeab86b2960efa840fe2bd46d83ff339f463665 AS web", "description": "Pin the current digest"},
+		{"line": 7, "end_line": 7, "replacement": "FROM alpine@sha256:82d1e9d7ed48a7523bdebc18cf6290bdb97b82302a8a9c27d4fe885949ea94d1 AS alpine", "description": "Pin the current digest"},
+		{"line": 8, "end_line": 8, "replacement": "FROM gcr.io/distroless/static-debian12:nonroot@sha256:41972110a1c1a5c0b6adb2e2fd42b3d8c7ce5ab1a1aef0e5bf1c7f0d36b0a8a5", "description": "Pin the current digest"},
+	}
+}
+
+# `FROM python:${PY}-slim`: the digest belongs to the ARG default, not to the FROM line.
+test_no_fix_for_an_image_written_with_a_variable if {
+	findings := unpinned_digest.warn with input as image_test_inputs.with_facts(image_test_inputs.dockerfile, image_test_inputs.dockerfile_facts)
+	test_inputs.at(findings, 2) == {{
+		"msg": "Stage \"build\" uses \"python:${PY}-slim\" (resolved to \"python:3.12-slim\") without a digest, so the image can change between builds: pin it as python:3.12-slim@sha256:<digest>.",
+		"line": 2,
+	}}
+}
+
+test_no_fix_offline_or_when_the_look_up_failed if {
+	count(test_inputs.fixes(unpinned_digest.warn)) == 0 with input as image_test_inputs.dockerfile
+	facts := {4: image_test_inputs.failed("timeout", "The registry docker.io did not answer within 10000 ms (3 attempts, https://registry-1.docker.io)")}
+	count(test_inputs.fixes(unpinned_digest.warn)) == 0 with input as image_test_inputs.with_facts(image_test_inputs.dockerfile, facts)
 }
 
 #  1 | ARG GO=1.22

@@ -22,7 +22,11 @@ deny contains finding if {
 	ref.problem.kind == "invalid"
 	not images.bare_word(ref)
 	finding := {
-		"msg": sprintf("Image %s is not a valid image reference: %s.", [images.label(ref), ref.problem.message]),
+		"msg": sprintf("Image %s is not a valid image reference: %s.", [images.label(ref), why(ref)]),
 		"line": ref.line,
 	}
 }
+
+# The parser's message without its `invalid image reference "<raw>": ` preamble, which
+# the finding already says.
+why(ref) := trim_prefix(ref.problem.message, sprintf("invalid image reference %q: ", [ref.raw]))

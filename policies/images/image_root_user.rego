@@ -4,7 +4,9 @@
 #   The image's configuration (what its registry reports) names no user, or root, so a
 #   container started from it runs as root unless the deployment overrides the user
 #   (`securityContext.runAsUser`, Compose `user:`, `docker run --user`). Any escape from
-#   the application is then root on the host's kernel interface. In a Dockerfile only
+#   the application is then root on the host's kernel interface. Workflows are left
+#   alone: GitHub runs Docker actions and job containers as root by design, and needs it
+#   to write the workspace. In a Dockerfile only
 #   the image the final stage builds on runs, and PC-DF-002 judges its `USER`; this rule
 #   adds the case where the tag claims `nonroot` but the image's configuration says root.
 # custom:
@@ -22,7 +24,7 @@ import data.portcullis.lib.dockerfile
 import data.portcullis.lib.images
 
 warn contains finding if {
-	not dockerfile.is_dockerfile
+	not input.target.kind in {"dockerfile", "workflow"}
 	some ref in images.references
 	user := images.facts(ref).user
 	images.root_user(user)

@@ -3,17 +3,21 @@
  * Callers (the App, the CLI, the demo) supply the files and render the Judgement.
  */
 
+import type { Severity } from '../config/configuration.js';
 import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy } from '../policy/compile.js';
 import { PolicyEngine } from '../policy/evaluate.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
-import type { PolicyInput } from '../policy/input.js';
+import type { DockerfileFacts, PolicyInput } from '../policy/input.js';
+import type { PolicySet } from '../policy/policy-set.js';
+import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
 import type { TargetKind } from '../targets/detect.js';
 import { policyInputFor } from '../targets/input.js';
 import { ReferenceExtractError } from '../targets/references.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { errorMessage } from './errors.js';
+import { applyRepositoryRules, isFailing } from './repository-rules.js';
 import { decodeSourceText } from './source-file.js';
 
 /** A file that may be a target, as read from a repository or pull request. */
@@ -27,6 +31,8 @@ export interface TargetFile {
 
 export interface TargetResult {
   path: string;
+  /** A Dockerfile's `# portcullis ignore=…` comments. */
+  ignores?: InlineIgnore[];
   /** Null when the file could not be read far enough to know its format. */
   kind: TargetKind | null;
   findings: Finding[];
@@ -39,11 +45,24 @@ export interface Judgement {
   /** Every finding of every target, sorted by path, line and severity. */
   findings: Finding[];
   errors: TargetError[];
+  /** Severities that fail the check (`fail_on`); waived findings never fail it. */
+  failOn: Severity[];
+  /** Where the policies came from, for the report's footer. */
+  policySource: string;
 }
 
 export interface JudgeOptions {
   /** Looks referenced images up in their registries; without it (offline) there are no registry facts. */
   registry?: ImageResolver;
+  /** The repository's configuration, waivers and overrides; without it, the built-in pack as is. */
+  policySet?: PolicySet;
+  /** "Today" for waiver expiry; defaults to now. */
+  today?: Date;
+}
+
+/** Whether any finding fails the check. */
+export function judgementFails(judgement: Judgement): boolean {
+  return judgement.findings.some((f) => isFailing(f, judgement.failOn));
 }
 
 /** The built-in policy pack, compiled once per process (and cached on disk by content). */
@@ -71,10 +90,18 @@ export async function judgeTargets(
   const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
   if (options.registry && inputs.length > 0) await gatherRegistryFacts(inputs, options.registry);
   const targets = prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result));
+  const set = options.policySet;
+  if (set) {
+    const aboutWaivers = applyRepositoryRules(targets, set, options.today ?? new Date());
+    if (aboutWaivers.length > 0)
+      targets.push({ path: set.config.waivers, kind: null, findings: aboutWaivers });
+  }
   return {
     targets,
     findings: targets.flatMap((t) => t.findings).sort(compareFindings),
     errors: targets.flatMap((t) => (t.skipped ? [{ path: t.path, message: t.skipped }] : [])),
+    failOn: set?.config.fail_on ?? ['deny'],
+    policySource: set?.source ?? 'the built-in pack',
   };
 }
 
@@ -87,7 +114,12 @@ function prepareTarget(file: TargetFile): { result: TargetResult; input?: Policy
   try {
     const input = policyInputFor(file.path, source.text, file.kind);
     if (!input) return null;
-    return { result: { ...result, kind: input.target.kind }, input };
+    const ignores =
+      'dockerfile' in input ? inlineIgnores(source.text, instructionRanges(input.dockerfile)) : [];
+    return {
+      result: { ...result, kind: input.target.kind, ...(ignores.length > 0 ? { ignores } : {}) },
+      input,
+    };
   } catch (error) {
     const where = error instanceof ReferenceExtractError && error.line !== null ? `line ${error.line}: ` : '';
     return { result: { ...result, skipped: `could not be read: ${where}${errorMessage(error)}` } };
@@ -101,6 +133,14 @@ function evaluate(result: TargetResult, input: PolicyInput, engine: PolicyEngine
   } catch (error) {
     return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}` };
   }
+}
+
+/** Every instruction's lines, `FROM` included, in file order: what an inline ignore can cover. */
+function instructionRanges(dockerfile: DockerfileFacts): { line: number; end_line: number }[] {
+  return dockerfile.stages
+    .flatMap((stage) => [{ line: stage.line, end_line: stage.line }, ...stage.instructions])
+    .map(({ line, end_line }) => ({ line, end_line }))
+    .sort((a, b) => a.line - b.line);
 }
 
 export { errorMessage };

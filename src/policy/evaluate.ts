@@ -30,10 +30,13 @@ export class PolicyEngine {
     return new PolicyEngine(policy, compiled.rules);
   }
 
-  /** Findings for one target. Throws when the policy itself fails (e.g. a built-in error). */
-  evaluate(input: PolicyInput): Finding[] {
+  /**
+   * Findings for one target. Throws when the policy itself fails (e.g. a built-in error).
+   * `sets` narrows the result sets evaluated (the sandbox runs them one at a time).
+   */
+  evaluate(input: PolicyInput, sets: readonly ResultSet[] = RESULT_SETS): Finding[] {
     const findings: Finding[] = [];
-    for (const set of RESULT_SETS) {
+    for (const set of sets) {
       const output = this.policy.evaluate(input, `portcullis/main/${set}`) as { result?: RawResult[] }[];
       for (const raw of output[0]?.result ?? []) {
         findings.push(toFinding(raw, set, this.rules[raw.package], input.target.path));
@@ -69,6 +72,8 @@ function toFinding(
   };
   const fix = toFix(fields.fix);
   if (fix) finding.fix = fix;
+  if (typeof fields.image === 'string') finding.image = fields.image;
+  if (typeof fields.vulnerability === 'string') finding.vulnerability = fields.vulnerability;
   return finding;
 }
 

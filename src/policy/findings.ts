@@ -24,6 +24,12 @@ export interface Finding {
   /** The rule's title, for tables and SARIF. */
   title: string;
   fix?: Fix;
+  /** The normalised image the finding is about, when a rule says (waivers match it). */
+  image?: string;
+  /** The vulnerability id the finding is about, when a rule says (waivers match it). */
+  vulnerability?: string;
+  /** Set when a waiver or an inline ignore accepts the finding: shown, but failing nothing. */
+  waived?: { reason: string; owner: string | null; expires: string | null; source: string };
 }
 
 /** A target that could not be judged (unreadable, too large, policy failure), with the reason. */

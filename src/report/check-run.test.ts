@@ -22,6 +22,8 @@ const judgementOf = (findings: Finding[], paths = ['Dockerfile']): Judgement => 
   })),
   findings,
   errors: [],
+  failOn: ['deny'],
+  policySource: 'the built-in pack',
 });
 
 describe('checkRunReport', () => {
@@ -43,7 +45,13 @@ describe('checkRunReport', () => {
   });
 
   it('says so when no container file changed', () => {
-    const report = checkRunReport({ targets: [], findings: [], errors: [] });
+    const report = checkRunReport({
+      targets: [],
+      findings: [],
+      errors: [],
+      failOn: ['deny'],
+      policySource: 'the built-in pack',
+    });
     expect(report).toMatchObject({ conclusion: 'success', title: 'No container files changed' });
   });
 

@@ -3,7 +3,9 @@
  * markdown and line annotations. Pure: the GitHub adapter only sends what this returns.
  */
 import type { Judgement } from '../core/judge.js';
+import { isFailing } from '../core/repository-rules.js';
 import type { Finding } from '../policy/findings.js';
+import { PORTCULLIS_VERSION } from '../tools.js';
 import { markdownCode, markdownText } from './markdown.js';
 
 export const CHECK_RUN_NAME = 'Portcullis';
@@ -56,8 +58,6 @@ const LEVEL: Record<Finding['severity'], CheckRunAnnotation['annotation_level']>
 export const BADGE: Record<Finding['severity'], string> = { deny: '❌ deny', warn: '⚠️ warn', info: 'ℹ️ info' };
 
 export function checkRunReport(judgement: Judgement): CheckRunReport {
-  const counts = { deny: 0, warn: 0, info: 0 };
-  for (const f of judgement.findings) counts[f.severity]++;
   const files = judgement.targets.length;
   if (files === 0) {
     return {
@@ -68,17 +68,23 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
       annotations: [],
     };
   }
-  const conclusion: CheckRunConclusion = counts.deny > 0 ? 'failure' : 'success';
+  const active = judgement.findings.filter((f) => !f.waived);
+  const waived = judgement.findings.length - active.length;
+  const counts = { deny: 0, warn: 0, info: 0 };
+  for (const f of active) counts[f.severity]++;
+  const failing = judgement.findings.filter((f) => isFailing(f, judgement.failOn));
+  const conclusion: CheckRunConclusion = failing.length > 0 ? 'failure' : 'success';
   const title =
     judgement.findings.length === 0
       ? `${plural(files, 'container file')} checked: no findings`
-      : `${counts.deny} deny, ${counts.warn} warn, ${counts.info} info in ${plural(files, 'container file')}`;
+      : `${counts.deny} deny, ${counts.warn} warn, ${counts.info} info${waived > 0 ? `, ${waived} waived` : ''} in ${plural(files, 'container file')}`;
 
+  const failOn = judgement.failOn.join(' or ');
   const head = [
     conclusion === 'failure'
-      ? `**${plural(counts.deny, 'finding')} at deny level block this pull request.** Fix them, or see each rule's remediation below.`
-      : judgement.findings.length > 0
-        ? '**No deny-level findings.** The warnings and notes below are worth a look.'
+      ? `**${plural(failing.length, 'finding')} at ${failOn} level block this pull request.** Fix them, or see each rule's remediation.`
+      : active.length > 0
+        ? `**Nothing at ${failOn} level.** The findings below are still worth a look.`
         : '**All container files pass the policies.**',
     '',
     '| Severity | Findings |',
@@ -86,26 +92,11 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
     `| ${BADGE.deny} | ${counts.deny} |`,
     `| ${BADGE.warn} | ${counts.warn} |`,
     `| ${BADGE.info} | ${counts.info} |`,
+    ...(waived > 0 ? [`| 🏳️ waived | ${waived} |`] : []),
     '',
   ];
-  const sections = judgement.targets.map((target) => {
-    const lines = [`### ${markdownCode(target.path)}`, ''];
-    if (target.skipped) {
-      lines.push(`Not checked: ${markdownText(target.skipped)}`, '');
-    } else if (target.findings.length === 0) {
-      lines.push('No findings.', '');
-    } else {
-      lines.push('| Line | Severity | Rule | Finding |', '| ---: | --- | --- | --- |');
-      for (const f of target.findings) {
-        lines.push(
-          `| ${f.line} | ${BADGE[f.severity]} | ${markdownText(f.rule_id)} | ${markdownText(f.message)}${f.fix ? ' *(fix available)*' : ''} |`,
-        );
-      }
-      lines.push('');
-    }
-    return lines.join('\n');
-  });
-  const footer = '\n---\nPolicies: the Portcullis built-in pack.';
+  const sections = judgement.targets.map((target) => targetSection(target, judgement.failOn));
+  const footer = `\n---\nPolicies: ${markdownText(judgement.policySource)}. Portcullis ${PORTCULLIS_VERSION}.`;
   return {
     conclusion,
     title,
@@ -113,6 +104,47 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
     annotations: judgement.findings.map(toAnnotation),
     ...(judgement.findings.some((f) => f.fix) ? { actions: [APPLY_FIXES_ACTION] } : {}),
   };
+}
+
+/** A file's findings as a table, folded away unless something in it fails the check. */
+function targetSection(target: Judgement['targets'][number], failOn: Judgement['failOn']): string {
+  const counts = { deny: 0, warn: 0, info: 0 };
+  for (const f of target.findings) if (!f.waived) counts[f.severity]++;
+  const tally = target.skipped
+    ? 'not checked'
+    : target.findings.length === 0
+      ? 'no findings'
+      : (['deny', 'warn', 'info'] as const)
+          .filter((s) => counts[s] > 0)
+          .map((s) => `${counts[s]} ${s}`)
+          .join(', ') || 'all waived';
+  const open = target.findings.some((f) => isFailing(f, failOn)) ? ' open' : '';
+  const lines = [`<details${open}><summary>${markdownCode(target.path)}: ${tally}</summary>`, ''];
+  if (target.skipped) {
+    lines.push(`Not checked: ${markdownText(target.skipped)}`);
+  } else if (target.findings.length > 0) {
+    lines.push('| Line | Severity | Rule | Finding |', '| ---: | --- | --- | --- |');
+    for (const f of target.findings) {
+      const severity = f.waived ? `🏳️ waived (${f.severity})` : BADGE[f.severity];
+      const note = f.waived
+        ? ` *Waived: ${markdownText(f.waived.reason)}${f.waived.expires ? ` (until ${f.waived.expires})` : ''}.*`
+        : f.fix
+          ? ' *(fix available)*'
+          : '';
+      lines.push(`| ${f.line} | ${severity} | ${ruleLink(f.rule_id)} | ${markdownText(f.message)}${note} |`);
+    }
+  }
+  lines.push('', '</details>', '');
+  return lines.join('\n');
+}
+
+/** A rule id, linked to its entry in the rule catalog when PORTCULLIS_DOCS_URL says where that is. */
+function ruleLink(ruleId: string): string {
+  const base = process.env.PORTCULLIS_DOCS_URL;
+  const text = markdownText(ruleId);
+  return base && /^[A-Za-z0-9-]+$/.test(ruleId)
+    ? `[${text}](${base.replace(/\/$/, '')}/rules.md#${ruleId.toLowerCase()})`
+    : text;
 }
 
 /** The report for a run that could not finish: the check run still ends, and says why. */

@@ -53,6 +53,8 @@ function judgementOf(findings: Finding[], errors: Judgement['errors'] = []): Jud
     })),
     findings,
     errors,
+    failOn: ['deny'],
+    policySource: 'the built-in pack',
   };
 }
 

@@ -1,0 +1,77 @@
+import { ConfigError, DEFAULT_CONFIG, parseConfig } from './configuration.js';
+
+const problemsOf = (text: string) => {
+  try {
+    parseConfig(text);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('parseConfig', () => {
+  it('gives the defaults for a missing or empty file', () => {
+    expect(parseConfig(null)).toEqual(DEFAULT_CONFIG);
+    expect(parseConfig('# nothing yet\n')).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('reads every key and fills in the rest', () => {
+    const config = parseConfig(
+      [
+        'targets:',
+        '  dockerfiles: ["*.df"]',
+        'trusted_registries: [ghcr.io, "*.pkg.dev"]',
+        'rules:',
+        '  PC-DF-003: off',
+        '  PC-DF-017: warn',
+        'policies:',
+        '  path: policy',
+        'fail_on: [deny, warn]',
+        'extends:',
+        '  repository: acme/policies',
+        '  ref: v2',
+      ].join('\n'),
+    );
+    expect(config).toEqual({
+      ...DEFAULT_CONFIG,
+      targets: { dockerfiles: ['*.df'], ignore: [] },
+      trusted_registries: ['ghcr.io', '*.pkg.dev'],
+      rules: { 'PC-DF-003': 'off', 'PC-DF-017': 'warn' },
+      policies: { path: 'policy', builtin: true },
+      fail_on: ['deny', 'warn'],
+      extends: { repository: 'acme/policies', ref: 'v2', path: '.github/portcullis/policies' },
+    });
+  });
+
+  it('names the line and key of an unknown key, with a did-you-mean', () => {
+    expect(problemsOf('rules: {}\ntrusted_registrys: [ghcr.io]\n')).toEqual([
+      {
+        path: '.github/portcullis.yml',
+        line: 2,
+        key: 'trusted_registrys',
+        message: expect.stringContaining('did you mean "trusted_registries"?'),
+      },
+    ]);
+    expect(problemsOf('policies:\n  paht: x\n')).toEqual([
+      expect.objectContaining({ line: 2, key: 'policies.paht', message: expect.stringContaining('"path"') }),
+    ]);
+  });
+
+  it('names the line and key of a bad value', () => {
+    expect(problemsOf('rules:\n  PC-DF-001: deny\n  PC-DF-002: shout\n')).toEqual([
+      expect.objectContaining({
+        line: 3,
+        key: 'rules.PC-DF-002',
+        message: 'must be one of "off", "deny", "warn", "info"',
+      }),
+    ]);
+    expect(problemsOf('fail_on: deny\n')).toEqual([expect.objectContaining({ line: 1, key: 'fail_on' })]);
+  });
+
+  it('reports YAML syntax errors with their line, and refuses aliases', () => {
+    expect(problemsOf('rules:\n  a: [\n')).toEqual([expect.objectContaining({ line: expect.any(Number) })]);
+    expect(problemsOf('a: &x [1]\nb: *x\n').length).toBeGreaterThan(0);
+    expect(problemsOf('rules: {}\nrules: {}\n')).toEqual([expect.objectContaining({ line: 2 })]);
+  });
+});

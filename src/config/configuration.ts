@@ -1,0 +1,191 @@
+/**
+ * The repository's configuration, `.github/portcullis.yml`, validated against the JSON
+ * Schema that ships with Portcullis. Every problem names the file, line and key, so it
+ * can be shown as an annotation and in the CLI, and an unknown key suggests the known
+ * one it is closest to.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { PROJECT_ROOT } from '../tools.js';
+
+export const CONFIG_PATH = '.github/portcullis.yml';
+export const DEFAULT_POLICY_PATH = '.github/portcullis/policies';
+export const DEFAULT_WAIVERS_PATH = '.github/portcullis/waivers.yml';
+
+export type Severity = 'deny' | 'warn' | 'info';
+
+export interface PortcullisConfig {
+  targets: { dockerfiles: string[]; ignore: string[] };
+  /** Null: the built-in default list (policies/data.json). */
+  trusted_registries: string[] | null;
+  /** Rule id → `off` or the severity to report it at. */
+  rules: Record<string, 'off' | Severity>;
+  policies: { path: string; builtin: boolean };
+  waivers: string;
+  fail_on: Severity[];
+  extends: { repository: string; ref: string; path: string } | null;
+}
+
+export const DEFAULT_CONFIG: PortcullisConfig = {
+  targets: { dockerfiles: [], ignore: [] },
+  trusted_registries: null,
+  rules: {},
+  policies: { path: DEFAULT_POLICY_PATH, builtin: true },
+  waivers: DEFAULT_WAIVERS_PATH,
+  fail_on: ['deny'],
+  extends: null,
+};
+
+/** A problem in a configuration-like file, located for an annotation. */
+export interface ConfigProblem {
+  path: string;
+  line: number;
+  /** Dotted key, e.g. `rules.PC-DF-003`; empty for the file as a whole. */
+  key: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.path}:${p.line}: ${p.key ? `${p.key}: ` : ''}${p.message}`).join('\n'));
+  }
+}
+
+/** Shipped as docs/configuration.schema.json, so editors can validate the file too. */
+const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs', 'configuration.schema.json'), 'utf8'));
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+/** Parses and validates; throws ConfigError listing every problem. A missing file is the defaults. */
+export function parseConfig(text: string | null, path = CONFIG_PATH): PortcullisConfig {
+  if (text === null || text.trim() === '') return DEFAULT_CONFIG;
+  const lineCounter = new LineCounter();
+  // Aliases are never needed in a configuration file and are the usual way to make YAML explode.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineAt = (offset: number | undefined) =>
+    offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      document.errors.map((e) => ({
+        path,
+        line: lineAt(e.pos[0]),
+        key: '',
+        message: e.message.split('\n')[0] ?? '',
+      })),
+    );
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 0 });
+  } catch {
+    throw new ConfigError([
+      { path, line: 1, key: '', message: 'YAML anchors and aliases (& and *) are not allowed here' },
+    ]);
+  }
+  if (value === null || value === undefined) return DEFAULT_CONFIG;
+  if (!validate(value)) {
+    throw new ConfigError(
+      (validate.errors ?? []).map((error) =>
+        describe(error, path, (segments) => lineOfPath(document, segments, lineAt)),
+      ),
+    );
+  }
+  const config = value as Partial<PortcullisConfig> & {
+    policies?: Partial<PortcullisConfig['policies']>;
+    targets?: Partial<PortcullisConfig['targets']>;
+  };
+  return {
+    targets: { ...DEFAULT_CONFIG.targets, ...config.targets },
+    trusted_registries: config.trusted_registries ?? null,
+    rules: config.rules ?? {},
+    policies: { ...DEFAULT_CONFIG.policies, ...config.policies },
+    waivers: config.waivers ?? DEFAULT_CONFIG.waivers,
+    fail_on: config.fail_on ?? DEFAULT_CONFIG.fail_on,
+    extends: config.extends ? { ...config.extends, path: config.extends.path ?? DEFAULT_POLICY_PATH } : null,
+  };
+}
+
+function describe(error: ErrorObject, path: string, lineOf: (segments: string[]) => number): ConfigProblem {
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'additionalProperties') {
+    const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
+    const known = Object.keys(schemaAt(segments)?.properties ?? {});
+    const suggestion = closest(unknown, known);
+    return {
+      path,
+      line: lineOf([...segments, unknown]),
+      key: [...segments, unknown].join('.'),
+      message: `unknown key "${unknown}"${suggestion ? `: did you mean "${suggestion}"?` : ''} (known: ${known.join(', ')})`,
+    };
+  }
+  const message =
+    error.keyword === 'enum'
+      ? `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+      : (error.message ?? 'is invalid');
+  return { path, line: lineOf(segments), key: segments.join('.'), message };
+}
+
+/** The schema node describing the object at `segments`, to list its known keys. */
+function schemaAt(segments: string[]): { properties?: Record<string, unknown> } | undefined {
+  let node = schema as { properties?: Record<string, unknown> };
+  for (const segment of segments) {
+    node = (node.properties?.[segment] ?? {}) as typeof node;
+  }
+  return node;
+}
+
+/** Line of the key (or value) at `segments`, falling back to the nearest existing parent. */
+function lineOfPath(
+  document: ReturnType<typeof parseDocument>,
+  segments: string[],
+  lineAt: (offset: number | undefined) => number,
+): number {
+  for (let depth = segments.length; depth > 0; depth--) {
+    const parent = document.getIn(segments.slice(0, depth - 1), true);
+    const last = segments[depth - 1] as string;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === last);
+      if (pair && isScalar(pair.key)) return lineAt(pair.key.range?.[0]);
+    }
+    const node = document.getIn(segments.slice(0, depth), true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range) return lineAt(node.range[0]);
+  }
+  return 1;
+}
+
+/** The known key within edit distance 2 (or a third of its length) of `word`. */
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}

@@ -1,0 +1,131 @@
+/**
+ * What a repository's configuration says about findings after the policies have spoken:
+ * rules turned off or given another severity, waivers and inline ignores, and findings
+ * about the waivers themselves (expired, expiring, or an ignore without a reason).
+ */
+import type { Severity } from '../config/configuration.js';
+import { compareFindings, type Finding } from '../policy/findings.js';
+import type { PolicySet } from '../policy/policy-set.js';
+import { type InlineIgnore, type Waiver, waiverCovers, waiverStatus } from '../policy/waivers.js';
+
+/** Rule ids of the findings Portcullis itself makes about waivers (documented in docs/configuration.md). */
+export const WAIVER_RULES = {
+  expired: { id: 'PC-WVR-001', title: 'Waiver expired' },
+  expiring: { id: 'PC-WVR-002', title: 'Waiver expires soon' },
+  unexplained: { id: 'PC-WVR-003', title: 'Inline ignore without a reason' },
+} as const;
+
+export interface TargetFindings {
+  path: string;
+  findings: Finding[];
+  /** Inline ignores of a Dockerfile target. */
+  ignores?: InlineIgnore[];
+}
+
+/**
+ * Applies overrides and waivers to every target's findings, in place, adding findings
+ * about inline ignores to their target; returns the findings about the waivers file.
+ * Findings about waivers obey the same overrides: a repository can turn PC-WVR-002 off.
+ */
+export function applyRepositoryRules(targets: TargetFindings[], set: PolicySet, today: Date): Finding[] {
+  const usable = set.waivers.filter((w) => waiverStatus(w, today) !== 'expired');
+  for (const target of targets) {
+    target.findings = [...target.findings, ...unexplainedIgnores(target)]
+      .flatMap((finding) => override(finding, set.config.rules))
+      .map((finding) => waive(finding, usable, target.ignores ?? [], today))
+      .sort(compareFindings);
+  }
+  return waiverFindings(set.waivers, today).flatMap((finding) => override(finding, set.config.rules));
+}
+
+function override(finding: Finding, rules: PolicySet['config']['rules']): Finding[] {
+  const setting = rules[finding.rule_id];
+  if (setting === 'off') return [];
+  return setting ? [{ ...finding, severity: setting }] : [finding];
+}
+
+function waive(finding: Finding, waivers: Waiver[], ignores: InlineIgnore[], today: Date): Finding {
+  const waiver = waivers.find((w) => waiverCovers(w, finding));
+  if (waiver) {
+    return {
+      ...finding,
+      waived: {
+        reason: waiver.reason,
+        owner: waiver.owner,
+        expires: waiver.expires,
+        source: `${waiver.file}:${waiver.line}`,
+      },
+    };
+  }
+  const day = today.toISOString().slice(0, 10);
+  const ignore = ignores.find(
+    (i) =>
+      i.reason !== null &&
+      i.covers !== null &&
+      (i.until === null || i.until >= day) &&
+      i.rules.includes(finding.rule_id) &&
+      finding.line >= i.covers.line &&
+      finding.line <= i.covers.end_line,
+  );
+  if (ignore) {
+    return {
+      ...finding,
+      waived: {
+        reason: ignore.reason as string,
+        owner: null,
+        expires: ignore.until,
+        source: `${finding.path}:${ignore.line}`,
+      },
+    };
+  }
+  return finding;
+}
+
+function waiverFindings(waivers: Waiver[], today: Date): Finding[] {
+  return waivers.flatMap((waiver): Finding[] => {
+    const status = waiverStatus(waiver, today);
+    if (status === 'active') return [];
+    const rule = status === 'expired' ? WAIVER_RULES.expired : WAIVER_RULES.expiring;
+    const severity: Severity = 'warn';
+    const scope = [
+      waiver.path && `path ${waiver.path}`,
+      waiver.image && `image ${waiver.image}`,
+      waiver.vulnerability,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return [
+      {
+        rule_id: rule.id,
+        severity,
+        path: waiver.file,
+        line: waiver.line,
+        end_line: waiver.line,
+        title: rule.title,
+        message:
+          status === 'expired'
+            ? `The waiver of ${waiver.rule}${scope ? ` (${scope})` : ''} owned by ${waiver.owner} expired on ${waiver.expires} and no longer applies: fix the findings, or renew it with a reason.`
+            : `The waiver of ${waiver.rule}${scope ? ` (${scope})` : ''} owned by ${waiver.owner} expires on ${waiver.expires}: plan the fix, or renew it.`,
+      },
+    ];
+  });
+}
+
+function unexplainedIgnores(target: TargetFindings): Finding[] {
+  return (target.ignores ?? [])
+    .filter((i) => i.reason === null)
+    .map((i) => ({
+      rule_id: WAIVER_RULES.unexplained.id,
+      severity: 'warn' as const,
+      path: target.path,
+      line: i.line,
+      end_line: i.line,
+      title: WAIVER_RULES.unexplained.title,
+      message: `This ignore of ${i.rules.join(', ')} gives no reason, so it does not apply: add reason="…" (and until=YYYY-MM-DD).`,
+    }));
+}
+
+/** Whether a finding fails the check under `fail_on`: waived findings never do. */
+export function isFailing(finding: Finding, failOn: readonly Severity[]): boolean {
+  return !finding.waived && failOn.includes(finding.severity);
+}

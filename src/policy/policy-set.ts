@@ -1,0 +1,179 @@
+/**
+ * The policy set a repository is judged by: its configuration, the built-in pack, its own
+ * Rego and data files, an `extends:` folder, and its waivers — all read from one
+ * snapshot. The App reads it at the pull request's base commit, so a pull request cannot
+ * weaken the gate that judges it.
+ */
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_PATH, ConfigError, type PortcullisConfig, parseConfig } from '../config/configuration.js';
+import type { RepositorySnapshot } from '../core/snapshot.js';
+import { BUILTIN_POLICY_DIR } from '../tools.js';
+import { loadPolicyDirectory, type PolicyBundle, policyBundle } from './bundle.js';
+import { compilePolicy } from './compile.js';
+import { PolicyEngine } from './evaluate.js';
+import { parseWaivers, type Waiver } from './waivers.js';
+
+export interface PolicySet {
+  config: PortcullisConfig;
+  /** Rego of the built-in pack, the repository (under `repository/`) and `extends` (under `extends/`). */
+  bundle: PolicyBundle;
+  /** Repository data files merged at the root of `data`, and what the configuration sets. */
+  data: Record<string, unknown>;
+  waivers: Waiver[];
+  /** Where the policies came from, for the report's footer. */
+  source: string;
+}
+
+/** The repository's policy files as text, keyed by path relative to the policy folder. */
+export type PolicyFiles = Map<string, string>;
+
+export interface PolicySetOptions {
+  /** Reads the `extends:` folder (the App fetches it through the GitHub API). */
+  loadExtends?: (target: NonNullable<PortcullisConfig['extends']>) => Promise<PolicyFiles>;
+}
+
+/** Files every bundle needs even when the built-in rules are off: the result sets and the helpers. */
+const ALWAYS_BUILTIN = /^(main|lib)\//;
+
+export async function loadPolicySet(
+  snapshot: RepositorySnapshot,
+  options: PolicySetOptions = {},
+): Promise<PolicySet> {
+  const config = parseConfig(await snapshot.readFile(CONFIG_PATH));
+  const builtin = await loadPolicyDirectory(BUILTIN_POLICY_DIR);
+  const files = new Map<string, string>();
+  for (const [path, text] of builtin.files) {
+    if (config.policies.builtin || ALWAYS_BUILTIN.test(path) || path === 'data.json') files.set(path, text);
+  }
+
+  const data: Record<string, unknown> = {};
+  const folder = config.policies.path.replace(/\/+$/, '');
+  const own = await readPolicyFolder(snapshot, folder);
+  addPolicyFiles(files, data, own, 'repository', folder);
+
+  let extendsSource = '';
+  if (config.extends) {
+    if (!options.loadExtends) {
+      throw new ConfigError([
+        {
+          path: CONFIG_PATH,
+          line: 1,
+          key: 'extends',
+          message: `extends ${config.extends.repository}@${config.extends.ref} can only be read by the App (it fetches it from GitHub)`,
+        },
+      ]);
+    }
+    const shared = await options.loadExtends(config.extends);
+    addPolicyFiles(
+      files,
+      data,
+      shared,
+      'extends',
+      `${config.extends.repository}@${config.extends.ref}/${config.extends.path}`,
+    );
+    extendsSource = ` + ${config.extends.repository}@${config.extends.ref} (${countRego(shared)} Rego files)`;
+  }
+
+  if (config.trusted_registries) {
+    mergeInto(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
+  }
+  const waivers = parseWaivers(await snapshot.readFile(config.waivers), config.waivers);
+  const ownSource =
+    countRego(own) > 0 ? ` + ${folder} at ${snapshot.label} (${countRego(own)} Rego files)` : '';
+  return {
+    config,
+    bundle: policyBundle(files, 'policies'),
+    data,
+    waivers,
+    source: `${config.policies.builtin ? 'the built-in pack' : 'the built-in pack with its rules off'}${ownSource}${extendsSource}`,
+  };
+}
+
+async function readPolicyFolder(snapshot: RepositorySnapshot, folder: string): Promise<PolicyFiles> {
+  const files: PolicyFiles = new Map();
+  for (const path of await snapshot.listFiles(folder)) {
+    if (!/\.(rego|json|ya?ml)$/.test(path)) continue;
+    const text = await snapshot.readFile(path);
+    if (text !== null) files.set(path.slice(folder.length + 1), text);
+  }
+  return files;
+}
+
+/**
+ * Rego goes into the bundle under `prefix/` (test files are for `opa test` only); YAML and
+ * JSON data files are merged at the root of `data`, as `opa eval -d file.yaml` would.
+ */
+function addPolicyFiles(
+  bundle: Map<string, string>,
+  data: Record<string, unknown>,
+  files: PolicyFiles,
+  prefix: string,
+  origin: string,
+): void {
+  for (const [path, text] of files) {
+    if (path.endsWith('.rego')) {
+      if (!path.endsWith('_test.rego')) bundle.set(`${prefix}/${path}`, text);
+      continue;
+    }
+    let parsed: unknown;
+    try {
+      parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    } catch (error) {
+      throw new ConfigError([
+        {
+          path: `${origin}/${path}`,
+          line: 1,
+          key: '',
+          message: `not valid data: ${(error as Error).message}`,
+        },
+      ]);
+    }
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      mergeInto(data, parsed as Record<string, unknown>);
+    } else if (parsed !== null && parsed !== undefined) {
+      throw new ConfigError([
+        {
+          path: `${origin}/${path}`,
+          line: 1,
+          key: '',
+          message: 'a data file must hold a mapping: it is merged at the root of `data`',
+        },
+      ]);
+    }
+  }
+}
+
+function countRego(files: PolicyFiles): number {
+  return [...files.keys()].filter((p) => p.endsWith('.rego') && !p.endsWith('_test.rego')).length;
+}
+
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    if (isObject(current) && isObject(value)) mergeInto(current, value);
+    else target[key] = value;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const ENGINE_CACHE_LIMIT = 16;
+const engines = new Map<string, Promise<PolicyEngine>>();
+
+/** The compiled, loaded engine of a policy set, cached by bundle and data content. */
+export function policyEngineFor(set: PolicySet): Promise<PolicyEngine> {
+  const key = `${set.bundle.hash}:${createHash('sha256').update(JSON.stringify(set.data)).digest('hex')}`;
+  let engine = engines.get(key);
+  if (engine) {
+    engines.delete(key);
+  } else {
+    engine = compilePolicy(set.bundle).then((compiled) => PolicyEngine.load(compiled, set.data));
+    engine.catch(() => engines.delete(key));
+  }
+  engines.set(key, engine);
+  if (engines.size > ENGINE_CACHE_LIMIT) engines.delete(engines.keys().next().value as string);
+  return engine;
+}

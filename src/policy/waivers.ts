@@ -1,0 +1,165 @@
+/**
+ * Waivers: accepted exceptions to a rule, each with a reason, an owner and an expiry.
+ * A waived finding is still shown (as waived) but fails nothing. An expired waiver stops
+ * applying and is itself reported; one that expires within 14 days is warned about.
+ * Inline ignores in Dockerfiles (`# portcullis ignore=PC-DF-003 reason="…" until=2027-01-31`)
+ * waive the next instruction; one without a reason is a finding.
+ */
+import picomatch from 'picomatch';
+import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { ConfigError, type ConfigProblem } from '../config/configuration.js';
+import type { Finding } from './findings.js';
+
+export interface Waiver {
+  rule: string;
+  /** Glob of repository paths; absent: every path. */
+  path?: string;
+  /** Glob of normalised image references (`docker.io/library/node:*`), matched against a finding's image. */
+  image?: string;
+  /** Vulnerability id (CVE, GHSA, OSV), matched against a finding's vulnerability. */
+  vulnerability?: string;
+  reason: string;
+  owner: string;
+  /** ISO date (YYYY-MM-DD): the waiver applies up to and including that day. */
+  expires: string;
+  /** Where it was written, for findings about the waiver itself. */
+  file: string;
+  line: number;
+}
+
+export const WAIVER_EXPIRY_WARNING_DAYS = 14;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const KNOWN = ['rule', 'path', 'image', 'vulnerability', 'reason', 'owner', 'expires'];
+
+/** Parses a waivers file (`waivers: [...]`); throws ConfigError with file/line/key per problem. */
+export function parseWaivers(text: string | null, file: string): Waiver[] {
+  if (text === null || text.trim() === '') return [];
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const lineAt = (offset: number | undefined) =>
+    offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  const problems: ConfigProblem[] = document.errors.map((e) => ({
+    path: file,
+    line: lineAt(e.pos[0]),
+    key: '',
+    message: e.message.split('\n')[0] ?? '',
+  }));
+  const list = document.get('waivers', true) as { items?: unknown[] } | undefined;
+  if (problems.length === 0 && !Array.isArray(list?.items)) {
+    problems.push({ path: file, line: 1, key: 'waivers', message: 'expected a list under `waivers:`' });
+  }
+  const waivers: Waiver[] = [];
+  (list?.items ?? []).forEach((item, index) => {
+    const key = (name?: string) => `waivers[${index}]${name ? `.${name}` : ''}`;
+    if (!isMap(item)) {
+      problems.push({
+        path: file,
+        line: 1,
+        key: key(),
+        message: 'each waiver is a mapping with rule, reason, owner and expires',
+      });
+      return;
+    }
+    const map = item as YAMLMap;
+    const line = lineAt(map.range?.[0]);
+    const value = (name: string) => {
+      const v = map.get(name);
+      return v === undefined || v === null
+        ? undefined
+        : String(v instanceof Date ? v.toISOString().slice(0, 10) : v);
+    };
+    for (const pair of map.items) {
+      const name = String((pair.key as { value?: unknown })?.value ?? pair.key);
+      if (!KNOWN.includes(name)) {
+        problems.push({
+          path: file,
+          line,
+          key: key(name),
+          message: `unknown key "${name}" (known: ${KNOWN.join(', ')})`,
+        });
+      }
+    }
+    for (const required of ['rule', 'reason', 'owner', 'expires']) {
+      if (!value(required))
+        problems.push({ path: file, line, key: key(required), message: `"${required}" is required` });
+    }
+    const expires = value('expires');
+    if (expires && !DATE.test(expires)) {
+      problems.push({
+        path: file,
+        line,
+        key: key('expires'),
+        message: `"${expires}" is not a date like 2027-01-31`,
+      });
+    }
+    const rule = value('rule');
+    const reason = value('reason');
+    const owner = value('owner');
+    if (rule && reason && owner && expires && DATE.test(expires)) {
+      const optional = Object.fromEntries(
+        ['path', 'image', 'vulnerability'].flatMap((name) => (value(name) ? [[name, value(name)]] : [])),
+      );
+      waivers.push({ rule, reason, owner, expires, file, line, ...optional });
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return waivers;
+}
+
+export type WaiverStatus = 'active' | 'expiring' | 'expired';
+
+export function waiverStatus(waiver: Pick<Waiver, 'expires'>, today: Date): WaiverStatus {
+  const day = today.toISOString().slice(0, 10);
+  if (waiver.expires < day) return 'expired';
+  const soon = new Date(today.getTime() + WAIVER_EXPIRY_WARNING_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return waiver.expires <= soon ? 'expiring' : 'active';
+}
+
+/** Whether a waiver's scope covers a finding (rule, path glob, image glob, vulnerability id). */
+export function waiverCovers(waiver: Waiver, finding: Finding): boolean {
+  if (waiver.rule !== finding.rule_id) return false;
+  if (waiver.path && !picomatch.isMatch(finding.path, waiver.path, { dot: true })) return false;
+  if (waiver.image && !(finding.image && picomatch.isMatch(finding.image, waiver.image, { dot: true })))
+    return false;
+  if (waiver.vulnerability && waiver.vulnerability !== finding.vulnerability) return false;
+  return true;
+}
+
+/** One `# portcullis ignore=…` comment and the instruction lines it covers. */
+export interface InlineIgnore {
+  rules: string[];
+  reason: string | null;
+  until: string | null;
+  /** The comment's line. */
+  line: number;
+  /** Lines of the next instruction, which the ignore covers. */
+  covers: { line: number; end_line: number } | null;
+}
+
+const IGNORE = /^\s*#\s*portcullis\s+ignore=(\S+)(.*)$/i;
+
+/** Finds inline ignores in a Dockerfile; `instructions` are its instructions' line ranges in order. */
+export function inlineIgnores(
+  text: string,
+  instructions: readonly { line: number; end_line: number }[],
+): InlineIgnore[] {
+  const ignores: InlineIgnore[] = [];
+  text.split(/\r?\n/).forEach((content, index) => {
+    const match = IGNORE.exec(content);
+    if (!match) return;
+    const line = index + 1;
+    const options = match[2] ?? '';
+    const reason = /reason="([^"]*)"|reason=(\S+)/.exec(options);
+    const until = /until=(\d{4}-\d{2}-\d{2})/.exec(options);
+    const next = instructions.find((i) => i.line > line) ?? null;
+    ignores.push({
+      rules: (match[1] as string).split(',').filter(Boolean),
+      reason: (reason?.[1] ?? reason?.[2] ?? '').trim() || null,
+      until: until?.[1] ?? null,
+      line,
+      covers: next ? { line: next.line, end_line: next.end_line } : null,
+    });
+  });
+  return ignores;
+}

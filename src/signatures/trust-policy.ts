@@ -1,0 +1,220 @@
+/**
+ * Trust policies: which signers an image must be signed by, chosen by the image's name.
+ *
+ * For now they are read from a YAML file named by PORTCULLIS_TRUST_POLICY (docs/signatures.md);
+ * `trustPolicyFromDocument` takes the parsed document, so the same shape can later be read
+ * from the repository's configuration file unchanged.
+ *
+ * ```yaml
+ * policies:
+ *   - images: ["ghcr.io/acme/**"]
+ *     keys: ["keys/cosign.pub"]          # a path (relative to this file) or the PEM itself
+ *     keyless:
+ *       - issuer: https://token.actions.githubusercontent.com
+ *         subject: https://github.com/acme/*\/.github/workflows/release.yml@refs/tags/*
+ * unmatched: info                        # info | warn | deny | ignore
+ * ```
+ */
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import picomatch from 'picomatch';
+import { parse as parseYaml } from 'yaml';
+import { errorMessage } from '../core/errors.js';
+import type { ImageReference } from '../image/reference.js';
+import { loadTrustedRoot } from './trusted-root.js';
+
+export const TRUST_POLICY_VARIABLE = 'PORTCULLIS_TRUST_POLICY';
+export const TRUSTED_ROOT_VARIABLE = 'PORTCULLIS_SIGSTORE_TRUSTED_ROOT';
+
+/** How an image that no trust policy covers is reported; `ignore` says nothing. */
+export type UnmatchedLevel = 'info' | 'warn' | 'deny' | 'ignore';
+const UNMATCHED_LEVELS: readonly UnmatchedLevel[] = ['info', 'warn', 'deny', 'ignore'];
+
+/** A cosign public key the policy accepts. */
+export interface TrustedKey {
+  /** `sha256:<hex>` of the key's DER SubjectPublicKeyInfo: how facts and messages name the key. */
+  fingerprint: string;
+  key: KeyObject;
+}
+
+/** A keyless (Fulcio certificate) signer: the OIDC issuer exactly, the subject as a glob. */
+export interface KeylessIdentity {
+  issuer: string;
+  /** Matched against the certificate's subject alternative name (an e-mail or URI); `*` stops at `/`, `**` does not. */
+  subject: string;
+}
+
+export interface TrustPolicy {
+  /** Globs over the normalised `registry/repository`, e.g. `ghcr.io/acme/**`. */
+  images: string[];
+  /** A signature by any one of these keys or identities satisfies the policy. */
+  keys: TrustedKey[];
+  keyless: KeylessIdentity[];
+}
+
+export interface TrustPolicySet {
+  /** In file order; the first policy with a matching pattern is the image's. */
+  policies: TrustPolicy[];
+  unmatched: UnmatchedLevel;
+  /** Sigstore trust roots for keyless signers (and transparency-log entries); null when the operator supplied none. */
+  trustedRoot: TrustedRoot | null;
+}
+
+/** The policy that covers an image, and the pattern that chose it. */
+export interface MatchedTrustPolicy {
+  policy: TrustPolicy;
+  pattern: string;
+}
+
+/** A trust policy that cannot be read: a configuration error, reported as such (never "no policy"). */
+export class TrustPolicyError extends Error {
+  override readonly name = 'TrustPolicyError';
+}
+
+/**
+ * The trust policies the operator configured: the YAML file PORTCULLIS_TRUST_POLICY names,
+ * with the Sigstore trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names. Null when the
+ * variable is unset, so that nothing changes for users without a trust policy.
+ */
+export function trustPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustPolicySet | null {
+  const path = env[TRUST_POLICY_VARIABLE]?.trim();
+  if (!path) return null;
+  const trustedRoot = trustedRootFromEnv(env);
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new TrustPolicyError(
+      `The trust policy ${path} (${TRUST_POLICY_VARIABLE}) cannot be read: ${errorMessage(error)}`,
+    );
+  }
+  return trustPolicyFromDocument(document, { baseDir: dirname(resolve(path)), source: path, trustedRoot });
+}
+
+/** The trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names, or null. */
+export function trustedRootFromEnv(env: NodeJS.ProcessEnv = process.env): TrustedRoot | null {
+  const path = env[TRUSTED_ROOT_VARIABLE]?.trim();
+  if (!path) return null;
+  try {
+    return loadTrustedRoot(path);
+  } catch (error) {
+    throw new TrustPolicyError(
+      `The Sigstore trusted root ${path} (${TRUSTED_ROOT_VARIABLE}) cannot be read: ${errorMessage(error)}`,
+    );
+  }
+}
+
+/**
+ * Validates a parsed trust-policy document and loads its keys. Key paths are relative to
+ * `baseDir`; `source` names the document in error messages.
+ */
+export function trustPolicyFromDocument(
+  document: unknown,
+  options: { baseDir: string; source: string; trustedRoot?: TrustedRoot | null },
+): TrustPolicySet {
+  const fail = (where: string, why: string): never => {
+    throw new TrustPolicyError(`The trust policy ${options.source} is invalid: ${where}: ${why}`);
+  };
+  if (!isRecord(document)) return fail('the document', 'expected a mapping with `policies:`');
+  const unmatched = document.unmatched ?? 'info';
+  if (!UNMATCHED_LEVELS.includes(unmatched as UnmatchedLevel)) {
+    fail('unmatched', `expected one of ${UNMATCHED_LEVELS.join(', ')}, not ${JSON.stringify(unmatched)}`);
+  }
+  if (!Array.isArray(document.policies)) return fail('policies', 'expected a list');
+  const policies = document.policies.map((entry: unknown, index: number): TrustPolicy => {
+    const where = `policies[${index}]`;
+    if (!isRecord(entry)) return fail(where, 'expected a mapping with `images:` and `keys:` or `keyless:`');
+    const images = stringList(entry.images, `${where}.images`, fail);
+    if (images.length === 0) fail(`${where}.images`, 'name at least one image pattern');
+    const keys = stringList(entry.keys ?? [], `${where}.keys`, fail).map((value, k) =>
+      loadKey(value, options.baseDir, (why) => fail(`${where}.keys[${k}]`, why)),
+    );
+    const keylessList = entry.keyless ?? [];
+    if (!Array.isArray(keylessList)) fail(`${where}.keyless`, 'expected a list of {issuer, subject}');
+    const keyless = (keylessList as unknown[]).map((identity, k): KeylessIdentity => {
+      const at = `${where}.keyless[${k}]`;
+      if (
+        !isRecord(identity) ||
+        typeof identity.issuer !== 'string' ||
+        typeof identity.subject !== 'string'
+      ) {
+        return fail(at, 'expected {issuer, subject}, both strings');
+      }
+      if (!identity.issuer || !identity.subject) fail(at, 'issuer and subject must not be empty');
+      return { issuer: identity.issuer, subject: identity.subject };
+    });
+    if (keys.length === 0 && keyless.length === 0) {
+      fail(where, 'name the signers: `keys:` (cosign public keys) or `keyless:` ({issuer, subject})');
+    }
+    return { images, keys, keyless };
+  });
+  return { policies, unmatched: unmatched as UnmatchedLevel, trustedRoot: options.trustedRoot ?? null };
+}
+
+/**
+ * The first policy one of whose patterns matches the image's `registry/repository`.
+ * Registry hosts are case-insensitive, so the match is too.
+ */
+export function matchTrustPolicy(set: TrustPolicySet, image: ImageReference): MatchedTrustPolicy | null {
+  for (const policy of set.policies) {
+    const pattern = policy.images.find((glob) => imageMatcher(glob)(image.name));
+    if (pattern !== undefined) return { policy, pattern };
+  }
+  return null;
+}
+
+/** Whether a certificate subject matches a keyless identity's subject glob. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  return picomatch(pattern, { dot: true, nobrace: true, noextglob: true })(subject);
+}
+
+const matchers = new Map<string, (name: string) => boolean>();
+function imageMatcher(glob: string): (name: string) => boolean {
+  let matcher = matchers.get(glob);
+  if (!matcher) {
+    matcher = picomatch(glob, { dot: true, nocase: true });
+    matchers.set(glob, matcher);
+  }
+  return matcher;
+}
+
+/** A PEM public key, given inline or as a path to a file (cosign.pub). */
+export function loadKey(value: string, baseDir: string, fail: (why: string) => never): TrustedKey {
+  let pem = value;
+  if (!value.includes('-----BEGIN')) {
+    const path = isAbsolute(value) ? value : resolve(baseDir, value);
+    try {
+      pem = readFileSync(path, 'utf8');
+    } catch (error) {
+      return fail(`cannot read the key file ${path}: ${errorMessage(error)}`);
+    }
+  }
+  try {
+    return trustedKey(createPublicKey(pem));
+  } catch (error) {
+    return fail(`not a PEM public key (as cosign.pub is): ${errorMessage(error)}`);
+  }
+}
+
+export function trustedKey(key: KeyObject): TrustedKey {
+  return { fingerprint: keyFingerprint(key), key };
+}
+
+/** `sha256:<hex>` of the DER SubjectPublicKeyInfo. */
+export function keyFingerprint(key: KeyObject): string {
+  const der = key.export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+}
+
+function stringList(value: unknown, where: string, fail: (where: string, why: string) => never): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    return fail(where, 'expected a list of non-empty strings');
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
