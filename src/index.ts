@@ -18,6 +18,7 @@ export default function portcullis(app: Probot): void {
         ...context.repo(),
         pullNumber: pr.number,
         headSha: pr.head.sha,
+        baseSha: pr.base.sha,
       });
     },
   );
@@ -29,7 +30,7 @@ export default function portcullis(app: Probot): void {
       context.octokit,
       context.repo(),
       run.head_sha,
-      run.pull_requests.map((pr) => pr.number),
+      run.pull_requests.map((pr) => ({ number: pr.number, baseSha: pr.base.sha })),
     );
   });
 
@@ -50,7 +51,7 @@ export default function portcullis(app: Probot): void {
       context.octokit,
       context.repo(),
       suite.head_sha,
-      suite.pull_requests.map((pr) => pr.number),
+      suite.pull_requests.map((pr) => ({ number: pr.number, baseSha: pr.base.sha })),
     );
   });
 }

@@ -1,16 +1,19 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
-import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
+import { judgementFails, judgeTargets } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { portcullisVersion, sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
 import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
+import { cliPolicy } from './policy-context.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  usage: `check [--repo DIR] [--format text|json|sarif] [--offline] [PATH...]
+  usage: `check [--repo DIR] [--format text|json|sarif] [--offline] [--policy-ref REF] [PATH...]
       Judge container files with the policies. With no PATH, every container
-      file in the repository (tracked, or untracked and not ignored).`,
+      file in the repository (tracked, or untracked and not ignored). The
+      configuration, policies and waivers come from the working tree, or from
+      commit REF with --policy-ref.`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
@@ -18,17 +21,13 @@ export const checkCommand: CliCommand = {
       format: { type: 'string', default: 'text' },
       // No registry look-ups: no registry facts, so no digest-pinning fixes or image-config rules.
       offline: { type: 'boolean', default: false },
+      'policy-ref': { type: 'string' },
     });
     const format = formatOption(values.format, ['text', 'json', 'sarif']);
-    const [files, engine] = await Promise.all([
-      workingTreeTargets(values.repo, positionals),
-      builtinPolicyEngine(),
-    ]);
-    const judgement = await judgeTargets(
-      files,
-      engine,
-      values.offline ? {} : { registry: registryResolverFromEnv() },
-    );
+    const { set, engine } = await cliPolicy(values.repo, values['policy-ref']);
+    const files = await workingTreeTargets(values.repo, positionals, set.config.targets);
+    const registry = values.offline ? {} : { registry: registryResolverFromEnv() };
+    const judgement = await judgeTargets(files, engine, { ...registry, policySet: set });
     if (format === 'sarif') {
       const sarif = sarifReport(judgement, engine.rules, { version: await portcullisVersion() }, files);
       io.stdout(JSON.stringify(sarif, null, 2));
@@ -37,6 +36,6 @@ export const checkCommand: CliCommand = {
         format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textReport(judgement, io.color),
       );
     }
-    return judgement.findings.some((f) => f.severity === 'deny') ? EXIT.deny : EXIT.ok;
+    return judgementFails(judgement) ? EXIT.deny : EXIT.ok;
   },
 };

@@ -5,13 +5,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatPatch, structuredPatch } from 'diff';
-import { builtinPolicyEngine, judgeTargets, type TargetFile } from '../core/judge.js';
+import { judgeTargets, type TargetFile } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
 import { decodeSourceText } from '../core/source-file.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { applyFixes } from '../fix/compose.js';
 import type { Finding, Fix, TargetError } from '../policy/findings.js';
 import { type CliCommand, EXIT, parseOptions } from './command.js';
+import { cliPolicy } from './policy-context.js';
 
 type RuleFix = Fix & { rule_id: string };
 
@@ -38,15 +39,10 @@ export const fixCommand: CliCommand = {
       // Without registry look-ups there are no digests to pin.
       offline: { type: 'boolean', default: false },
     });
-    const [files, engine] = await Promise.all([
-      workingTreeTargets(values.repo, positionals),
-      builtinPolicyEngine(),
-    ]);
-    const judgement = await judgeTargets(
-      files,
-      engine,
-      values.offline ? {} : { registry: registryResolverFromEnv() },
-    );
+    const { set, engine } = await cliPolicy(values.repo, undefined);
+    const files = await workingTreeTargets(values.repo, positionals, set.config.targets);
+    const registry = values.offline ? {} : { registry: registryResolverFromEnv() };
+    const judgement = await judgeTargets(files, engine, { ...registry, policySet: set });
     const findingsByPath = new Map(judgement.targets.map((t) => [t.path, t.findings]));
     const fixed = files.flatMap((file) => fixTarget(file, findingsByPath.get(file.path) ?? []) ?? []);
     const changed = fixed.filter((f) => f.after !== f.before);

@@ -2,18 +2,21 @@
  * `portcullis` command line: the same core as the App, on a local repository.
  * Exit codes: 0 no deny finding, 1 a deny finding, 2 usage or configuration error.
  */
+
+import { ConfigError } from '../config/configuration.js';
 import { errorMessage } from '../core/judge.js';
 import { PolicyCompileError } from '../policy/compile.js';
 import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
 import { fixCommand } from './fix.js';
 import { refsCommand } from './refs.js';
+import { verifyCommand } from './verify.js';
 
 export type { CliIO };
 export { EXIT };
 
 /** One entry per command, each in its own module. */
-const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand, refsCommand];
+const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand, refsCommand, verifyCommand];
 
 const HELP = `Usage: portcullis <command> [options]
 
@@ -38,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`portcullis: ${error.message}\n\n${HELP}`);
-    } else if (error instanceof PolicyCompileError) {
+    } else if (error instanceof PolicyCompileError || error instanceof ConfigError) {
       io.stderr(`portcullis: ${error.message}`);
     } else {
       io.stderr(`portcullis: ${errorMessage(error)}`);

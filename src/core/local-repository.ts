@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { isTargetPath, type TargetKind } from '../targets/detect.js';
+import type { PortcullisConfig } from '../config/configuration.js';
+import { isTargetPath, type TargetKind, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { PullRequestFiles } from './pull-request.js';
 import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';
@@ -21,13 +22,19 @@ export class UsageError extends Error {
  * that a target pattern matches, or the given PATHs (files or folders). A file named
  * explicitly is judged as a Dockerfile when its name matches no pattern.
  */
-export async function workingTreeTargets(repo: string, paths: readonly string[] = []): Promise<TargetFile[]> {
+export async function workingTreeTargets(
+  repo: string,
+  paths: readonly string[] = [],
+  targets?: PortcullisConfig['targets'],
+): Promise<TargetFile[]> {
+  const select = targetSelector(targets);
   const all = await listFiles(repo);
-  // undefined: the extractor that claims the content decides the format.
   const selected = new Map<string, TargetKind | undefined>();
-  if (paths.length === 0) {
-    for (const file of all) if (isTargetPath(file)) selected.set(file, undefined);
-  }
+  const add = (path: string) => {
+    const selection = select(path);
+    if (selection) selected.set(path, selection.kind);
+  };
+  if (paths.length === 0) all.forEach(add);
   for (const given of paths) {
     const full = isAbsolute(given) ? given : resolve(given);
     const path = relative(repo, full).split(sep).join('/');
@@ -36,10 +43,10 @@ export async function workingTreeTargets(repo: string, paths: readonly string[] 
     if (!info) throw new UsageError(`${given}: no such file or directory`);
     if (info.isDirectory()) {
       const prefix = path === '' ? '' : `${path}/`;
-      for (const file of all)
-        if (file.startsWith(prefix) && isTargetPath(file)) selected.set(file, undefined);
+      all.filter((file) => file.startsWith(prefix)).forEach(add);
     } else {
-      selected.set(path, isTargetPath(path) ? undefined : 'dockerfile');
+      // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
+      selected.set(path, select(path)?.kind ?? (isTargetPath(path) ? undefined : 'dockerfile'));
     }
   }
   return Promise.all(

@@ -4,7 +4,7 @@
  * repository) supply the same two operations.
  */
 import type { PolicyEngine } from '../policy/evaluate.js';
-import { isTargetPath } from '../targets/detect.js';
+import { targetSelector } from '../targets/detect.js';
 import { type Judgement, type JudgeOptions, judgeTargets, type TargetFile } from './judge.js';
 import type { ChangedFile } from './local-repository.js';
 
@@ -24,16 +24,18 @@ export async function judgePullRequest(
   loadEngine: () => Promise<PolicyEngine>,
   options: JudgeOptions = {},
 ): Promise<Judgement> {
-  const targets = (await files.changedFiles()).filter((f) => f.status !== 'removed' && isTargetPath(f.path));
-  if (targets.length === 0) return judgeTargets([], null);
+  const select = targetSelector(options.policySet?.config.targets);
+  const targets = (await files.changedFiles()).flatMap((f) => {
+    const selection = f.status === 'removed' ? null : select(f.path);
+    return selection ? [{ path: f.path, ...selection }] : [];
+  });
+  if (targets.length === 0) return judgeTargets([], null, options);
   const engine = await loadEngine();
   const read: TargetFile[] = [];
   for (let i = 0; i < targets.length; i += READ_CONCURRENCY) {
     const batch = targets.slice(i, i + READ_CONCURRENCY);
     read.push(
-      ...(await Promise.all(
-        batch.map(async (t) => ({ path: t.path, content: await files.readHeadFile(t.path) })),
-      )),
+      ...(await Promise.all(batch.map(async (t) => ({ ...t, content: await files.readHeadFile(t.path) })))),
     );
   }
   return judgeTargets(read, engine, options);

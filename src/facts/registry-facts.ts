@@ -9,6 +9,7 @@ import type { ImageReference } from '../image/reference.js';
 import type { PolicyInput, RegistryFacts } from '../policy/input.js';
 import { RegistryClient, type ResolvedImage } from '../registry/client.js';
 import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import { gatherSignatureFacts } from './signature-facts.js';
 
 /** What gathering needs of a registry client (RegistryClient fits; tests may pass a fake at this seam). */
 export interface ImageResolver {
@@ -56,6 +57,14 @@ export async function gatherRegistryFacts(
     const facts = results.get(lookupKey(image, platform));
     if (facts) assign(facts);
   }
+  // Signatures of the digests just resolved, only when a trust policy is configured.
+  await gatherSignatureFacts(
+    wanted.flatMap(({ image, platform }) => {
+      const facts = results.get(lookupKey(image, platform));
+      return facts ? [{ image, facts }] : [];
+    }),
+    resolver,
+  );
 }
 
 function lookupKey(image: ImageReference, platform: string | null): string {
@@ -106,7 +115,10 @@ async function lookUp(
   }
 }
 
-async function runLimited<T>(tasks: [string, () => Promise<T>][], limit: number): Promise<Map<string, T>> {
+export async function runLimited<T>(
+  tasks: [string, () => Promise<T>][],
+  limit: number,
+): Promise<Map<string, T>> {
   const results = new Map<string, T>();
   let next = 0;
   const worker = async () => {

@@ -12,7 +12,7 @@
  * no write access, nothing to fix) and `failure` when an error stopped the commit.
  */
 import type { TargetFile } from '../core/judge.js';
-import { builtinPolicyEngine, errorMessage } from '../core/judge.js';
+import { errorMessage } from '../core/judge.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { decodeSourceText } from '../core/source-file.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
@@ -22,6 +22,7 @@ import { CHECK_RUN_NAME, type CheckRunConclusion } from '../report/check-run.js'
 import { markdownCode, markdownText } from '../report/markdown.js';
 import { pullRequestsWithHead } from './handlers.js';
 import { githubPullRequestFiles, type Octokit, rememberingHeadFiles } from './pull-request-files.js';
+import { basePolicy } from './repository-policy.js';
 
 export const APPLY_FIXES_CHECK_NAME = `${CHECK_RUN_NAME}: apply fixes`;
 export const FIX_COMMIT_MESSAGE = 'Apply Portcullis fixes';
@@ -126,7 +127,12 @@ async function commitFixes(octokit: Octokit, request: ApplyFixesRequest): Promis
   }
 
   const files = rememberingHeadFiles(githubPullRequestFiles(octokit, { owner, repo, pullNumber, headSha }));
-  const judgement = await judgePullRequest(files, builtinPolicyEngine, appRegistryOptions());
+  // The same policies as the check: the base commit's.
+  const policy = await basePolicy(octokit, { owner, repo }, pr.base.sha);
+  const judgement = await judgePullRequest(files, async () => policy.engine, {
+    ...appRegistryOptions(),
+    policySet: policy.set,
+  });
   const fixed = fixFiles(judgement.findings, files.headFiles);
   const changed = fixed.filter((f) => f.applied.length > 0);
   if (changed.length === 0) {

@@ -1,5 +1,6 @@
 /** What the App does for each event: plain functions of an Octokit and the payload's facts. */
-import { builtinPolicyEngine, errorMessage } from '../core/judge.js';
+import { ConfigError } from '../config/configuration.js';
+import { errorMessage } from '../core/judge.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
@@ -12,6 +13,7 @@ import {
   type PullRequestRef,
   rememberingHeadFiles,
 } from './pull-request-files.js';
+import { basePolicy, locatedProblems } from './repository-policy.js';
 import { publishReview, type ReviewInput, type ReviewOptions } from './review.js';
 
 export async function checkPullRequest(
@@ -22,14 +24,33 @@ export async function checkPullRequest(
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
   let review: ReviewInput | undefined;
   const { id, report } = await runCheck(octokit, target, async () => {
+    const baseSha =
+      pr.baseSha ??
+      (await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.pullNumber })).data.base
+        .sha;
+    let policy: Awaited<ReturnType<typeof basePolicy>>;
+    try {
+      policy = await basePolicy(octokit, pr, baseSha);
+    } catch (error) {
+      const located = locatedProblems(error);
+      if (located.length === 0 && !(error instanceof ConfigError)) throw error;
+      return errorReport(
+        `The Portcullis configuration or policies at the base commit ${baseSha.slice(0, 7)} have problems: fix them on the base branch.`,
+        errorMessage(error),
+        located,
+      );
+    }
     const files = rememberingHeadFiles(githubPullRequestFiles(octokit, pr));
     const changed = await files.changedFiles();
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
-      builtinPolicyEngine,
-      appRegistryOptions(),
+      async () => policy.engine,
+      {
+        ...appRegistryOptions(),
+        policySet: policy.set,
+      },
     );
-    const rules = judgement.findings.length > 0 ? (await builtinPolicyEngine()).rules : {};
+    const rules = policy.engine.rules;
     const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));
     review = {
       findings: judgement.findings,
@@ -67,10 +88,18 @@ export async function recheckCommit(
   octokit: Octokit,
   repo: { owner: string; repo: string },
   headSha: string,
-  pullNumbers: number[],
+  pulls: { number: number; baseSha?: string }[],
 ): Promise<void> {
-  const [pullNumber] = await pullRequestsWithHead(octokit, repo, headSha, pullNumbers);
-  if (pullNumber === undefined) {
+  let pull = pulls[0];
+  if (!pull) {
+    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      ...repo,
+      commit_sha: headSha,
+    });
+    const open = data.find((pr) => pr.state === 'open' && pr.head.sha === headSha);
+    pull = open ? { number: open.number, baseSha: open.base.sha } : undefined;
+  }
+  if (!pull) {
     await runCheck(octokit, { ...repo, headSha }, async () => ({
       ...errorReport('No open pull request has this commit as its head.', `commit ${headSha}`),
       conclusion: 'neutral',
@@ -78,7 +107,12 @@ export async function recheckCommit(
     }));
     return;
   }
-  await checkPullRequest(octokit, { ...repo, pullNumber, headSha });
+  await checkPullRequest(octokit, {
+    ...repo,
+    pullNumber: pull.number,
+    headSha,
+    ...(pull.baseSha ? { baseSha: pull.baseSha } : {}),
+  });
 }
 
 /** The payload's pull requests, or, when it lists none (a fork's), the open ones whose head is `headSha`. */

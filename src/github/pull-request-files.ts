@@ -12,6 +12,8 @@ export interface PullRequestRef {
   repo: string;
   pullNumber: number;
   headSha: string;
+  /** The base commit, whose configuration and policies judge the pull request; looked up when absent. */
+  baseSha?: string;
 }
 
 /** GitHub's list-files endpoint stops at 3,000 files, whatever the page size. */

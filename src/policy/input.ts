@@ -4,6 +4,7 @@
  * docs/policy-input.schema.json. Bump POLICY_INPUT_VERSION on any breaking change.
  */
 import type { ImageReference } from '../image/reference.js';
+import type { SignatureFacts, TrustPolicyFacts } from '../signatures/types.js';
 import type { ShellCommand } from '../targets/dockerfile/shell.js';
 import type { ReferenceFileKind } from '../targets/references.js';
 
@@ -29,6 +30,8 @@ interface PolicyInputBase {
 export interface DockerfileInput extends PolicyInputBase {
   target: { kind: 'dockerfile'; path: string };
   dockerfile: DockerfileFacts;
+  /** The image built from the Dockerfile and scanned; only when builds are enabled (src/facts/image-facts.ts). */
+  image?: ImageFacts;
 }
 
 /** A Kubernetes manifest, Compose file, workflow, Helm values or Kustomization: references only. */
@@ -78,6 +81,13 @@ export interface RegistryFacts {
   layer_count: number | null;
   /** Why the look-up failed: `not_found`, `unauthorized`, `unreachable`, `timeout`, …; null on success. */
   error: { code: string; message: string } | null;
+  /** Only with a trust policy configured: the policy that covers the image (docs/signatures.md). */
+  trust_policy?: TrustPolicyFacts;
+  /**
+   * Only with a trust policy configured: the cosign signatures of `digest`, each verified
+   * against the policy; empty when unsigned; null when not checked (no policy matched, or no digest).
+   */
+  signatures?: SignatureFacts[] | null;
 }
 
 export interface DockerfileFacts {
@@ -149,4 +159,95 @@ export interface DockerfileInstruction {
   commands: ShellCommand[];
   /** The instruction's source text, lines `line`..`end_line` exactly: fixes replace it. */
   source: string;
+}
+
+/**
+ * What building the Dockerfile at the pull request's head (and at its merge base) and
+ * scanning the images showed. Gathered before policy evaluation by src/facts/image-facts.ts;
+ * judged by policies/build/. Secret values never appear: names and verdicts only.
+ */
+export interface ImageFacts extends BuiltImageFacts {
+  /**
+   * `built`: built (and scanned, unless `scan_error`); `awaiting_approval`: untrusted code
+   * not built until a maintainer approves; `failed`, `timed_out`: the build did not finish.
+   */
+  status: 'built' | 'awaiting_approval' | 'failed' | 'timed_out';
+  /** Whether this head needed a maintainer's approval to be built, and whether it has it. */
+  approval: {
+    required: boolean;
+    approved: boolean;
+    /** The label that approves a build of this head commit. */
+    label: string | null;
+    /** Why approval is required: `fork`, `author_without_write_access`; null when not required. */
+    reason: string | null;
+  };
+  /** `buildah`, `docker-buildx`; null when nothing was built. */
+  builder: string | null;
+  scanner: { name: string; version: string | null; database: string | null } | null;
+  /** The same facts for the merge base; null when the Dockerfile is new or the base was not built. */
+  base: BuiltImageFacts | null;
+  /** Head minus base; null without a built base. */
+  delta: { size: number; layers: number } | null;
+}
+
+/** One built image: its configuration, history and vulnerabilities. */
+export interface BuiltImageFacts {
+  built: boolean;
+  /** Why the image is not there (build failure, timeout, awaiting approval); null when built. */
+  error: string | null;
+  /** The end of the build log on failure, secrets redacted; null otherwise. */
+  log_excerpt: string | null;
+  /** The image id (`sha256:` of its config). */
+  id: string | null;
+  /** Bytes of the layers as the builder exported them (uncompressed for buildah). */
+  size: number | null;
+  layer_count: number | null;
+  /** The config's `User`; an empty string means root. Null when not built. */
+  user: string | null;
+  /** The config's `Env` names, with whether the value looks like a secret; values are left out. */
+  env: { name: string; secret: boolean; line: number | null }[];
+  history: ImageHistoryFacts[];
+  vulnerabilities: VulnerabilityFacts[];
+  /** Why the scan failed (no database for an ecosystem, scanner error); null when it ran or nothing was built. */
+  scan_error: string | null;
+}
+
+export interface ImageHistoryFacts {
+  index: number;
+  /** `created_by` with secret-looking values replaced by `***`. */
+  created_by: string;
+  empty_layer: boolean;
+  /** The Dockerfile instruction that made this step; null for base-image steps or when unknown. */
+  keyword: string | null;
+  line: number | null;
+  end_line: number | null;
+  in_base_image: boolean;
+  /** Names of build args or variables whose values in `created_by` look like secrets. */
+  secrets: string[];
+}
+
+export interface VulnerabilityFacts {
+  id: string;
+  aliases: string[];
+  summary: string | null;
+  package: { name: string; version: string; ecosystem: string; source_package: string };
+  /** `CRITICAL`, `HIGH`, `MEDIUM`, `LOW` or `UNKNOWN`: from the CVSS score, else the advisory's word. */
+  severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+  cvss_score: number | null;
+  /** Null when no fixed version is known. */
+  fixed_version: string | null;
+  /** The step whose layer brought the package in, mapped to its Dockerfile line; null when unknown. */
+  layer: {
+    history_index: number;
+    created_by: string;
+    keyword: string | null;
+    line: number | null;
+    end_line: number | null;
+    in_base_image: boolean;
+  } | null;
+  /**
+   * Against the merge base: `introduced` (not in the base image), `unchanged`; in
+   * `base.vulnerabilities`: `fixed` (gone from the head image) or `unchanged`.
+   */
+  status: 'introduced' | 'fixed' | 'unchanged';
 }

@@ -5,7 +5,7 @@
  * long, and Node ends it when its heap outgrows the worker's resourceLimits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type CompiledPolicy, RESULT_SETS } from './compile.js';
+import { type CompiledPolicy, RESULT_SETS, type ResultSet } from './compile.js';
 import { PolicyEngine } from './evaluate.js';
 import type { Finding } from './findings.js';
 import type { PolicyInput } from './input.js';
@@ -22,10 +22,13 @@ export type SandboxRequest =
   { id: number; key: string; input?: PolicyInput; policy?: SandboxPolicy };
 
 export type SandboxReply =
+  /** Sent once, when the worker has loaded its modules and takes requests. */
+  | { ready: true }
   | { id: number; findings: Finding[] }
   /** The worker does not hold `key` (never loaded, or evicted): send the request again with `policy`. */
   | { id: number; missing: true }
-  | { id: number; error: string; outOfMemory: boolean };
+  /** `resultSet`: the one being evaluated when the policy failed, if it had got that far. */
+  | { id: number; error: string; outOfMemory: boolean; resultSet: ResultSet | null };
 
 export interface SandboxWorkerData {
   /** Policies kept loaded, least recently used evicted first. */
@@ -42,6 +45,8 @@ const port = parentPort;
 if (!port) throw new Error('sandbox-worker.ts runs as a worker thread of sandbox.ts');
 
 const engines = new Map<string, PolicyEngine>();
+/** The result set being evaluated, named in the error reply when the policy fails. */
+let failedIn: ResultSet | null = null;
 
 port.on('message', (request: SandboxRequest) => {
   handle(request).then(
@@ -51,11 +56,15 @@ port.on('message', (request: SandboxRequest) => {
         id: request.id,
         error: error instanceof Error ? error.message : String(error),
         outOfMemory: isWasmOutOfMemory(error),
+        resultSet: failedIn,
       } satisfies SandboxReply),
   );
 });
+port.postMessage({ ready: true } satisfies SandboxReply);
 
 async function handle({ id, key, input, policy }: SandboxRequest): Promise<SandboxReply> {
+  Atomics.store(progress, 0, 0);
+  failedIn = null;
   let engine = engines.get(key);
   if (engine) {
     // Refresh its place: the map's insertion order is the eviction order.
@@ -71,14 +80,13 @@ async function handle({ id, key, input, policy }: SandboxRequest): Promise<Sandb
   if (engines.size > loadedPolicies) engines.delete(engines.keys().next().value as string);
   if (!input) return { id, findings: [] };
   const findings: Finding[] = [];
-  try {
-    for (const [index, set] of RESULT_SETS.entries()) {
-      Atomics.store(progress, 0, index + 1);
-      findings.push(...engine.evaluate(input, [set]));
-    }
-  } finally {
-    Atomics.store(progress, 0, 0);
+  for (const [index, set] of RESULT_SETS.entries()) {
+    Atomics.store(progress, 0, index + 1);
+    failedIn = set;
+    findings.push(...engine.evaluate(input, [set]));
   }
+  Atomics.store(progress, 0, 0);
+  failedIn = null;
   return { id, findings };
 }
 

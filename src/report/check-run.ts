@@ -148,7 +148,18 @@ function ruleLink(ruleId: string): string {
 }
 
 /** The report for a run that could not finish: the check run still ends, and says why. */
-export function errorReport(what: string, error: string): CheckRunReport {
+/** Problems located in a file (configuration, waivers, policies) become annotations on their lines. */
+export interface LocatedProblem {
+  path: string;
+  line: number;
+  message: string;
+}
+
+export function errorReport(
+  what: string,
+  error: string,
+  located: readonly LocatedProblem[] = [],
+): CheckRunReport {
   const summary = [
     `**Portcullis could not finish checking this pull request.** ${markdownText(what)}`,
     '',
@@ -158,7 +169,15 @@ export function errorReport(what: string, error: string): CheckRunReport {
     '',
     'Nothing was judged, so the check fails rather than letting changes through unchecked. Use **Re-run** once the cause is fixed.',
   ].join('\n');
-  return { conclusion: 'failure', title: 'Portcullis could not finish', summary, annotations: [] };
+  const annotations = located.map((p) => ({
+    path: p.path,
+    start_line: p.line,
+    end_line: p.line,
+    annotation_level: 'failure' as const,
+    title: 'Portcullis configuration',
+    message: p.message.slice(0, ANNOTATION_MESSAGE_LIMIT),
+  }));
+  return { conclusion: 'failure', title: 'Portcullis could not finish', summary, annotations };
 }
 
 export function chunkAnnotations(annotations: readonly CheckRunAnnotation[]): CheckRunAnnotation[][] {

@@ -57,6 +57,7 @@ export interface Signers {
 }
 
 const BUNDLE_MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
+const EMPTY_CONFIG_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
 const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
@@ -96,10 +97,14 @@ async function bundleSignatures(
   signers: Signers,
 ): Promise<SignatureFacts[]> {
   const referrers = await source.referrers(name, digest);
-  // An entry without artifactType may still be a bundle; its manifest says.
+  // The tag fallback's index (as go-containerregistry, and so cosign, writes it) gives a
+  // bundle the artifactType of its empty config; the manifest itself says what it is.
   const candidates = referrers
     .filter(
-      (entry) => entry.artifactType === undefined || entry.artifactType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX),
+      ({ artifactType }) =>
+        artifactType === undefined ||
+        artifactType === EMPTY_CONFIG_MEDIA_TYPE ||
+        artifactType.startsWith(BUNDLE_MEDIA_TYPE_PREFIX),
     )
     .slice(0, MAX_SIGNATURES);
   const results = await Promise.all(
@@ -112,15 +117,7 @@ async function bundleSignatures(
         BUNDLE_MEDIA_TYPE_PREFIX,
       );
       if (!isBundle && layers.length === 0) return []; // an SBOM or another artifact
-      if (manifest.subject?.digest !== digest) {
-        return [
-          failed(
-            'bundle',
-            'malformed',
-            `the bundle ${entry.digest} is listed for ${digest} but its subject is another manifest`,
-          ),
-        ];
-      }
+      // The artifact's `subject` is not signed: the digest in the signed statement is what counts.
       return Promise.all(
         layers.map(async (layer) => {
           const bytes = await source.blob(name, layer.digest);

@@ -3,6 +3,7 @@ import { ANNOTATIONS_PER_REQUEST } from '../../src/report/check-run.js';
 import {
   API,
   createApp,
+  fakeBaseCommit,
   fakePullRequest,
   finalCheckRun,
   INSTALLATION,
@@ -111,6 +112,8 @@ describe('pull request without container files', () => {
 });
 
 describe('errors', () => {
+  beforeEach(() => fakeBaseCommit());
+
   it('completes the check run with an explanation when GitHub fails mid-way', async () => {
     const checkRuns: unknown[] = [];
     nock(API)
@@ -213,7 +216,7 @@ describe('re-runs', () => {
     const headSha = 'd'.repeat(40);
     nock(API)
       .get(`/repos/${OWNER}/${REPO}/commits/${headSha}/pulls`)
-      .reply(200, [{ number: 9, state: 'open', head: { sha: headSha } }]);
+      .reply(200, [{ number: 9, state: 'open', head: { sha: headSha }, base: { sha: 'b'.repeat(40) } }]);
     const requests = fakePullRequest({ number: 9, headSha, files: { Dockerfile: RISKY_DOCKERFILE } });
     await receive(createApp(), 'check_run.rerequested.fork');
     const run = finalCheckRun(requests);

@@ -89,6 +89,70 @@ export interface FakePullRequest {
   patches?: Record<string, string>;
   /** Review comments already on the pull request, one array per page (default: none). */
   reviewComments?: unknown[][];
+  /** Files at the base commit: configuration, policies, waivers (default: none). */
+  baseFiles?: Record<string, string>;
+  baseSha?: string;
+}
+
+export const BASE_SHA = 'b'.repeat(40);
+
+/**
+ * The base commit as the contents API serves it: files, folder listings, 404 for the rest.
+ * Persistent and optional, since how much the App reads depends on the configuration.
+ */
+export function fakeBaseCommit(files: Record<string, string> = {}, baseSha = BASE_SHA): void {
+  const prefix = `/repos/${OWNER}/${REPO}/contents/`;
+  const pathOf = (uri: string) => decodeURIComponent(uri.slice(prefix.length).split('?')[0] ?? '');
+  nock(API)
+    .get((uri) => uri.startsWith(prefix) && uri.includes(`ref=${baseSha}`))
+    .optionally()
+    .times(100)
+    .reply((uri) => {
+      const path = pathOf(uri).replace(/\/+$/, '');
+      const content = files[path];
+      if (content !== undefined) {
+        const bytes = Buffer.from(content);
+        return [
+          200,
+          {
+            type: 'file',
+            encoding: 'base64',
+            size: bytes.length,
+            name: path.split('/').pop(),
+            path,
+            content: bytes.toString('base64'),
+            sha: 'e'.repeat(40),
+            url: '',
+            git_url: null,
+            html_url: null,
+            download_url: null,
+            _links: { self: '', git: null, html: null },
+          },
+        ];
+      }
+      const children = new Map<string, 'file' | 'dir'>();
+      for (const file of Object.keys(files)) {
+        if (!file.startsWith(`${path}/`)) continue;
+        const [first, ...rest] = file.slice(path.length + 1).split('/');
+        children.set(`${path}/${first}`, rest.length > 0 ? 'dir' : 'file');
+      }
+      if (children.size === 0) return [404, { message: 'Not Found' }];
+      return [
+        200,
+        [...children].map(([child, type]) => ({
+          type,
+          path: child,
+          name: child.split('/').pop(),
+          size: 0,
+          sha: 'e'.repeat(40),
+          url: '',
+          git_url: null,
+          html_url: null,
+          download_url: null,
+          _links: { self: '', git: null, html: null },
+        })),
+      ];
+    });
 }
 
 /** Sets up the API for one pull request; returns the check-run requests as they arrive. */
@@ -96,6 +160,7 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
   const number = pr.number ?? 7;
   const headSha = pr.headSha ?? 'a'.repeat(40);
   const checkRuns: CheckRunRequest[] = [];
+  fakeBaseCommit(pr.baseFiles, pr.baseSha);
   const api = nock(API);
   api.post(`/app/installations/${INSTALLATION}/access_tokens`).reply(201, {
     token: 'ghs_test',

@@ -1,0 +1,162 @@
+/**
+ * `portcullis verify IMAGE`: are the image's cosign signatures valid, for the digest the
+ * reference resolves to now, by a signer the trust policy (or `--key`) accepts? Exit 0 when
+ * verified, 1 when not (with the reason), 2 on a usage or configuration error.
+ */
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { errorMessage } from '../core/errors.js';
+import { policySigners } from '../facts/signature-facts.js';
+import { type ImageReference, parseImageReference } from '../image/reference.js';
+import { RegistryClient } from '../registry/client.js';
+import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import {
+  loadKey,
+  matchTrustPolicy,
+  TRUST_POLICY_VARIABLE,
+  type TrustPolicy,
+  trustPolicyFromEnv,
+} from '../signatures/trust-policy.js';
+import type { SignatureFacts, TrustPolicySigner } from '../signatures/types.js';
+import { verifyImageSignatures } from '../signatures/verify.js';
+import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+
+/** What `verify` found, as `--format json` prints it. */
+export interface VerifyReport {
+  image: string;
+  /** The digest the reference resolves to; null when the registry could not say. */
+  digest: string | null;
+  verified: boolean;
+  /** Why not, in one line; null when verified. */
+  reason: string | null;
+  /** The images pattern of the trust policy used, or `--key` when keys were given. */
+  policy: string | null;
+  signers: TrustPolicySigner[];
+  signatures: SignatureFacts[];
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  usage: `verify IMAGE [--key FILE]... [--insecure-registry HOST]... [--format text|json]
+      Verify the image's cosign signatures (Sigstore bundle or .sig) for the
+      digest it resolves to, against --key or the trust policy in
+      ${TRUST_POLICY_VARIABLE}. Exit 0 when verified, 1 when not.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      key: { type: 'string', multiple: true },
+      'insecure-registry': { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+    });
+    const format = formatOption(values.format, ['text', 'json']);
+    if (positionals.length !== 1) throw new UsageError('verify takes exactly one IMAGE');
+    const text = positionals[0] as string;
+    const parsed = parseImageReference(text);
+    if (!parsed.ok) throw new UsageError(parsed.error);
+    const image = parsed.reference;
+
+    const chosen = choosePolicy(values.key ?? [], image);
+    const client = new RegistryClient({
+      credentials: registryCredentialsFromEnv(),
+      insecureRegistries: [
+        ...(process.env.PORTCULLIS_INSECURE_REGISTRIES ?? '').split(','),
+        ...(values['insecure-registry'] ?? []),
+      ]
+        .map((host) => host.trim())
+        .filter(Boolean),
+      timeoutMs: 10_000,
+      retries: 2,
+    });
+
+    const report: VerifyReport = {
+      image: image.normalized,
+      digest: null,
+      verified: false,
+      reason: null,
+      policy: chosen?.pattern ?? null,
+      signers: chosen ? policySigners(chosen.policy) : [],
+      signatures: [],
+    };
+    if (!chosen) {
+      report.reason = `no trust policy in ${TRUST_POLICY_VARIABLE} covers ${image.name}`;
+    } else {
+      try {
+        report.digest = (await client.manifest(image)).digest;
+      } catch (error) {
+        report.reason = `the image could not be looked up: ${errorMessage(error)}`;
+      }
+    }
+    if (chosen && report.digest) {
+      report.signatures = await verifyImageSignatures(client, image, report.digest, {
+        ...chosen.policy,
+        trustedRoot: chosen.trustedRoot,
+      });
+      report.verified = report.signatures.some((signature) => signature.verified);
+      if (!report.verified) report.reason = notVerifiedReason(report.signatures);
+    }
+    io.stdout(format === 'json' ? JSON.stringify(report, null, 2) : textVerdict(report));
+    return report.verified ? EXIT.ok : EXIT.deny;
+  },
+};
+
+/** `--key` files, or else the configured trust policy that covers the image (null when none does). */
+function choosePolicy(
+  keys: readonly string[],
+  image: ImageReference,
+): { policy: TrustPolicy; pattern: string; trustedRoot: TrustedRoot | null } | null {
+  if (keys.length > 0) {
+    const policy: TrustPolicy = {
+      images: ['**'],
+      keys: keys.map((path) =>
+        loadKey(path, process.cwd(), (why) => {
+          throw new UsageError(`--key ${path}: ${why}`);
+        }),
+      ),
+      keyless: [],
+    };
+    return { policy, pattern: '--key', trustedRoot: null };
+  }
+  const trust = trustPolicyFromEnv();
+  if (!trust) {
+    throw new UsageError(
+      `name the signer: --key FILE (a cosign public key), or a trust policy file in ${TRUST_POLICY_VARIABLE}`,
+    );
+  }
+  const match = matchTrustPolicy(trust, image);
+  return match ? { ...match, trustedRoot: trust.trustedRoot } : null;
+}
+
+const REASON: Record<string, string> = {
+  wrong_signer: 'wrong key or signer',
+  tampered: 'tampered payload',
+  digest_mismatch: 'digest mismatch',
+  untrusted_certificate: 'untrusted certificate',
+  malformed: 'malformed signature',
+  unsupported: 'unsupported signature',
+  lookup_failed: 'lookup failed',
+};
+
+function notVerifiedReason(signatures: readonly SignatureFacts[]): string {
+  if (signatures.length === 0) return 'unsigned: the image has no cosign signature';
+  const reasons = [...new Set(signatures.map((s) => (s.error ? REASON[s.error.code] : null)))];
+  return reasons.filter(Boolean).join(', ') || 'no signature counts';
+}
+
+const FORMAT_LABEL = { bundle: 'Sigstore bundle', simplesigning: '.sig signature' } as const;
+
+function textVerdict(report: VerifyReport): string {
+  const target = report.digest ? `${report.image} (${report.digest})` : report.image;
+  if (report.verified) {
+    const good = report.signatures.filter((s) => s.verified);
+    const by = good.map((s) => `${s.signer}${s.issuer ? ` (${s.issuer})` : ''}, ${label(s)}`);
+    return `Verified: ${target} is signed by ${[...new Set(by)].join('; ')}.`;
+  }
+  const lines = [`Not verified: ${target}: ${report.reason}.`];
+  for (const s of report.signatures) {
+    if (s.error) lines.push(`  ${label(s)}: ${REASON[s.error.code] ?? s.error.code}: ${s.error.message}`);
+  }
+  return lines.join('\n');
+}
+
+function label(signature: SignatureFacts): string {
+  return signature.format ? FORMAT_LABEL[signature.format] : 'signatures';
+}

@@ -1,0 +1,133 @@
+/**
+ * The policy set the App judges a pull request by, read at the pull request's base commit
+ * (never its head: a pull request cannot weaken the gate that judges it), with `extends:`
+ * fetched from the other repository through the same API and cached by commit.
+ */
+import { ConfigError, type PortcullisConfig } from '../config/configuration.js';
+import { PolicyCompileError } from '../policy/compile.js';
+import type { PolicyEngine } from '../policy/evaluate.js';
+import { loadPolicySet, type PolicyFiles, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
+import type { LocatedProblem } from '../report/check-run.js';
+import type { Octokit } from './pull-request-files.js';
+import { githubSnapshot } from './snapshot.js';
+
+export async function basePolicy(
+  octokit: Octokit,
+  repository: { owner: string; repo: string },
+  baseSha: string,
+): Promise<{ set: PolicySet; engine: PolicyEngine }> {
+  const set = await loadPolicySet(githubSnapshot(octokit, repository.owner, repository.repo, baseSha), {
+    loadExtends: (target) => extendsFromGitHub(octokit, target),
+  });
+  try {
+    return { set, engine: await policyEngineFor(set) };
+  } catch (error) {
+    throw error instanceof PolicyCompileError ? locateCompileError(error, set.config) : error;
+  }
+}
+
+const EXTENDS_CACHE_LIMIT = 32;
+const extendsCache = new Map<string, Promise<PolicyFiles>>();
+
+async function extendsFromGitHub(
+  octokit: Octokit,
+  target: NonNullable<PortcullisConfig['extends']>,
+): Promise<PolicyFiles> {
+  const [owner, repo] = target.repository.split('/') as [string, string];
+  const sha = await commitOf(octokit, owner, repo, target.ref);
+  const key = `${target.repository}@${sha}:${target.path}`;
+  let files = extendsCache.get(key);
+  if (!files) {
+    files = readFolder(octokit, owner, repo, sha, target.path);
+    files.catch(() => extendsCache.delete(key));
+    extendsCache.set(key, files);
+    if (extendsCache.size > EXTENDS_CACHE_LIMIT)
+      extendsCache.delete(extendsCache.keys().next().value as string);
+  }
+  return files;
+}
+
+async function readFolder(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  sha: string,
+  folder: string,
+): Promise<PolicyFiles> {
+  const snapshot = githubSnapshot(octokit, owner, repo, sha);
+  const paths = await snapshot.listFiles(folder);
+  if (paths.length === 0) {
+    throw new ConfigError([
+      {
+        path: '.github/portcullis.yml',
+        line: 1,
+        key: 'extends',
+        message: `${owner}/${repo}@${sha.slice(0, 7)} has no files in ${folder}`,
+      },
+    ]);
+  }
+  const files: PolicyFiles = new Map();
+  for (const path of paths) {
+    const text = await snapshot.readFile(path);
+    if (text !== null) files.set(path.slice(folder.replace(/\/+$/, '').length + 1), text);
+  }
+  return files;
+}
+
+/** The commit a branch, tag or SHA names, so the cache holds exactly what was fetched. */
+async function commitOf(octokit: Octokit, owner: string, repo: string, ref: string): Promise<string> {
+  if (/^[0-9a-f]{40}$/.test(ref)) return ref;
+  for (const candidate of [`heads/${ref}`, `tags/${ref}`]) {
+    try {
+      const { data } = await octokit.rest.git.getRef({ owner, repo, ref: candidate });
+      return data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw unreadable(owner, repo, ref, error);
+    }
+  }
+  throw new ConfigError([
+    {
+      path: '.github/portcullis.yml',
+      line: 1,
+      key: 'extends.ref',
+      message: `${owner}/${repo} has no branch or tag "${ref}", or the Portcullis App is not installed on it`,
+    },
+  ]);
+}
+
+function unreadable(owner: string, repo: string, ref: string, error: unknown): ConfigError {
+  const status = (error as { status?: number }).status;
+  return new ConfigError([
+    {
+      path: '.github/portcullis.yml',
+      line: 1,
+      key: 'extends',
+      message: `${owner}/${repo}@${ref} could not be read (GitHub answered ${status ?? 'with an error'}): install the Portcullis App on it, or fix extends`,
+    },
+  ]);
+}
+
+/** Compile errors name bundle paths; annotations need the repository's own paths. */
+function locateCompileError(error: PolicyCompileError, config: PortcullisConfig): PolicyCompileError {
+  const folder = config.policies.path.replace(/\/+$/, '');
+  return new PolicyCompileError(
+    error.problems.map((p) => ({ ...p, file: p.file.replace(/^policies\/repository\//, `${folder}/`) })),
+  );
+}
+
+/** Configuration and policy problems, as annotations on the base commit's files. */
+export function locatedProblems(error: unknown): LocatedProblem[] {
+  if (error instanceof ConfigError) {
+    return error.problems.map((p) => ({
+      path: p.path,
+      line: p.line,
+      message: `${p.key ? `${p.key}: ` : ''}${p.message}`,
+    }));
+  }
+  if (error instanceof PolicyCompileError) {
+    return error.problems
+      .filter((p) => p.file && !p.file.startsWith('policies/'))
+      .map((p) => ({ path: p.file, line: p.line, message: `${p.message} (${p.code})` }));
+  }
+  return [];
+}

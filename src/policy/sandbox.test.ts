@@ -1,0 +1,192 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dockerfileInput } from '../targets/dockerfile/index.js';
+import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
+import { loadPolicyDirectory, policyBundle } from './bundle.js';
+import { type CompiledPolicy, compilePolicy } from './compile.js';
+import { PolicyEngine } from './evaluate.js';
+import { PolicySandbox, SANDBOX_RULES, SandboxedPolicyEngine } from './sandbox.js';
+
+let cacheDir: string;
+let builtin: CompiledPolicy;
+let sandbox: PolicySandbox;
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'portcullis-cache-'));
+  process.env.PORTCULLIS_CACHE_DIR = cacheDir;
+  builtin = await compilePolicy(await loadPolicyDirectory(BUILTIN_POLICY_DIR));
+  sandbox = new PolicySandbox({ workers: 1, timeLimitMs: 1000, heapLimitMb: 64 });
+});
+afterAll(async () => {
+  await sandbox.close();
+  delete process.env.PORTCULLIS_CACHE_DIR;
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+const MAIN = readFileSync(join(BUILTIN_POLICY_DIR, 'main', 'main.rego'), 'utf8');
+
+/** A bundle of the built-in main.rego and one rule package `rules/<name>.rego`. */
+function ruleBundle(name: string, severity: string, body: string) {
+  const rule = [
+    '# METADATA',
+    `# title: ${name}`,
+    '# custom:',
+    `#   id: TEST-${name}`,
+    `#   severity: ${severity}`,
+    `package portcullis.rules.${name}`,
+    '',
+    'import rego.v1',
+    '',
+    body,
+  ].join('\n');
+  return compilePolicy(
+    policyBundle(
+      new Map([
+        ['main/main.rego', MAIN],
+        [`rules/${name}.rego`, rule],
+      ]),
+      'test-policies',
+    ),
+  );
+}
+
+const dockerfile = (text = 'FROM alpine:3.19\nRUN true\n') => dockerfileInput('app/Dockerfile', text);
+
+describe('SandboxedPolicyEngine', () => {
+  it('finds what PolicyEngine finds, on every fixture, with the same rules', async () => {
+    const dir = join(PROJECT_ROOT, 'test', 'fixtures', 'dockerfiles');
+    const inputs = readdirSync(dir).map((f) => dockerfileInput(f, readFileSync(join(dir, f), 'utf8')));
+    const inProcess = await PolicyEngine.load(builtin);
+    const sandboxed = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    expect(sandboxed.rules).toEqual(inProcess.rules);
+    let total = 0;
+    for (const input of inputs) {
+      const expected = inProcess.evaluate(input);
+      total += expected.length;
+      expect(await sandboxed.evaluate(input)).toEqual(expected);
+    }
+    expect(total).toBeGreaterThan(10);
+  });
+
+  it('merges data over the bundle data, and keeps policies apart by data', async () => {
+    const compiled = await ruleBundle('flag', 'warn', 'warn contains sprintf("flag %v", [data.flag])');
+    const on = await SandboxedPolicyEngine.load(compiled, { flag: 'on' }, sandbox);
+    const off = await SandboxedPolicyEngine.load(compiled, { flag: 'off' }, sandbox);
+    expect((await on.evaluate(dockerfile())).map((f) => f.message)).toEqual(['flag on']);
+    expect((await off.evaluate(dockerfile())).map((f) => f.message)).toEqual(['flag off']);
+    expect((await on.evaluate(dockerfile())).map((f) => f.message)).toEqual(['flag on']);
+  });
+
+  it('evaluates concurrent targets across its workers', async () => {
+    const pool = new PolicySandbox({ workers: 2 });
+    try {
+      const engine = await SandboxedPolicyEngine.load(builtin, {}, pool);
+      const texts = Array.from({ length: 12 }, (_, i) => `FROM node:${i}\nUSER root\n`);
+      const results = await Promise.all(texts.map((t) => engine.evaluate(dockerfile(t))));
+      for (const [i, findings] of results.entries()) {
+        expect(findings.find((f) => f.rule_id === 'PC-DF-003')?.message).toContain(`node:${i}`);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops a policy that runs too long, names the rule file, and evaluates the next target', async () => {
+    const endless = await ruleBundle(
+      'endless',
+      'deny',
+      [
+        'deny contains "never" if {',
+        '\tsome i in numbers.range(1, 3000)',
+        '\tsome j in numbers.range(1, 3000)',
+        '\tsome k in numbers.range(1, 3000)',
+        '\ti + j + k < 0',
+        '}',
+      ].join('\n'),
+    );
+    const engine = await SandboxedPolicyEngine.load(endless, {}, sandbox);
+    const start = performance.now();
+    const findings = await engine.evaluate(dockerfile());
+    const elapsed = performance.now() - start;
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThan(3000);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule_id: SANDBOX_RULES.time.id,
+        severity: 'deny',
+        path: 'app/Dockerfile',
+        line: 1,
+        title: 'Policy exceeded its time limit',
+      }),
+    ]);
+    expect(findings[0]?.message).toContain(
+      'its 1000 ms time limit while evaluating its deny rules (rules/endless.rego)',
+    );
+    expect(findings[0]?.message).toContain('app/Dockerfile was not judged');
+
+    // The worker was replaced: the same sandbox goes on judging.
+    const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    const after = await normal.evaluate(dockerfile('FROM node\n'));
+    expect(after.map((f) => f.rule_id)).toContain('PC-DF-001');
+  });
+
+  it('stops a policy that outgrows its WebAssembly memory', async () => {
+    const explosive = await ruleBundle(
+      'explosive',
+      'warn',
+      'warn contains msg if {\n\tnumbers := numbers.range(1, 100000000)\n\tmsg := sprintf("%d", [count(numbers)])\n}',
+    );
+    const engine = await SandboxedPolicyEngine.load(explosive, {}, sandbox);
+    const findings = await engine.evaluate(dockerfile());
+    expect(findings).toEqual([
+      expect.objectContaining({ rule_id: SANDBOX_RULES.memory.id, severity: 'deny', path: 'app/Dockerfile' }),
+    ]);
+    expect(findings[0]?.message).toContain(
+      "the policy's WebAssembly memory limit while evaluating its warn rules (rules/explosive.rego)",
+    );
+    const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
+  });
+
+  it('survives a worker that dies of a full heap, and replaces it', async () => {
+    // A 1 MB string, repeated: small in WebAssembly memory, 150 MB once decoded in the worker's heap.
+    const huge = await ruleBundle(
+      'huge',
+      'info',
+      [
+        'info contains msg if {',
+        '\tchunk := concat("", [c | some _ in numbers.range(1, 1000000); c := "x"])',
+        '\tmsg := concat("", [chunk | some _ in numbers.range(1, 150)])',
+        '}',
+      ].join('\n'),
+    );
+    const engine = await SandboxedPolicyEngine.load(huge, {}, sandbox);
+    const findings = await engine.evaluate(dockerfile());
+    expect(findings).toEqual([
+      expect.objectContaining({ rule_id: SANDBOX_RULES.memory.id, severity: 'deny' }),
+    ]);
+    expect(findings[0]?.message).toMatch(
+      /exceeded (the 64 MiB heap limit|the policy's WebAssembly memory limit)/,
+    );
+    const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
+  });
+
+  it('passes on a policy error as an error, and keeps the worker', async () => {
+    const failing = await ruleBundle(
+      'failing',
+      'warn',
+      'warn contains msg if {\n\tmsg := sprintf("%d", [semver.compare("x", "1.0.0")])\n}',
+    );
+    const engine = await SandboxedPolicyEngine.load(failing, {}, sandbox);
+    await expect(engine.evaluate(dockerfile())).rejects.toThrow('semver.compare: invalid version "x"');
+    const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
+  });
+
+  it('fails to load a policy that is not WebAssembly', async () => {
+    const broken = { ...builtin, hash: 'broken', wasm: Buffer.from('not wasm') };
+    await expect(SandboxedPolicyEngine.load(broken, {}, sandbox)).rejects.toThrow(/WebAssembly|wasm/i);
+  });
+});

@@ -1,0 +1,407 @@
+/**
+ * Policies run in a sandbox: the WebAssembly policy is evaluated in worker threads
+ * (sandbox-worker.ts) with a time limit and a memory limit. A policy that runs too long
+ * is stopped by terminating its worker; one that grows too big runs out of its
+ * WebAssembly memory (capped in evaluate.ts) or its worker's heap (`resourceLimits`).
+ * Either way the target gets a deny finding that says what happened, the worker is
+ * replaced, and everything else carries on.
+ *
+ * Workers are kept between evaluations (loading the policy costs far more than
+ * evaluating it) and each keeps the last few policies loaded, by bundle hash and data.
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type CompiledPolicy, RESULT_SETS, type ResultSet, type RuleMetadata } from './compile.js';
+import type { Finding } from './findings.js';
+import type { PolicyInput } from './input.js';
+import type { SandboxPolicy, SandboxReply, SandboxRequest, SandboxWorkerData } from './sandbox-worker.js';
+
+/** What the pipeline needs of a policy engine: in-process (PolicyEngine) or sandboxed. */
+export interface PolicyEvaluator {
+  /** Rule metadata by package name under data.portcullis.rules. */
+  readonly rules: Readonly<Record<string, RuleMetadata>>;
+  /** Findings for one target. Fails when the policy itself fails (e.g. a built-in error). */
+  evaluate(input: PolicyInput): Finding[] | Promise<Finding[]>;
+}
+
+export interface SandboxOptions {
+  /** Worker threads evaluating at once. */
+  workers?: number;
+  /** Wall-clock limit of one target's evaluation (all three result sets). */
+  timeLimitMs?: number;
+  /** Each worker's JavaScript heap (V8 old generation), where results are decoded. */
+  heapLimitMb?: number;
+  /** Policies each worker keeps loaded (bundle hash + data), least recently used evicted. */
+  loadedPolicies?: number;
+  /** A worker idle this long exits, releasing its memory; the next evaluation starts one. */
+  idleMs?: number;
+}
+
+const DEFAULTS: Required<SandboxOptions> = {
+  workers: Math.min(2, availableParallelism()),
+  // An evaluation takes a few milliseconds; seconds mean a runaway policy or a pathological input.
+  timeLimitMs: 2000,
+  heapLimitMb: 128,
+  loadedPolicies: 8,
+  idleMs: 60_000,
+};
+
+/** The sandbox's own findings, documented in the rule catalog like the policies' rules. */
+export const SANDBOX_RULES = {
+  time: {
+    id: 'PC-SANDBOX-001',
+    title: 'Policy exceeded its time limit',
+    severity: 'deny',
+    description:
+      'The policy ran past the time limit on this file and was stopped, so the file was not judged. The finding is at deny level so that a file which makes the policy run away cannot pass the check unjudged.',
+    remediation:
+      'Make the named rules cheaper (avoid iterating over large ranges or cross products), or, if the file itself is pathological, split it.',
+    package: 'sandbox',
+    file: 'src/policy/sandbox.ts',
+  },
+  memory: {
+    id: 'PC-SANDBOX-002',
+    title: 'Policy exceeded its memory limit',
+    severity: 'deny',
+    description:
+      'The policy needed more memory than its sandbox allows on this file and was stopped, so the file was not judged. The finding is at deny level so that a file which makes the policy blow up cannot pass the check unjudged.',
+    remediation:
+      'Make the named rules build smaller values (avoid materialising large arrays, strings or sets), or, if the file itself is pathological, split it.',
+    package: 'sandbox',
+    file: 'src/policy/sandbox.ts',
+  },
+} as const satisfies Record<string, RuleMetadata>;
+
+/** A policy stopped by a limit: which one, and the result set it was evaluating. */
+export class PolicyLimitError extends Error {
+  constructor(
+    readonly limit: 'time' | 'memory',
+    readonly resultSet: ResultSet | null,
+    /** The limit as a user reads it: "2000 ms", "the worker's 128 MiB heap". */
+    readonly what: string,
+  ) {
+    super(`The policy exceeded ${what}${resultSet ? ` in its ${resultSet} rules` : ''} and was stopped`);
+    this.name = 'PolicyLimitError';
+  }
+}
+
+interface Job {
+  policy: SandboxPolicy;
+  input?: PolicyInput;
+  resolve: (findings: Finding[]) => void;
+  reject: (error: Error) => void;
+}
+
+interface SandboxThread {
+  worker: Worker;
+  /** See SandboxWorkerData.progress. */
+  progress: Int32Array;
+  ready: boolean;
+  /** Terminated on purpose (time limit, idle, wasm memory spent): its exit is expected. */
+  retired: boolean;
+  job?: Job & { id: number };
+  timer?: NodeJS.Timeout;
+  idleTimer?: NodeJS.Timeout;
+  /** The last 'error' event, read when the worker exits. */
+  failure?: Error & { code?: string };
+}
+
+/** A small pool of policy workers shared by every SandboxedPolicyEngine that uses it. */
+export class PolicySandbox {
+  readonly options: Readonly<Required<SandboxOptions>>;
+  private readonly threads = new Set<SandboxThread>();
+  private readonly idle: SandboxThread[] = [];
+  private readonly queue: Job[] = [];
+  private starting = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: SandboxOptions = {}) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Evaluates `input` with `policy`; without an input, only loads the policy into a worker. */
+  run(policy: SandboxPolicy, input?: PolicyInput): Promise<Finding[]> {
+    if (this.closed) return Promise.reject(new Error('The policy sandbox is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ policy, ...(input ? { input } : {}), resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops every worker; queued evaluations fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('The policy sandbox was closed'));
+    const threads = [...this.threads];
+    for (const thread of threads) this.retire(thread);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const thread = this.idle.pop();
+      if (thread) {
+        clearTimeout(thread.idleTimer);
+        this.assign(thread, this.queue.shift() as Job);
+      } else if (this.threads.size < this.options.workers && this.starting < this.queue.length) {
+        this.spawn();
+      } else {
+        return;
+      }
+    }
+  }
+
+  private spawn(): void {
+    const progress = new Int32Array(new SharedArrayBuffer(4));
+    const worker = startWorker(
+      { loadedPolicies: this.options.loadedPolicies, progress },
+      // The young generation stays small so that the heap limit is what it says.
+      { maxOldGenerationSizeMb: this.options.heapLimitMb, maxYoungGenerationSizeMb: 16 },
+    );
+    const thread: SandboxThread = { worker, progress, ready: false, retired: false };
+    this.threads.add(thread);
+    this.starting++;
+    worker.on('message', (reply: SandboxReply) => this.receive(thread, reply));
+    worker.on('error', (error) => {
+      thread.failure = error;
+    });
+    worker.on('exit', (code) => this.exited(thread, code));
+  }
+
+  private assign(thread: SandboxThread, job: Job): void {
+    const id = this.nextId++;
+    thread.job = { ...job, id };
+    // A busy worker keeps the process alive (a CLI run awaits it); an idle one does not.
+    thread.worker.ref();
+    thread.timer = setTimeout(() => this.timedOut(thread), this.options.timeLimitMs);
+    this.send(thread, { id, key: job.policy.key, ...(job.input ? { input: job.input } : {}) });
+  }
+
+  private send(thread: SandboxThread, request: SandboxRequest): void {
+    thread.worker.postMessage(request);
+  }
+
+  private receive(thread: SandboxThread, reply: SandboxReply): void {
+    if ('ready' in reply) {
+      thread.ready = true;
+      this.starting--;
+      this.release(thread);
+      return;
+    }
+    const job = thread.job;
+    if (!job || job.id !== reply.id) return;
+    if ('missing' in reply) {
+      const { id, policy, input } = job;
+      this.send(thread, { id, key: policy.key, policy, ...(input ? { input } : {}) });
+      return;
+    }
+    if ('error' in reply && reply.outOfMemory) {
+      // Its WebAssembly memory stays grown: replace the worker rather than keep it.
+      this.finish(thread);
+      this.retire(thread);
+      job.reject(new PolicyLimitError('memory', reply.resultSet, "the policy's WebAssembly memory limit"));
+      this.dispatch();
+      return;
+    }
+    this.finish(thread);
+    if ('error' in reply) job.reject(new Error(reply.error));
+    else job.resolve(reply.findings);
+    this.release(thread);
+  }
+
+  private timedOut(thread: SandboxThread): void {
+    const job = thread.job;
+    if (!job) return;
+    const resultSet = RESULT_SETS[Atomics.load(thread.progress, 0) - 1] ?? null;
+    this.finish(thread);
+    this.retire(thread);
+    job.reject(new PolicyLimitError('time', resultSet, `its ${this.options.timeLimitMs} ms time limit`));
+    this.dispatch();
+  }
+
+  private exited(thread: SandboxThread, code: number): void {
+    if (!thread.ready) this.starting--;
+    const job = thread.job;
+    this.finish(thread);
+    if (!thread.retired) this.retire(thread);
+    const failure = thread.failure;
+    if (job) {
+      const resultSet = RESULT_SETS[Atomics.load(thread.progress, 0) - 1] ?? null;
+      job.reject(
+        failure?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new PolicyLimitError('memory', resultSet, `the ${this.options.heapLimitMb} MiB heap limit`)
+          : new Error(`The policy sandbox stopped unexpectedly: ${failure?.message ?? `exit code ${code}`}`),
+      );
+    } else if (!thread.ready && failure && !this.closed) {
+      // A worker that cannot start would fail the same way again: fail the job it was started for.
+      this.queue.shift()?.reject(new Error(`The policy sandbox could not start: ${failure.message}`));
+    }
+    if (!this.closed) this.dispatch();
+  }
+
+  /** The thread's job is settled (by the caller): stop its clock. */
+  private finish(thread: SandboxThread): void {
+    clearTimeout(thread.timer);
+    thread.job = undefined;
+  }
+
+  /** Gives a free thread the next job, or parks it. */
+  private release(thread: SandboxThread): void {
+    if (thread.retired) return;
+    const next = this.queue.shift();
+    if (next) {
+      this.assign(thread, next);
+      return;
+    }
+    thread.worker.unref();
+    this.idle.push(thread);
+    thread.idleTimer = setTimeout(() => this.retire(thread), this.options.idleMs);
+    thread.idleTimer.unref();
+  }
+
+  /** Takes the thread out of the pool and terminates it; `exited` sees that it was meant. */
+  private retire(thread: SandboxThread): void {
+    if (thread.retired) return;
+    thread.retired = true;
+    clearTimeout(thread.idleTimer);
+    this.threads.delete(thread);
+    const index = this.idle.indexOf(thread);
+    if (index >= 0) this.idle.splice(index, 1);
+    void thread.worker.terminate();
+  }
+}
+
+let defaultSandbox: PolicySandbox | undefined;
+/** The process' sandbox, with the default limits. */
+export function defaultPolicySandbox(): PolicySandbox {
+  defaultSandbox ??= new PolicySandbox();
+  return defaultSandbox;
+}
+
+/** A compiled policy evaluated in a PolicySandbox: PolicyEngine's findings, within limits. */
+export class SandboxedPolicyEngine implements PolicyEvaluator {
+  private constructor(
+    private readonly sandbox: PolicySandbox,
+    private readonly policy: SandboxPolicy,
+    readonly rules: Readonly<Record<string, RuleMetadata>>,
+  ) {}
+
+  /**
+   * `data` is merged over the bundle's own data documents (configuration, allowlists).
+   * Loads the policy into a worker right away, so that a policy that cannot load fails
+   * here, as with PolicyEngine.load, and the first evaluation is quick.
+   */
+  static async load(
+    compiled: CompiledPolicy,
+    data: Record<string, unknown> = {},
+    sandbox: PolicySandbox = defaultPolicySandbox(),
+  ): Promise<SandboxedPolicyEngine> {
+    const key = createHash('sha256')
+      .update(compiled.hash)
+      .update('\0')
+      .update(JSON.stringify(data))
+      .digest('hex');
+    const policy: SandboxPolicy = { key, compiled, data };
+    await sandbox.run(policy);
+    return new SandboxedPolicyEngine(sandbox, policy, compiled.rules);
+  }
+
+  /** Findings for one target; a policy stopped by a limit yields one deny finding saying so. */
+  async evaluate(input: PolicyInput): Promise<Finding[]> {
+    try {
+      return await this.sandbox.run(this.policy, input);
+    } catch (error) {
+      if (!(error instanceof PolicyLimitError)) throw error;
+      return [limitFinding(error, input.target.path, this.rules)];
+    }
+  }
+}
+
+/** Names the files whose rules were running: OPA's WebAssembly has no per-rule clock. */
+function limitFinding(error: PolicyLimitError, path: string, rules: Readonly<Record<string, RuleMetadata>>) {
+  const rule = SANDBOX_RULES[error.limit];
+  const all = Object.values(rules);
+  const inSet = all.filter((r) => r.severity === error.resultSet || r.severity === null);
+  const files = [...new Set((inSet.length > 0 ? inSet : all).map((r) => r.file))].sort();
+  const shown = files.length > 6 ? [...files.slice(0, 5), `${files.length - 5} more`] : files;
+  const where = error.resultSet
+    ? ` while evaluating its ${error.resultSet} rules (${shown.join(', ')})`
+    : ' while loading';
+  const finding: Finding = {
+    rule_id: rule.id,
+    severity: 'deny',
+    path,
+    line: 1,
+    end_line: 1,
+    message: `The policy exceeded ${error.what}${where} and was stopped: ${path} was not judged. ${rule.remediation}`,
+    title: rule.title,
+  };
+  return finding;
+}
+
+/**
+ * The worker next to this module. Run from TypeScript sources (jest with ts-jest), a
+ * worker thread cannot load them: it first registers loader hooks that transpile them
+ * with the project's TypeScript, caching the output on disk by content.
+ */
+function startWorker(data: SandboxWorkerData, resourceLimits: Worker['resourceLimits']): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./sandbox-worker.js', import.meta.url), { workerData: data, resourceLimits });
+  }
+  const typescript = pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href;
+  const hooks = { typescript, cache: join(tmpdir(), 'portcullis-sandbox-ts') };
+  const workerData = { ...data, hooks, entry: new URL('./sandbox-worker.ts', import.meta.url).href };
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(SOURCE_BOOTSTRAP)}`), {
+    workerData,
+    resourceLimits,
+  });
+}
+
+const SOURCE_HOOKS = `
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+let options;
+let ts;
+export function initialize(data) { options = data; }
+export async function resolve(specifier, context, next) {
+  if (/^\\.\\.?\\/.*\\.js$/.test(specifier) && context.parentURL?.endsWith('.ts')) {
+    const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
+    if (existsSync(fileURLToPath(url))) return { url: url.href, format: 'module', shortCircuit: true };
+  }
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts')) return next(url, context);
+  const source = await readFile(new URL(url), 'utf8');
+  const hash = createHash('sha256').update(options.typescript).update(url).update(source).digest('hex');
+  const file = join(options.cache, hash + '.js');
+  let output = await readFile(file, 'utf8').catch(() => undefined);
+  if (output === undefined) {
+    ts ??= (await import(options.typescript)).default;
+    output = ts.transpileModule(source, {
+      fileName: fileURLToPath(url),
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, inlineSourceMap: true },
+    }).outputText;
+    await mkdir(options.cache, { recursive: true });
+    const temporary = file + '.' + process.pid + '.' + Math.random().toString(36).slice(2);
+    await writeFile(temporary, output);
+    await rename(temporary, file);
+  }
+  return { format: 'module', source: output, shortCircuit: true };
+}
+`;
+
+const SOURCE_BOOTSTRAP = `
+import { register } from 'node:module';
+import { workerData } from 'node:worker_threads';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(SOURCE_HOOKS)}), { data: workerData.hooks });
+await import(workerData.entry);
+`;

@@ -1,0 +1,192 @@
+/**
+ * The Scanner on osv-scanner v2 (pinned and installed by scripts/setup.sh), reading a
+ * local OSV database the operator keeps in the public export layout: `<Ecosystem>/all.zip`
+ * (`Alpine/all.zip`, `Debian/all.zip`, …), configured with PORTCULLIS_OSV_DB.
+ *
+ * Offline by default: `--offline` turns off everything in osv-scanner that uses the
+ * network, so a scan reads only the archive and the database. With `download: true`
+ * (PORTCULLIS_OSV_DOWNLOAD=1) osv-scanner may fetch and refresh the ecosystems it needs
+ * into the same folder instead.
+ *
+ * osv-scanner 2.5 looks for the database under `<local-db-path>/osv-scalibr/<Ecosystem>/`
+ * (earlier 2.x releases: `osv-scanner/`). That is its business, not the operator's: each
+ * scan gets a folder whose `osv-scalibr` and `osv-scanner` entries are links to the
+ * operator's folder. And where an ecosystem's zip is missing it logs "could not load db"
+ * and reports nothing, exiting 0: that line is turned into a ScanError here, since
+ * "no vulnerabilities" would otherwise be a lie.
+ */
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { cleanEnvironment, runProcess } from '../build/process.js';
+import { errorMessage } from '../core/errors.js';
+import { toolPath } from '../tools.js';
+import { ensureDockerArchive, ImageArchiveError } from './archive.js';
+import { normaliseOsvReport } from './osv-output.js';
+import { type ImageScanner, ScanError, type ScanResult } from './scanner.js';
+
+export interface OsvScannerOptions {
+  /** The OSV database folder (`<Ecosystem>/all.zip`); null when none is configured. */
+  database: string | null;
+  /** Let osv-scanner download missing or stale ecosystems into `database`. Default false. */
+  download?: boolean;
+  timeoutMs?: number;
+  /** Defaults to toolPath('osv-scanner'). */
+  binary?: string;
+}
+
+export class OsvScanner implements ImageScanner {
+  readonly name = 'osv-scanner';
+  readonly #database: string | null;
+  readonly #download: boolean;
+  readonly #timeoutMs: number;
+  readonly #binary: string;
+  #version: Promise<string | null> | undefined;
+
+  constructor(options: OsvScannerOptions) {
+    this.#database = options.database ? resolve(options.database) : null;
+    this.#download = options.download ?? false;
+    this.#timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    this.#binary = options.binary ?? toolPath('osv-scanner');
+  }
+
+  /** Names, sizes and times of the database's zips: a refresh changes it. */
+  databaseFingerprint(): string {
+    const hash = createHash('sha256').update(this.#database ?? '(none)');
+    if (this.#database && existsSync(this.#database)) {
+      for (const name of readdirSync(this.#database).sort()) {
+        const zip = join(this.#database, name, 'all.zip');
+        if (!existsSync(zip)) continue;
+        const info = statSync(zip);
+        hash.update(`\n${name} ${info.size} ${info.mtimeMs}`);
+      }
+    }
+    return `sha256:${hash.digest('hex')}`;
+  }
+
+  version(): Promise<string | null> {
+    this.#version ??= runProcess(this.#binary, ['--version'], {
+      env: cleanEnvironment(tmpdir()),
+      timeoutMs: 10_000,
+    }).then(
+      (result) => /osv-scanner version:\s*(\S+)/.exec(result.output)?.[1] ?? null,
+      () => null,
+    );
+    return this.#version;
+  }
+
+  async scan(archivePath: string): Promise<ScanResult> {
+    const database = this.#database;
+    if (!database || (!this.#download && !existsSync(database))) {
+      throw new ScanError(
+        database
+          ? `The OSV database folder ${database} does not exist: create it with the refresh command in docs/build-and-scan.md`
+          : 'No vulnerability database is configured: set PORTCULLIS_OSV_DB to a folder of OSV exports (`<Ecosystem>/all.zip`, see docs/build-and-scan.md)',
+        'no_database',
+      );
+    }
+    const work = mkdtempSync(join(tmpdir(), 'portcullis-scan-'));
+    try {
+      let archive: string;
+      try {
+        archive = ensureDockerArchive(archivePath, work);
+      } catch (error) {
+        if (error instanceof ImageArchiveError) throw new ScanError(error.message, 'bad_archive');
+        throw error;
+      }
+      const dbRoot = join(work, 'db');
+      linkDatabase(dbRoot, database);
+      const reportPath = join(work, 'report.json');
+      const args = [
+        'scan',
+        'image',
+        '--archive',
+        '--format',
+        'json',
+        '--output-file',
+        reportPath,
+        '--all-packages',
+        '--local-db-path',
+        dbRoot,
+        ...(this.#download ? ['--offline-vulnerabilities', '--download-offline-databases'] : ['--offline']),
+        archive,
+      ];
+      let run: Awaited<ReturnType<typeof runProcess>>;
+      try {
+        run = await runProcess(this.#binary, args, {
+          env: cleanEnvironment(work),
+          timeoutMs: this.#timeoutMs,
+          tailBytes: 64 * 1024,
+        });
+      } catch (error) {
+        throw new ScanError(
+          `osv-scanner could not be started (${errorMessage(error)}): run \`npm run setup\` or set PORTCULLIS_OSV_SCANNER`,
+          'scanner_missing',
+        );
+      }
+      if (run.timedOut) {
+        throw new ScanError(
+          `osv-scanner did not finish within ${Math.round(this.#timeoutMs / 1000)} s`,
+          'timeout',
+        );
+      }
+      const missing = [...run.output.matchAll(/could not load db for (\S+) ecosystem: ([^\n]*)/g)];
+      if (missing.length > 0) {
+        const names = missing.map((m) => m[1]).join(', ');
+        throw new ScanError(
+          `The OSV database at ${database} has no data for ${names} (${missing[0]?.[2]}): add ${missing
+            .map((m) => `${m[1]}/all.zip`)
+            .join(', ')} with the refresh command in docs/build-and-scan.md`,
+          'no_database',
+        );
+      }
+      // 0: nothing found, 1: vulnerabilities found, 128: no package sources in the image.
+      if (run.code === 128) {
+        return { scanner: await this.#describe(), package_count: 0, vulnerabilities: [] };
+      }
+      if ((run.code !== 0 && run.code !== 1) || !existsSync(reportPath)) {
+        const tail = run.output.trim().split('\n').slice(-5).join('\n');
+        throw new ScanError(`osv-scanner failed (exit ${run.code ?? run.signal}): ${tail}`, 'scanner_failed');
+      }
+      let report: unknown;
+      try {
+        report = JSON.parse(readFileSync(reportPath, 'utf8'));
+      } catch {
+        throw new ScanError('osv-scanner wrote a report that is not JSON', 'scanner_failed');
+      }
+      const { packages, vulnerabilities } = normaliseOsvReport(report);
+      return { scanner: await this.#describe(), package_count: packages, vulnerabilities };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  async #describe(): Promise<ScanResult['scanner']> {
+    return { name: this.name, version: await this.version(), database: this.databaseFingerprint() };
+  }
+}
+
+/** A folder holding the two links osv-scanner versions look under, both to the operator's database. */
+function linkDatabase(root: string, database: string): void {
+  mkdirSync(database, { recursive: true });
+  mkdirSync(root, { recursive: true });
+  for (const name of ['osv-scalibr', 'osv-scanner']) symlinkSync(database, join(root, name), 'dir');
+}
+
+/** The scanner as the operator configures it: PORTCULLIS_OSV_DB, PORTCULLIS_OSV_DOWNLOAD. */
+export function scannerFromEnv(env: NodeJS.ProcessEnv = process.env): OsvScanner {
+  return new OsvScanner({
+    database: env.PORTCULLIS_OSV_DB || null,
+    download: env.PORTCULLIS_OSV_DOWNLOAD === '1',
+  });
+}
