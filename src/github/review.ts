@@ -8,14 +8,15 @@
  * recognises its earlier comments: an unchanged finding is not posted again, a changed one
  * has its comment edited, and one that went away has its comment minimized as resolved.
  */
-import { createHash } from 'node:crypto';
 import type { TargetFile } from '../core/judge.js';
-import { decodeSourceText } from '../core/source-file.js';
 import { compareFindings, type Finding, SEVERITY_ORDER } from '../policy/findings.js';
+import { fingerprintFindings } from '../policy/fingerprint.js';
 import { BADGE, CHECK_RUN_NAME } from '../report/check-run.js';
 import { markdownCode, markdownText } from '../report/markdown.js';
 import { addedLinesIn, type FileDiff, hunkContaining, parsePatch } from './diff-hunks.js';
 import type { Octokit, PullRequestFile, PullRequestRef } from './pull-request-files.js';
+
+export { fingerprintFindings };
 
 export type ReviewEvent = 'COMMENT' | 'REQUEST_CHANGES';
 
@@ -171,44 +172,6 @@ export function planReview(
   plan.create = fresh.slice(0, slots);
   plan.notCommented = fresh.slice(slots);
   return plan;
-}
-
-/**
- * Fingerprints, aligned with `findings`: rule id, path and a hash of the offending lines'
- * text (trimmed), so a finding keeps its fingerprint when lines above it move. Identical
- * findings on identical lines are told apart by their order.
- */
-export function fingerprintFindings(
-  findings: readonly Finding[],
-  headFiles: ReadonlyMap<string, TargetFile['content']>,
-): string[] {
-  const texts = new Map<string, string[] | null>();
-  const linesOf = (path: string): string[] | null => {
-    if (!texts.has(path)) {
-      const content = headFiles.get(path);
-      const decoded = content instanceof Uint8Array ? decodeSourceText(content) : null;
-      texts.set(path, decoded?.ok ? decoded.text.split(/\r?\n/) : null);
-    }
-    return texts.get(path) ?? null;
-  };
-  const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const lines = linesOf(f.path);
-    // Without the text (never for a judged file), the message is the next most stable thing.
-    const offending = lines
-      ? lines
-          .slice(f.line - 1, f.end_line)
-          .map((l) => l.trim())
-          .join('\n')
-      : f.message;
-    const hash = createHash('sha256')
-      .update(`${f.rule_id}\0${f.path}\0${offending}`)
-      .digest('hex')
-      .slice(0, 16);
-    const count = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, count);
-    return count === 1 ? hash : `${hash}-${count}`;
-  });
 }
 
 /** Where a finding's comment goes, or undefined when it stays an annotation only. */

@@ -40,7 +40,8 @@ export async function loadPolicySet(
   snapshot: RepositorySnapshot,
   options: PolicySetOptions = {},
 ): Promise<PolicySet> {
-  const config = parseConfig(await snapshot.readFile(CONFIG_PATH));
+  const configText = await snapshot.readFile(CONFIG_PATH);
+  const config = parseConfig(configText);
   const builtin = await loadPolicyDirectory(BUILTIN_POLICY_DIR);
   const files = new Map<string, string>();
   for (const [path, text] of builtin.files) {
@@ -86,7 +87,12 @@ export async function loadPolicySet(
     bundle: policyBundle(files, 'policies'),
     data,
     waivers,
-    source: `${config.policies.builtin ? 'the built-in pack' : 'the built-in pack with its rules off'}${ownSource}${extendsSource}`,
+    source: [
+      config.policies.builtin ? 'the built-in pack' : 'the built-in pack with its rules off',
+      ownSource,
+      extendsSource,
+      configText !== null ? `, configured by ${CONFIG_PATH} at ${snapshot.label}` : '',
+    ].join(''),
   };
 }
 

@@ -4,7 +4,8 @@
  * no markdown that changes the layout of our summary.
  */
 
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~>]/g;
+// `.` and `-` only mean something at the start of a line, and our own text always starts the line.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+!|~>]/g;
 
 /** Text safe to place anywhere in markdown, including a table cell, on one line. */
 export function markdownText(text: string): string {

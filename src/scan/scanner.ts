@@ -46,6 +46,8 @@ export interface ImageScanner {
    * trusted (no database for an ecosystem the image uses, the scanner failed).
    */
   scan(archivePath: string): Promise<ScanResult>;
+  /** The scanner's own version, when it tells. */
+  version(): Promise<string | null>;
   /** Changes when the vulnerability data changes: part of the cache key of a scan. */
   databaseFingerprint(): string;
 }

@@ -223,13 +223,7 @@ describe('Apply fixes', () => {
     const run = answer(checkRuns);
     expect(run.conclusion).toBe('success');
     expect(run.output.title).toBe('Applied 6 fixes in ccccccc');
-    for (const rule of [
-      'PC\\-DF\\-004',
-      'PC\\-DF\\-005',
-      'PC\\-DF\\-011',
-      'PC\\-DF\\-012',
-      'PC\\-DF\\-016',
-    ]) {
+    for (const rule of ['PC-DF-004', 'PC-DF-005', 'PC-DF-011', 'PC-DF-012', 'PC-DF-016']) {
       expect(run.output.summary).toContain(rule);
     }
   });

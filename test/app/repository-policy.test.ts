@@ -1,0 +1,129 @@
+/**
+ * The App judges a pull request by the configuration, policies and waivers of its base
+ * commit: repository rules, rules turned off, waivers, and clear errors for a broken
+ * configuration.
+ */
+import nock from 'nock';
+import { createApp, fakePullRequest, finalCheckRun, receive } from '../support/fake-github.js';
+import { useGitHubValidation } from '../support/github-openapi.js';
+
+useGitHubValidation();
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+const DOCKERFILE = ['FROM node', 'USER node', 'HEALTHCHECK NONE', 'CMD ["node", "server.js"]', ''].join('\n');
+const rulesOf = (run: ReturnType<typeof finalCheckRun>) => run.annotations.map((a) => a.title.split(':')[0]);
+
+it("applies the base commit's configuration: a rule turned off, another re-levelled, fail_on", async () => {
+  const requests = fakePullRequest({
+    files: { Dockerfile: DOCKERFILE },
+    baseFiles: { '.github/portcullis.yml': 'rules:\n  PC-DF-001: warn\n  PC-DF-003: off\nfail_on: [deny]\n' },
+  });
+  await receive(createApp(), 'pull_request.opened');
+  const run = finalCheckRun(requests);
+  expect(rulesOf(run)).not.toContain('PC-DF-003');
+  expect(run.annotations.find((a) => a.title.startsWith('PC-DF-001'))).toMatchObject({
+    annotation_level: 'warning',
+  });
+  expect(run.conclusion).toBe('success');
+  expect(run.summary).toContain('configured by .github/portcullis.yml at acme/web@\u200bbbbbbbb');
+});
+
+it("adds the repository's own rules, with their metadata", async () => {
+  const rule = [
+    '# METADATA',
+    '# title: Node images come from our mirror',
+    '# custom:',
+    '#   id: ACME-001',
+    '#   severity: deny',
+    '#   remediation: Use registry.acme.example/node.',
+    'package portcullis.rules.acme_node_mirror',
+    '',
+    'import rego.v1',
+    '',
+    'deny contains {"msg": "use the mirror for node", "line": stage.line} if {',
+    '\tsome stage in input.dockerfile.stages',
+    '\tstage.base.image.repository == "library/node"',
+    '}',
+    '',
+  ].join('\n');
+  const requests = fakePullRequest({
+    files: { Dockerfile: DOCKERFILE },
+    baseFiles: {
+      '.github/portcullis/policies/acme.rego': rule,
+      '.github/portcullis/policies/acme_test.rego': 'package portcullis.rules.acme_node_mirror_test\n',
+    },
+  });
+  await receive(createApp(), 'pull_request.opened');
+  const run = finalCheckRun(requests);
+  expect(run.annotations.find((a) => a.title.startsWith('ACME-001'))).toMatchObject({
+    start_line: 1,
+    annotation_level: 'failure',
+    title: 'ACME-001: Node images come from our mirror',
+  });
+});
+
+it('shows waived findings as waived, and reports an expired waiver', async () => {
+  const requests = fakePullRequest({
+    files: { Dockerfile: DOCKERFILE },
+    baseFiles: {
+      '.github/portcullis/waivers.yml': [
+        'waivers:',
+        '  - rule: PC-DF-001',
+        '    path: Dockerfile',
+        '    reason: the node team pins it in CI',
+        '    owner: "@acme/node"',
+        '    expires: 2099-12-31',
+        '  - rule: PC-DF-003',
+        '    reason: migrating',
+        '    owner: "@acme/platform"',
+        '    expires: 2020-01-01',
+        '',
+      ].join('\n'),
+    },
+  });
+  await receive(createApp(), 'pull_request.opened');
+  const run = finalCheckRun(requests);
+  expect(run.conclusion).toBe('success'); // the only deny is waived
+  expect(run.summary).toContain('waived');
+  expect(run.summary).toContain('the node team pins it in CI');
+  expect(run.annotations.find((a) => a.title.startsWith('PC-WVR-001'))).toMatchObject({
+    path: '.github/portcullis/waivers.yml',
+    start_line: 7,
+  });
+  expect(rulesOf(run)).toContain('PC-DF-003'); // the expired waiver no longer applies
+});
+
+it('puts configuration errors on the check run, on the line of the key', async () => {
+  const requests = fakePullRequest({
+    files: { Dockerfile: DOCKERFILE },
+    baseFiles: { '.github/portcullis.yml': 'rules:\n  PC-DF-001: warn\nfail_onn: [deny]\n' },
+  });
+  await receive(createApp(), 'pull_request.opened');
+  const run = finalCheckRun(requests);
+  expect(run.conclusion).toBe('failure');
+  expect(run.summary).toContain('did you mean');
+  expect(run.annotations).toEqual([
+    expect.objectContaining({ path: '.github/portcullis.yml', start_line: 3, annotation_level: 'failure' }),
+  ]);
+});
+
+it('puts Rego compile errors of the repository policies on their lines', async () => {
+  const requests = fakePullRequest({
+    files: { Dockerfile: DOCKERFILE },
+    baseFiles: {
+      '.github/portcullis/policies/broken.rego':
+        'package portcullis.rules.broken\n\ndeny contains msg if {\n  msg :=\n}\n',
+    },
+  });
+  await receive(createApp(), 'pull_request.opened');
+  const run = finalCheckRun(requests);
+  expect(run.conclusion).toBe('failure');
+  expect(run.annotations).toEqual([
+    expect.objectContaining({
+      path: '.github/portcullis/policies/broken.rego',
+      start_line: expect.any(Number),
+    }),
+  ]);
+});
