@@ -58,6 +58,8 @@ export interface JudgeOptions {
   policySet?: PolicySet;
   /** "Today" for waiver expiry; defaults to now. */
   today?: Date;
+  /** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts); without it, no image facts. */
+  images?: (inputs: PolicyInput[]) => Promise<void>;
 }
 
 /** Whether any finding fails the check. */
@@ -89,6 +91,7 @@ export async function judgeTargets(
   const prepared = files.map(prepareTarget).filter((p) => p !== null);
   const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
   if (options.registry && inputs.length > 0) await gatherRegistryFacts(inputs, options.registry);
+  if (options.images && inputs.length > 0) await options.images(inputs);
   const targets = prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result));
   const set = options.policySet;
   if (set) {

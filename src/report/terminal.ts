@@ -26,17 +26,27 @@ export function textReport(judgement: Judgement, color: boolean): string {
     else if (target.findings.length === 0) out.push(`  ${paint('dim', 'no findings')}`);
     const width = Math.max(0, ...target.findings.map((f) => String(f.line).length));
     for (const f of target.findings) {
-      const label = paint(f.severity, f.severity.toUpperCase().padEnd(4));
+      const label = f.waived ? paint('dim', 'WAIVED') : paint(f.severity, f.severity.toUpperCase().padEnd(6));
       out.push(`  ${String(f.line).padStart(width)}  ${label}  ${paint('dim', f.rule_id)}  ${f.message}`);
-      if (f.fix) out.push(`  ${' '.repeat(width)}  ${paint('dim', `fix: ${f.fix.description}`)}`);
+      const indent = `  ${' '.repeat(width)}  `;
+      if (f.waived) {
+        const until = f.waived.expires ? ` until ${f.waived.expires}` : '';
+        out.push(`${indent}${paint('dim', `waived${until} (${f.waived.source}): ${f.waived.reason}`)}`);
+      } else if (f.fix) {
+        out.push(`${indent}${paint('dim', `fix: ${f.fix.description}`)}`);
+      }
     }
     out.push('');
   }
   const counts = { deny: 0, warn: 0, info: 0 };
-  for (const f of judgement.findings) counts[f.severity]++;
+  let waived = 0;
+  for (const f of judgement.findings) {
+    if (f.waived) waived++;
+    else counts[f.severity]++;
+  }
   const files = `${judgement.targets.length} file${judgement.targets.length === 1 ? '' : 's'}`;
   out.push(
-    `${files} checked: ${paint('deny', `${counts.deny} deny`)}, ${paint('warn', `${counts.warn} warn`)}, ${paint('info', `${counts.info} info`)}`,
+    `${files} checked: ${paint('deny', `${counts.deny} deny`)}, ${paint('warn', `${counts.warn} warn`)}, ${paint('info', `${counts.info} info`)}${waived > 0 ? `, ${waived} waived` : ''}; failing on ${judgement.failOn.join(', ')}`,
   );
   return out.join('\n');
 }

@@ -1,0 +1,285 @@
+/**
+ * `opa check` and `opa test` on a repository's policies as the engine compiles them: the
+ * policy set's bundle (built-in pack, repository folder under `repository/`, `extends/`),
+ * with the repository's `_test.rego` files and the built-in test helpers beside it, and
+ * the set's data merged into one `data.json`, so a test sees the data the engine sees.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { RepositorySnapshot } from '../core/snapshot.js';
+import { BUILTIN_POLICY_DIR, toolPath } from '../tools.js';
+import { PolicyCompileError, type PolicyProblem } from './compile.js';
+import { deepMerge, type PolicyEngine } from './evaluate.js';
+import { type PolicyFiles, type PolicySet, policyEngineFor } from './policy-set.js';
+
+const run = promisify(execFile);
+
+/** `opa test` stops a single test after 5 s by itself; this bounds the whole run. */
+const OPA_TIMEOUT_MS = 5 * 60_000;
+const MAX_BUFFER = 64 << 20;
+
+export interface PolicyTestResult {
+  /** Repository path of the test's file (or its workspace path, for a file not the repository's). */
+  file: string;
+  line: number;
+  /** Fully qualified, e.g. `data.portcullis.rules.acme_test.test_node_is_denied`. */
+  name: string;
+  passed: boolean;
+  /** What the test printed with `print()`. */
+  output: string;
+  /** Set when the test stopped on an evaluation error rather than being false. */
+  error?: string;
+}
+
+/** `opa check` and `opa test` on a policy set, and whether the engine compiles it. */
+export interface PolicyExamination {
+  /** Problems that stop the policies compiling or the tests loading: the App would fail on them. */
+  errors: PolicyProblem[];
+  /** Problems only `opa check --strict` reports (unused variables and imports, …). */
+  warnings: PolicyProblem[];
+  /** The repository's tests; null when they could not run because of `errors`. */
+  tests: PolicyTestResult[] | null;
+  /** The compiled engine, null when the set does not compile. */
+  engine: PolicyEngine | null;
+  /** Whether a path of the problems and tests is one of the repository's own files (it can carry an annotation). */
+  isRepositoryFile(path: string): boolean;
+}
+
+/** A policy set written to a temporary folder, the way OPA reads it. */
+export interface PolicyWorkspace {
+  dir: string;
+  /** The repository path of a workspace path, or the workspace path itself for other files. */
+  sourcePath(file: string): string;
+  isRepositoryFile(path: string): boolean;
+}
+
+const REPOSITORY_PREFIX = 'repository/';
+
+/** The repository's `_test.rego` files in its policy folder, keyed by path relative to it. */
+export async function readPolicyTests(snapshot: RepositorySnapshot, set: PolicySet): Promise<PolicyFiles> {
+  const folder = policyFolder(set);
+  const tests: PolicyFiles = new Map();
+  for (const path of await snapshot.listFiles(folder)) {
+    if (!path.endsWith('_test.rego')) continue;
+    const text = await snapshot.readFile(path);
+    if (text !== null) tests.set(path.slice(folder.length + 1), text);
+  }
+  return tests;
+}
+
+export async function withPolicyWorkspace<T>(
+  set: PolicySet,
+  tests: PolicyFiles,
+  use: (workspace: PolicyWorkspace) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'portcullis-policy-'));
+  try {
+    const files = new Map(set.bundle.files);
+    for (const [path, text] of await builtinTestHelpers()) files.set(path, text);
+    for (const [path, text] of tests) files.set(`${REPOSITORY_PREFIX}${path}`, text);
+    const bundleData = files.get('data.json');
+    files.set(
+      'data.json',
+      JSON.stringify(deepMerge(bundleData ? (JSON.parse(bundleData) as Record<string, unknown>) : {}, set.data)),
+    );
+    for (const [path, text] of files) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const folder = policyFolder(set);
+    const own = new Set(
+      [...files.keys()]
+        .filter((p) => p.startsWith(REPOSITORY_PREFIX))
+        .map((p) => `${folder}/${p.slice(REPOSITORY_PREFIX.length)}`),
+    );
+    return await use({
+      dir,
+      sourcePath: (file) => {
+        const path = file.replace(/^\.\//, '');
+        return path.startsWith(REPOSITORY_PREFIX) ? `${folder}/${path.slice(REPOSITORY_PREFIX.length)}` : path;
+      },
+      isRepositoryFile: (path) => own.has(path),
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** `opa check --format json` (with `--strict` when asked); problems carry repository paths. */
+export async function opaCheck(workspace: PolicyWorkspace, options: { strict: boolean }): Promise<PolicyProblem[]> {
+  const args = ['check', '--format', 'json', ...(options.strict ? ['--strict'] : []), '.'];
+  try {
+    await run(toolPath('opa'), args, { cwd: workspace.dir, maxBuffer: MAX_BUFFER, timeout: OPA_TIMEOUT_MS });
+    return [];
+  } catch (error) {
+    // `opa check --format json` writes its report to stderr.
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    const report = parseJson<{
+      errors?: { code: string; message: string; location?: { file: string; row: number } }[];
+    }>(stderr.trim().startsWith('{') ? stderr : stdout);
+    if (!report?.errors) throw new Error(`opa check failed: ${(stderr || stdout || String(error)).trim()}`);
+    return report.errors.map((e) => ({
+      file: e.location ? workspace.sourcePath(e.location.file) : '',
+      line: e.location?.row ?? 1,
+      code: e.code,
+      message: e.message,
+    }));
+  }
+}
+
+/**
+ * `opa test --format json` on the workspace; results of the repository's own tests only.
+ * Throws PolicyCompileError when the tests do not load (OPA then reports in text).
+ */
+export async function opaTest(workspace: PolicyWorkspace): Promise<PolicyTestResult[]> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(toolPath('opa'), ['test', '--format', 'json', '.'], {
+      cwd: workspace.dir,
+      maxBuffer: MAX_BUFFER,
+      timeout: OPA_TIMEOUT_MS,
+    }));
+  } catch (error) {
+    // Exit status 2: some test failed, and the report is complete. Anything else: it did not run.
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (failed.code !== 2 || !failed.stdout) throw loadFailure(workspace, failed);
+    stdout = failed.stdout;
+  }
+  const results = parseJson<RawTestResult[]>(stdout);
+  if (!Array.isArray(results)) throw new Error(`opa test printed no JSON report: ${stdout.slice(0, 500)}`);
+  return results
+    .map((r) => ({
+      file: workspace.sourcePath(r.location.file),
+      line: r.location.row,
+      name: `${r.package}.${r.name}`,
+      passed: !r.fail && !r.error,
+      output: r.output ? Buffer.from(r.output, 'base64').toString('utf8') : '',
+      ...(r.error ? { error: r.error.message ?? JSON.stringify(r.error) } : {}),
+    }))
+    .filter((r) => workspace.isRepositoryFile(r.file))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+interface RawTestResult {
+  location: { file: string; row: number };
+  package: string;
+  name: string;
+  fail?: boolean;
+  error?: { message?: string };
+  output?: string;
+}
+
+/**
+ * Compiles the set as the engine does (`compilePolicy`: the errors the App would hit), and
+ * runs `opa check`, `opa check --strict` and, when everything loads, `opa test`.
+ */
+export async function examinePolicySet(set: PolicySet, tests: PolicyFiles): Promise<PolicyExamination> {
+  const compiled = await policyEngineFor(set).then(
+    (engine) => ({ engine, problems: [] as PolicyProblem[] }),
+    (error: unknown) => {
+      if (!(error instanceof PolicyCompileError)) throw error;
+      return { engine: null, problems: error.problems.map((p) => locateBundleProblem(p, set)) };
+    },
+  );
+  return withPolicyWorkspace(set, tests, async (workspace) => {
+    const [plain, strict] = await Promise.all([
+      opaCheck(workspace, { strict: false }),
+      opaCheck(workspace, { strict: true }),
+    ]);
+    const errors = unique([...compiled.problems, ...plain]);
+    const known = new Set(errors.map(problemKey));
+    const warnings = unique(strict.filter((p) => !known.has(problemKey(p))));
+    let results: PolicyTestResult[] | null = null;
+    if (errors.length === 0) {
+      try {
+        results = await opaTest(workspace);
+      } catch (error) {
+        if (!(error instanceof PolicyCompileError)) throw error;
+        errors.push(...error.problems);
+      }
+    }
+    return {
+      errors,
+      warnings,
+      tests: results,
+      engine: compiled.engine,
+      isRepositoryFile: workspace.isRepositoryFile,
+    };
+  });
+}
+
+/** The repository's policy folder, without a trailing slash. */
+export function policyFolder(set: PolicySet): string {
+  return set.config.policies.path.replace(/\/+$/, '');
+}
+
+/** compilePolicy names bundle files under the bundle's origin, `policies/`. */
+function locateBundleProblem(problem: PolicyProblem, set: PolicySet): PolicyProblem {
+  const file = problem.file.replace(/^policies\//, '');
+  return {
+    ...problem,
+    file: file.startsWith(REPOSITORY_PREFIX)
+      ? `${policyFolder(set)}/${file.slice(REPOSITORY_PREFIX.length)}`
+      : problem.file,
+  };
+}
+
+function loadFailure(
+  workspace: PolicyWorkspace,
+  failed: { stdout?: string; stderr?: string; message?: string },
+): Error {
+  const text = `${failed.stderr ?? ''}\n${failed.stdout ?? ''}`.trim();
+  const problems = [...text.matchAll(/([^\s:]+\.rego):(\d+): (rego_\w+): (.*)$/gm)].map((m) => ({
+    file: workspace.sourcePath(m[1] as string),
+    line: Number(m[2]),
+    code: m[3] as string,
+    message: m[4] as string,
+  }));
+  return problems.length > 0
+    ? new PolicyCompileError(problems)
+    : new Error(`opa test did not run: ${text || failed.message}`);
+}
+
+/** The built-in pack's `lib/*_test.rego`: helpers (test inputs, assertions) repository tests may import. */
+let helpers: Promise<[string, string][]> | undefined;
+function builtinTestHelpers(): Promise<[string, string][]> {
+  helpers ??= readdir(join(BUILTIN_POLICY_DIR, 'lib')).then((names) =>
+    Promise.all(
+      names
+        .filter((name) => name.endsWith('_test.rego'))
+        .map(async (name): Promise<[string, string]> => [
+          `lib/${name}`,
+          await readFile(join(BUILTIN_POLICY_DIR, 'lib', name), 'utf8'),
+        ]),
+    ),
+  );
+  helpers.catch(() => {
+    helpers = undefined;
+  });
+  return helpers;
+}
+
+function problemKey(p: PolicyProblem): string {
+  return `${p.file}:${p.line}:${p.code}:${p.message}`;
+}
+
+function unique(problems: PolicyProblem[]): PolicyProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = problemKey(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
