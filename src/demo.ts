@@ -8,9 +8,10 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { builtinPolicyEngine } from './core/judge.js';
 import { localPullRequestFiles } from './core/local-repository.js';
 import { judgePullRequest } from './core/pull-request.js';
+import { gitCommitSnapshot } from './core/snapshot.js';
+import { loadPolicySet, policyEngineFor } from './policy/policy-set.js';
 import { CHECK_RUN_NAME, type CheckRunReport, checkRunReport, chunkAnnotations } from './report/check-run.js';
 import { PROJECT_ROOT } from './tools.js';
 
@@ -26,9 +27,17 @@ export async function runDemo(write: (text: string) => void): Promise<CheckRunRe
       `Demo: a pull request on an example repository (${repo}), base ${base.slice(0, 7)} → head ${head.slice(0, 7)}.`,
     );
     write(
-      'No GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) are set, so this is what the App would post.\n',
+      'No GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) are set, so this is what the App would post.',
     );
-    const judgement = await judgePullRequest(localPullRequestFiles(repo, base, head), builtinPolicyEngine);
+    write(
+      'Registry look-ups are off in the demo; configuration, policies and waivers are read at the base commit.\n',
+    );
+    // As the App does: the base commit's configuration judges, whatever the pull request changes in it.
+    const policySet = await loadPolicySet(gitCommitSnapshot(repo, base));
+    const engine = await policyEngineFor(policySet);
+    const judgement = await judgePullRequest(localPullRequestFiles(repo, base, head), async () => engine, {
+      policySet,
+    });
     const report = checkRunReport(judgement);
     write(renderCheckRun(report));
     return report;

@@ -115,9 +115,7 @@ describeWithTools('BuildahBuilder', () => {
 
     const db = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
     const scan = await new OsvScanner({ database: db }).scan(archive);
-    const dockerfile = parseDockerfile(
-      readdirSync(context).includes('Dockerfile') ? readFile(join(context, 'Dockerfile')) : '',
-    );
+    const dockerfile = parseDockerfile(readFileSync(join(context, 'Dockerfile'), 'utf8'));
     const facts = describeImage(image, scan, dockerfile);
     expect(
       facts.vulnerabilities.map((v) => [

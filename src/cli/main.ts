@@ -9,14 +9,16 @@ import { PolicyCompileError } from '../policy/compile.js';
 import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
 import { fixCommand } from './fix.js';
+import { policyCommand } from './policy.js';
 import { refsCommand } from './refs.js';
+import { scanCommand } from './scan.js';
 import { verifyCommand } from './verify.js';
 
 export type { CliIO };
 export { EXIT };
 
 /** One entry per command, each in its own module. */
-const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand, refsCommand, verifyCommand];
+const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand, policyCommand, refsCommand, scanCommand, verifyCommand];
 
 const HELP = `Usage: portcullis <command> [options]
 

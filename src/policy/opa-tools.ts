@@ -83,7 +83,9 @@ export async function withPolicyWorkspace<T>(
     const bundleData = files.get('data.json');
     files.set(
       'data.json',
-      JSON.stringify(deepMerge(bundleData ? (JSON.parse(bundleData) as Record<string, unknown>) : {}, set.data)),
+      JSON.stringify(
+        deepMerge(bundleData ? (JSON.parse(bundleData) as Record<string, unknown>) : {}, set.data),
+      ),
     );
     for (const [path, text] of files) {
       await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -99,7 +101,9 @@ export async function withPolicyWorkspace<T>(
       dir,
       sourcePath: (file) => {
         const path = file.replace(/^\.\//, '');
-        return path.startsWith(REPOSITORY_PREFIX) ? `${folder}/${path.slice(REPOSITORY_PREFIX.length)}` : path;
+        return path.startsWith(REPOSITORY_PREFIX)
+          ? `${folder}/${path.slice(REPOSITORY_PREFIX.length)}`
+          : path;
       },
       isRepositoryFile: (path) => own.has(path),
     });
@@ -109,7 +113,10 @@ export async function withPolicyWorkspace<T>(
 }
 
 /** `opa check --format json` (with `--strict` when asked); problems carry repository paths. */
-export async function opaCheck(workspace: PolicyWorkspace, options: { strict: boolean }): Promise<PolicyProblem[]> {
+export async function opaCheck(
+  workspace: PolicyWorkspace,
+  options: { strict: boolean },
+): Promise<PolicyProblem[]> {
   const args = ['check', '--format', 'json', ...(options.strict ? ['--strict'] : []), '.'];
   try {
     await run(toolPath('opa'), args, { cwd: workspace.dir, maxBuffer: MAX_BUFFER, timeout: OPA_TIMEOUT_MS });
@@ -250,10 +257,12 @@ function builtinTestHelpers(): Promise<[string, string][]> {
     Promise.all(
       names
         .filter((name) => name.endsWith('_test.rego'))
-        .map(async (name): Promise<[string, string]> => [
-          `lib/${name}`,
-          await readFile(join(BUILTIN_POLICY_DIR, 'lib', name), 'utf8'),
-        ]),
+        .map(
+          async (name): Promise<[string, string]> => [
+            `lib/${name}`,
+            await readFile(join(BUILTIN_POLICY_DIR, 'lib', name), 'utf8'),
+          ],
+        ),
     ),
   );
   helpers.catch(() => {

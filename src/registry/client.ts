@@ -222,13 +222,16 @@ export class RegistryClient {
     });
   }
 
-  /** A blob's bytes (a config, a signature), verified against `digest`. Not for layers. */
-  blob(name: RepositoryName, digest: string): Promise<Buffer> {
+  /**
+   * A blob's bytes (a config, a signature), verified against `digest`. Layers only with a
+   * larger `maxBytes` (the scanner's image pull): the blob is held in memory whole.
+   */
+  blob(name: RepositoryName, digest: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
     return this.#guard(async () => {
       checkRepository(name);
       if (!isDigest(digest)) throw new RegistryError('invalid_request', `"${digest}" is not a digest`);
       const what = `${name.repository}@${digest} (blob)`;
-      const response = await this.#get(name, `blobs/${digest}`, undefined, BLOB_LIMIT);
+      const response = await this.#get(name, `blobs/${digest}`, undefined, options.maxBytes ?? BLOB_LIMIT);
       this.#expectOk(response, name, what);
       verifyDigest(response.body, digest, name.registry, what);
       return response.body;

@@ -120,6 +120,16 @@ it('reports both formats when an image carries both', async () => {
   ]);
 });
 
+it('leaves attestations aside: they are no signatures of the image', async () => {
+  const image = await freshImage();
+  await cosign.attest(image.ref, trusted);
+  expect(await verify(image.repository, image.digest)).toEqual([]);
+  await cosign.sign(image.ref, trusted, 'bundle');
+  expect(await verify(image.repository, image.digest)).toEqual([
+    expect.objectContaining({ verified: true, format: 'bundle' }),
+  ]);
+});
+
 it('uses the referrers API where the registry has one', async () => {
   const image = await freshImage();
   await cosign.sign(image.ref, trusted, 'bundle');

@@ -61,6 +61,7 @@ const EMPTY_CONFIG_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
 const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+const PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /** An image signature made by `cosign sign`, rather than another attestation on the same image. */
 const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
@@ -117,6 +118,9 @@ async function bundleSignatures(
         BUNDLE_MEDIA_TYPE_PREFIX,
       );
       if (!isBundle && layers.length === 0) return []; // an SBOM or another artifact
+      // `cosign attest` bundles (provenance, SBOMs) say so; they are no signatures of the image.
+      const predicate = manifest.annotations?.[PREDICATE_ANNOTATION];
+      if (predicate !== undefined && predicate !== COSIGN_SIGN_PREDICATE) return [];
       // The artifact's `subject` is not signed: the digest in the signed statement is what counts.
       return Promise.all(
         layers.map(async (layer) => {

@@ -36,6 +36,8 @@ export interface CosignWorkspace {
    * as a Sigstore bundle referrer (`bundle`) or a `.sig` tag (`simplesigning`).
    */
   sign(image: string, key: CosignKeyPair, format: 'bundle' | 'simplesigning'): Promise<void>;
+  /** `cosign attest --key --new-bundle-format` of a custom predicate: an attestation, not a signature. */
+  attest(image: string, key: CosignKeyPair): Promise<void>;
   /** `cosign verify --key --insecure-ignore-tlog`, against an empty trusted root. */
   verify(image: string, key: CosignKeyPair, format: 'bundle' | 'simplesigning'): Promise<CosignResult>;
   close(): Promise<void>;
@@ -86,6 +88,30 @@ export async function cosignWorkspace(): Promise<CosignWorkspace> {
             '--allow-insecure-registry',
             '--yes',
             ...formatFlags(format),
+            image,
+          ],
+          dir,
+          registryHost(image),
+        ),
+      );
+    },
+    async attest(image, key) {
+      const predicate = join(dir, 'predicate.json');
+      await writeFile(predicate, JSON.stringify({ built_by: 'portcullis tests' }));
+      await expectOk(
+        cosign(
+          [
+            'attest',
+            '--key',
+            key.privateKey,
+            '--predicate',
+            predicate,
+            '--type',
+            'https://portcullis.dev/test/v1',
+            '--tlog-upload=false',
+            '--allow-insecure-registry',
+            '--yes',
+            '--new-bundle-format',
             image,
           ],
           dir,

@@ -1,0 +1,64 @@
+/**
+ * `portcullis policy test|impact`: the repository's own policies, tested with `opa test`,
+ * and what a change to them would change across every container file of the repository.
+ */
+import { gitCommitSnapshot, workingTreeSnapshot } from '../core/snapshot.js';
+import { gitCommitTree, type ImpactSide, policyImpact, resolveCommit } from '../policy/impact.js';
+import { opaTest, policyFolder, readPolicyTests, withPolicyWorkspace } from '../policy/opa-tools.js';
+import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
+import { impactJsonReport, impactTextReport, policyTestTextReport } from '../report/policy-report.js';
+import { type CliCommand, type CliIO, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+
+const SUBCOMMANDS: Record<string, (args: readonly string[], io: CliIO) => Promise<number>> = {
+  test: policyTest,
+  impact: policyImpactCommand,
+};
+
+export const policyCommand: CliCommand = {
+  name: 'policy',
+  usage: `policy test [--repo DIR]
+      Run \`opa test\` on the repository's policy folder, with the built-in
+      pack's helpers (lib) beside it. Exit 1 when a test fails.
+  policy impact --repo DIR --base REF --head REF [--format text|json]
+      Judge every container file at commit HEAD by the policies of BASE and by
+      those of HEAD, and list the findings that would appear or go away.`,
+
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
+    if (!run) throw new UsageError(sub === undefined ? 'policy needs a subcommand: test or impact' : `unknown policy subcommand "${sub}"`);
+    return run(rest, io);
+  },
+};
+
+async function policyTest(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseOptions(args, { repo: { type: 'string', default: '.' } });
+  if (positionals.length > 0) throw new UsageError(`policy test takes no paths (got ${positionals.join(' ')})`);
+  const snapshot = workingTreeSnapshot(values.repo);
+  const set = await loadPolicySet(snapshot);
+  const tests = await readPolicyTests(snapshot, set);
+  const results = await withPolicyWorkspace(set, tests, opaTest);
+  io.stdout(policyTestTextReport(results, policyFolder(set), io.color));
+  return results.some((t) => !t.passed) ? EXIT.deny : EXIT.ok;
+}
+
+async function policyImpactCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    repo: { type: 'string', default: '.' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+  });
+  if (positionals.length > 0) throw new UsageError(`policy impact takes no paths (got ${positionals.join(' ')})`);
+  if (!values.base || !values.head) throw new UsageError('policy impact needs --base REF and --head REF');
+  const format = formatOption(values.format, ['text', 'json']);
+  const [base, head] = await Promise.all([resolveCommit(values.repo, values.base), resolveCommit(values.repo, values.head)]);
+  const side = async (commit: string): Promise<ImpactSide> => {
+    const set = await loadPolicySet(gitCommitSnapshot(values.repo, commit));
+    return { set, engine: await policyEngineFor(set) };
+  };
+  const [before, after, tree] = await Promise.all([side(base), side(head), gitCommitTree(values.repo, head)]);
+  const impact = await policyImpact(tree, before, after);
+  io.stdout(format === 'json' ? JSON.stringify(impactJsonReport(impact), null, 2) : impactTextReport(impact, io.color));
+  return EXIT.ok;
+}

@@ -1,0 +1,180 @@
+/**
+ * `portcullis scan`: the vulnerabilities of one image, from an archive (docker-archive or
+ * oci-archive) or pulled from its registry, against the local OSV database. With
+ * `--dockerfile`, each vulnerability points at the Dockerfile line that brought it in.
+ * Exit 1 when a critical or high vulnerability has a fix (what PC-BLD-001 denies when a
+ * change introduces one), 0 otherwise, 2 when the image cannot be read or scanned.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseImageReference } from '../image/reference.js';
+import type { BuiltImageFacts, VulnerabilityFacts } from '../policy/input.js';
+import { RegistryClient } from '../registry/client.js';
+import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import { readImageArchive } from '../scan/archive.js';
+import { describeImage } from '../scan/describe.js';
+import { OsvScanner } from '../scan/osv-scanner.js';
+import { pullImageArchive } from '../scan/registry-image.js';
+import { ScanError } from '../scan/scanner.js';
+import { parseDockerfile } from '../targets/dockerfile/parse.js';
+import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+
+export const scanCommand: CliCommand = {
+  name: 'scan',
+  usage: `scan ARCHIVE|IMAGE [--db DIR] [--format text|json] [--insecure-registry HOST] [--dockerfile FILE] [--platform OS/ARCH]
+      Scan an image archive, or an image pulled from its registry, for
+      vulnerabilities against the OSV database in DIR (default PORTCULLIS_OSV_DB),
+      offline. Exit 1 when a critical or high vulnerability has a fix.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, {
+      db: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'insecure-registry': { type: 'string', multiple: true, default: [] },
+      dockerfile: { type: 'string' },
+      platform: { type: 'string' },
+    });
+    const format = formatOption(values.format, ['text', 'json']);
+    const [subject, ...extra] = positionals;
+    if (!subject || extra.length > 0) throw new UsageError('scan takes one ARCHIVE or IMAGE');
+    const database = values.db ?? process.env.PORTCULLIS_OSV_DB ?? null;
+    if (!database) throw new UsageError('no vulnerability database: pass --db DIR or set PORTCULLIS_OSV_DB');
+    const dockerfile = values.dockerfile ? parseDockerfile(readFileSync(values.dockerfile, 'utf8')) : null;
+
+    const work = mkdtempSync(join(tmpdir(), 'portcullis-cli-scan-'));
+    try {
+      let archive: string;
+      if (existsSync(subject) && statSync(subject).isFile()) {
+        archive = subject;
+      } else {
+        const parsed = parseImageReference(subject);
+        if (!parsed.ok)
+          throw new UsageError(`${subject} is neither a file nor an image reference: ${parsed.error}`);
+        const client = new RegistryClient({
+          credentials: registryCredentialsFromEnv(),
+          insecureRegistries: [
+            ...(values['insecure-registry'] as string[]),
+            ...(process.env.PORTCULLIS_INSECURE_REGISTRIES ?? '').split(',').map((h) => h.trim()),
+          ].filter(Boolean),
+          timeoutMs: 5 * 60_000,
+        });
+        archive = join(work, 'image.tar');
+        await pullImageArchive(
+          client,
+          parsed.reference,
+          archive,
+          values.platform ? { platform: values.platform } : {},
+        );
+      }
+      const image = readImageArchive(archive);
+      const scanner = new OsvScanner({ database });
+      const scan = await scanner.scan(archive);
+      const facts = describeImage(image, scan, dockerfile);
+      const report = {
+        subject,
+        format: image.format,
+        scanner: scan.scanner,
+        packages: scan.package_count,
+        image: facts,
+      };
+      io.stdout(format === 'json' ? JSON.stringify(jsonScan(report), null, 2) : textScan(report, io.color));
+      return facts.vulnerabilities.some(blocking) ? EXIT.deny : EXIT.ok;
+    } catch (error) {
+      if (error instanceof ScanError) {
+        io.stderr(`portcullis: ${error.message}`);
+        return EXIT.usage;
+      }
+      throw error;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+interface ScanReport {
+  subject: string;
+  format: string;
+  scanner: { name: string; version: string | null; database: string | null };
+  packages: number;
+  image: BuiltImageFacts;
+}
+
+function blocking(v: VulnerabilityFacts): boolean {
+  return (v.severity === 'CRITICAL' || v.severity === 'HIGH') && v.fixed_version !== null;
+}
+
+/** `{image: {…}, vulnerabilities: [...]}`: the policy input's facts, without the status (there is no base). */
+function jsonScan(report: ScanReport) {
+  const { vulnerabilities, ...image } = report.image;
+  return {
+    subject: report.subject,
+    scanner: report.scanner,
+    image: {
+      id: image.id,
+      format: report.format,
+      size: image.size,
+      layer_count: image.layer_count,
+      user: image.user,
+      env: image.env,
+      history: image.history,
+      packages: report.packages,
+    },
+    vulnerabilities: vulnerabilities.map(({ status: _status, ...v }) => v),
+  };
+}
+
+const ORDER = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+const COLOR: Record<string, string> = { CRITICAL: '31;1', HIGH: '31', MEDIUM: '33', LOW: '2', UNKNOWN: '2' };
+
+function textScan(report: ScanReport, color: boolean): string {
+  const paint = (style: string | undefined, text: string) =>
+    color && style ? `\u001b[${style}m${text}\u001b[0m` : text;
+  const { image } = report;
+  const sorted = [...image.vulnerabilities].sort(
+    (a, b) =>
+      ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity) || a.package.name.localeCompare(b.package.name),
+  );
+  const rows = sorted.map((v) => [
+    v.severity,
+    v.id,
+    `${v.package.name} ${v.package.version}`,
+    v.fixed_version ?? '(no fix)',
+    v.layer?.line
+      ? `line ${v.layer.line} (${v.layer.keyword})`
+      : v.layer?.in_base_image
+        ? 'base image'
+        : v.layer
+          ? `step ${v.layer.history_index}`
+          : '',
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) =>
+        i === 0
+          ? paint(COLOR[cell], cell.padEnd(widths[0] ?? 0))
+          : i < 4
+            ? cell.padEnd(widths[i] ?? 0)
+            : cell,
+      )
+      .join('  ')
+      .trimEnd(),
+  );
+  const counts = ORDER.map((s) => [s, image.vulnerabilities.filter((v) => v.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s.toLowerCase()}`);
+  const root = image.user === '' || /^(0|root)(:|$)/.test(image.user ?? '') ? ', runs as root' : '';
+  const secrets = image.env.filter((e) => e.secret).map((e) => e.name);
+  return [
+    `${report.subject}: ${(image.size ?? 0).toLocaleString('en')} bytes in ${image.layer_count} layers${root}; ${report.packages} packages`,
+    ...(secrets.length > 0 ? [`secret-looking values in Env: ${secrets.join(', ')}`] : []),
+    '',
+    ...(lines.length > 0 ? lines : ['no known vulnerabilities']),
+    '',
+    `${image.vulnerabilities.length} vulnerabilities${counts.length > 0 ? `: ${counts.join(', ')}` : ''} (${report.scanner.name} ${report.scanner.version ?? ''})`.replace(
+      ' )',
+      ')',
+    ),
+  ].join('\n');
+}

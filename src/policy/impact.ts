@@ -1,0 +1,231 @@
+/**
+ * What a change to the policies would change: every container target of the repository at
+ * the head commit, judged once by the base policy set and once by the head policy set, and
+ * the findings that would newly appear or go away. A finding is the same on both sides when
+ * its rule, path and the text of its lines are (src/policy/fingerprint.ts), so a message
+ * reworded by the new policies is not counted as a removal and an addition.
+ *
+ * The report judges without registry look-ups: the facts would be the same for both sets,
+ * and looking up the images of hundreds of targets would make it slow and flaky.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { type Judgement, judgeTargets, type TargetFile } from '../core/judge.js';
+import { UsageError } from '../core/local-repository.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
+import { targetSelector } from '../targets/detect.js';
+import type { PolicyEngine } from './evaluate.js';
+import { compareFindings, type Finding, type TargetError } from './findings.js';
+import { fingerprintFindings } from './fingerprint.js';
+import type { PolicySet } from './policy-set.js';
+
+const run = promisify(execFile);
+
+/** One side of the comparison: a policy set and its compiled engine. */
+export interface ImpactSide {
+  set: PolicySet;
+  engine: PolicyEngine;
+}
+
+/** A finding both sides report, at another severity or with another waiver status. */
+export interface ChangedFinding {
+  before: Finding;
+  after: Finding;
+}
+
+export interface PolicyImpact {
+  /** Findings the head policies report and the base policies do not. */
+  added: Finding[];
+  /** Findings the base policies report and the head policies do not. */
+  removed: Finding[];
+  changed: ChangedFinding[];
+  totals: {
+    /** Target files judged (by either side). */
+    targets: number;
+    base: number;
+    head: number;
+    added: number;
+    removed: number;
+    changed: number;
+  };
+  /** Targets left out of the comparison: unreadable, or a side could not judge them. */
+  errors: TargetError[];
+}
+
+/** The files of a commit: every path, and their bytes on demand. */
+export interface CommitTree {
+  paths: readonly string[];
+  /** Reads the files at `paths` (each once), keeping their order. */
+  read(paths: readonly string[]): Promise<TargetFile[]>;
+}
+
+/** Paths either side treats as a target: each set's `targets:` configuration decides. */
+export function impactTargetPaths(paths: readonly string[], sets: readonly PolicySet[]): string[] {
+  const selectors = sets.map((set) => targetSelector(set.config.targets));
+  return paths.filter((path) => selectors.some((select) => select(path) !== null));
+}
+
+/** Reads the tree's targets once and compares what the two sides find in them. */
+export async function policyImpact(
+  tree: CommitTree,
+  base: ImpactSide,
+  head: ImpactSide,
+  options: { today?: Date } = {},
+): Promise<PolicyImpact> {
+  const files = await tree.read(impactTargetPaths(tree.paths, [base.set, head.set]));
+  return compareJudgements(files, base, head, options.today ?? new Date());
+}
+
+async function compareJudgements(
+  files: readonly TargetFile[],
+  base: ImpactSide,
+  head: ImpactSide,
+  today: Date,
+): Promise<PolicyImpact> {
+  const judge = (side: ImpactSide) => {
+    const select = targetSelector(side.set.config.targets);
+    const selected = files.flatMap((file) => {
+      const selection = select(file.path);
+      return selection ? [{ ...file, ...selection }] : [];
+    });
+    return judgeTargets(selected, selected.length > 0 ? side.engine : null, { policySet: side.set, today });
+  };
+  const before = await judge(base);
+  const after = await judge(head);
+
+  // A target one side could not judge would show all of the other side's findings as a change.
+  const errors = new Map<string, string>();
+  for (const [label, judgement] of [
+    ['base', before],
+    ['head', after],
+  ] as const) {
+    for (const error of judgement.errors) {
+      errors.set(error.path, errors.get(error.path) ?? `${error.message} (${label} policies)`);
+    }
+  }
+  const contents = new Map(files.map((f) => [f.path, f.content]));
+  const keyed = (judgement: Judgement) => {
+    const findings = judgement.findings.filter((f) => !errors.has(f.path));
+    const fingerprints = fingerprintFindings(findings, contents);
+    return new Map(findings.map((f, i) => [fingerprints[i] as string, f]));
+  };
+  const was = keyed(before);
+  const is = keyed(after);
+  const added = [...is].filter(([key]) => !was.has(key)).map(([, f]) => f);
+  const removed = [...was].filter(([key]) => !is.has(key)).map(([, f]) => f);
+  const changed: ChangedFinding[] = [];
+  for (const [key, f] of is) {
+    const previous = was.get(key);
+    if (previous && (previous.severity !== f.severity || Boolean(previous.waived) !== Boolean(f.waived))) {
+      changed.push({ before: previous, after: f });
+    }
+  }
+  const targets = new Set([...before.targets, ...after.targets].map((t) => t.path));
+  for (const path of errors.keys()) targets.delete(path);
+  return {
+    added: added.sort(compareFindings),
+    removed: removed.sort(compareFindings),
+    changed: changed.sort((a, b) => compareFindings(a.after, b.after)),
+    totals: {
+      targets: [...targets].filter((p) => contents.has(p)).length,
+      base: was.size,
+      head: is.size,
+      added: added.length,
+      removed: removed.length,
+      changed: changed.length,
+    },
+    errors: [...errors]
+      .map(([path, message]) => ({ path, message }))
+      .sort((a, b) => a.path.localeCompare(b.path)),
+  };
+}
+
+/**
+ * A commit of a local repository: one `git ls-tree` for the paths and sizes, one
+ * `git cat-file --batch` for the contents, however many files there are.
+ */
+export async function gitCommitTree(repo: string, commit: string): Promise<CommitTree> {
+  const { stdout } = await run('git', ['-C', repo, 'ls-tree', '-r', '-l', '-z', commit], {
+    maxBuffer: 256 << 20,
+  });
+  const entries = new Map<string, { object: string; size: number }>();
+  for (const record of stdout.split('\0')) {
+    // <mode> SP <type> SP <object> SP+ <size> TAB <path>
+    const match = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(record);
+    // Symbolic links (120000) and submodules are not files to judge.
+    if (!match || match[2] !== 'blob' || match[1] === '120000') continue;
+    entries.set(match[5] as string, { object: match[3] as string, size: Number(match[4]) });
+  }
+  return {
+    paths: [...entries.keys()],
+    async read(paths) {
+      const wanted = paths.map((path) => ({ path, entry: entries.get(path) }));
+      const small = wanted.flatMap(({ entry }) =>
+        entry && entry.size <= MAX_TARGET_BYTES ? [entry.object] : [],
+      );
+      const blobs = await catFiles(repo, small);
+      return wanted.map(({ path, entry }): TargetFile => {
+        if (!entry) return { path, content: { unavailable: `not found at ${commit}` } };
+        if (entry.size > MAX_TARGET_BYTES) {
+          return {
+            path,
+            content: {
+              unavailable: `skipped: ${formatBytes(entry.size)} is over the 1 MiB limit for a target file`,
+            },
+          };
+        }
+        const bytes = blobs.get(entry.object);
+        return { path, content: bytes ?? { unavailable: `unreadable at ${commit}` } };
+      });
+    },
+  };
+}
+
+/** The commit a ref names, or a usage error saying which ref is unknown. */
+export async function resolveCommit(repo: string, ref: string): Promise<string> {
+  try {
+    const { stdout } = await run('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return stdout.trim();
+  } catch {
+    throw new UsageError(`${ref} is not a commit of the repository ${repo}`);
+  }
+}
+
+/** Blob contents by object id, through one `git cat-file --batch`. */
+function catFiles(repo: string, objects: readonly string[]): Promise<Map<string, Uint8Array>> {
+  const unique = [...new Set(objects)];
+  if (unique.length === 0) return Promise.resolve(new Map());
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['-C', repo, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`git cat-file failed (${code}): ${stderr.trim()}`));
+        return;
+      }
+      const out = Buffer.concat(chunks);
+      const blobs = new Map<string, Uint8Array>();
+      let offset = 0;
+      while (offset < out.length) {
+        const newline = out.indexOf(10, offset);
+        if (newline < 0) break;
+        // <object> SP <type> SP <size> LF <contents> LF, or "<object> missing" LF
+        const [object, type, size] = out.subarray(offset, newline).toString('utf8').split(' ');
+        offset = newline + 1;
+        if (type === undefined || size === undefined) continue;
+        const length = Number(size);
+        if (type === 'blob')
+          blobs.set(object as string, new Uint8Array(out.subarray(offset, offset + length)));
+        offset += length + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.end(`${unique.join('\n')}\n`);
+  });
+}
