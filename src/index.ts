@@ -2,9 +2,16 @@
 import type { Probot } from 'probot';
 import { applyFixesOnRequest } from './github/apply-fixes.js';
 import { checkPullRequest, recheckCommit } from './github/handlers.js';
+import { inProcessQueue } from './github/work-queue.js';
 import { APPLY_FIXES_ACTION, CHECK_RUN_NAME } from './report/check-run.js';
 
+let log: Probot['log'] | undefined;
+
+/** Webhooks are answered at once; the checks run here (see work-queue.ts). */
+export const workQueue = inProcessQueue(2, (error) => log?.error({ err: error }, 'A Portcullis job failed'));
+
 export default function portcullis(app: Probot): void {
+  log = app.log;
   app.on(
     [
       'pull_request.opened',
@@ -14,44 +21,58 @@ export default function portcullis(app: Probot): void {
     ],
     async (context) => {
       const { pull_request: pr } = context.payload;
-      await checkPullRequest(context.octokit, {
-        ...context.repo(),
-        pullNumber: pr.number,
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha,
-      });
+      const { owner, repo } = context.repo();
+      workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
+        checkPullRequest(context.octokit, {
+          owner,
+          repo,
+          pullNumber: pr.number,
+          headSha: pr.head.sha,
+          baseSha: pr.base.sha,
+        }),
+      );
     },
   );
 
   app.on('check_run.rerequested', async (context) => {
     const run = context.payload.check_run;
     if (run.name !== CHECK_RUN_NAME) return;
-    await recheckCommit(
-      context.octokit,
-      context.repo(),
-      run.head_sha,
-      run.pull_requests.map((pr) => ({ number: pr.number, baseSha: pr.base.sha })),
+    const { owner, repo } = context.repo();
+    workQueue.enqueue(`${owner}/${repo}@${run.head_sha}`, () =>
+      recheckCommit(
+        context.octokit,
+        { owner, repo },
+        run.head_sha,
+        run.pull_requests.map((pr) => ({ number: pr.number, baseSha: pr.base.sha })),
+      ),
     );
   });
 
   app.on('check_run.requested_action', async (context) => {
     const { check_run: run, requested_action: action, sender } = context.payload;
     if (run.name !== CHECK_RUN_NAME || action?.identifier !== APPLY_FIXES_ACTION.identifier) return;
-    await applyFixesOnRequest(context.octokit, {
-      ...context.repo(),
-      headSha: run.head_sha,
-      pullNumbers: run.pull_requests.map((pr) => pr.number),
-      requestedBy: sender.login,
-    });
+    const { owner, repo } = context.repo();
+    workQueue.enqueue(`${owner}/${repo}@${run.head_sha}:apply-fixes`, () =>
+      applyFixesOnRequest(context.octokit, {
+        owner,
+        repo,
+        headSha: run.head_sha,
+        pullNumbers: run.pull_requests.map((pr) => pr.number),
+        requestedBy: sender.login,
+      }),
+    );
   });
 
   app.on('check_suite.rerequested', async (context) => {
     const suite = context.payload.check_suite;
-    await recheckCommit(
-      context.octokit,
-      context.repo(),
-      suite.head_sha,
-      suite.pull_requests.map((pr) => ({ number: pr.number, baseSha: pr.base.sha })),
+    const { owner, repo } = context.repo();
+    workQueue.enqueue(`${owner}/${repo}@${suite.head_sha}`, () =>
+      recheckCommit(
+        context.octokit,
+        { owner, repo },
+        suite.head_sha,
+        suite.pull_requests.map((pr) => ({ number: pr.number, baseSha: pr.base.sha })),
+      ),
     );
   });
 }

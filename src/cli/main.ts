@@ -18,7 +18,14 @@ export type { CliIO };
 export { EXIT };
 
 /** One entry per command, each in its own module. */
-const COMMANDS: readonly CliCommand[] = [checkCommand, fixCommand, policyCommand, refsCommand, scanCommand, verifyCommand];
+const COMMANDS: readonly CliCommand[] = [
+  checkCommand,
+  fixCommand,
+  policyCommand,
+  refsCommand,
+  scanCommand,
+  verifyCommand,
+];
 
 const HELP = `Usage: portcullis <command> [options]
 

@@ -26,14 +26,20 @@ export const policyCommand: CliCommand = {
   async run(args, io) {
     const [sub, ...rest] = args;
     const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (!run) throw new UsageError(sub === undefined ? 'policy needs a subcommand: test or impact' : `unknown policy subcommand "${sub}"`);
+    if (!run)
+      throw new UsageError(
+        sub === undefined
+          ? 'policy needs a subcommand: test or impact'
+          : `unknown policy subcommand "${sub}"`,
+      );
     return run(rest, io);
   },
 };
 
 async function policyTest(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseOptions(args, { repo: { type: 'string', default: '.' } });
-  if (positionals.length > 0) throw new UsageError(`policy test takes no paths (got ${positionals.join(' ')})`);
+  if (positionals.length > 0)
+    throw new UsageError(`policy test takes no paths (got ${positionals.join(' ')})`);
   const snapshot = workingTreeSnapshot(values.repo);
   const set = await loadPolicySet(snapshot);
   const tests = await readPolicyTests(snapshot, set);
@@ -49,16 +55,24 @@ async function policyImpactCommand(args: readonly string[], io: CliIO): Promise<
     head: { type: 'string' },
     format: { type: 'string', default: 'text' },
   });
-  if (positionals.length > 0) throw new UsageError(`policy impact takes no paths (got ${positionals.join(' ')})`);
+  if (positionals.length > 0)
+    throw new UsageError(`policy impact takes no paths (got ${positionals.join(' ')})`);
   if (!values.base || !values.head) throw new UsageError('policy impact needs --base REF and --head REF');
   const format = formatOption(values.format, ['text', 'json']);
-  const [base, head] = await Promise.all([resolveCommit(values.repo, values.base), resolveCommit(values.repo, values.head)]);
+  const [base, head] = await Promise.all([
+    resolveCommit(values.repo, values.base),
+    resolveCommit(values.repo, values.head),
+  ]);
   const side = async (commit: string): Promise<ImpactSide> => {
     const set = await loadPolicySet(gitCommitSnapshot(values.repo, commit));
     return { set, engine: await policyEngineFor(set) };
   };
   const [before, after, tree] = await Promise.all([side(base), side(head), gitCommitTree(values.repo, head)]);
   const impact = await policyImpact(tree, before, after);
-  io.stdout(format === 'json' ? JSON.stringify(impactJsonReport(impact), null, 2) : impactTextReport(impact, io.color));
+  io.stdout(
+    format === 'json'
+      ? JSON.stringify(impactJsonReport(impact), null, 2)
+      : impactTextReport(impact, io.color),
+  );
   return EXIT.ok;
 }

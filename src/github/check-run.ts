@@ -17,13 +17,15 @@ export interface CheckRunTarget {
   owner: string;
   repo: string;
   headSha: string;
+  /** The check run's name; `Portcullis` unless given. */
+  name?: string;
 }
 
 export async function startCheckRun(octokit: Octokit, target: CheckRunTarget): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     owner: target.owner,
     repo: target.repo,
-    name: CHECK_RUN_NAME,
+    name: target.name ?? CHECK_RUN_NAME,
     head_sha: target.headSha,
     status: 'in_progress',
     started_at: new Date().toISOString(),

@@ -6,6 +6,7 @@ import { appRegistryOptions } from '../facts/registry-facts.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
 import { markdownText } from '../report/markdown.js';
 import { appendToSummary, runCheck } from './check-run.js';
+import { checkPolicyChange, type PolicyChangeContext } from './policy-check.js';
 import {
   githubPullRequestFiles,
   LIST_FILES_LIMIT,
@@ -23,6 +24,7 @@ export async function checkPullRequest(
 ): Promise<void> {
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
   let review: ReviewInput | undefined;
+  let policyChange: PolicyChangeContext | undefined;
   const { id, report } = await runCheck(octokit, target, async () => {
     const baseSha =
       pr.baseSha ??
@@ -32,6 +34,7 @@ export async function checkPullRequest(
     try {
       policy = await basePolicy(octokit, pr, baseSha);
     } catch (error) {
+      policyChange = { base: { error } };
       const located = locatedProblems(error);
       if (located.length === 0 && !(error instanceof ConfigError)) throw error;
       return errorReport(
@@ -42,6 +45,7 @@ export async function checkPullRequest(
     }
     const files = rememberingHeadFiles(githubPullRequestFiles(octokit, pr));
     const changed = await files.changedFiles();
+    policyChange = { changed, base: policy };
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
       async () => policy.engine,
@@ -64,6 +68,8 @@ export async function checkPullRequest(
     }
     return report;
   });
+  // A second check run when the pull request changes the policies; it never throws.
+  await checkPolicyChange(octokit, pr, policyChange);
   // The review comes after the check run, and its failure leaves the check's verdict alone.
   if (!review) return;
   try {

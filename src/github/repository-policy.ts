@@ -29,7 +29,7 @@ export async function basePolicy(
 const EXTENDS_CACHE_LIMIT = 32;
 const extendsCache = new Map<string, Promise<PolicyFiles>>();
 
-async function extendsFromGitHub(
+export async function extendsFromGitHub(
   octokit: Octokit,
   target: NonNullable<PortcullisConfig['extends']>,
 ): Promise<PolicyFiles> {

@@ -7,7 +7,13 @@ import type { PolicyProblem } from '../policy/compile.js';
 import type { Finding } from '../policy/findings.js';
 import type { ChangedFinding, PolicyImpact } from '../policy/impact.js';
 import type { PolicyExamination, PolicyTestResult } from '../policy/opa-tools.js';
-import { BADGE, type CheckRunAnnotation, type CheckRunReport, type LocatedProblem, SUMMARY_LIMIT } from './check-run.js';
+import {
+  BADGE,
+  type CheckRunAnnotation,
+  type CheckRunReport,
+  type LocatedProblem,
+  SUMMARY_LIMIT,
+} from './check-run.js';
 import { markdownCode, markdownText } from './markdown.js';
 
 export const POLICY_CHECK_NAME = 'Portcullis policy';
@@ -69,9 +75,11 @@ export function policyCheckReport(outcome: PolicyChangeOutcome): CheckRunReport 
   return {
     conclusion: failing ? 'failure' : 'success',
     title: title(outcome, failedTests.length, impact),
-    summary: fit(sections.join('\n'), files, footer),
+    summary: fitSummary(sections.join('\n'), files, footer),
     annotations: [
-      ...(configError?.located ?? []).map((p) => annotation(p.path, p.line, 'failure', 'Portcullis configuration', p.message)),
+      ...(configError?.located ?? []).map((p) =>
+        annotation(p.path, p.line, 'failure', 'Portcullis configuration', p.message),
+      ),
       ...errors
         .filter((p) => examination?.isRepositoryFile(p.file))
         .map((p) => annotation(p.file, p.line, 'failure', `opa check: ${p.code}`, p.message)),
@@ -126,7 +134,8 @@ function checkSection(examination: PolicyExamination): string {
   for (const { level, p } of rows.slice(0, LISTED_LIMIT)) {
     lines.push(`| ${level} | ${where(p)} | ${markdownText(p.message)} (${markdownText(p.code)}) |`);
   }
-  if (rows.length > LISTED_LIMIT) lines.push('', `…and ${rows.length - LISTED_LIMIT} more, in the annotations.`);
+  if (rows.length > LISTED_LIMIT)
+    lines.push('', `…and ${rows.length - LISTED_LIMIT} more, in the annotations.`);
   lines.push('');
   return lines.join('\n');
 }
@@ -147,9 +156,12 @@ function testSection(examination: PolicyExamination): string {
   if (failed.length > 0) {
     lines.push('| Where | Failed test | Why |', '| --- | --- | --- |');
     for (const t of failed.slice(0, LISTED_LIMIT)) {
-      lines.push(`| ${where({ file: t.file, line: t.line })} | ${markdownCode(testName(t))} | ${markdownText(testFailure(t))} |`);
+      lines.push(
+        `| ${where({ file: t.file, line: t.line })} | ${markdownCode(testName(t))} | ${markdownText(testFailure(t))} |`,
+      );
     }
-    if (failed.length > LISTED_LIMIT) lines.push('', `…and ${failed.length - LISTED_LIMIT} more, in the annotations.`);
+    if (failed.length > LISTED_LIMIT)
+      lines.push('', `…and ${failed.length - LISTED_LIMIT} more, in the annotations.`);
     lines.push('');
   }
   return lines.join('\n');
@@ -186,7 +198,8 @@ function impactSection(impact: PolicyImpact | { notComputed: string }): string {
   }
   if (impact.errors.length > 0) {
     lines.push(`${plural(impact.errors.length, 'file')} left out of the comparison:`, '');
-    for (const e of impact.errors.slice(0, LISTED_LIMIT)) lines.push(`- ${markdownCode(e.path)}: ${markdownText(e.message)}`);
+    for (const e of impact.errors.slice(0, LISTED_LIMIT))
+      lines.push(`- ${markdownCode(e.path)}: ${markdownText(e.message)}`);
     if (impact.errors.length > LISTED_LIMIT) lines.push(`- …and ${impact.errors.length - LISTED_LIMIT} more`);
     lines.push('');
   }
@@ -210,11 +223,17 @@ function impactFileSections(impact: PolicyImpact): string[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([path, changes]) => {
       const count = (sign: Change['sign']) => changes.filter((c) => c.sign === sign).length;
-      const tally = [`+${count('➕ added')}`, `−${count('➖ removed')}`, ...(count('🔁 changed') ? [`~${count('🔁 changed')}`] : [])];
+      const tally = [
+        `+${count('➕ added')}`,
+        `−${count('➖ removed')}`,
+        ...(count('🔁 changed') ? [`~${count('🔁 changed')}`] : []),
+      ];
       const rows = changes
         .sort((a, b) => a.finding.rule_id.localeCompare(b.finding.rule_id) || a.finding.line - b.finding.line)
         .map(({ sign, finding, before }) => {
-          const severity = before ? `${severityLabel(before)} → ${severityLabel(finding)}` : severityLabel(finding);
+          const severity = before
+            ? `${severityLabel(before)} → ${severityLabel(finding)}`
+            : severityLabel(finding);
           return `| ${sign} | ${markdownText(finding.rule_id)} | ${finding.line} | ${severity} | ${markdownText(finding.message)} |`;
         });
       return [
@@ -248,7 +267,7 @@ function ruleTotals(impact: PolicyImpact): [string, { added: number; removed: nu
 }
 
 /** Adds per-file sections while they fit, then says how many were left out. */
-function fit(head: string, sections: readonly string[], footer: string): string {
+function fitSummary(head: string, sections: readonly string[], footer: string): string {
   let summary = head;
   for (let i = 0; i < sections.length; i++) {
     const notice = `\n> **Summary truncated:** ${plural(sections.length - i, 'more file')} not shown here; \`portcullis policy impact\` lists them all.\n`;
@@ -312,16 +331,33 @@ export function impactJsonReport(impact: PolicyImpact): ImpactJson {
   };
 }
 
-const STYLE = { deny: '31;1', warn: '33', info: '36', dim: '2', bold: '1', added: '32', removed: '31' } as const;
+const STYLE = {
+  deny: '31;1',
+  warn: '33',
+  info: '36',
+  dim: '2',
+  bold: '1',
+  added: '32',
+  removed: '31',
+} as const;
 
 export function impactTextReport(impact: PolicyImpact, color: boolean): string {
-  const paint = (style: keyof typeof STYLE, text: string) => (color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text);
+  const paint = (style: keyof typeof STYLE, text: string) =>
+    color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
   const severity = (f: Finding) => paint(f.severity, f.severity.toUpperCase().padEnd(4));
   const out: string[] = [];
   const byFile = new Map<string, string[]>();
   const push = (path: string, line: string) => byFile.set(path, [...(byFile.get(path) ?? []), line]);
-  for (const f of impact.added) push(f.path, `  ${paint('added', '+')} ${String(f.line).padStart(4)}  ${severity(f)}  ${paint('dim', f.rule_id)}  ${f.message}`);
-  for (const f of impact.removed) push(f.path, `  ${paint('removed', '-')} ${String(f.line).padStart(4)}  ${severity(f)}  ${paint('dim', f.rule_id)}  ${f.message}`);
+  for (const f of impact.added)
+    push(
+      f.path,
+      `  ${paint('added', '+')} ${String(f.line).padStart(4)}  ${severity(f)}  ${paint('dim', f.rule_id)}  ${f.message}`,
+    );
+  for (const f of impact.removed)
+    push(
+      f.path,
+      `  ${paint('removed', '-')} ${String(f.line).padStart(4)}  ${severity(f)}  ${paint('dim', f.rule_id)}  ${f.message}`,
+    );
   for (const { before, after } of impact.changed) {
     const waived = (f: Finding) => (f.waived ? ' (waived)' : '');
     push(
@@ -340,8 +376,13 @@ export function impactTextReport(impact: PolicyImpact, color: boolean): string {
   return out.join('\n');
 }
 
-export function policyTestTextReport(tests: readonly PolicyTestResult[], folder: string, color: boolean): string {
-  const paint = (style: keyof typeof STYLE, text: string) => (color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text);
+export function policyTestTextReport(
+  tests: readonly PolicyTestResult[],
+  folder: string,
+  color: boolean,
+): string {
+  const paint = (style: keyof typeof STYLE, text: string) =>
+    color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
   if (tests.length === 0) return `No tests (*_test.rego) in ${folder}.`;
   const out: string[] = [];
   for (const t of tests) {
@@ -349,7 +390,8 @@ export function policyTestTextReport(tests: readonly PolicyTestResult[], folder:
     out.push(`${label}  ${t.file}:${t.line}  ${testName(t)}`);
     if (!t.passed) {
       if (t.error) out.push(`      ${t.error}`);
-      for (const line of t.output.trimEnd().split('\n').filter(Boolean)) out.push(`      ${paint('dim', line)}`);
+      for (const line of t.output.trimEnd().split('\n').filter(Boolean))
+        out.push(`      ${paint('dim', line)}`);
     }
   }
   const failed = tests.filter((t) => !t.passed).length;

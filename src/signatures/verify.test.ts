@@ -123,6 +123,8 @@ it('reports both formats when an image carries both', async () => {
 it('leaves attestations aside: they are no signatures of the image', async () => {
   const image = await freshImage();
   await cosign.attest(image.ref, trusted);
+  const name = { registry: registry.host, repository: image.repository };
+  expect(await client.referrers(name, image.digest)).toHaveLength(1); // the attestation is there
   expect(await verify(image.repository, image.digest)).toEqual([]);
   await cosign.sign(image.ref, trusted, 'bundle');
   expect(await verify(image.repository, image.digest)).toEqual([

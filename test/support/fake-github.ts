@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import portcullis from '../../src/index.js';
+import portcullis, { workQueue } from '../../src/index.js';
 
 export const OWNER = 'acme';
 export const REPO = 'web';
@@ -55,6 +55,8 @@ export async function receive(
   const { name: event, payload } = webhook(name);
   patch?.(payload);
   await probot.receive({ id: `delivery-${name}`, name: event, payload } as Parameters<Probot['receive']>[0]);
+  // The App answers the webhook at once and works in its queue: wait for that work.
+  await workQueue.idle();
 }
 
 export interface CheckRunRequest {

@@ -1,0 +1,192 @@
+/**
+ * The `Portcullis policy` check run, on pull requests that change the configuration, the
+ * policy folder or the waivers file: `opa check` and `opa test` on the head commit's
+ * policies as annotations, and the impact of the change on every container file of the
+ * repository in the summary.
+ *
+ * The head policies are loaded for this report only. They never judge the pull request's
+ * container files: the `Portcullis` check does that with the base policies, so a pull
+ * request cannot weaken the gate that judges it.
+ *
+ * The head commit is listed with one recursive `git.getTree` call; the policy files and
+ * the targets are read as blobs, each once, a few at a time.
+ */
+import { CONFIG_PATH, ConfigError, DEFAULT_CONFIG, type PortcullisConfig } from '../config/configuration.js';
+import { errorMessage, type TargetFile } from '../core/judge.js';
+import type { ChangedFile } from '../core/local-repository.js';
+import type { RepositorySnapshot } from '../core/snapshot.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
+import type { PolicyEngine } from '../policy/evaluate.js';
+import { type CommitTree, policyImpact } from '../policy/impact.js';
+import { examinePolicySet, readPolicyTests } from '../policy/opa-tools.js';
+import { loadPolicySet, type PolicySet } from '../policy/policy-set.js';
+import type { CheckRunReport } from '../report/check-run.js';
+import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
+import { runCheck } from './check-run.js';
+import type { Octokit, PullRequestRef } from './pull-request-files.js';
+import { extendsFromGitHub, locatedProblems } from './repository-policy.js';
+
+/** What the main check already knows, so that nothing is fetched twice. */
+export interface PolicyChangeContext {
+  /** The pull request's changed files; listed here when the main check stopped before it listed them. */
+  changed?: readonly ChangedFile[];
+  /** The base commit's policies, or why they could not be loaded. */
+  base: { set: PolicySet; engine: PolicyEngine } | { error: unknown };
+}
+
+/** Blobs read at once: polite to the API, and most of the time is GitHub's anyway. */
+const BLOB_CONCURRENCY = 8;
+
+/**
+ * Creates the `Portcullis policy` check run when the pull request changes the policies.
+ * Never throws: the main check's verdict stands whatever happens here.
+ */
+export async function checkPolicyChange(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  context: PolicyChangeContext | undefined,
+): Promise<void> {
+  if (!context) return;
+  try {
+    const changed = context.changed ?? (await listChangedFiles(octokit, pr));
+    const config = 'set' in context.base ? context.base.set.config : DEFAULT_CONFIG;
+    if (!changesPolicy(changed, config)) return;
+    await runCheck(
+      octokit,
+      { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: POLICY_CHECK_NAME },
+      () => policyChangeReport(octokit, pr, context),
+    );
+  } catch (error) {
+    octokit.log.warn(
+      `Portcullis could not check the policy change of #${pr.pullNumber}: ${errorMessage(error)}`,
+    );
+  }
+}
+
+/** Whether any changed file is the configuration, in the policy folder, or the waivers file (of the base). */
+export function changesPolicy(changed: readonly ChangedFile[], config: PortcullisConfig): boolean {
+  const folder = `${config.policies.path.replace(/\/+$/, '')}/`;
+  return changed.some(
+    (f) => f.path === CONFIG_PATH || f.path === config.waivers || f.path.startsWith(folder),
+  );
+}
+
+async function policyChangeReport(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  context: PolicyChangeContext,
+): Promise<CheckRunReport> {
+  const tree = await githubCommitTree(octokit, pr, pr.headSha);
+  const notes = tree.truncated
+    ? [
+        'GitHub listed only part of the head commit (the tree is too large): policy files and targets beyond that were not read.',
+      ]
+    : [];
+  const baseSource = 'set' in context.base ? context.base.set.source : undefined;
+  let head: PolicySet;
+  try {
+    head = await loadPolicySet(tree.snapshot, {
+      loadExtends: (target) => extendsFromGitHub(octokit, target),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return policyCheckReport({
+      configError: { message: error.message, located: locatedProblems(error) },
+      ...(baseSource ? { baseSource } : {}),
+      notes,
+    });
+  }
+  const examination = await examinePolicySet(head, await readPolicyTests(tree.snapshot, head));
+  let impact: PolicyChangeOutcome['impact'];
+  if ('error' in context.base) {
+    impact = { notComputed: `the base policies do not load (${errorMessage(context.base.error)})` };
+  } else if (!examination.engine) {
+    impact = { notComputed: 'the head policies do not compile.' };
+  } else {
+    impact = await policyImpact(tree, context.base, { set: head, engine: examination.engine });
+  }
+  return policyCheckReport({
+    examination,
+    impact,
+    ...(baseSource ? { baseSource } : {}),
+    headSource: head.source,
+    notes,
+  });
+}
+
+async function listChangedFiles(octokit: Octokit, pr: PullRequestRef): Promise<ChangedFile[]> {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    owner: pr.owner,
+    repo: pr.repo,
+    pull_number: pr.pullNumber,
+    per_page: 100,
+  });
+  return files.map((f) => ({ path: f.filename, status: f.status as ChangedFile['status'] }));
+}
+
+/** A commit as one recursive tree listing, with its files read as blobs on demand (each once). */
+export async function githubCommitTree(
+  octokit: Octokit,
+  repository: { owner: string; repo: string },
+  commit: string,
+): Promise<CommitTree & { snapshot: RepositorySnapshot; truncated: boolean }> {
+  const { owner, repo } = repository;
+  const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: 'true' });
+  const entries = new Map<string, { sha: string; size: number }>();
+  for (const entry of data.tree) {
+    // Symbolic links (120000) and submodules (type commit) are not files to read.
+    if (entry.type !== 'blob' || entry.mode === '120000' || !entry.path || !entry.sha) continue;
+    entries.set(entry.path, { sha: entry.sha, size: entry.size ?? 0 });
+  }
+  const blobs = new Map<string, Promise<Uint8Array>>();
+  const blob = (sha: string) => {
+    let bytes = blobs.get(sha);
+    if (!bytes) {
+      bytes = octokit.rest.git
+        .getBlob({ owner, repo, file_sha: sha })
+        .then(
+          ({ data }) =>
+            new Uint8Array(Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8')),
+        );
+      bytes.catch(() => blobs.delete(sha));
+      blobs.set(sha, bytes);
+    }
+    return bytes;
+  };
+  const short = commit.slice(0, 7);
+  const readTarget = async (path: string): Promise<TargetFile> => {
+    const entry = entries.get(path);
+    if (!entry) return { path, content: { unavailable: `not found at ${short}` } };
+    if (entry.size > MAX_TARGET_BYTES) {
+      return {
+        path,
+        content: {
+          unavailable: `skipped: ${formatBytes(entry.size)} is over the 1 MiB limit for a target file`,
+        },
+      };
+    }
+    return { path, content: await blob(entry.sha) };
+  };
+  return {
+    paths: [...entries.keys()],
+    truncated: data.truncated,
+    async read(paths) {
+      const files: TargetFile[] = [];
+      for (let i = 0; i < paths.length; i += BLOB_CONCURRENCY) {
+        files.push(...(await Promise.all(paths.slice(i, i + BLOB_CONCURRENCY).map(readTarget))));
+      }
+      return files;
+    },
+    snapshot: {
+      label: `${owner}/${repo}@${short}`,
+      async readFile(path) {
+        const entry = entries.get(path);
+        return entry ? Buffer.from(await blob(entry.sha)).toString('utf8') : null;
+      },
+      async listFiles(folder) {
+        const prefix = `${folder.replace(/\/+$/, '')}/`;
+        return [...entries.keys()].filter((p) => p.startsWith(prefix)).sort();
+      },
+    },
+  };
+}
