@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OPA_VERSION="v1.22.3"
+# osv-scanner 2.6 needs Go 1.27; 2.5.0 builds with the Go 1.26 these machines have.
+OSV_SCANNER_VERSION="v2.5.0"
 COSIGN_VERSION="v2.6.5"
 TOOLS_BIN="$PWD/tools/bin"
 mkdir -p "$TOOLS_BIN"
@@ -15,7 +17,10 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # go install <module>@<version> into tools/bin, unless <bin> already reports <version>.
 install_go_tool() {
   local bin="$1" module="$2" version="$3" version_cmd="$4"
-  if [ -x "$TOOLS_BIN/$bin" ] && "$TOOLS_BIN/$bin" $version_cmd 2>/dev/null | grep -q "${version#v}"; then
+  # Read the whole output first: `| grep -q` under pipefail can fail on SIGPIPE and force a rebuild.
+  local installed=""
+  [ -x "$TOOLS_BIN/$bin" ] && installed=$("$TOOLS_BIN/$bin" $version_cmd 2>/dev/null || true)
+  if [[ "$installed" == *"${version#v}"* ]]; then
     log "$bin $version already installed"
     return
   fi
@@ -25,27 +30,40 @@ install_go_tool() {
 }
 
 install_go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" version
+install_go_tool osv-scanner github.com/google/osv-scanner/v2/cmd/osv-scanner "$OSV_SCANNER_VERSION" --version
 # The signature tests sign images with the real cosign, offline: no transparency log, a loopback registry.
 install_go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION" version
 
-# The registry client's tests run a real registry: Debian's docker-registry (the CNCF
-# distribution registry), pinned to bookworm's version when apt still has it. They also
-# need openssl (token-server certificate) and perl (bcrypt for htpasswd, in every Debian).
-DOCKER_REGISTRY_VERSION="2.8.2+ds1-1"
-if [ -x "${PORTCULLIS_DOCKER_REGISTRY:-/usr/bin/docker-registry}" ] && command -v openssl >/dev/null; then
-  log "docker-registry $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null || echo '(custom)') already installed"
-else
-  command -v apt-get >/dev/null || { log "the tests need Debian's docker-registry package (apt-get not found)"; exit 1; }
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  log "installing docker-registry $DOCKER_REGISTRY_VERSION and openssl with apt-get"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+apt_updated=""
+
+# apt-get install <package>, at <version> when apt still has it (else the current one),
+# unless <command> is already there. `apt-get update` runs once, and only when needed.
+install_apt_package() {
+  local command="$1" package="$2" version="$3"
+  if command -v "$command" >/dev/null; then
+    log "$package $(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || echo '(not from apt)') already installed"
+    return
+  fi
+  command -v apt-get >/dev/null || { log "$package is needed and apt-get was not found: install it yourself"; exit 1; }
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "docker-registry=$DOCKER_REGISTRY_VERSION" openssl >/dev/null \
-    || $SUDO apt-get install -y -qq --no-install-recommends docker-registry openssl >/dev/null
-  # Only the binary is wanted: tests start their own registries on free loopback ports.
-  if command -v systemctl >/dev/null; then $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true; fi
-  log "docker-registry $(dpkg-query -W -f='${Version}' docker-registry) installed"
-fi
+  [ -n "$apt_updated" ] || { $SUDO apt-get update -qq; apt_updated=1; }
+  log "installing $package $version with apt-get"
+  $SUDO apt-get install -y -qq --no-install-recommends "$package=$version" >/dev/null \
+    || $SUDO apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+  log "$package $(dpkg-query -W -f='${Version}' "$package") installed"
+}
+
+# The registry tests run a real registry: Debian's docker-registry (the CNCF distribution
+# registry). They also need openssl (token-server certificates) and perl (bcrypt for htpasswd).
+install_apt_package "${PORTCULLIS_DOCKER_REGISTRY:-docker-registry}" docker-registry "2.8.2+ds1-1"
+install_apt_package openssl openssl "3.0.22-1~deb12u2"
+# Only the binary is wanted: tests start their own registries on free loopback ports.
+if command -v systemctl >/dev/null; then $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true; fi
+
+# Image builds (docs/build-and-scan.md): buildah, daemonless. Its tests and the build
+# network policy also use `unshare` (util-linux, in every Debian).
+install_apt_package "${PORTCULLIS_BUILDAH:-buildah}" buildah "1.28.2+ds1-3+deb12u1+b3"
 
 # npm ci when the lock file is newer than the installed tree; skip otherwise.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

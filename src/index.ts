@@ -1,6 +1,7 @@
 /** The Probot app: which event goes to which handler. The work lives in ./github and ./core. */
 import type { Probot } from 'probot';
 import { applyFixesOnRequest } from './github/apply-fixes.js';
+import { approvalLabel, buildsEnabled, lapseBuildApproval } from './github/build-approval.js';
 import { checkPullRequest, recheckCommit } from './github/handlers.js';
 import { inProcessQueue } from './github/work-queue.js';
 import { APPLY_FIXES_ACTION, CHECK_RUN_NAME } from './report/check-run.js';
@@ -22,6 +23,15 @@ export default function portcullis(app: Probot): void {
     async (context) => {
       const { pull_request: pr } = context.payload;
       const { owner, repo } = context.repo();
+      // Before anything is queued: no later job for this head may see the old approval.
+      if (context.payload.action === 'synchronize') {
+        const ref = { owner, repo, pullNumber: pr.number, headSha: pr.head.sha };
+        await lapseBuildApproval(
+          context.octokit,
+          ref,
+          pr.labels.map((label) => label.name),
+        );
+      }
       workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
         checkPullRequest(context.octokit, {
           owner,
@@ -33,6 +43,22 @@ export default function portcullis(app: Probot): void {
       );
     },
   );
+
+  // A maintainer's approval of an untrusted head: check again, now building it.
+  app.on('pull_request.labeled', async (context) => {
+    const { pull_request: pr, label } = context.payload;
+    if (!buildsEnabled() || label?.name !== approvalLabel()) return;
+    const { owner, repo } = context.repo();
+    workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
+      checkPullRequest(context.octokit, {
+        owner,
+        repo,
+        pullNumber: pr.number,
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+      }),
+    );
+  });
 
   app.on('check_run.rerequested', async (context) => {
     const run = context.payload.check_run;

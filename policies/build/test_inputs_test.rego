@@ -44,10 +44,10 @@ base_layer := {"history_index": 0, "created_by": "COPY layer-0 /", "keyword": nu
 add_layer := {"history_index": 3, "created_by": "/bin/sh -c #(nop) ADD file:abc in / ", "keyword": "ADD", "line": 3, "end_line": 3, "in_base_image": false}
 
 history := [
-	{"index": 0, "created_by": "COPY layer-0 /", "empty_layer": false, "keyword": null, "line": null, "end_line": null, "in_base_image": true, "secrets": []},
-	{"index": 1, "created_by": "/bin/sh -c #(nop) ENV API_TOKEN=***", "empty_layer": true, "keyword": "ENV", "line": 2, "end_line": 2, "in_base_image": false, "secrets": ["API_TOKEN"]},
-	{"index": 2, "created_by": "/bin/sh -c #(nop) ADD file:abc in / ", "empty_layer": false, "keyword": "ADD", "line": 3, "end_line": 3, "in_base_image": false, "secrets": []},
-	{"index": 3, "created_by": "/bin/sh -c #(nop) USER 0", "empty_layer": true, "keyword": "USER", "line": 4, "end_line": 4, "in_base_image": false, "secrets": []},
+	{"index": 0, "created_by": "COPY layer-0 /", "empty_layer": false, "layer_index": null, "keyword": null, "line": null, "end_line": null, "in_base_image": true, "secrets": []},
+	{"index": 1, "created_by": "/bin/sh -c #(nop) ENV API_TOKEN=***", "empty_layer": true, "layer_index": null, "keyword": "ENV", "line": 2, "end_line": 2, "in_base_image": false, "secrets": ["API_TOKEN"]},
+	{"index": 2, "created_by": "/bin/sh -c #(nop) ADD file:abc in / ", "empty_layer": false, "layer_index": null, "keyword": "ADD", "line": 3, "end_line": 3, "in_base_image": false, "secrets": []},
+	{"index": 3, "created_by": "/bin/sh -c #(nop) USER 0", "empty_layer": true, "layer_index": null, "keyword": "USER", "line": 4, "end_line": 4, "in_base_image": false, "secrets": []},
 ]
 
 built_base := {

@@ -7,10 +7,10 @@ import type { Severity } from '../config/configuration.js';
 import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy } from '../policy/compile.js';
-import { PolicyEngine } from '../policy/evaluate.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { DockerfileFacts, PolicyInput } from '../policy/input.js';
 import type { PolicySet } from '../policy/policy-set.js';
+import { type PolicyEvaluator, SandboxedPolicyEngine } from '../policy/sandbox.js';
 import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
 import type { TargetKind } from '../targets/detect.js';
 import { policyInputFor } from '../targets/input.js';
@@ -67,12 +67,12 @@ export function judgementFails(judgement: Judgement): boolean {
   return judgement.findings.some((f) => isFailing(f, judgement.failOn));
 }
 
-/** The built-in policy pack, compiled once per process (and cached on disk by content). */
-let builtinEngine: Promise<PolicyEngine> | undefined;
-export function builtinPolicyEngine(): Promise<PolicyEngine> {
+/** The built-in policy pack, compiled once per process (and cached on disk by content), evaluated in the sandbox. */
+let builtinEngine: Promise<PolicyEvaluator> | undefined;
+export function builtinPolicyEngine(): Promise<PolicyEvaluator> {
   builtinEngine ??= loadPolicyDirectory(BUILTIN_POLICY_DIR)
     .then(compilePolicy)
-    .then((compiled) => PolicyEngine.load(compiled));
+    .then((compiled) => SandboxedPolicyEngine.load(compiled));
   builtinEngine.catch(() => {
     builtinEngine = undefined;
   });
@@ -85,14 +85,16 @@ export function builtinPolicyEngine(): Promise<PolicyEngine> {
  */
 export async function judgeTargets(
   files: readonly TargetFile[],
-  engine: PolicyEngine | null,
+  engine: PolicyEvaluator | null,
   options: JudgeOptions = {},
 ): Promise<Judgement> {
   const prepared = files.map(prepareTarget).filter((p) => p !== null);
   const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
   if (options.registry && inputs.length > 0) await gatherRegistryFacts(inputs, options.registry);
   if (options.images && inputs.length > 0) await options.images(inputs);
-  const targets = prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result));
+  const targets = await Promise.all(
+    prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result)),
+  );
   const set = options.policySet;
   if (set) {
     const aboutWaivers = applyRepositoryRules(targets, set, options.today ?? new Date());
@@ -129,10 +131,14 @@ function prepareTarget(file: TargetFile): { result: TargetResult; input?: Policy
   }
 }
 
-function evaluate(result: TargetResult, input: PolicyInput, engine: PolicyEngine | null): TargetResult {
+async function evaluate(
+  result: TargetResult,
+  input: PolicyInput,
+  engine: PolicyEvaluator | null,
+): Promise<TargetResult> {
   if (!engine) throw new Error('judgeTargets needs a policy engine to judge files');
   try {
-    return { ...result, findings: engine.evaluate(input).sort(compareFindings) };
+    return { ...result, findings: (await engine.evaluate(input)).sort(compareFindings) };
   } catch (error) {
     return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}` };
   }

@@ -3,7 +3,7 @@
  * and run the pipeline. The App (over the GitHub API) and the demo (over a local git
  * repository) supply the same two operations.
  */
-import type { PolicyEngine } from '../policy/evaluate.js';
+import type { PolicyEvaluator } from '../policy/sandbox.js';
 import { targetSelector } from '../targets/detect.js';
 import { type Judgement, type JudgeOptions, judgeTargets, type TargetFile } from './judge.js';
 import type { ChangedFile } from './local-repository.js';
@@ -21,7 +21,7 @@ const READ_CONCURRENCY = 8;
 /** `loadEngine` is only called when the pull request touches a target. */
 export async function judgePullRequest(
   files: PullRequestFiles,
-  loadEngine: () => Promise<PolicyEngine>,
+  loadEngine: () => Promise<PolicyEvaluator>,
   options: JudgeOptions = {},
 ): Promise<Judgement> {
   const select = targetSelector(options.policySet?.config.targets);

@@ -5,8 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
-import type { PolicyEngine } from '../policy/evaluate.js';
 import type { Finding } from '../policy/findings.js';
+import type { PolicyEvaluator } from '../policy/sandbox.js';
 import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 import { applyFixes } from './compose.js';
 
@@ -15,7 +15,7 @@ const OWN_FIXTURES = join(PROJECT_ROOT, 'src', 'fix', '__fixtures__');
 const FIXED = join(OWN_FIXTURES, 'fixed');
 const SHARED_FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'dockerfiles');
 
-let engine: PolicyEngine;
+let engine: PolicyEvaluator;
 beforeAll(async () => {
   engine = await builtinPolicyEngine();
 });

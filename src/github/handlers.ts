@@ -5,6 +5,7 @@ import { judgePullRequest } from '../core/pull-request.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
 import { markdownText } from '../report/markdown.js';
+import { appImageFacts } from './build-approval.js';
 import { appendToSummary, runCheck } from './check-run.js';
 import { checkPolicyChange, type PolicyChangeContext } from './policy-check.js';
 import {
@@ -46,14 +47,21 @@ export async function checkPullRequest(
     const files = rememberingHeadFiles(githubPullRequestFiles(octokit, pr));
     const changed = await files.changedFiles();
     policyChange = { changed, base: policy };
+    // Builds and scans of the changed Dockerfiles: only with PORTCULLIS_BUILD=1.
+    const build = await appImageFacts(
+      octokit,
+      { ...pr, baseSha },
+      changed.map((f) => f.path),
+    );
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
       async () => policy.engine,
       {
         ...appRegistryOptions(),
         policySet: policy.set,
+        images: build.images,
       },
-    );
+    ).finally(build.cleanup);
     const rules = policy.engine.rules;
     const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));
     review = {

@@ -16,10 +16,10 @@ import { errorMessage, type TargetFile } from '../core/judge.js';
 import type { ChangedFile } from '../core/local-repository.js';
 import type { RepositorySnapshot } from '../core/snapshot.js';
 import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
-import type { PolicyEngine } from '../policy/evaluate.js';
 import { type CommitTree, policyImpact } from '../policy/impact.js';
 import { examinePolicySet, readPolicyTests } from '../policy/opa-tools.js';
 import { loadPolicySet, type PolicySet } from '../policy/policy-set.js';
+import type { PolicyEvaluator } from '../policy/sandbox.js';
 import type { CheckRunReport } from '../report/check-run.js';
 import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
 import { runCheck } from './check-run.js';
@@ -31,7 +31,7 @@ export interface PolicyChangeContext {
   /** The pull request's changed files; listed here when the main check stopped before it listed them. */
   changed?: readonly ChangedFile[];
   /** The base commit's policies, or why they could not be loaded. */
-  base: { set: PolicySet; engine: PolicyEngine } | { error: unknown };
+  base: { set: PolicySet; engine: PolicyEvaluator } | { error: unknown };
 }
 
 /** Blobs read at once: polite to the API, and most of the time is GitHub's anyway. */

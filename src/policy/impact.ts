@@ -14,17 +14,17 @@ import { type Judgement, judgeTargets, type TargetFile } from '../core/judge.js'
 import { UsageError } from '../core/local-repository.js';
 import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
 import { targetSelector } from '../targets/detect.js';
-import type { PolicyEngine } from './evaluate.js';
 import { compareFindings, type Finding, type TargetError } from './findings.js';
 import { fingerprintFindings } from './fingerprint.js';
 import type { PolicySet } from './policy-set.js';
+import type { PolicyEvaluator } from './sandbox.js';
 
 const run = promisify(execFile);
 
 /** One side of the comparison: a policy set and its compiled engine. */
 export interface ImpactSide {
   set: PolicySet;
-  engine: PolicyEngine;
+  engine: PolicyEvaluator;
 }
 
 /** A finding both sides report, at another severity or with another waiver status. */
@@ -73,7 +73,31 @@ export async function policyImpact(
   options: { today?: Date } = {},
 ): Promise<PolicyImpact> {
   const files = await tree.read(impactTargetPaths(tree.paths, [base.set, head.set]));
+  // The same policies and data on both sides (a change of configuration or waivers only):
+  // the policy's own results are the same, so each target is evaluated once for both.
+  if (base.engine === head.engine) {
+    const engine = sharedEvaluations(base.engine);
+    return compareJudgements(files, { ...base, engine }, { ...head, engine }, options.today ?? new Date());
+  }
   return compareJudgements(files, base, head, options.today ?? new Date());
+}
+
+/** `engine`, remembering its results by input document, for the two sides to share. */
+function sharedEvaluations(engine: PolicyEvaluator): PolicyEvaluator {
+  const results = new Map<string, Promise<Finding[]>>();
+  return {
+    rules: engine.rules,
+    async evaluate(input) {
+      const key = JSON.stringify(input);
+      let findings = results.get(key);
+      if (!findings) {
+        findings = Promise.resolve(engine.evaluate(input));
+        results.set(key, findings);
+      }
+      // The pipeline sorts the array it gets in place.
+      return [...(await findings)];
+    },
+  };
 }
 
 async function compareJudgements(
@@ -153,7 +177,7 @@ export async function gitCommitTree(repo: string, commit: string): Promise<Commi
     // <mode> SP <type> SP <object> SP+ <size> TAB <path>
     const match = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(record);
     // Symbolic links (120000) and submodules are not files to judge.
-    if (!match || match[2] !== 'blob' || match[1] === '120000') continue;
+    if (match?.[2] !== 'blob' || match[1] === '120000') continue;
     entries.set(match[5] as string, { object: match[3] as string, size: Number(match[4]) });
   }
   return {

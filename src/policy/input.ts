@@ -217,6 +217,8 @@ export interface ImageHistoryFacts {
   /** `created_by` with secret-looking values replaced by `***`. */
   created_by: string;
   empty_layer: boolean;
+  /** 0-based index of the layer the step added, among the image's layers; null for an empty step. */
+  layer_index: number | null;
   /** The Dockerfile instruction that made this step; null for base-image steps or when unknown. */
   keyword: string | null;
   line: number | null;

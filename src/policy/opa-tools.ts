@@ -12,8 +12,9 @@ import { promisify } from 'node:util';
 import type { RepositorySnapshot } from '../core/snapshot.js';
 import { BUILTIN_POLICY_DIR, toolPath } from '../tools.js';
 import { PolicyCompileError, type PolicyProblem } from './compile.js';
-import { deepMerge, type PolicyEngine } from './evaluate.js';
+import { deepMerge } from './evaluate.js';
 import { type PolicyFiles, type PolicySet, policyEngineFor } from './policy-set.js';
+import type { PolicyEvaluator } from './sandbox.js';
 
 const run = promisify(execFile);
 
@@ -43,7 +44,7 @@ export interface PolicyExamination {
   /** The repository's tests; null when they could not run because of `errors`. */
   tests: PolicyTestResult[] | null;
   /** The compiled engine, null when the set does not compile. */
-  engine: PolicyEngine | null;
+  engine: PolicyEvaluator | null;
   /** Whether a path of the problems and tests is one of the repository's own files (it can carry an annotation). */
   isRepositoryFile(path: string): boolean;
 }

@@ -92,11 +92,10 @@ async function handle({ id, key, input, policy }: SandboxRequest): Promise<Sandb
 
 /**
  * The policy's WebAssembly memory has a maximum (evaluate.ts); past it OPA's allocator
- * aborts, or the engine fails to grow the memory, depending on where it ran out.
+ * aborts (the SDK throws the bare string "opa_malloc: failed"), or growing the memory
+ * fails with a RangeError when the SDK copies the input in.
  */
 function isWasmOutOfMemory(error: unknown): boolean {
-  return (
-    error instanceof RangeError ||
-    (error instanceof Error && /out of memory|opa_malloc|memory access out of bounds/i.test(error.message))
-  );
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof RangeError || /^opa_malloc|out of memory/i.test(message);
 }

@@ -129,48 +129,85 @@ describe('SandboxedPolicyEngine', () => {
     const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
     const after = await normal.evaluate(dockerfile('FROM node\n'));
     expect(after.map((f) => f.rule_id)).toContain('PC-DF-001');
+
+    // A target queued behind the runaway one is not charged for the wait.
+    const [stopped, judged] = await Promise.all([
+      engine.evaluate(dockerfile()),
+      normal.evaluate(dockerfile('FROM node\n')),
+    ]);
+    expect(stopped.map((f) => f.rule_id)).toEqual([SANDBOX_RULES.time.id]);
+    expect(judged).toEqual(after);
   });
 
-  it('stops a policy that outgrows its WebAssembly memory', async () => {
-    const explosive = await ruleBundle(
-      'explosive',
-      'warn',
-      'warn contains msg if {\n\tnumbers := numbers.range(1, 100000000)\n\tmsg := sprintf("%d", [count(numbers)])\n}',
+  it('lets idle workers go, and starts one again when there is work', async () => {
+    const brief = new PolicySandbox({ workers: 1, idleMs: 10 });
+    try {
+      const engine = await SandboxedPolicyEngine.load(builtin, {}, brief);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await engine.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
+    } finally {
+      await brief.close();
+    }
+    await expect(SandboxedPolicyEngine.load(builtin, {}, brief)).rejects.toThrow(
+      'The policy sandbox is closed',
     );
-    const engine = await SandboxedPolicyEngine.load(explosive, {}, sandbox);
-    const findings = await engine.evaluate(dockerfile());
-    expect(findings).toEqual([
-      expect.objectContaining({ rule_id: SANDBOX_RULES.memory.id, severity: 'deny', path: 'app/Dockerfile' }),
-    ]);
-    expect(findings[0]?.message).toContain(
-      "the policy's WebAssembly memory limit while evaluating its warn rules (rules/explosive.rego)",
-    );
-    const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
-    expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
   });
 
-  it('survives a worker that dies of a full heap, and replaces it', async () => {
-    // A 1 MB string, repeated: small in WebAssembly memory, 150 MB once decoded in the worker's heap.
-    const huge = await ruleBundle(
-      'huge',
-      'info',
-      [
-        'info contains msg if {',
-        '\tchunk := concat("", [c | some _ in numbers.range(1, 1000000); c := "x"])',
-        '\tmsg := concat("", [chunk | some _ in numbers.range(1, 150)])',
-        '}',
-      ].join('\n'),
-    );
-    const engine = await SandboxedPolicyEngine.load(huge, {}, sandbox);
-    const findings = await engine.evaluate(dockerfile());
-    expect(findings).toEqual([
-      expect.objectContaining({ rule_id: SANDBOX_RULES.memory.id, severity: 'deny' }),
-    ]);
-    expect(findings[0]?.message).toMatch(
-      /exceeded (the 64 MiB heap limit|the policy's WebAssembly memory limit)/,
-    );
-    const normal = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
-    expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
+  describe('memory', () => {
+    // Running out of memory takes a second or more: a generous clock.
+    let roomy: PolicySandbox;
+    beforeAll(() => {
+      roomy = new PolicySandbox({ workers: 1, timeLimitMs: 20_000 });
+    });
+    afterAll(() => roomy.close());
+
+    it('stops a policy that outgrows its WebAssembly memory', async () => {
+      const explosive = await ruleBundle(
+        'explosive',
+        'warn',
+        'warn contains msg if {\n\tns := numbers.range(1, 100000000)\n\tmsg := sprintf("%d", [count(ns)])\n}',
+      );
+      const engine = await SandboxedPolicyEngine.load(explosive, {}, roomy);
+      const findings = await engine.evaluate(dockerfile());
+      expect(findings).toEqual([
+        expect.objectContaining({
+          rule_id: SANDBOX_RULES.memory.id,
+          severity: 'deny',
+          path: 'app/Dockerfile',
+        }),
+      ]);
+      expect(findings[0]?.message).toContain(
+        "exceeded the policy's WebAssembly memory limit while evaluating its warn rules (rules/explosive.rego)",
+      );
+      const normal = await SandboxedPolicyEngine.load(builtin, {}, roomy);
+      expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
+    });
+
+    it('survives a worker that dies of a full heap, and replaces it', async () => {
+      // 200,000 results fit the WebAssembly memory, but not a 32 MiB heap once decoded into findings.
+      const small = new PolicySandbox({ workers: 1, timeLimitMs: 20_000, heapLimitMb: 32 });
+      try {
+        const flood = await ruleBundle(
+          'flood',
+          'info',
+          'info contains i if some i in numbers.range(1, 200000)',
+        );
+        const engine = await SandboxedPolicyEngine.load(flood, {}, small);
+        const findings = await engine.evaluate(dockerfile());
+        expect(findings).toEqual([
+          expect.objectContaining({ rule_id: SANDBOX_RULES.memory.id, severity: 'deny' }),
+        ]);
+        expect(findings[0]?.message).toContain(
+          'exceeded the 32 MiB heap limit while evaluating its info rules (rules/flood.rego)',
+        );
+        const normal = await SandboxedPolicyEngine.load(builtin, {}, small);
+        expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain(
+          'PC-DF-001',
+        );
+      } finally {
+        await small.close();
+      }
+    });
   });
 
   it('passes on a policy error as an error, and keeps the worker', async () => {

@@ -53,9 +53,7 @@ export function policyCheckReport(outcome: PolicyChangeOutcome): CheckRunReport 
     );
   } else if (examination) {
     sections.push(
-      failing
-        ? '**The policies at the head commit have problems:** once merged, Portcullis would fail every pull request.'
-        : '**The policies at the head commit compile and their tests pass.**',
+      verdict(examination, failedTests.length),
       '',
       checkSection(examination),
       testSection(examination),
@@ -92,6 +90,16 @@ export function policyCheckReport(outcome: PolicyChangeOutcome): CheckRunReport 
       })),
     ],
   };
+}
+
+function verdict(examination: PolicyExamination, failedTests: number): string {
+  if (!examination.engine) {
+    return '**The policies at the head commit do not compile:** once merged, Portcullis would fail every pull request.';
+  }
+  if (examination.errors.length > 0)
+    return '**The tests at the head commit do not compile**, so they did not run.';
+  if (failedTests > 0) return `**${plural(failedTests, 'test')} of the head policies failed.**`;
+  return '**The policies at the head commit compile and their tests pass.**';
 }
 
 function title(outcome: PolicyChangeOutcome, failedTests: number, impact: PolicyImpact | undefined): string {
@@ -144,7 +152,7 @@ function testSection(examination: PolicyExamination): string {
   const tests = examination.tests;
   const lines = ['### `opa test`', ''];
   if (tests === null) {
-    lines.push('Not run: the policies do not compile.', '');
+    lines.push('Not run: `opa check` found errors.', '');
     return lines.join('\n');
   }
   if (tests.length === 0) {

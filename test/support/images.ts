@@ -9,7 +9,7 @@
  * records), the folder an operator configures with PORTCULLIS_OSV_DB.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { toolPath } from '../../src/tools.js';
@@ -187,19 +187,13 @@ export function writeContext(dir: string, files: Record<string, string | Buffer>
   return dir;
 }
 
-/** Whether buildah and osv-scanner are installed (`npm run setup`); tests that build need both. */
+/** Why the image tests cannot run (buildah or osv-scanner missing: `npm run setup`), or null. */
 export function imageToolsMissing(): string | null {
-  try {
-    execFileSync(toolPath('buildah'), ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'buildah is not installed: run `npm run setup`';
-  }
-  const scanner = toolPath('osv-scanner');
-  if (scanner === 'osv-scanner' && !existsSync('/usr/local/bin/osv-scanner')) {
+  for (const tool of ['buildah', 'osv-scanner']) {
     try {
-      execFileSync(scanner, ['--version'], { stdio: 'ignore' });
+      execFileSync(toolPath(tool), ['--version'], { stdio: 'ignore' });
     } catch {
-      return 'osv-scanner is not installed: run `npm run setup`';
+      return `${tool} is not installed: run \`npm run setup\``;
     }
   }
   return null;

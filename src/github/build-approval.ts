@@ -1,0 +1,190 @@
+/**
+ * Building a pull request's images from the App: who may be built, and the repository at
+ * the head and the merge base as build contexts. Only with PORTCULLIS_BUILD=1.
+ *
+ * Untrusted code (a pull request from a fork, or by an author without write access) is
+ * not built until a maintainer applies the approval label (PORTCULLIS_BUILD_APPROVAL_LABEL,
+ * default `portcullis/build-approved`). The label counts only when the last person who
+ * applied it has write access, and it holds for one head commit: a push to the pull
+ * request removes it (`lapseBuildApproval`, on `synchronize`), so new code needs a new look.
+ *
+ * The build contexts come from GitHub's tarball of each commit, downloaded with the App's
+ * installation token and unpacked into a temporary folder: the build sees files only,
+ * never the token, and there is no `.git`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImageBuilder } from '../build/builder.js';
+import { builderFromEnv } from '../build/index.js';
+import type { JudgeOptions } from '../core/judge.js';
+import { gatherImageFacts, needsBuild, type SourceTree } from '../facts/image-facts.js';
+import type { ImageFacts } from '../policy/input.js';
+import { scannerFromEnv } from '../scan/osv-scanner.js';
+import type { ImageScanner } from '../scan/scanner.js';
+import type { Octokit, PullRequestRef } from './pull-request-files.js';
+
+export const DEFAULT_APPROVAL_LABEL = 'portcullis/build-approved';
+const WRITERS = new Set(['admin', 'maintain', 'write']);
+/** A repository tarball larger than this is not unpacked. */
+const TARBALL_LIMIT = 512 * 1024 * 1024;
+
+export function buildsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.PORTCULLIS_BUILD === '1';
+}
+
+export function approvalLabel(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PORTCULLIS_BUILD_APPROVAL_LABEL || DEFAULT_APPROVAL_LABEL;
+}
+
+/** Whether the head of `pr` may be built: trusted code, or approved by a writer's label. */
+export async function buildApproval(octokit: Octokit, pr: PullRequestRef): Promise<ImageFacts['approval']> {
+  const label = approvalLabel();
+  const { owner, repo } = pr;
+  const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pr.pullNumber });
+  const fork = data.head.repo?.full_name !== data.base.repo.full_name;
+  const author = data.user?.login ?? null;
+  let reason: string | null = fork ? 'fork' : null;
+  if (!reason && (!author || !(await hasWriteAccess(octokit, owner, repo, author)))) {
+    reason = 'author_without_write_access';
+  }
+  if (!reason) return { required: false, approved: true, label, reason: null };
+  // The label must be there for this head (a push removes it) and applied by a writer:
+  // triage rights are enough to label, and not enough to approve running code.
+  const labelled = data.labels.some((l) => l.name === label) && data.head.sha === pr.headSha;
+  const approver = labelled ? await lastLabeller(octokit, pr, label) : null;
+  const approved = approver !== null && (await hasWriteAccess(octokit, owner, repo, approver));
+  return { required: true, approved, label, reason };
+}
+
+/** On a push to the pull request: the approval was for the previous head, so the label goes. */
+export async function lapseBuildApproval(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  labels: string[],
+): Promise<void> {
+  const label = approvalLabel();
+  if (!buildsEnabled() || !labels.includes(label)) return;
+  try {
+    await octokit.rest.issues.removeLabel({
+      owner: pr.owner,
+      repo: pr.repo,
+      issue_number: pr.pullNumber,
+      name: label,
+    });
+  } catch (error) {
+    // Already gone (404) is what we wanted; anything else leaves the label, and the check
+    // still requires it to be for the current head (`data.head.sha === pr.headSha`).
+    if ((error as { status?: number }).status !== 404) throw error;
+  }
+}
+
+async function hasWriteAccess(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  username: string,
+): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
+    return WRITERS.has(data.permission) || WRITERS.has(data.role_name);
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return false;
+    throw error;
+  }
+}
+
+async function lastLabeller(octokit: Octokit, pr: PullRequestRef, label: string): Promise<string | null> {
+  const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+    owner: pr.owner,
+    repo: pr.repo,
+    issue_number: pr.pullNumber,
+    per_page: 100,
+  });
+  const labelled = events.filter(
+    (e) => e.event === 'labeled' && 'label' in e && (e.label as { name?: string } | null)?.name === label,
+  );
+  return labelled[labelled.length - 1]?.actor?.login ?? null;
+}
+
+export interface AppImageFactsOptions {
+  builder?: ImageBuilder;
+  scanner?: ImageScanner;
+}
+
+/**
+ * The `images` option of the judgement for a pull request, or nothing when builds are off.
+ * The caller must call `cleanup` when the judgement is done.
+ */
+export async function appImageFacts(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  changedPaths: readonly string[],
+  options: AppImageFactsOptions = {},
+): Promise<{ images?: JudgeOptions['images']; cleanup: () => void }> {
+  if (!buildsEnabled()) return { cleanup: () => {} };
+  const work = mkdtempSync(join(tmpdir(), 'portcullis-pr-'));
+  const trees = new Map<string, Promise<string | null>>();
+  const tree =
+    (ref: () => Promise<string | null>, name: string): SourceTree =>
+    () => {
+      if (!trees.has(name)) {
+        trees.set(
+          name,
+          ref().then((sha) => (sha ? downloadTree(octokit, pr, sha, join(work, name)) : null)),
+        );
+      }
+      return trees.get(name) as Promise<string | null>;
+    };
+  const images: JudgeOptions['images'] = async (inputs) => {
+    // Nothing to build: no question of trust to ask GitHub about.
+    if (!inputs.some((i) => i.target.kind === 'dockerfile' && needsBuild(i.target.path, changedPaths)))
+      return;
+    await gatherImageFacts(inputs, {
+      builder: options.builder ?? builderFromEnv(),
+      scanner: options.scanner ?? scannerFromEnv(),
+      head: tree(async () => pr.headSha, 'head'),
+      base: tree(() => mergeBase(octokit, pr), 'base'),
+      changedPaths,
+      approval: await buildApproval(octokit, pr),
+      cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
+    });
+  };
+  return { images, cleanup: () => rmSync(work, { recursive: true, force: true }) };
+}
+
+/** Where the pull request's branch left its base: what the head is compared with. */
+async function mergeBase(octokit: Octokit, pr: PullRequestRef): Promise<string | null> {
+  if (!pr.baseSha) return null;
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+    owner: pr.owner,
+    repo: pr.repo,
+    basehead: `${pr.baseSha}...${pr.headSha}`,
+    per_page: 1,
+  });
+  return data.merge_base_commit.sha;
+}
+
+async function downloadTree(octokit: Octokit, pr: PullRequestRef, sha: string, dir: string): Promise<string> {
+  const { data } = await octokit.rest.repos.downloadTarballArchive({
+    owner: pr.owner,
+    repo: pr.repo,
+    ref: sha,
+  });
+  const bytes = Buffer.from(data as ArrayBuffer);
+  if (bytes.length > TARBALL_LIMIT)
+    throw new Error(`the repository tarball at ${sha.slice(0, 7)} is over 512 MiB`);
+  mkdirSync(dir, { recursive: true });
+  // GitHub's tarballs hold one top folder, `<owner>-<repo>-<sha>/`. GNU tar refuses
+  // members with `..` and strips leading `/`; ownership and modes stay ours.
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile(
+      'tar',
+      ['-xz', '--strip-components=1', '--no-same-owner', '--no-same-permissions', '-C', dir, '-f', '-'],
+      (error) => (error ? reject(error) : resolve()),
+    );
+    child.stdin?.end(bytes);
+  });
+  return dir;
+}
