@@ -26,6 +26,13 @@ export interface PortcullisConfig {
   waivers: string;
   fail_on: Severity[];
   extends: { repository: string; ref: string; path: string } | null;
+  /** The `trust:` document (signers per image pattern), as written; see src/signatures/trust-policy.ts. */
+  trust: TrustDocument | null;
+}
+
+export interface TrustDocument {
+  unmatched?: 'info' | 'warn' | 'deny' | 'ignore';
+  policies: { images: string[]; keys?: string[]; keyless?: { issuer: string; subject: string }[] }[];
 }
 
 export const DEFAULT_CONFIG: PortcullisConfig = {
@@ -36,6 +43,7 @@ export const DEFAULT_CONFIG: PortcullisConfig = {
   waivers: DEFAULT_WAIVERS_PATH,
   fail_on: ['deny'],
   extends: null,
+  trust: null,
 };
 
 /** A problem in a configuration-like file, located for an annotation. */
@@ -104,6 +112,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     waivers: config.waivers ?? DEFAULT_CONFIG.waivers,
     fail_on: config.fail_on ?? DEFAULT_CONFIG.fail_on,
     extends: config.extends ? { ...config.extends, path: config.extends.path ?? DEFAULT_POLICY_PATH } : null,
+    trust: config.trust ?? null,
   };
 }
 

@@ -90,7 +90,10 @@ export async function judgeTargets(
 ): Promise<Judgement> {
   const prepared = files.map(prepareTarget).filter((p) => p !== null);
   const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
-  if (options.registry && inputs.length > 0) await gatherRegistryFacts(inputs, options.registry);
+  if (options.registry && inputs.length > 0) {
+    const trust = options.policySet ? options.policySet.trust : undefined;
+    await gatherRegistryFacts(inputs, options.registry, options.today ?? new Date(), trust);
+  }
   if (options.images && inputs.length > 0) await options.images(inputs);
   const targets = await Promise.all(
     prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result)),

@@ -9,6 +9,7 @@ import type { ImageReference } from '../image/reference.js';
 import type { PolicyInput, RegistryFacts } from '../policy/input.js';
 import { RegistryClient, type ResolvedImage } from '../registry/client.js';
 import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import { type TrustPolicySet, trustPolicyFromEnv } from '../signatures/trust-policy.js';
 import { gatherSignatureFacts } from './signature-facts.js';
 
 /** What gathering needs of a registry client (RegistryClient fits; tests may pass a fake at this seam). */
@@ -24,6 +25,7 @@ export async function gatherRegistryFacts(
   inputs: readonly PolicyInput[],
   resolver: ImageResolver,
   now: Date = new Date(),
+  trust: TrustPolicySet | null = trustPolicyFromEnv(),
 ): Promise<void> {
   const wanted: { image: ImageReference; platform: string | null; assign: (facts: RegistryFacts) => void }[] =
     [];
@@ -64,6 +66,7 @@ export async function gatherRegistryFacts(
       return facts ? [{ image, facts }] : [];
     }),
     resolver,
+    trust,
   );
 }
 

@@ -6,8 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { CONFIG_PATH, ConfigError, type PortcullisConfig, parseConfig } from '../config/configuration.js';
+import {
+  CONFIG_PATH,
+  ConfigError,
+  type PortcullisConfig,
+  parseConfig,
+  type TrustDocument,
+} from '../config/configuration.js';
 import type { RepositorySnapshot } from '../core/snapshot.js';
+import {
+  TrustPolicyError,
+  type TrustPolicySet,
+  trustedRootFromEnv,
+  trustPolicyFromDocument,
+  trustPolicyFromEnv,
+} from '../signatures/trust-policy.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { loadPolicyDirectory, type PolicyBundle, policyBundle } from './bundle.js';
 import { compilePolicy } from './compile.js';
@@ -21,6 +34,8 @@ export interface PolicySet {
   /** Repository data files merged at the root of `data`, and what the configuration sets. */
   data: Record<string, unknown>;
   waivers: Waiver[];
+  /** Who must have signed images: the operator's PORTCULLIS_TRUST_POLICY, else the configuration's `trust:`. */
+  trust: TrustPolicySet | null;
   /** Where the policies came from, for the report's footer. */
   source: string;
 }
@@ -80,6 +95,7 @@ export async function loadPolicySet(
     mergeInto(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
   }
   const waivers = parseWaivers(await snapshot.readFile(config.waivers), config.waivers);
+  const trust = trustPolicyFromEnv() ?? (config.trust ? await loadTrust(snapshot, config.trust) : null);
   const ownSource =
     countRego(own) > 0 ? ` + ${folder} at ${snapshot.label} (${countRego(own)} Rego files)` : '';
   return {
@@ -87,6 +103,7 @@ export async function loadPolicySet(
     bundle: policyBundle(files, 'policies'),
     data,
     waivers,
+    trust,
     source: [
       config.policies.builtin ? 'the built-in pack' : 'the built-in pack with its rules off',
       ownSource,
@@ -94,6 +111,43 @@ export async function loadPolicySet(
       configText !== null ? `, configured by ${CONFIG_PATH} at ${snapshot.label}` : '',
     ].join(''),
   };
+}
+
+/** The configuration's `trust:` with key files read from the same snapshot (never from the disk). */
+async function loadTrust(snapshot: RepositorySnapshot, document: TrustDocument): Promise<TrustPolicySet> {
+  const policies = [];
+  for (const [index, policy] of document.policies.entries()) {
+    const keys: string[] = [];
+    for (const [k, key] of (policy.keys ?? []).entries()) {
+      if (key.includes('-----BEGIN')) {
+        keys.push(key);
+        continue;
+      }
+      const pem = await snapshot.readFile(key);
+      if (pem === null) {
+        throw new ConfigError([
+          {
+            path: CONFIG_PATH,
+            line: 1,
+            key: `trust.policies[${index}].keys[${k}]`,
+            message: `${key} does not exist at ${snapshot.label}`,
+          },
+        ]);
+      }
+      keys.push(pem);
+    }
+    policies.push({ ...policy, keys });
+  }
+  try {
+    return trustPolicyFromDocument(
+      { ...document, policies },
+      { baseDir: '/nonexistent', source: CONFIG_PATH, trustedRoot: trustedRootFromEnv() },
+    );
+  } catch (error) {
+    if (error instanceof TrustPolicyError)
+      throw new ConfigError([{ path: CONFIG_PATH, line: 1, key: 'trust', message: error.message }]);
+    throw error;
+  }
 }
 
 async function readPolicyFolder(snapshot: RepositorySnapshot, folder: string): Promise<PolicyFiles> {

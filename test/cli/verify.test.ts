@@ -235,4 +235,45 @@ describe('portcullis check with a trust policy', () => {
     const without = JSON.parse((await cli('check', '--repo', repo, '--format', 'json')).stdout) as Report;
     expect(without.findings.filter((f) => f.rule_id.startsWith('PC-SIG'))).toEqual([]);
   });
+  it('reads the trust policy from .github/portcullis.yml, with key files from the repository', async () => {
+    await mkdir(join(repo, '.github', 'keys'), { recursive: true });
+    await writeFile(join(repo, '.github', 'keys', 'release.pub'), trusted.publicKeyPem);
+    await writeFile(
+      join(repo, '.github', 'portcullis.yml'),
+      [
+        'trust:',
+        '  unmatched: ignore',
+        '  policies:',
+        '    - images: ["127.0.0.1:*/acme/**"]',
+        '      keys: [.github/keys/release.pub]',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const { findings } = JSON.parse(
+        (await cli('check', '--repo', repo, '--format', 'json')).stdout,
+      ) as Report;
+      const signatures = findings
+        .filter((f) => f.rule_id.startsWith('PC-SIG'))
+        .map((f) => `${f.path}:${f.line}`);
+      expect(signatures).toEqual(['deploy/app.yaml:10', 'Dockerfile:2']);
+    } finally {
+      await rm(join(repo, '.github'), { recursive: true, force: true });
+    }
+  });
+
+  it('names a missing key file of the configuration as a configuration error', async () => {
+    await mkdir(join(repo, '.github'), { recursive: true });
+    await writeFile(
+      join(repo, '.github', 'portcullis.yml'),
+      'trust:\n  policies:\n    - images: ["127.0.0.1:*/acme/**"]\n      keys: [keys/missing.pub]\n',
+    );
+    try {
+      const { code, stderr } = await cli('check', '--repo', repo, '--format', 'json');
+      expect(code).toBe(2);
+      expect(stderr).toContain('trust.policies[0].keys[0]: keys/missing.pub does not exist');
+    } finally {
+      await rm(join(repo, '.github'), { recursive: true, force: true });
+    }
+  });
 });
