@@ -47,16 +47,24 @@ base_label(stage) := sprintf("%q (resolved to %q)", [stage.base.raw, stage.base.
 
 # Indexes of `stage` and of every earlier stage it builds on through `FROM <stage>`:
 # what the stage inherits USER, ENV, HEALTHCHECK … from.
-stage_chain(stage) := graph.reachable(_stage_graph, {stage.index})
+stage_chain(stage) := _chains[stage.index]
 
 _stage_graph := {s.index: {b | b := s.base.stage; b != null} | some s in stages}
 
-# The instructions `stage` inherits or declares, oldest first.
-chain_instructions(stage) := [instruction |
+# Computed once per evaluation as documents: functions are not memoized under WebAssembly,
+# and every rule that looks at inherited instructions asks for these.
+_chains := {s.index: graph.reachable(_stage_graph, {s.index}) | some s in stages}
+
+_chain_instructions := {stage.index: [instruction |
 	some s in stages
-	s.index in stage_chain(stage)
+	s.index in _chains[stage.index]
 	some instruction in s.instructions
-]
+] |
+	some stage in stages
+}
+
+# The instructions `stage` inherits or declares, oldest first.
+chain_instructions(stage) := _chain_instructions[stage.index]
 
 # The program a command runs and its arguments, looking through `sudo` and `env`
 # wrappers (with their options, option values such as `-u user`, and VAR=value assignments).
@@ -81,7 +89,8 @@ _wrapper_option_value(argv, j) if {
 program(command) := basename(program_args(command)[0])
 
 # The last component of a path.
-basename(path) := regex.replace(path, `^.*/`, "")
+# (split, not regex.replace: split runs inside WebAssembly, regex.replace calls out to the host.)
+basename(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
 # The subcommand of a program's arguments (`args[0]` is the program): the first word
 # that is neither an option nor the value of an option that takes one

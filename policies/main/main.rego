@@ -3,9 +3,10 @@
 # description: >-
 #   Collects the deny, warn and info results of every rule package under
 #   data.portcullis.rules, tagged with the package they came from so the engine can
-#   attach the rule's metadata (id, title, remediation). These three rules are the
-#   WebAssembly entrypoints portcullis/main/deny, portcullis/main/warn and
-#   portcullis/main/info.
+#   attach the rule's metadata (id, title, remediation). Conftest's default namespace,
+#   `package main`, counts too. These three rules are the WebAssembly entrypoints
+#   portcullis/main/deny, portcullis/main/warn and portcullis/main/info; `results`
+#   holds all three, so that the engine evaluates an input once.
 package portcullis.main
 
 import rego.v1
@@ -29,3 +30,17 @@ info contains {"package": name, "result": result} if {
 	some name
 	some result in data.portcullis.rules[name].info
 }
+
+deny contains {"package": "main", "result": result} if {
+	some result in data.main.deny
+}
+
+deny contains {"package": "main", "result": result} if {
+	some result in data.main.violation
+}
+
+warn contains {"package": "main", "result": result} if {
+	some result in data.main.warn
+}
+
+results := {"deny": deny, "warn": warn, "info": info}

@@ -17,7 +17,9 @@ const run = promisify(execFile);
 /** The WebAssembly entrypoints: one per result set, as the Conftest convention names them. */
 export const RESULT_SETS = ['deny', 'warn', 'info'] as const;
 export type ResultSet = (typeof RESULT_SETS)[number];
-const ENTRYPOINTS = RESULT_SETS.map((set) => `portcullis/main/${set}`);
+/** All three result sets in one document: one evaluation per input instead of three. */
+export const RESULTS_ENTRYPOINT = 'portcullis/main/results';
+const ENTRYPOINTS = [...RESULT_SETS.map((set) => `portcullis/main/${set}`), RESULTS_ENTRYPOINT];
 
 /** What a rule package says about itself in its `# METADATA` block. */
 export interface RuleMetadata {

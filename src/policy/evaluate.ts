@@ -4,7 +4,13 @@
  */
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
-import { type CompiledPolicy, RESULT_SETS, type ResultSet, type RuleMetadata } from './compile.js';
+import {
+  type CompiledPolicy,
+  RESULT_SETS,
+  RESULTS_ENTRYPOINT,
+  type ResultSet,
+  type RuleMetadata,
+} from './compile.js';
 import type { Finding, Fix } from './findings.js';
 import type { PolicyInput } from './input.js';
 
@@ -36,9 +42,24 @@ export class PolicyEngine {
    */
   evaluate(input: PolicyInput, sets: readonly ResultSet[] = RESULT_SETS): Finding[] {
     const findings: Finding[] = [];
+    // All sets at once in one evaluation: the input is copied into WebAssembly and the
+    // shared helpers computed once, instead of once per set.
+    const results =
+      sets.length === RESULT_SETS.length
+        ? ((
+            this.policy.evaluate(input, RESULTS_ENTRYPOINT) as {
+              result?: Partial<Record<ResultSet, RawResult[]>>;
+            }[]
+          )[0]?.result ?? {})
+        : Object.fromEntries(
+            sets.map((set) => [
+              set,
+              (this.policy.evaluate(input, `portcullis/main/${set}`) as { result?: RawResult[] }[])[0]
+                ?.result ?? [],
+            ]),
+          );
     for (const set of sets) {
-      const output = this.policy.evaluate(input, `portcullis/main/${set}`) as { result?: RawResult[] }[];
-      for (const raw of output[0]?.result ?? []) {
+      for (const raw of results[set] ?? []) {
         findings.push(toFinding(raw, set, this.rules[raw.package], input.target.path));
       }
     }

@@ -114,18 +114,22 @@ async function compareJudgements(
     });
     return judgeTargets(selected, selected.length > 0 ? side.engine : null, { policySet: side.set, today });
   };
-  const before = await judge(base);
-  const after = await judge(head);
+  // Concurrently: a sandboxed evaluator spreads the two sides over its workers.
+  const [before, after] = await Promise.all([judge(base), judge(head)]);
 
   // A target one side could not judge would show all of the other side's findings as a change.
+  const baseErrors = new Map(before.errors.map((e) => [e.path, e.message]));
+  const headErrors = new Map(after.errors.map((e) => [e.path, e.message]));
   const errors = new Map<string, string>();
-  for (const [label, judgement] of [
-    ['base', before],
-    ['head', after],
-  ] as const) {
-    for (const error of judgement.errors) {
-      errors.set(error.path, errors.get(error.path) ?? `${error.message} (${label} policies)`);
-    }
+  for (const path of new Set([...baseErrors.keys(), ...headErrors.keys()])) {
+    const was = baseErrors.get(path);
+    const is = headErrors.get(path);
+    errors.set(
+      path,
+      was === is
+        ? (was as string)
+        : [was && `base policies: ${was}`, is && `head policies: ${is}`].filter(Boolean).join('; '),
+    );
   }
   const contents = new Map(files.map((f) => [f.path, f.content]));
   const keyed = (judgement: Judgement) => {
