@@ -4,13 +4,14 @@
  * evaluating the same input documents with the same policy files as a local server.
  *
  *   npm run bench                 readable table (progress on stderr)
- *   npm run bench -- --json       machine-readable summary on stdout
+ *   npm run -s bench -- --json    machine-readable summary on stdout
  *   npm run bench -- --count 200 --runs 3 --no-peer --policies path/to/policies
  *
  * Every series does one warm-up pass over the first files of the corpus, then up to
- * --runs timed passes over the whole corpus; it stops early (after at least three) once
- * it has used --budget seconds, so that a slow policy pack still finishes in about two
- * minutes. The summary says how many runs each figure is the median of.
+ * --runs timed passes over the whole corpus; it stops early once it has used --budget
+ * seconds (after at least three passes, or two when one pass takes over half the budget),
+ * so that a slow policy pack still finishes in about two minutes. The summary says how
+ * many runs each figure is the median of. BENCHMARKS.md explains what is measured.
  *
  * Everything stays on the machine: the OPA server listens on 127.0.0.1 only and is
  * stopped at the end, also when the benchmark fails or is interrupted.

@@ -1,6 +1,8 @@
 /** What the App does for each event: plain functions of an Octokit and the payload's facts. */
 import { ConfigError } from '../config/configuration.js';
-import { errorMessage } from '../core/judge.js';
+import { markNewFindings } from '../core/baseline.js';
+import { errorMessage, type Judgement, judgeTargets, type TargetFile } from '../core/judge.js';
+import type { ChangedFile } from '../core/local-repository.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
@@ -62,6 +64,7 @@ export async function checkPullRequest(
         images: build.images,
       },
     ).finally(build.cleanup);
+    await markAgainstBase(octokit, { ...pr, baseSha }, changed, judgement, files.headFiles, policy);
     const rules = policy.engine.rules;
     const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));
     review = {
@@ -91,6 +94,36 @@ export async function checkPullRequest(
       report,
       `> **The review comments could not be posted:** ${markdownText(errorMessage(error).slice(0, 1000))}. The findings above are complete; the next push or re-run tries again.`,
     ).catch(() => {});
+  }
+}
+
+/**
+ * Judges the base versions of the changed targets with the same policies, to tell the
+ * findings the pull request brings in from those that were already there. Best effort:
+ * without it the report simply does not say which are new.
+ */
+async function markAgainstBase(
+  octokit: Octokit,
+  pr: PullRequestRef & { baseSha: string },
+  changed: ChangedFile[],
+  judgement: Judgement,
+  headFiles: ReadonlyMap<string, TargetFile['content']>,
+  policy: Awaited<ReturnType<typeof basePolicy>>,
+): Promise<void> {
+  try {
+    const atBase = githubPullRequestFiles(octokit, { ...pr, headSha: pr.baseSha });
+    const judged = new Set(judgement.targets.map((t) => t.path));
+    const existing = changed.filter((f) => f.status === 'modified' && judged.has(f.path));
+    const baseFiles = new Map<string, TargetFile['content']>();
+    for (const file of existing) baseFiles.set(file.path, await atBase.readHeadFile(file.path));
+    const base = await judgeTargets(
+      [...baseFiles].map(([path, content]) => ({ path, content })),
+      existing.length > 0 ? policy.engine : null,
+      { ...appRegistryOptions(), policySet: policy.set },
+    );
+    markNewFindings(judgement, headFiles, base, baseFiles);
+  } catch (error) {
+    octokit.log.warn(`Portcullis could not judge the base of #${pr.pullNumber}: ${errorMessage(error)}`);
   }
 }
 

@@ -28,6 +28,8 @@ export interface Finding {
   image?: string;
   /** The vulnerability id the finding is about, when a rule says (waivers match it). */
   vulnerability?: string;
+  /** In a pull request: true when the base version of the file did not have it. */
+  new?: boolean;
   /** Set when a waiver or an inline ignore accepts the finding: shown, but failing nothing. */
   waived?: { reason: string; owner: string | null; expires: string | null; source: string };
 }

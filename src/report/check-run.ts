@@ -87,12 +87,7 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
         ? `**Nothing at ${failOn} level.** The findings below are still worth a look.`
         : '**All container files pass the policies.**',
     '',
-    '| Severity | Findings |',
-    '| --- | ---: |',
-    `| ${BADGE.deny} | ${counts.deny} |`,
-    `| ${BADGE.warn} | ${counts.warn} |`,
-    `| ${BADGE.info} | ${counts.info} |`,
-    ...(waived > 0 ? [`| 🏳️ waived | ${waived} |`] : []),
+    ...severityTable(active, waived),
     '',
   ];
   const sections = judgement.targets.map((target) => targetSection(target, judgement.failOn));
@@ -104,6 +99,26 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
     annotations: judgement.findings.map(toAnnotation),
     ...(judgement.findings.some((f) => f.fix) ? { actions: [APPLY_FIXES_ACTION] } : {}),
   };
+}
+
+/** Counts by severity; with a `New` column when the findings were compared with the base. */
+function severityTable(active: readonly Finding[], waived: number): string[] {
+  const compared = active.some((f) => f.new !== undefined);
+  const row = (label: string, findings: readonly Finding[]) =>
+    compared
+      ? `| ${label} | ${findings.length} | ${findings.filter((f) => f.new).length} |`
+      : `| ${label} | ${findings.length} |`;
+  return [
+    compared ? '| Severity | Findings | New in this pull request |' : '| Severity | Findings |',
+    compared ? '| --- | ---: | ---: |' : '| --- | ---: |',
+    ...(['deny', 'warn', 'info'] as const).map((s) =>
+      row(
+        BADGE[s],
+        active.filter((f) => f.severity === s),
+      ),
+    ),
+    ...(waived > 0 ? [compared ? `| 🏳️ waived | ${waived} | |` : `| 🏳️ waived | ${waived} |`] : []),
+  ];
 }
 
 /** A file's findings as a table, folded away unless something in it fails the check. */
@@ -131,7 +146,10 @@ function targetSection(target: Judgement['targets'][number], failOn: Judgement['
         : f.fix
           ? ' *(fix available)*'
           : '';
-      lines.push(`| ${f.line} | ${severity} | ${ruleLink(f.rule_id)} | ${markdownText(f.message)}${note} |`);
+      const fresh = f.new ? '🆕 ' : '';
+      lines.push(
+        `| ${f.line} | ${severity} | ${ruleLink(f.rule_id)} | ${fresh}${markdownText(f.message)}${note} |`,
+      );
     }
   }
   lines.push('', '</details>', '');

@@ -231,3 +231,18 @@ describe('re-runs', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 });
+
+describe('new versus existing findings', () => {
+  it('counts the findings the pull request brings in, against the base version of the file', async () => {
+    const base = ['FROM node', 'USER node', 'HEALTHCHECK NONE', 'CMD ["node", "server.js"]', ''].join('\n');
+    const head = ['FROM node', 'USER node', 'HEALTHCHECK NONE', 'EXPOSE 22', 'CMD ["node", "server.js"]', ''].join('\n');
+    const requests = fakePullRequest({ files: { Dockerfile: head }, baseFiles: { Dockerfile: base } });
+    await receive(createApp(), 'pull_request.opened');
+    const run = finalCheckRun(requests);
+    expect(run.summary).toContain('| Severity | Findings | New in this pull request |');
+    // PC-DF-001 and PC-DF-003 were already there; EXPOSE 22 (PC-DF-010) is new.
+    expect(run.summary).toContain('| ❌ deny | 1 | 0 |');
+    expect(run.summary).toContain('| ⚠️ warn | 2 | 1 |');
+    expect(run.summary).toMatch(/\| 4 \| ⚠️ warn \| PC-DF-010 \| 🆕 EXPOSE 22/);
+  });
+});
