@@ -8,7 +8,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { localPullRequestFiles } from './core/local-repository.js';
+import { markNewFindings } from './core/baseline.js';
+import { judgeTargets } from './core/judge.js';
+import { changedFilesBetween, localPullRequestFiles, readFileAtCommit } from './core/local-repository.js';
 import { judgePullRequest } from './core/pull-request.js';
 import { gitCommitSnapshot } from './core/snapshot.js';
 import { loadPolicySet, policyEngineFor } from './policy/policy-set.js';
@@ -38,6 +40,21 @@ export async function runDemo(write: (text: string) => void): Promise<CheckRunRe
     const judgement = await judgePullRequest(localPullRequestFiles(repo, base, head), async () => engine, {
       policySet,
     });
+    // New versus existing, as the App reports it: the base versions of the changed targets, judged alike.
+    const modified = (await changedFilesBetween(repo, base, head)).filter((f) => f.status === 'modified');
+    const versions = async (commit: string) =>
+      new Map(
+        await Promise.all(
+          modified.map(async (f) => [f.path, await readFileAtCommit(repo, commit, f.path)] as const),
+        ),
+      );
+    const [baseFiles, headFiles] = await Promise.all([versions(base), versions(head)]);
+    const baseJudgement = await judgeTargets(
+      [...baseFiles].map(([path, content]) => ({ path, content })),
+      engine,
+      { policySet },
+    );
+    markNewFindings(judgement, headFiles, baseJudgement, baseFiles);
     const report = checkRunReport(judgement);
     write(renderCheckRun(report));
     return report;
