@@ -19,18 +19,20 @@ final_stage := stages[count(stages) - 1]
 # Global ARGs (declared before the first FROM); empty unless the target is a Dockerfile.
 global_args := object.get(input.dockerfile, "global_args", []) if is_dockerfile
 
-# Every instruction, with the stage it belongs to.
-instructions contains {"stage": stage, "instruction": instruction} if {
+# Every instruction, with the stage it belongs to. Arrays, not sets: each element holds its
+# whole stage, and a set hashes and compares every element it adds (quadratic in the stage
+# size), which made these two helpers most of the evaluation time (BENCHMARKS.md).
+instructions := [{"stage": stage, "instruction": instruction} |
 	some stage in stages
 	some instruction in stage.instructions
-}
+]
 
 # Every shell command of every RUN, with its instruction and stage.
-commands contains {"stage": stage, "instruction": instruction, "command": command} if {
+commands := [{"stage": stage, "instruction": instruction, "command": command} |
 	some stage in stages
 	some instruction in stage.instructions
 	some command in instruction.commands
-}
+]
 
 # A readable name for a stage in messages: `"builder"` or `#2`.
 stage_label(stage) := sprintf("%q", [stage.name]) if stage.name != null

@@ -11,30 +11,27 @@ import rego.v1
 import data.portcullis.lib.dockerfile
 
 # `apt-get install …` and `apt install …`.
-apt_installs contains item if {
+apt_installs := [object.union(c, {"args": args}) |
 	some c in dockerfile.commands
 	args := dockerfile.program_args(c.command)
 	dockerfile.basename(args[0]) in {"apt-get", "apt"}
 	dockerfile.subcommand(args) == "install"
-	item := object.union(c, {"args": args})
-}
+]
 
 # `apk add …`.
-apk_adds contains item if {
+apk_adds := [object.union(c, {"args": args}) |
 	some c in dockerfile.commands
 	args := dockerfile.program_args(c.command)
 	dockerfile.basename(args[0]) == "apk"
 	dockerfile.subcommand(args) == "add"
-	item := object.union(c, {"args": args})
-}
+]
 
 # `pip install …`, `pip3.12 install …`, `python3 -m pip install …`.
-pip_installs contains item if {
+pip_installs := [object.union(c, {"args": args}) |
 	some c in dockerfile.commands
 	args := pip_args(dockerfile.program_args(c.command))
 	dockerfile.subcommand(args) == "install"
-	item := object.union(c, {"args": args})
-}
+]
 
 pip_args(args) := args if regex.match(`^pip[0-9.]*$`, dockerfile.basename(args[0]))
 
