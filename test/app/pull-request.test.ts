@@ -235,7 +235,14 @@ describe('re-runs', () => {
 describe('new versus existing findings', () => {
   it('counts the findings the pull request brings in, against the base version of the file', async () => {
     const base = ['FROM node', 'USER node', 'HEALTHCHECK NONE', 'CMD ["node", "server.js"]', ''].join('\n');
-    const head = ['FROM node', 'USER node', 'HEALTHCHECK NONE', 'EXPOSE 22', 'CMD ["node", "server.js"]', ''].join('\n');
+    const head = [
+      'FROM node',
+      'USER node',
+      'HEALTHCHECK NONE',
+      'EXPOSE 22',
+      'CMD ["node", "server.js"]',
+      '',
+    ].join('\n');
     const requests = fakePullRequest({ files: { Dockerfile: head }, baseFiles: { Dockerfile: base } });
     await receive(createApp(), 'pull_request.opened');
     const run = finalCheckRun(requests);
