@@ -28,11 +28,31 @@ deny contains finding if {
 	count(users) == 0
 	not nonroot_base_image
 	stage := dockerfile.final_stage
-	finding := {
-		"msg": sprintf("The final stage %s sets no USER, so its container runs as root: add a USER instruction with a non-root user (for example USER 65532:65532) after the last step that needs root.", [dockerfile.stage_label(stage)]),
-		"line": stage.line,
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("The final stage %s sets no USER, so its container runs as root: add a USER instruction with a non-root user (for example USER 65532:65532) after the last step that needs root.", [dockerfile.stage_label(stage)]),
+			"line": stage.line,
+		},
+		user_fix(stage),
+	)
 }
+
+# The fix inserts `USER 65532:65532` (distroless' nonroot) just before the stage's first
+# CMD or ENTRYPOINT that follows its last RUN, so every step that may need root runs first.
+# Without such an instruction there is no safe place to put it: no fix.
+user_fix(stage) := {"fix": {
+	"line": start.line,
+	"end_line": start.line,
+	"replacement": concat("\n", [sprintf("%sUSER 65532:65532", [indent]), line]),
+	"description": "Run as the unprivileged user 65532 from here on",
+}} if {
+	not windows_container
+	last_run := max(array.concat([i.line | some i in stage.instructions; i.keyword == "RUN"], [stage.line]))
+	starts := [i | some i in stage.instructions; i.keyword in {"CMD", "ENTRYPOINT"}; i.line > last_run]
+	start := starts[0]
+	line := dockerfile.source_line(start, start.line)
+	indent := regex.find_n(`^\s*`, line, 1)[0]
+} else := {}
 
 deny contains finding if {
 	user := users[count(users) - 1]
@@ -54,6 +74,14 @@ inherited(user, stage) := sprintf(", which it inherits from stage %s", [dockerfi
 	some origin in dockerfile.stages
 	origin.line < user.line
 	user.line <= origin.end_line
+}
+
+# Windows containers name their users differently (ContainerUser): no fix to offer there.
+windows_container if input.dockerfile.escape == "`"
+
+windows_container if {
+	some stage in dockerfile.stages
+	regex.match(`(^|/)windows(/|$)|nanoserver|servercore`, stage.base.image.repository)
 }
 
 # The image at the root of the final stage's FROM chain is a distroless-style

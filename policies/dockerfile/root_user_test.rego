@@ -10,7 +10,22 @@ test_final_stage_without_user_points_at_its_from_line if {
 	findings == {{
 		"msg": "The final stage #1 sets no USER, so its container runs as root: add a USER instruction with a non-root user (for example USER 65532:65532) after the last step that needs root.",
 		"line": 4,
+		# The fix puts USER just before the ENTRYPOINT, after every RUN.
+		"fix": {
+			"line": 6,
+			"end_line": 6,
+			"replacement": "USER 65532:65532\nENTRYPOINT [\"/usr/local/bin/app\"]",
+			"description": "Run as the unprivileged user 65532 from here on",
+		},
 	}}
+}
+
+test_no_user_fix_without_a_cmd_or_entrypoint_after_the_last_run if {
+	findings := root_user.deny with input as json.patch(no_user, [{"op": "replace", "path": "/dockerfile/stages/1/instructions", "value": []}])
+	count(findings) == 1
+	every f in findings {
+		not f.fix
+	}
 }
 
 test_root_builder_stage_is_fine if {

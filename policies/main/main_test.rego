@@ -12,7 +12,11 @@ test_findings_are_collected_by_severity_and_package if {
 
 	deny == {
 		{"package": "latest_tag", "result": {"msg": "Stage #0 uses \"node\", which has no fixed version: name an explicit tag.", "line": 1}},
-		{"package": "root_user", "result": {"msg": "The final stage #0 sets no USER, so its container runs as root: add a USER instruction with a non-root user (for example USER 65532:65532) after the last step that needs root.", "line": 1}},
+		{"package": "root_user", "result": {
+			"msg": "The final stage #0 sets no USER, so its container runs as root: add a USER instruction with a non-root user (for example USER 65532:65532) after the last step that needs root.",
+			"line": 1,
+			"fix": {"line": 3, "end_line": 3, "replacement": "USER 65532:65532\nCMD node server.js", "description": "Run as the unprivileged user 65532 from here on"},
+		}},
 	}
 	{r.package | some r in warn} == {"unpinned_digest", "relative_workdir"}
 	{[r.package, r.result.line] | some r in info} == {["missing_healthcheck", 1], ["shell_form_cmd", 3]}

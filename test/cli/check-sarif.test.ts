@@ -66,7 +66,7 @@ describe('portcullis check --format sarif', () => {
     }
 
     const fixed = results.filter((r) => r.fixes).map((r) => r.ruleId);
-    expect(fixed.sort()).toEqual(['PC-DF-005', 'PC-DF-011', 'PC-DF-012', 'PC-DF-016']);
+    expect(fixed.sort()).toEqual(['PC-DF-002', 'PC-DF-005', 'PC-DF-011', 'PC-DF-012', 'PC-DF-016']);
     const maintainer = results.find((r) => r.ruleId === 'PC-DF-011');
     expect(maintainer?.fixes?.[0]?.artifactChanges[0]?.replacements).toEqual([
       {
