@@ -14,14 +14,25 @@ package portcullis.rules.latest_tag
 import rego.v1
 
 import data.portcullis.lib.dockerfile
+import data.portcullis.lib.images
 
 deny contains finding if {
 	some stage in dockerfile.stages
 	image := stage.base.image
 	image.digest == null
 	object.get(image, "tag", null) in {null, "latest"}
-	finding := {
-		"msg": sprintf("Stage %s uses %s, which has no fixed version: name an explicit tag.", [dockerfile.stage_label(stage), dockerfile.base_label(stage)]),
-		"line": stage.line,
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Stage %s uses %s, which has no fixed version: name an explicit tag.", [dockerfile.stage_label(stage), dockerfile.base_label(stage)]),
+			"line": stage.line,
+		},
+		tag_fix(stage),
+	)
 }
+
+# With registry facts, the fix names the version `latest` points at now.
+tag_fix(stage) := images.explicit_tag_fix(stage.base.raw, {"number": stage.line, "text": ref.source}, stage.base.registry_facts) if {
+	some ref in input.references
+	ref.field == "FROM"
+	ref.line == stage.line
+} else := {}

@@ -142,3 +142,19 @@ pinned_latest := {
 		],
 	},
 }
+
+# With registry facts, the fix names the most specific version tag `latest` points at now.
+test_fix_names_the_tag_latest_points_at if {
+	with_facts := json.patch(untagged_and_latest, [
+		{"op": "add", "path": "/dockerfile/stages/1/base/registry_facts", "value": {"tags_for_digest": ["1.27.3", "1.27", "1"]}},
+		{"op": "add", "path": "/references", "value": [{"line": 3, "field": "FROM", "raw": "nginx:latest", "source": "FROM nginx:latest"}]},
+	])
+	findings := latest_tag.deny with input as with_facts
+	fixes := [f.fix | some f in findings; f.fix]
+	fixes == [{
+		"line": 3,
+		"end_line": 3,
+		"replacement": "FROM nginx:1.27.3",
+		"description": "Name the tag latest points at now: 1.27.3",
+	}]
+}

@@ -21,10 +21,13 @@ deny contains finding if {
 	some ref in images.judged
 	ref.image.digest == null
 	object.get(ref.image, "tag", null) in {null, "latest"}
-	finding := {
-		"msg": sprintf("Image %s %s, so it can change from one run to the next: name an explicit version tag.", [images.label(ref), what(ref.image)]),
-		"line": ref.line,
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Image %s %s, so it can change from one run to the next: name an explicit version tag.", [images.label(ref), what(ref.image)]),
+			"line": ref.line,
+		},
+		images.explicit_tag_fix(ref.raw, {"number": ref.line, "text": ref.source}, object.get(ref, "registry_facts", {})),
+	)
 }
 
 what(image) := "has no tag and means the moving latest" if image.tag == null

@@ -127,3 +127,23 @@ source_of(line) := [ref.source |
 	ref.line == line
 	is_string(ref.source)
 ][0]
+
+# The fix that names the version tag the registry says an untagged or `latest` image is
+# now (`registry_facts.tags_for_digest`, most specific first), rewriting `raw` where it
+# stands once on its line. Empty when the registry did not say, or the text is templated.
+explicit_tag_fix(raw, line, facts) := {"fix": {
+	"line": line_number,
+	"end_line": line_number,
+	"replacement": replace(line.text, raw, tagged),
+	"description": sprintf("Name the tag latest points at now: %s", [tag]),
+}} if {
+	tag := facts.tags_for_digest[0]
+	not contains(raw, "$")
+	count(indexof_n(line.text, raw)) == 1
+	tagged := with_tag(raw, tag)
+	line_number := line.number
+} else := {}
+
+with_tag(raw, tag) := concat("", [trim_suffix(raw, "latest"), tag]) if endswith(raw, ":latest")
+
+with_tag(raw, tag) := concat(":", [raw, tag]) if not endswith(raw, ":latest")

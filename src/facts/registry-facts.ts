@@ -15,6 +15,9 @@ import { gatherSignatureFacts } from './signature-facts.js';
 /** What gathering needs of a registry client (RegistryClient fits; tests may pass a fake at this seam). */
 export interface ImageResolver {
   resolve(reference: ImageReference, options?: { platform?: string }): Promise<ResolvedImage>;
+  /** Optional: lets a `latest` reference learn which version tags name the same image. */
+  tags?(name: { registry: string; repository: string }): Promise<string[]>;
+  manifest?(name: { registry: string; repository: string; tag?: string | null }): Promise<{ digest: string }>;
 }
 
 const LOOKUP_CONCURRENCY = 4;
@@ -99,6 +102,9 @@ async function lookUp(
         : null,
       size: resolved.size,
       layer_count: resolved.layers.length,
+      ...(image.digest === null && (image.tag === null || image.tag === 'latest')
+        ? { tags_for_digest: await versionTagsFor(resolver, image, resolved.digest) }
+        : {}),
       error: null,
     };
   } catch (error) {
@@ -116,6 +122,61 @@ async function lookUp(
       error: { code: typeof code === 'string' ? code : 'error', message: errorMessage(error) },
     };
   }
+}
+
+/** Version-like tags, newest first, that a `latest` image is compared with (each costs a request). */
+const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+._][0-9A-Za-z.-]+)?$/;
+const TAGS_COMPARED = 12;
+
+/**
+ * The version tags that point at the same digest as `latest` does now, most specific first
+ * (`1.25.3`, `1.25`, `1`): what the "name an explicit tag" fix writes. Best effort: a
+ * registry that will not list tags just gets no fix.
+ */
+async function versionTagsFor(
+  resolver: ImageResolver,
+  image: ImageReference,
+  digest: string,
+): Promise<string[]> {
+  if (!resolver.tags || !resolver.manifest) return [];
+  try {
+    const candidates = (await resolver.tags(image))
+      .filter((tag) => VERSION_TAG.test(tag))
+      .sort(compareVersionsDescending)
+      .slice(0, TAGS_COMPARED);
+    const same: string[] = [];
+    for (const tag of candidates) {
+      const { digest: tagged } = await resolver.manifest({
+        registry: image.registry,
+        repository: image.repository,
+        tag,
+      });
+      if (tagged === digest) same.push(tag);
+    }
+    return same.sort(
+      (a, b) => b.split(/[.-]/).length - a.split(/[.-]/).length || compareVersionsDescending(a, b),
+    );
+  } catch {
+    return [];
+  }
+}
+
+function compareVersionsDescending(a: string, b: string): number {
+  const parts = (tag: string) =>
+    tag
+      .replace(/^v/, '')
+      .split(/[.+_-]/)
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const [x, y] = [pa[i], pb[i]];
+    if (x === y) continue;
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    if (typeof x === 'number' && typeof y === 'number') return y - x;
+    return typeof x === 'number' ? -1 : typeof y === 'number' ? 1 : String(y).localeCompare(String(x));
+  }
+  return 0;
 }
 
 export async function runLimited<T>(

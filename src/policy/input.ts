@@ -79,6 +79,11 @@ export interface RegistryFacts {
   /** Compressed size of the platform manifest's layers, in bytes. */
   size: number | null;
   layer_count: number | null;
+  /**
+   * For a reference with tag `latest` or none: the version tags that name the same image
+   * now, most specific first (`1.25.3`, `1.25`, `1`); the "explicit tag" fix uses the first.
+   */
+  tags_for_digest?: string[];
   /** Why the look-up failed: `not_found`, `unauthorized`, `unreachable`, `timeout`, …; null on success. */
   error: { code: string; message: string } | null;
   /** Only with a trust policy configured: the policy that covers the image (docs/signatures.md). */

@@ -30,6 +30,9 @@ beforeAll(async () => {
   registry = await startRegistry();
   // No USER in the image config: it runs as root.
   digest = (await pushImage(registry, 'acme/api', '1.4.2')).digest;
+  // `latest` and `1.4` name the same image, as registries usually have it; 1.3 is older.
+  await pushImage(registry, 'acme/api', '1.3.0', { layers: [{ 'old.txt': 'older' }] });
+  for (const tag of ['1.4', 'latest']) await retag(registry, 'acme/api', '1.4.2', tag);
   process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
   repo = await mkdtemp(join(tmpdir(), 'portcullis-registry-'));
   await run('git', ['init', '--quiet', repo]);
@@ -57,6 +60,19 @@ beforeAll(async () => {
     `FROM ${registry.host}/acme/api:1.4.2\nUSER 10001\nHEALTHCHECK NONE\n`,
   );
 });
+
+/** Puts the manifest of `from` under another tag, byte for byte (same digest). */
+async function retag(at: TestRegistry, repository: string, from: string, to: string): Promise<void> {
+  const accept = 'application/vnd.docker.distribution.manifest.v2+json';
+  const response = await fetch(`${at.url}/v2/${repository}/manifests/${from}`, { headers: { accept } });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const put = await fetch(`${at.url}/v2/${repository}/manifests/${to}`, {
+    method: 'PUT',
+    headers: { 'content-type': response.headers.get('content-type') ?? accept },
+    body: bytes,
+  });
+  if (put.status !== 201) throw new Error(`retag answered ${put.status}`);
+}
 
 afterAll(async () => {
   delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
@@ -90,6 +106,32 @@ describe('check with registry facts', () => {
     ]);
     expect(at('PC-IMG-006', 'deploy/api.yaml')).toHaveLength(1); // the image runs as root
     expect(at('PC-IMG-009', 'deploy/api.yaml')).toEqual([expect.objectContaining({ line: 12 })]); // no such image
+  });
+
+  it('names the version tag latest points at now, for an untagged reference', async () => {
+    await writeFile(
+      join(repo, 'deploy', 'job.yaml'),
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      containers:\n        - name: migrate\n          image: ${registry.host}/acme/api\n`,
+    );
+    try {
+      const { stdout } = await cli(
+        'check',
+        '--repo',
+        repo,
+        '--format',
+        'json',
+        join(repo, 'deploy', 'job.yaml'),
+      );
+      const { findings } = JSON.parse(stdout) as Report;
+      expect(findings.find((f) => f.rule_id === 'PC-IMG-001')?.fix).toEqual(
+        expect.objectContaining({
+          line: 10,
+          replacement: `          image: ${registry.host}/acme/api:1.4.2`,
+        }),
+      );
+    } finally {
+      await rm(join(repo, 'deploy', 'job.yaml'));
+    }
   });
 
   it('pins the digests with fix --write, after which check no longer asks for them', async () => {
