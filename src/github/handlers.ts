@@ -5,8 +5,11 @@ import { errorMessage, type Judgement, judgeTargets, type TargetFile } from '../
 import type { ChangedFile } from '../core/local-repository.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
+import type { PolicySet } from '../policy/policy-set.js';
+import { parseWaivers, waiverChanges } from '../policy/waivers.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
 import { markdownText } from '../report/markdown.js';
+import { waiverChangesSection } from '../report/waiver-report.js';
 import { appImageFacts } from './build-approval.js';
 import { appendToSummary, runCheck } from './check-run.js';
 import { checkPolicyChange, type PolicyChangeContext } from './policy-check.js';
@@ -19,6 +22,7 @@ import {
 } from './pull-request-files.js';
 import { basePolicy, locatedProblems } from './repository-policy.js';
 import { publishReview, type ReviewInput, type ReviewOptions } from './review.js';
+import { githubSnapshot } from './snapshot.js';
 
 export async function checkPullRequest(
   octokit: Octokit,
@@ -74,6 +78,7 @@ export async function checkPullRequest(
       remediation: (ruleId) => remediations.get(ruleId),
     };
     const report = checkRunReport(judgement);
+    report.summary += await headWaiverChanges(octokit, pr, changed, policy.set);
     if (changed.length >= LIST_FILES_LIMIT) {
       report.summary += `\n\n> GitHub lists at most ${LIST_FILES_LIMIT} changed files of a pull request: files beyond that were not checked.`;
     }
@@ -94,6 +99,24 @@ export async function checkPullRequest(
       report,
       `> **The review comments could not be posted:** ${markdownText(errorMessage(error).slice(0, 1000))}. The findings above are complete; the next push or re-run tries again.`,
     ).catch(() => {});
+  }
+}
+
+/** Waivers the pull request adds or extends, called out in the summary (they apply only once merged). */
+async function headWaiverChanges(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  changed: ChangedFile[],
+  set: PolicySet,
+): Promise<string> {
+  const file = set.config.waivers;
+  if (!changed.some((f) => f.path === file && f.status !== 'removed')) return '';
+  try {
+    const text = await githubSnapshot(octokit, pr.owner, pr.repo, pr.headSha).readFile(file);
+    return waiverChangesSection(waiverChanges(set.waivers, parseWaivers(text, file)), file);
+  } catch {
+    // A broken waivers file at the head is the Portcullis policy check's to report.
+    return '';
   }
 }
 

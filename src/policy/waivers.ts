@@ -163,3 +163,28 @@ export function inlineIgnores(
   });
   return ignores;
 }
+
+/** A waiver a pull request adds, or one it extends (a later expiry, or a wider scope). */
+export interface WaiverChange {
+  kind: 'added' | 'extended';
+  waiver: Waiver;
+  /** The base version of an extended waiver. */
+  before?: Waiver;
+}
+
+/**
+ * What a change to the waivers file does: new waivers, and waivers of the same rule
+ * whose expiry moved later or whose path, image or vulnerability scope was dropped or changed.
+ * Reviewers see these called out, since a waiver weakens the gate once merged.
+ */
+export function waiverChanges(base: readonly Waiver[], head: readonly Waiver[]): WaiverChange[] {
+  const scope = (w: Waiver) => `${w.rule}\0${w.path ?? ''}\0${w.image ?? ''}\0${w.vulnerability ?? ''}`;
+  const baseByScope = new Map(base.map((w) => [scope(w), w]));
+  return head.flatMap((waiver): WaiverChange[] => {
+    const same = baseByScope.get(scope(waiver));
+    if (same) return waiver.expires > same.expires ? [{ kind: 'extended', waiver, before: same }] : [];
+    // Same rule, another scope: a widened (or moved) waiver reads as an extension of one that existed.
+    const sameRule = base.find((w) => w.rule === waiver.rule);
+    return [sameRule ? { kind: 'extended', waiver, before: sameRule } : { kind: 'added', waiver }];
+  });
+}

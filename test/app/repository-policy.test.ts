@@ -127,3 +127,23 @@ it('puts Rego compile errors of the repository policies on their lines', async (
     }),
   ]);
 });
+
+it('calls out waivers the pull request adds or extends, while judging by the base ones', async () => {
+  const waiver = (rule: string, expires: string) =>
+    `  - rule: ${rule}\n    reason: legacy image\n    owner: "@acme/web"\n    expires: ${expires}\n`;
+  const requests = fakePullRequest({
+    files: {
+      Dockerfile: DOCKERFILE,
+      '.github/portcullis/waivers.yml': `waivers:\n${waiver('PC-DF-003', '2099-06-30')}${waiver('PC-DF-001', '2099-01-01')}`,
+    },
+    baseFiles: { '.github/portcullis/waivers.yml': `waivers:\n${waiver('PC-DF-003', '2099-01-31')}` },
+  });
+  await receive(createApp(), 'pull_request.opened');
+  const run = finalCheckRun(requests);
+  expect(run.conclusion).toBe('failure'); // PC-DF-001 is not waived yet: the base decides
+  expect(run.summary).toContain('This pull request adds or extends waivers');
+  expect(run.summary).toContain('| added | PC-DF-001 |');
+  expect(run.summary).toContain(
+    '| extended | PC-DF-003 | everywhere | @\u200bacme/web | 2099-01-31 → 2099-06-30 |',
+  );
+});

@@ -219,6 +219,7 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
       .get(`/repos/${OWNER}/${REPO}/contents/${path.split('/').map(encodeURIComponent).join('%2F')}`)
       .query({ ref: headSha })
       .optionally()
+      .times(5)
       .reply(200, {
         type: 'file',
         encoding: 'base64',
