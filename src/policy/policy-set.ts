@@ -88,7 +88,7 @@ export async function loadPolicySet(
       'extends',
       `${config.extends.repository}@${config.extends.ref}/${config.extends.path}`,
     );
-    extendsSource = ` + ${config.extends.repository}@${config.extends.ref} (${countRego(shared)} Rego files)`;
+    extendsSource = ` + ${config.extends.repository}@${config.extends.ref} (${regoFiles(shared)})`;
   }
 
   if (config.trusted_registries) {
@@ -96,8 +96,7 @@ export async function loadPolicySet(
   }
   const waivers = parseWaivers(await snapshot.readFile(config.waivers), config.waivers);
   const trust = trustPolicyFromEnv() ?? (config.trust ? await loadTrust(snapshot, config.trust) : null);
-  const ownSource =
-    countRego(own) > 0 ? ` + ${folder} at ${snapshot.label} (${countRego(own)} Rego files)` : '';
+  const ownSource = countRego(own) > 0 ? ` + ${folder} at ${snapshot.label} (${regoFiles(own)})` : '';
   return {
     config,
     bundle: policyBundle(files, 'policies'),
@@ -202,6 +201,11 @@ function addPolicyFiles(
       ]);
     }
   }
+}
+
+function regoFiles(files: PolicyFiles): string {
+  const n = countRego(files);
+  return `${n} Rego file${n === 1 ? '' : 's'}`;
 }
 
 function countRego(files: PolicyFiles): number {

@@ -147,3 +147,92 @@ it('calls out waivers the pull request adds or extends, while judging by the bas
     '| extended | PC-DF-003 | everywhere | @\u200bacme/web | 2099-01-31 → 2099-06-30 |',
   );
 });
+
+describe('extends: a shared policy repository', () => {
+  const SHARED_SHA = 'c'.repeat(40);
+  const sharedRule = [
+    '# METADATA',
+    '# title: Use the golden images',
+    '# custom:',
+    '#   id: ORG-001',
+    '#   severity: deny',
+    'package portcullis.rules.org_golden_images',
+    '',
+    'import rego.v1',
+    '',
+    'deny contains {"msg": "use registry.acme.example/golden images", "line": stage.line} if {',
+    '\tsome stage in input.dockerfile.stages',
+    '\tstage.base.image.registry != "registry.acme.example"',
+    '}',
+    '',
+  ].join('\n');
+  const file = (path: string, text: string) => ({
+    type: 'file',
+    encoding: 'base64',
+    size: text.length,
+    name: path.split('/').pop(),
+    path,
+    content: Buffer.from(text).toString('base64'),
+    sha: 'd'.repeat(40),
+    url: '',
+    git_url: null,
+    html_url: null,
+    download_url: null,
+    _links: { self: '', git: null, html: null },
+  });
+
+  it('compiles the shared policies with the local ones, fetched at the commit the ref names', async () => {
+    nock('https://api.github.com')
+      .get('/repos/acme/policies/git/ref/heads%2Fv1')
+      .reply(200, {
+        ref: 'refs/heads/v1',
+        node_id: 'x',
+        url: '',
+        object: { sha: SHARED_SHA, type: 'commit', url: '' },
+      })
+      .get('/repos/acme/policies/contents/policies')
+      .query({ ref: SHARED_SHA })
+      .reply(
+        200,
+        [{ ...file('policies/golden.rego', sharedRule), content: undefined, encoding: undefined }].map(
+          ({ content: _c, encoding: _e, ...entry }) => entry,
+        ),
+      )
+      .get('/repos/acme/policies/contents/policies%2Fgolden.rego')
+      .query({ ref: SHARED_SHA })
+      .reply(200, file('policies/golden.rego', sharedRule));
+    const requests = fakePullRequest({
+      files: { Dockerfile: DOCKERFILE },
+      baseFiles: {
+        '.github/portcullis.yml': 'extends:\n  repository: acme/policies\n  ref: v1\n  path: policies\n',
+      },
+    });
+    await receive(createApp(), 'pull_request.opened');
+    const run = finalCheckRun(requests);
+    expect(run.annotations.find((a) => a.title.startsWith('ORG-001'))).toMatchObject({
+      start_line: 1,
+      annotation_level: 'failure',
+    });
+    expect(run.summary).toContain('acme/policies@\u200bv1');
+    expect(run.summary).toContain('1 Rego file');
+  });
+
+  it('fails the check with a clear error when the shared repository cannot be read', async () => {
+    nock('https://api.github.com')
+      .get('/repos/acme/policies/git/ref/heads%2Fv9')
+      .reply(404, { message: 'Not Found' })
+      .get('/repos/acme/policies/git/ref/tags%2Fv9')
+      .reply(404, { message: 'Not Found' });
+    const requests = fakePullRequest({
+      files: { Dockerfile: DOCKERFILE },
+      baseFiles: { '.github/portcullis.yml': 'extends:\n  repository: acme/policies\n  ref: v9\n' },
+    });
+    await receive(createApp(), 'pull_request.opened');
+    const run = finalCheckRun(requests);
+    expect(run.conclusion).toBe('failure');
+    expect(run.summary).toContain(
+      'acme/policies has no branch or tag "v9", or the Portcullis App is not installed on it',
+    );
+    expect(run.annotations).toEqual([expect.objectContaining({ path: '.github/portcullis.yml' })]);
+  });
+});
