@@ -55,7 +55,7 @@ export async function gatherRegistryFacts(
   const lookups = new Map<string, () => Promise<RegistryFacts>>();
   for (const { image, platform } of wanted) {
     const key = lookupKey(image, platform);
-    if (!lookups.has(key)) lookups.set(key, () => lookUp(resolver, image, platform, now));
+    if (!lookups.has(key)) lookups.set(key, () => cachedLookUp(resolver, image, platform, now));
   }
   const results = await runLimited([...lookups.entries()], LOOKUP_CONCURRENCY);
   for (const { image, platform, assign } of wanted) {
@@ -71,6 +71,44 @@ export async function gatherRegistryFacts(
     resolver,
     trust,
   );
+}
+
+/**
+ * Look-ups are cached per resolver (the App keeps one for the process): what a tag points
+ * at for a few minutes, since tags move; anything named by digest for as long as it stays
+ * among the most recent entries, since it cannot change. Failures are not cached.
+ */
+const TAG_TTL_MS = 5 * 60_000;
+const CACHE_ENTRIES = 2000;
+const caches = new WeakMap<ImageResolver, Map<string, { facts: RegistryFacts; expires: number }>>();
+
+async function cachedLookUp(
+  resolver: ImageResolver,
+  image: ImageReference,
+  platform: string | null,
+  now: Date,
+): Promise<RegistryFacts> {
+  let cache = caches.get(resolver);
+  if (!cache) caches.set(resolver, (cache = new Map()));
+  const key = lookupKey(image, platform);
+  const hit = cache.get(key);
+  if (hit && hit.expires > Date.now()) {
+    cache.delete(key);
+    cache.set(key, hit); // most recently used last
+    // Facts are filled in further (signatures) per run: hand out a copy, with today's age.
+    const facts = structuredClone(hit.facts);
+    const createdMs = facts.created ? Date.parse(facts.created) : Number.NaN;
+    if (Number.isFinite(createdMs))
+      facts.age_days = Math.max(0, Math.floor((now.getTime() - createdMs) / DAY_MS));
+    return facts;
+  }
+  const facts = await lookUp(resolver, image, platform, now);
+  if (!facts.error) {
+    const expires = image.digest ? Number.POSITIVE_INFINITY : Date.now() + TAG_TTL_MS;
+    cache.set(key, { facts: structuredClone(facts), expires });
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+  return facts;
 }
 
 function lookupKey(image: ImageReference, platform: string | null): string {
@@ -96,6 +134,11 @@ async function lookUp(
       platforms: resolved.platforms,
       // The image config leaves User unset for root; policies see that as "".
       user: resolved.config.user ?? '',
+      exposed_ports: resolved.config.exposedPorts,
+      // Names only: values may be secrets, and policies have no business holding them.
+      env_names: resolved.config.env.map((entry) => entry.split('=')[0] ?? entry),
+      labels: resolved.config.labels,
+      base_image: baseImageOf({ ...resolved.config.labels, ...resolved.annotations }),
       created,
       age_days: Number.isFinite(createdMs)
         ? Math.max(0, Math.floor((now.getTime() - createdMs) / DAY_MS))
@@ -122,6 +165,12 @@ async function lookUp(
       error: { code: typeof code === 'string' ? code : 'error', message: errorMessage(error) },
     };
   }
+}
+
+function baseImageOf(annotations: Record<string, string>): RegistryFacts['base_image'] {
+  const name = annotations['org.opencontainers.image.base.name'] ?? null;
+  const digest = annotations['org.opencontainers.image.base.digest'] ?? null;
+  return name === null && digest === null ? null : { name, digest };
 }
 
 /** Version-like tags, newest first, that a `latest` image is compared with (each costs a request). */

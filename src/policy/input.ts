@@ -72,6 +72,14 @@ export interface RegistryFacts {
   platforms: string[];
   /** The image config's `User`; an empty string means root. */
   user: string | null;
+  /** The image config's `ExposedPorts`, like `8080/tcp`. */
+  exposed_ports?: string[];
+  /** Names of the image config's `Env` variables: names only, never values. */
+  env_names?: string[];
+  /** The image config's labels. */
+  labels?: Record<string, string>;
+  /** The base image the image says it was built on (`org.opencontainers.image.base.name` / `.digest`), or null. */
+  base_image?: { name: string | null; digest: string | null } | null;
   /** The image config's creation time (RFC 3339), when it says. */
   created: string | null;
   /** Whole days from `created` to the time of the look-up (policies cannot parse dates under WebAssembly). */

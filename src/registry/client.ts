@@ -97,6 +97,8 @@ export interface ResolvedImage {
   layers: ImageLayer[];
   /** Sum of the compressed layer sizes: what a pull downloads at most. */
   size: number;
+  /** The platform manifest's annotations, e.g. `org.opencontainers.image.base.name`. */
+  annotations: Record<string, string>;
 }
 
 export const DEFAULT_PLATFORM = 'linux/amd64';
@@ -189,6 +191,7 @@ export class RegistryClient {
         config,
         layers,
         size: layers.reduce((total, layer) => total + layer.size, 0),
+        annotations: manifest.annotations ?? {},
       };
     });
   }
