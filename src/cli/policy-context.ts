@@ -4,8 +4,8 @@
  * them from the pull request's base, so a branch cannot weaken its own gate).
  */
 import { gitCommitSnapshot, workingTreeSnapshot } from '../core/snapshot.js';
-import type { PolicyEngine } from '../policy/evaluate.js';
 import { loadPolicySet, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
+import type { PolicyEvaluator } from '../policy/sandbox.js';
 
 export async function cliPolicySet(repo: string, policyRef: string | undefined): Promise<PolicySet> {
   return loadPolicySet(policyRef ? gitCommitSnapshot(repo, policyRef) : workingTreeSnapshot(repo));
@@ -14,7 +14,7 @@ export async function cliPolicySet(repo: string, policyRef: string | undefined):
 export async function cliPolicy(
   repo: string,
   policyRef: string | undefined,
-): Promise<{ set: PolicySet; engine: PolicyEngine }> {
+): Promise<{ set: PolicySet; engine: PolicyEvaluator }> {
   const set = await cliPolicySet(repo, policyRef);
   return { set, engine: await policyEngineFor(set) };
 }

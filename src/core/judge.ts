@@ -38,6 +38,8 @@ export interface TargetResult {
   findings: Finding[];
   /** Set when the target was not judged: too large, binary, malformed, or the policy failed on it. */
   skipped?: string;
+  /** The policy itself failed on this target: the check fails rather than let it through. */
+  evaluationFailed?: boolean;
 }
 
 export interface Judgement {
@@ -64,7 +66,10 @@ export interface JudgeOptions {
 
 /** Whether any finding fails the check. */
 export function judgementFails(judgement: Judgement): boolean {
-  return judgement.findings.some((f) => isFailing(f, judgement.failOn));
+  return (
+    judgement.findings.some((f) => isFailing(f, judgement.failOn)) ||
+    judgement.targets.some((t) => t.evaluationFailed)
+  );
 }
 
 /** The built-in policy pack, compiled once per process (and cached on disk by content), evaluated in the sandbox. */
@@ -143,7 +148,8 @@ async function evaluate(
   try {
     return { ...result, findings: (await engine.evaluate(input)).sort(compareFindings) };
   } catch (error) {
-    return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}` };
+    // Fails closed: an input that makes the policy throw must not pass unjudged.
+    return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}`, evaluationFailed: true };
   }
 }
 

@@ -5,8 +5,8 @@
  */
 import { ConfigError, type PortcullisConfig } from '../config/configuration.js';
 import { PolicyCompileError } from '../policy/compile.js';
-import type { PolicyEngine } from '../policy/evaluate.js';
 import { loadPolicySet, type PolicyFiles, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
+import type { PolicyEvaluator } from '../policy/sandbox.js';
 import type { LocatedProblem } from '../report/check-run.js';
 import type { Octokit } from './pull-request-files.js';
 import { githubSnapshot } from './snapshot.js';
@@ -15,7 +15,7 @@ export async function basePolicy(
   octokit: Octokit,
   repository: { owner: string; repo: string },
   baseSha: string,
-): Promise<{ set: PolicySet; engine: PolicyEngine }> {
+): Promise<{ set: PolicySet; engine: PolicyEvaluator }> {
   const set = await loadPolicySet(githubSnapshot(octokit, repository.owner, repository.repo, baseSha), {
     loadExtends: (target) => extendsFromGitHub(octokit, target),
   });

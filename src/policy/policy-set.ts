@@ -24,7 +24,7 @@ import {
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { loadPolicyDirectory, type PolicyBundle, policyBundle } from './bundle.js';
 import { compilePolicy } from './compile.js';
-import { PolicyEngine } from './evaluate.js';
+import { type PolicyEvaluator, SandboxedPolicyEngine } from './sandbox.js';
 import { parseWaivers, type Waiver } from './waivers.js';
 
 export interface PolicySet {
@@ -225,16 +225,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 const ENGINE_CACHE_LIMIT = 16;
-const engines = new Map<string, Promise<PolicyEngine>>();
+const engines = new Map<string, Promise<PolicyEvaluator>>();
 
-/** The compiled, loaded engine of a policy set, cached by bundle and data content. */
-export function policyEngineFor(set: PolicySet): Promise<PolicyEngine> {
+/** The compiled engine of a policy set, loaded in the policy sandbox, cached by bundle and data content. */
+export function policyEngineFor(set: PolicySet): Promise<PolicyEvaluator> {
   const key = `${set.bundle.hash}:${createHash('sha256').update(JSON.stringify(set.data)).digest('hex')}`;
   let engine = engines.get(key);
   if (engine) {
     engines.delete(key);
   } else {
-    engine = compilePolicy(set.bundle).then((compiled) => PolicyEngine.load(compiled, set.data));
+    engine = compilePolicy(set.bundle).then((compiled) => SandboxedPolicyEngine.load(compiled, set.data));
     engine.catch(() => engines.delete(key));
   }
   engines.set(key, engine);

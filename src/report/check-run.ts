@@ -73,7 +73,8 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
   const counts = { deny: 0, warn: 0, info: 0 };
   for (const f of active) counts[f.severity]++;
   const failing = judgement.findings.filter((f) => isFailing(f, judgement.failOn));
-  const conclusion: CheckRunConclusion = failing.length > 0 ? 'failure' : 'success';
+  const unjudged = judgement.targets.filter((t) => t.evaluationFailed).length;
+  const conclusion: CheckRunConclusion = failing.length > 0 || unjudged > 0 ? 'failure' : 'success';
   const title =
     judgement.findings.length === 0
       ? `${plural(files, 'container file')} checked: no findings`
@@ -81,11 +82,13 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
 
   const failOn = judgement.failOn.join(' or ');
   const head = [
-    conclusion === 'failure'
-      ? `**${plural(failing.length, 'finding')} at ${failOn} level block this pull request.** Fix them, or see each rule's remediation.`
-      : active.length > 0
-        ? `**Nothing at ${failOn} level.** The findings below are still worth a look.`
-        : '**All container files pass the policies.**',
+    unjudged > 0 && failing.length === 0
+      ? `**The policies failed on ${plural(unjudged, 'file')}, so ${unjudged === 1 ? 'it was' : 'they were'} not judged.** Portcullis fails closed: see the file${unjudged === 1 ? '' : 's'} below.`
+      : conclusion === 'failure'
+        ? `**${plural(failing.length, 'finding')} at ${failOn} level block this pull request.** Fix them, or see each rule's remediation.`
+        : active.length > 0
+          ? `**Nothing at ${failOn} level.** The findings below are still worth a look.`
+          : '**All container files pass the policies.**',
     '',
     ...severityTable(active, waived),
     '',

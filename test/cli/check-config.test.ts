@@ -149,4 +149,15 @@ describe('check with a repository configuration', () => {
     expect(stderr).toContain('.github/portcullis/waivers.yml:2: waivers[0].owner: "owner" is required');
     expect(stderr).toContain('waivers[0].expires');
   });
+  it('fails closed when a policy throws on a target: exit 1, the target named as not judged', async () => {
+    await writeFile(
+      join(repo, '.github', 'portcullis', 'policies', 'broken.rego'),
+      'package portcullis.rules.broken_version\n\nimport rego.v1\n\ndeny contains "never" if semver.compare(input.target.path, "1.0.0") > 0\n',
+    );
+    const { code, report } = await check();
+    expect(code).toBe(1);
+    expect((report as unknown as { errors: { path: string; message: string }[] }).errors).toEqual([
+      { path: 'Dockerfile', message: expect.stringContaining('policy evaluation failed') },
+    ]);
+  });
 });
