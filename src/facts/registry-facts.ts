@@ -89,7 +89,10 @@ async function cachedLookUp(
   now: Date,
 ): Promise<RegistryFacts> {
   let cache = caches.get(resolver);
-  if (!cache) caches.set(resolver, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    caches.set(resolver, cache);
+  }
   const key = lookupKey(image, platform);
   const hit = cache.get(key);
   if (hit && hit.expires > Date.now()) {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   );
   await writeFile(
     join(repo, 'clean.Dockerfile'),
-    'FROM alpine:3.19@sha256:' + 'a'.repeat(64) + '\nUSER 10001\nHEALTHCHECK NONE\nCMD ["true"]\n',
+    `FROM alpine:3.19@sha256:${'a'.repeat(64)}\nUSER 10001\nHEALTHCHECK NONE\nCMD ["true"]\n`,
   );
   await writeFile(join(repo, '.gitignore'), 'ignored/\n');
   await mkdir(join(repo, 'ignored'));
