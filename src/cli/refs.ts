@@ -3,10 +3,9 @@
  * Kubernetes manifests, Compose files, workflows, Helm values, kustomizations), with the
  * line it is written on and the normalised reference, or why it has none.
  */
-import { stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { errorMessage } from '../core/judge.js';
-import { listFiles, readWorkingFile, UsageError } from '../core/local-repository.js';
+import { readWorkingFile, selectRepositoryPaths } from '../core/local-repository.js';
 import { decodeSourceText } from '../core/source-file.js';
 import { dockerfileReferenceExtractor } from '../targets/dockerfile/references.js';
 import {
@@ -62,32 +61,10 @@ export async function listReferences(repo: string, paths: readonly string[]): Pr
   };
 }
 
-/**
- * Repository-relative paths to read, each with whether it was named on the command line.
- * Chosen as `check` chooses: every file (tracked, or untracked and not ignored) whose name
- * an extractor knows, or those under the given folders, or the given files.
- */
+/** Chosen as `check` chooses them (see selectRepositoryPaths): path → whether it was named. */
 async function selectFiles(repo: string, paths: readonly string[]): Promise<Map<string, boolean>> {
-  const all = await listFiles(repo);
-  const selected = new Map<string, boolean>();
-  if (paths.length === 0) for (const file of all) if (mayHoldReferences(file)) selected.set(file, false);
-  for (const given of paths) {
-    const full = isAbsolute(given) ? given : resolve(given);
-    const path = relative(repo, full).split(sep).join('/');
-    if (path.startsWith('..')) throw new UsageError(`${given} is outside the repository ${repo}`);
-    const info = await stat(full).catch(() => null);
-    if (!info) throw new UsageError(`${given}: no such file or directory`);
-    if (info.isDirectory()) {
-      const prefix = path === '' ? '' : `${path}/`;
-      for (const file of all) {
-        if (file.startsWith(prefix) && mayHoldReferences(file))
-          selected.set(file, selected.get(file) ?? false);
-      }
-    } else {
-      selected.set(path, true);
-    }
-  }
-  return selected;
+  const selected = await selectRepositoryPaths(repo, paths, mayHoldReferences);
+  return new Map([...selected].map(([path, { named }]) => [path, named]));
 }
 
 async function fileReferences(repo: string, path: string, named: boolean): Promise<ReferenceListing> {

@@ -28,11 +28,32 @@ export async function workingTreeTargets(
   targets?: PortcullisConfig['targets'],
 ): Promise<TargetFile[]> {
   const select = targetSelector(targets);
+  const selected = await selectRepositoryPaths(repo, paths, select);
+  return Promise.all(
+    [...selected]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(async ([path, { named }]) => {
+        // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
+        const kind = select(path)?.kind ?? (named && !isTargetPath(path) ? 'dockerfile' : undefined);
+        return { path, ...(kind ? { kind } : {}), content: await readWorkingFile(join(repo, path)) };
+      }),
+  );
+}
+
+/**
+ * The repository-relative paths a command reads: every file (tracked, or untracked and not
+ * ignored) that `select` takes, or those under the given folders, or the given files, which
+ * are marked `named` (the caller decides what a named file no pattern claims becomes).
+ */
+export async function selectRepositoryPaths(
+  repo: string,
+  paths: readonly string[],
+  select: (path: string) => unknown,
+): Promise<Map<string, { named: boolean }>> {
   const all = await listFiles(repo);
-  const selected = new Map<string, TargetKind | undefined>();
+  const selected = new Map<string, { named: boolean }>();
   const add = (path: string) => {
-    const selection = select(path);
-    if (selection) selected.set(path, selection.kind);
+    if (!selected.has(path) && select(path)) selected.set(path, { named: false });
   };
   if (paths.length === 0) all.forEach(add);
   for (const given of paths) {
@@ -45,19 +66,10 @@ export async function workingTreeTargets(
       const prefix = path === '' ? '' : `${path}/`;
       all.filter((file) => file.startsWith(prefix)).forEach(add);
     } else {
-      // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
-      selected.set(path, select(path)?.kind ?? (isTargetPath(path) ? undefined : 'dockerfile'));
+      selected.set(path, { named: true });
     }
   }
-  return Promise.all(
-    [...selected]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(async ([path, kind]) => ({
-        path,
-        ...(kind ? { kind } : {}),
-        content: await readWorkingFile(join(repo, path)),
-      })),
-  );
+  return selected;
 }
 
 export async function readWorkingFile(full: string): Promise<TargetFile['content']> {

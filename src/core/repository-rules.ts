@@ -6,7 +6,13 @@
 import type { Severity } from '../config/configuration.js';
 import { compareFindings, type Finding } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
-import { type InlineIgnore, type Waiver, waiverCovers, waiverStatus } from '../policy/waivers.js';
+import {
+  type InlineIgnore,
+  type Waiver,
+  waiverCovers,
+  waiverScope,
+  waiverStatus,
+} from '../policy/waivers.js';
 
 /** Rule ids of the findings Portcullis itself makes about waivers (documented in docs/configuration.md). */
 export const WAIVER_RULES = {
@@ -87,13 +93,7 @@ function waiverFindings(waivers: Waiver[], today: Date): Finding[] {
     if (status === 'active') return [];
     const rule = status === 'expired' ? WAIVER_RULES.expired : WAIVER_RULES.expiring;
     const severity: Severity = 'warn';
-    const scope = [
-      waiver.path && `path ${waiver.path}`,
-      waiver.image && `image ${waiver.image}`,
-      waiver.vulnerability,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const scope = waiverScope(waiver);
     return [
       {
         rule_id: rule.id,

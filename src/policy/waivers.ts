@@ -107,6 +107,13 @@ export function parseWaivers(text: string | null, file: string): Waiver[] {
   return waivers;
 }
 
+/** A waiver's scope in words: `path services/**, image node:*, CVE-2024-1`; empty when it has none. */
+export function waiverScope(waiver: Pick<Waiver, 'path' | 'image' | 'vulnerability'>): string {
+  return [waiver.path && `path ${waiver.path}`, waiver.image && `image ${waiver.image}`, waiver.vulnerability]
+    .filter(Boolean)
+    .join(', ');
+}
+
 export type WaiverStatus = 'active' | 'expiring' | 'expired';
 
 export function waiverStatus(waiver: Pick<Waiver, 'expires'>, today: Date): WaiverStatus {

@@ -1,5 +1,5 @@
 /** The summary section that calls out waivers a pull request adds or extends. */
-import type { WaiverChange } from '../policy/waivers.js';
+import { type WaiverChange, waiverScope } from '../policy/waivers.js';
 import { markdownCode, markdownText } from './markdown.js';
 
 export function waiverChangesSection(changes: readonly WaiverChange[], file: string): string {
@@ -14,13 +14,7 @@ export function waiverChangesSection(changes: readonly WaiverChange[], file: str
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const { kind, waiver, before } of changes) {
-    const scope = [
-      waiver.path && `path ${waiver.path}`,
-      waiver.image && `image ${waiver.image}`,
-      waiver.vulnerability,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const scope = waiverScope(waiver);
     const expires =
       before && before.expires !== waiver.expires ? `${before.expires} → ${waiver.expires}` : waiver.expires;
     lines.push(

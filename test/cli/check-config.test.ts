@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 
 const run = promisify(execFile);
 let repo: string;
@@ -12,13 +12,6 @@ let repo: string;
 type Report = {
   findings: { rule_id: string; path: string; line: number; severity: string; waived?: { reason: string } }[];
 };
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), color: false });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 async function check(...extra: string[]) {
   const { code, stdout, stderr } = await cli(

@@ -8,19 +8,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
 
 const run = promisify(execFile);
 let registry: TestRegistry;
 let repo: string;
 let digest: string;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: () => undefined, color: false });
-  return { code, stdout: out.join('\n') };
-}
 
 type Report = {
   findings: { rule_id: string; path: string; line: number; message: string; fix?: { replacement: string } }[];

@@ -4,17 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type * as Sarif from 'sarif';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 import { sarifSchemaProblems } from '../support/sarif-schema.js';
 
 const run = promisify(execFile);
 let repo: string;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: () => {}, color: false });
-  return { code, stdout: out.join('\n') };
-}
 
 beforeAll(async () => {
   repo = await mkdtemp(join(tmpdir(), 'portcullis-sarif-'));

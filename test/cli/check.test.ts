@@ -3,17 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 
 const run = promisify(execFile);
 let repo: string;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), color: false });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 beforeAll(async () => {
   repo = await mkdtemp(join(tmpdir(), 'portcullis-cli-'));

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 import { type CosignKeyPair, type CosignWorkspace, cosignWorkspace } from '../support/cosign.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
 
@@ -20,13 +20,6 @@ let other: CosignKeyPair;
 /** `host/acme/<name>:1.0` pushed, and signed as the name says. */
 const images: Record<'bundle' | 'sig' | 'unsigned' | 'other', { ref: string; digest: string }> = {} as never;
 let policyFile: string;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), color: false });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 beforeAll(async () => {
   [registry, cosign] = await Promise.all([startRegistry(), cosignWorkspace()]);
