@@ -4,7 +4,8 @@ import { workingTreeTargets } from '../core/local-repository.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { portcullisVersion, sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
-import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
+import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+import { localImageFacts } from './local-build.js';
 import { cliPolicy } from './policy-context.js';
 
 export const checkCommand: CliCommand = {
@@ -13,7 +14,10 @@ export const checkCommand: CliCommand = {
       Judge container files with the policies. With no PATH, every container
       file in the repository (tracked, or untracked and not ignored). The
       configuration, policies and waivers come from the working tree, or from
-      commit REF with --policy-ref.`,
+      commit REF with --policy-ref.
+      --build [--base REF] [--offline-db DIR]: also build and scan the Dockerfiles
+      changed since the merge base of REF (default HEAD's upstream, else HEAD~1)
+      and HEAD, at the working tree and at that base (docs/build-and-scan.md).`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
@@ -22,12 +26,28 @@ export const checkCommand: CliCommand = {
       // No registry look-ups: no registry facts, so no digest-pinning fixes or image-config rules.
       offline: { type: 'boolean', default: false },
       'policy-ref': { type: 'string' },
+      build: { type: 'boolean', default: false },
+      base: { type: 'string' },
+      'offline-db': { type: 'string' },
     });
+    if (!values.build && (values.base || values['offline-db']))
+      throw new UsageError('--base and --offline-db go with --build');
     const format = formatOption(values.format, ['text', 'json', 'sarif']);
     const { set, engine } = await cliPolicy(values.repo, values['policy-ref']);
     const files = await workingTreeTargets(values.repo, positionals, set.config.targets);
     const registry = values.offline ? {} : { registry: registryResolverFromEnv() };
-    const judgement = await judgeTargets(files, engine, { ...registry, policySet: set });
+    const build = values.build
+      ? await localImageFacts(values.repo, {
+          ...(values.base ? { base: values.base } : {}),
+          ...(values['offline-db'] ? { database: values['offline-db'] } : {}),
+          progress: (title) => io.stderr(`portcullis: ${title}`),
+        })
+      : null;
+    const judgement = await judgeTargets(files, engine, {
+      ...registry,
+      policySet: set,
+      ...(build ? { images: build.images } : {}),
+    }).finally(() => build?.cleanup());
     if (format === 'sarif') {
       const sarif = sarifReport(judgement, engine.rules, { version: await portcullisVersion() }, files);
       io.stdout(JSON.stringify(sarif, null, 2));

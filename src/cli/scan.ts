@@ -16,19 +16,21 @@ import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import { pullImageArchive } from '../scan/registry-image.js';
-import { ScanError } from '../scan/scanner.js';
+import { ScanError, type ScannedPackage } from '../scan/scanner.js';
 import { parseDockerfile } from '../targets/dockerfile/parse.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 
 export const scanCommand: CliCommand = {
   name: 'scan',
-  usage: `scan ARCHIVE|IMAGE [--db DIR] [--format text|json] [--insecure-registry HOST] [--dockerfile FILE] [--platform OS/ARCH]
-      Scan an image archive, or an image pulled from its registry, for
-      vulnerabilities against the OSV database in DIR (default PORTCULLIS_OSV_DB),
-      offline. Exit 1 when a critical or high vulnerability has a fix.`,
+  usage: `scan IMAGE [--format text|json] [--offline-db DIR] [--insecure-registry HOST] [--dockerfile FILE] [--platform OS/ARCH]
+      Scan an image for vulnerabilities against the OSV database in DIR
+      (default PORTCULLIS_OSV_DB; --db is an alias), offline. IMAGE is a
+      registry reference (pulled), docker-archive:PATH, oci-archive:PATH or a
+      plain archive PATH. Exit 1 when a critical or high vulnerability has a fix.`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
+      'offline-db': { type: 'string' },
       db: { type: 'string' },
       format: { type: 'string', default: 'text' },
       'insecure-registry': { type: 'string', multiple: true, default: [] },
@@ -38,14 +40,21 @@ export const scanCommand: CliCommand = {
     const format = formatOption(values.format, ['text', 'json']);
     const [subject, ...extra] = positionals;
     if (!subject || extra.length > 0) throw new UsageError('scan takes one ARCHIVE or IMAGE');
-    const database = values.db ?? process.env.PORTCULLIS_OSV_DB ?? null;
-    if (!database) throw new UsageError('no vulnerability database: pass --db DIR or set PORTCULLIS_OSV_DB');
+    const database = values['offline-db'] ?? values.db ?? process.env.PORTCULLIS_OSV_DB ?? null;
+    if (!database)
+      throw new UsageError('no vulnerability database: pass --offline-db DIR or set PORTCULLIS_OSV_DB');
     const dockerfile = values.dockerfile ? parseDockerfile(readFileSync(values.dockerfile, 'utf8')) : null;
 
     const work = mkdtempSync(join(tmpdir(), 'portcullis-cli-scan-'));
     try {
       let archive: string;
-      if (existsSync(subject) && statSync(subject).isFile()) {
+      const transport = /^(docker-archive|oci-archive):(.+)$/.exec(subject);
+      if (transport) {
+        const path = transport[2] as string;
+        if (!existsSync(path) || !statSync(path).isFile())
+          throw new UsageError(`${transport[1]}: ${path} is not a file`);
+        archive = path;
+      } else if (existsSync(subject) && statSync(subject).isFile()) {
         archive = subject;
       } else {
         const parsed = parseImageReference(subject);
@@ -68,6 +77,8 @@ export const scanCommand: CliCommand = {
         );
       }
       const image = readImageArchive(archive);
+      if (transport && image.format !== transport[1])
+        throw new UsageError(`${transport[2]}: expected a ${transport[1]}, found an ${image.format}`);
       const scanner = new OsvScanner({ database });
       const scan = await scanner.scan(archive);
       const facts = describeImage(image, scan, dockerfile);
@@ -76,6 +87,9 @@ export const scanCommand: CliCommand = {
         format: image.format,
         scanner: scan.scanner,
         packages: scan.package_count,
+        packageList: scan.packages ?? [],
+        os: image.config.os,
+        architecture: image.config.architecture,
         image: facts,
       };
       io.stdout(format === 'json' ? JSON.stringify(jsonScan(report), null, 2) : textScan(report, io.color));
@@ -97,6 +111,9 @@ interface ScanReport {
   format: string;
   scanner: { name: string; version: string | null; database: string | null };
   packages: number;
+  packageList: ScannedPackage[];
+  os: string;
+  architecture: string;
   image: BuiltImageFacts;
 }
 
@@ -104,23 +121,45 @@ function blocking(v: VulnerabilityFacts): boolean {
   return (v.severity === 'CRITICAL' || v.severity === 'HIGH') && v.fixed_version !== null;
 }
 
-/** `{image: {…}, vulnerabilities: [...]}`: the policy input's facts, without the status (there is no base). */
+/**
+ * The contract: `{image: {digest, os, size, …}, packages: [...], vulnerabilities: [{id,
+ * aliases, package, installed_version, fixed_version, severity, layer, …}]}`, those keys
+ * first and in that order; extra keys after them. `image.digest` is the config digest (the
+ * image id), which every archive has; a docker-archive has no manifest digest.
+ */
 function jsonScan(report: ScanReport) {
   const { vulnerabilities, ...image } = report.image;
   return {
-    subject: report.subject,
-    scanner: report.scanner,
     image: {
+      digest: image.id,
+      os: report.os,
+      size: image.size,
+      architecture: report.architecture,
       id: image.id,
       format: report.format,
-      size: image.size,
       layer_count: image.layer_count,
       user: image.user,
       env: image.env,
       history: image.history,
-      packages: report.packages,
+      package_count: report.packages,
     },
-    vulnerabilities: vulnerabilities.map(({ status: _status, ...v }) => v),
+    packages: report.packageList,
+    vulnerabilities: vulnerabilities.map((v) => ({
+      id: v.id,
+      aliases: v.aliases,
+      package: v.package.name,
+      installed_version: v.package.version,
+      fixed_version: v.fixed_version,
+      severity: v.severity,
+      layer: v.layer,
+      ecosystem: v.package.ecosystem,
+      source_package: v.package.source_package,
+      summary: v.summary,
+      cvss_score: v.cvss_score,
+      line: v.layer?.line ?? null,
+    })),
+    subject: report.subject,
+    scanner: report.scanner,
   };
 }
 

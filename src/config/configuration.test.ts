@@ -74,4 +74,13 @@ describe('parseConfig', () => {
     expect(problemsOf('a: &x [1]\nb: *x\n').length).toBeGreaterThan(0);
     expect(problemsOf('rules: {}\nrules: {}\n')).toEqual([expect.objectContaining({ line: 2 })]);
   });
+  it('reads review settings, and rejects a cap out of range', () => {
+    expect(parseConfig('review:\n  event: request_changes\n').review).toEqual({
+      event: 'request_changes',
+      max_comments: 20,
+    });
+    expect(problemsOf('review:\n  max_comments: 500\n')).toEqual([
+      expect.objectContaining({ line: 2, key: 'review.max_comments' }),
+    ]);
+  });
 });

@@ -28,6 +28,7 @@ export interface PortcullisConfig {
   extends: { repository: string; ref: string; path: string } | null;
   /** The `trust:` document (signers per image pattern), as written; see src/signatures/trust-policy.ts. */
   trust: TrustDocument | null;
+  review: { event: 'comment' | 'request_changes'; max_comments: number };
 }
 
 export interface TrustDocument {
@@ -44,6 +45,7 @@ export const DEFAULT_CONFIG: PortcullisConfig = {
   fail_on: ['deny'],
   extends: null,
   trust: null,
+  review: { event: 'comment', max_comments: 20 },
 };
 
 /** A problem in a configuration-like file, located for an annotation. */
@@ -103,6 +105,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
   const config = value as Partial<PortcullisConfig> & {
     policies?: Partial<PortcullisConfig['policies']>;
     targets?: Partial<PortcullisConfig['targets']>;
+    review?: Partial<PortcullisConfig['review']>;
   };
   return {
     targets: { ...DEFAULT_CONFIG.targets, ...config.targets },
@@ -113,6 +116,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     fail_on: config.fail_on ?? DEFAULT_CONFIG.fail_on,
     extends: config.extends ? { ...config.extends, path: config.extends.path ?? DEFAULT_POLICY_PATH } : null,
     trust: config.trust ?? null,
+    review: { ...DEFAULT_CONFIG.review, ...config.review },
   };
 }
 

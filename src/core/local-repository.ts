@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { PortcullisConfig } from '../config/configuration.js';
-import { isTargetPath, type TargetKind, targetSelector } from '../targets/detect.js';
+import { isTargetPath, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { PullRequestFiles } from './pull-request.js';
 import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';

@@ -59,6 +59,16 @@ export interface ImageFactsOptions {
   settings?: (path: string) => BuildSettings;
   /** Where built-and-scanned facts are kept by content key; none keeps nothing. */
   cacheDir?: string | null;
+  /** Told as each long step starts (`Building 1 of 3 images…`, `Scanning…`); its failures are ignored. */
+  progress?: (title: string, summary: string) => unknown;
+}
+
+async function report(options: ImageFactsOptions, title: string, summary: string): Promise<void> {
+  try {
+    await options.progress?.(title, summary);
+  } catch {
+    // Progress is cosmetic: a failed update never stops a build.
+  }
 }
 
 const NO_APPROVAL_NEEDED: ImageFacts['approval'] = {
@@ -94,7 +104,7 @@ export async function gatherImageFacts(
       'dockerfile' in input &&
       needsBuild(input.target.path, options.changedPaths),
   );
-  for (const input of dockerfiles) {
+  for (const [index, input] of dockerfiles.entries()) {
     if (approval.required && !approval.approved) {
       input.image = {
         ...notBuilt(
@@ -109,6 +119,11 @@ export async function gatherImageFacts(
       };
       continue;
     }
+    await report(
+      options,
+      `Building ${index + 1} of ${dockerfiles.length} images…`,
+      `Building \`${input.target.path}\`${options.base ? ' at the head and at the merge base' : ''}.`,
+    );
     input.image = await imageFactsFor(input, options, approval);
   }
 }
@@ -198,6 +213,7 @@ async function buildAndScan(
     }
     const image = readImageArchive(archive);
     let scan: Awaited<ReturnType<ImageScanner['scan']>> | { error: string };
+    await report(options, 'Scanning…', `Scanning the image of \`${path}\` for vulnerabilities.`);
     try {
       scan = await options.scanner.scan(archive);
     } catch (error) {

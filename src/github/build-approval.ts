@@ -111,6 +111,8 @@ async function lastLabeller(octokit: Octokit, pr: PullRequestRef, label: string)
 export interface AppImageFactsOptions {
   builder?: ImageBuilder;
   scanner?: ImageScanner;
+  /** Shows long steps on the in-progress check run. */
+  progress?: (title: string, summary: string) => unknown;
 }
 
 /**
@@ -148,6 +150,7 @@ export async function appImageFacts(
       base: tree(() => mergeBase(octokit, pr), 'base'),
       changedPaths,
       approval: await buildApproval(octokit, pr),
+      ...(options.progress ? { progress: options.progress } : {}),
       cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
     });
   };

@@ -33,19 +33,41 @@ export async function startCheckRun(octokit: Octokit, target: CheckRunTarget): P
   return data.id;
 }
 
+/** Shows a long step on the in-progress check run (`Building 1 of 3 images…`); never throws. */
+export type CheckProgress = (title: string, summary: string) => Promise<void>;
+
 /**
  * Runs `produce` and publishes its report on the check run. An exception from `produce`
- * or from publishing becomes a completed check run that explains the failure.
+ * or from publishing becomes a completed check run that explains the failure. `produce`
+ * may report progress, which updates the run's title and summary while it is in progress.
  */
 export async function runCheck(
   octokit: Octokit,
   target: CheckRunTarget,
-  produce: () => Promise<CheckRunReport>,
+  produce: (progress: CheckProgress) => Promise<CheckRunReport>,
 ): Promise<{ id: number; report: CheckRunReport }> {
   const checkRunId = await startCheckRun(octokit, target);
+  let done = false;
+  const progress: CheckProgress = async (title, summary) => {
+    if (done) return;
+    try {
+      await octokit.rest.checks.update({
+        owner: target.owner,
+        repo: target.repo,
+        check_run_id: checkRunId,
+        output: { title, summary },
+      });
+    } catch (error) {
+      octokit.log.warn(
+        `Portcullis could not show progress on check run ${checkRunId}: ${errorMessage(error)}`,
+      );
+    }
+  };
   let report: CheckRunReport;
   try {
-    report = await withTimeout(produce(), checkTimeoutMs());
+    report = await withTimeout(produce(progress), checkTimeoutMs()).finally(() => {
+      done = true;
+    });
   } catch (error) {
     report = errorReport('An error stopped the check.', errorMessage(error));
   }

@@ -1,7 +1,13 @@
 /** What the App does for each event: plain functions of an Octokit and the payload's facts. */
 import { ConfigError } from '../config/configuration.js';
 import { markNewFindings } from '../core/baseline.js';
-import { errorMessage, type Judgement, judgeTargets, type TargetFile } from '../core/judge.js';
+import {
+  errorMessage,
+  type Judgement,
+  judgementFails,
+  judgeTargets,
+  type TargetFile,
+} from '../core/judge.js';
 import type { ChangedFile } from '../core/local-repository.js';
 import { judgePullRequest } from '../core/pull-request.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
@@ -32,7 +38,7 @@ export async function checkPullRequest(
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
   let review: ReviewInput | undefined;
   let policyChange: PolicyChangeContext | undefined;
-  const { id, report } = await runCheck(octokit, target, async () => {
+  const { id, report } = await runCheck(octokit, target, async (progress) => {
     const baseSha =
       pr.baseSha ??
       (await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.pullNumber })).data.base
@@ -58,6 +64,7 @@ export async function checkPullRequest(
       octokit,
       { ...pr, baseSha },
       changed.map((f) => f.path),
+      { progress },
     );
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
@@ -76,6 +83,14 @@ export async function checkPullRequest(
       files: changed,
       headFiles: files.headFiles,
       remediation: (ruleId) => remediations.get(ruleId),
+    };
+    // The base commit's `review:` settings, unless the caller set them.
+    const configured = policy.set.config.review;
+    reviewOptions = {
+      event:
+        configured.event === 'request_changes' && judgementFails(judgement) ? 'REQUEST_CHANGES' : 'COMMENT',
+      maxComments: configured.max_comments,
+      ...reviewOptions,
     };
     const report = checkRunReport(judgement);
     report.summary += await headWaiverChanges(octokit, pr, changed, policy.set);

@@ -14,18 +14,21 @@
  *   are not CVSS (GHSA `database_specific.severity`, Debian/Ubuntu urgency).
  */
 import { isObject } from '../registry/manifest.js';
-import { type ScannedVulnerability, type Severity, severityOfScore } from './scanner.js';
+import { type ScannedPackage, type ScannedVulnerability, type Severity, severityOfScore } from './scanner.js';
 
 type Json = Record<string, unknown>;
 
 export function normaliseOsvReport(report: unknown): {
   packages: number;
+  /** Every package found, vulnerable or not, in the scanner's order. */
+  packageList: ScannedPackage[];
   vulnerabilities: ScannedVulnerability[];
 } {
   if (!isObject(report) || !Array.isArray(report.results)) {
     throw new Error('osv-scanner printed JSON without a "results" list');
   }
   let packages = 0;
+  const packageList: ScannedPackage[] = [];
   const out: ScannedVulnerability[] = [];
   for (const result of report.results.filter(isObject)) {
     for (const entry of array(result.packages)) {
@@ -35,6 +38,12 @@ export function normaliseOsvReport(report: unknown): {
       const version = str(pkg.version);
       const ecosystem = str(pkg.ecosystem);
       if (!source || version === null || !ecosystem) continue;
+      packageList.push({
+        name: str(pkg.os_package_name) || source,
+        version,
+        ecosystem,
+        source_package: source,
+      });
       const origin = isObject(pkg.image_origin_details) ? pkg.image_origin_details : {};
       const historyIndex = typeof origin.index === 'number' && origin.index >= 0 ? origin.index : null;
       const records = new Map(array(entry.vulnerabilities).map((v) => [str(v.id) ?? '', v]));
@@ -73,7 +82,7 @@ export function normaliseOsvReport(report: unknown): {
       a.id.localeCompare(b.id) ||
       a.package.version.localeCompare(b.package.version),
   );
-  return { packages, vulnerabilities: out };
+  return { packages, packageList, vulnerabilities: out };
 }
 
 /**

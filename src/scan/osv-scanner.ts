@@ -152,7 +152,7 @@ export class OsvScanner implements ImageScanner {
       }
       // 0: nothing found, 1: vulnerabilities found, 128: no package sources in the image.
       if (run.code === 128) {
-        return { scanner: await this.#describe(), package_count: 0, vulnerabilities: [] };
+        return { scanner: await this.#describe(), package_count: 0, packages: [], vulnerabilities: [] };
       }
       if ((run.code !== 0 && run.code !== 1) || !existsSync(reportPath)) {
         const tail = run.output.trim().split('\n').slice(-5).join('\n');
@@ -164,8 +164,13 @@ export class OsvScanner implements ImageScanner {
       } catch {
         throw new ScanError('osv-scanner wrote a report that is not JSON', 'scanner_failed');
       }
-      const { packages, vulnerabilities } = normaliseOsvReport(report);
-      return { scanner: await this.#describe(), package_count: packages, vulnerabilities };
+      const { packages, packageList, vulnerabilities } = normaliseOsvReport(report);
+      return {
+        scanner: await this.#describe(),
+        package_count: packages,
+        packages: packageList,
+        vulnerabilities,
+      };
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

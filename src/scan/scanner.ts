@@ -36,6 +36,8 @@ export interface ScanResult {
   scanner: { name: string; version: string | null; database: string | null };
   /** How many packages the scanner found, vulnerable or not. */
   package_count: number;
+  /** The packages themselves, when the scanner lists them. */
+  packages?: ScannedPackage[];
   vulnerabilities: ScannedVulnerability[];
 }
 

@@ -192,6 +192,31 @@ describeWithTools('builds in the App', () => {
     expect(annotations(requests, 'PC-BLD-010')).toEqual([]);
   });
 
+  it('shows the build and the scan on the in-progress check run before completing it', async () => {
+    const { requests } = fakeBuildablePullRequest();
+    process.env.PORTCULLIS_CACHE_DIR = join(dir, 'progress-cache');
+    try {
+      await receive(createApp(), 'pull_request.opened');
+    } finally {
+      process.env.PORTCULLIS_CACHE_DIR = join(dir, 'cache');
+    }
+    const updates = requests
+      .filter((r) => r.method === 'PATCH')
+      .map((r) => ({ status: r.body.status, title: r.body.output?.title, summary: r.body.output?.summary }));
+    const building = updates.findIndex((u) => u.title === 'Building 1 of 1 images…');
+    const scanning = updates.findIndex((u) => u.title === 'Scanning…');
+    const completed = updates.findIndex((u) => u.status === 'completed');
+    expect(building).toBeGreaterThanOrEqual(0);
+    expect(updates[building]).toEqual({
+      status: undefined,
+      title: 'Building 1 of 1 images…',
+      summary: 'Building `app/Dockerfile` at the head and at the merge base.',
+    });
+    expect(scanning).toBeGreaterThan(building);
+    expect(completed).toBeGreaterThan(scanning);
+    expect(finalCheckRun(requests).lastIsCompletion).toBe(true);
+  });
+
   it('does not build a fork until approved: static checks only, and the check says why', async () => {
     const { requests, downloads } = fakeBuildablePullRequest({ fork: true });
     await receive(createApp(), 'pull_request.opened');

@@ -182,7 +182,12 @@ async function run(
   state: ReviewState,
   files: Record<string, string>,
   patches: Record<string, string>,
-  options: { event?: string; listed?: RestComment[]; failReview?: boolean } = {},
+  options: {
+    event?: string;
+    listed?: RestComment[];
+    failReview?: boolean;
+    baseFiles?: Record<string, string>;
+  } = {},
 ): Promise<CheckRunRequest[]> {
   nock.cleanAll();
   state.intercept(options);
@@ -190,6 +195,7 @@ async function run(
     files,
     patches,
     reviewComments: [(options.listed ?? state.comments).map((c) => ({ ...c }))],
+    ...(options.baseFiles ? { baseFiles: options.baseFiles } : {}),
   });
   await receive(createApp(), options.event ?? 'pull_request.opened');
   return checkRuns;
@@ -271,6 +277,21 @@ describe('the review of a pull request', () => {
       { event: 'REQUEST_CHANGES' },
     );
     expect(state.reviews[0]?.event).toBe('REQUEST_CHANGES');
+  });
+
+  it("follows the base commit's review settings: REQUEST_CHANGES and the comment cap", async () => {
+    const content = 'FROM alpine:3.19\nUSER 10001\nHEALTHCHECK NONE\nRUN sudo echo 1\nRUN sudo echo 2\n';
+    const state = new ReviewState();
+    await run(
+      state,
+      { Dockerfile: content },
+      { Dockerfile: addedFilePatch(content) },
+      {
+        baseFiles: { '.github/portcullis.yml': 'review:\n  event: request_changes\n  max_comments: 1\n' },
+      },
+    );
+    expect(state.reviews[0]?.event).toBe('REQUEST_CHANGES');
+    expect(state.reviews[0]?.comments).toHaveLength(1);
   });
 
   it('caps the comments and summarises the rest in the review body', async () => {

@@ -5,8 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main.js';
 import { writeDockerArchive } from '../../src/scan/archive.js';
+import { TarWriter } from '../../src/scan/tar.js';
+import { cli } from '../support/cli.js';
 import {
   ALPINE_BASE_PACKAGES,
   ALPINE_VULNERABILITIES,
@@ -24,14 +25,9 @@ if (missing) console.warn(`skipping scan CLI tests: ${missing}`);
 let dir: string;
 let db: string;
 let archive: string;
+let ociArchive: string;
+let configDigest: string;
 let registry: TestRegistry;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), color: false });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 const APP_LAYER = {
   'lib/apk/db/installed': apkInstalled([...ALPINE_BASE_PACKAGES, { name: 'zlib', version: '1.3-r2' }]),
@@ -42,22 +38,58 @@ beforeAll(async () => {
   db = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
   const tars = [makeTar(alpineRootfs(ALPINE_BASE_PACKAGES)), makeTar(APP_LAYER)];
   archive = join(dir, 'app.tar');
-  writeDockerArchive(archive, {
-    config: Buffer.from(
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { User: '1000', Env: ['PATH=/bin'] },
+      rootfs: { type: 'layers', diff_ids: tars.map((t) => sha256(t)) },
+      history: [
+        { created_by: '/bin/sh -c #(nop) ADD file:base in / ' },
+        { created_by: '/bin/sh -c #(nop) ADD file:app in / ' },
+        { created_by: '/bin/sh -c #(nop) USER 1000', empty_layer: true },
+      ],
+    }),
+  );
+  configDigest = sha256(config);
+  writeDockerArchive(archive, { config, layers: tars.map((t) => ({ digest: sha256(t), data: t })) });
+  // The same image as an OCI layout in a tar (uncompressed layers).
+  ociArchive = join(dir, 'app.oci.tar');
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: configDigest,
+        size: config.length,
+      },
+      layers: tars.map((t) => ({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar',
+        digest: sha256(t),
+        size: t.length,
+      })),
+    }),
+  );
+  const writer = new TarWriter(ociArchive);
+  writer.add('oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
+  writer.add(
+    'index.json',
+    Buffer.from(
       JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        config: { User: '1000', Env: ['PATH=/bin'] },
-        rootfs: { type: 'layers', diff_ids: tars.map((t) => sha256(t)) },
-        history: [
-          { created_by: '/bin/sh -c #(nop) ADD file:base in / ' },
-          { created_by: '/bin/sh -c #(nop) ADD file:app in / ' },
-          { created_by: '/bin/sh -c #(nop) USER 1000', empty_layer: true },
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: sha256(manifest),
+            size: manifest.length,
+          },
         ],
       }),
     ),
-    layers: tars.map((t) => ({ digest: sha256(t), data: t })),
-  });
+  );
+  for (const blob of [config, manifest, ...tars]) writer.add(`blobs/sha256/${sha256(blob).slice(7)}`, blob);
+  writer.close();
   writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nADD base.tar /\nADD app.tar /\nUSER 1000\n');
   if (!missing) registry = await startRegistry();
 });
@@ -89,33 +121,89 @@ describeWithTools('portcullis scan', () => {
     ]);
   });
 
-  it('prints JSON with the normalised facts', async () => {
-    const { code, stdout } = await cli('scan', archive, '--db', db, '--format', 'json');
+  it('prints JSON in the contract shape: image {digest, os, size, …}, packages, vulnerabilities', async () => {
+    const { code, stdout, stderr } = await cli(
+      'scan',
+      `docker-archive:${archive}`,
+      '--offline-db',
+      db,
+      '--format',
+      'json',
+      '--dockerfile',
+      join(dir, 'Dockerfile'),
+    );
+    expect(stderr).toBe('');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
+    expect(Object.keys(report).slice(0, 3)).toEqual(['image', 'packages', 'vulnerabilities']);
+    expect(Object.keys(report.image).slice(0, 3)).toEqual(['digest', 'os', 'size']);
     expect(report.image).toMatchObject({
+      digest: configDigest,
+      os: 'linux',
+      size: 7168,
       format: 'docker-archive',
       layer_count: 2,
       user: '1000',
-      packages: 4,
+      package_count: 4,
     });
-    expect(report.vulnerabilities).toContainEqual({
+    expect(report.packages).toHaveLength(4);
+    expect(report.packages).toContainEqual({
+      name: 'libcrypto3',
+      version: '3.1.4-r1',
+      ecosystem: 'Alpine:v3.19',
+      source_package: 'openssl',
+    });
+    const zlib = report.vulnerabilities.find((v: { id: string }) => v.id === 'ALPINE-CVE-2024-0003');
+    expect(Object.keys(zlib).slice(0, 7)).toEqual([
+      'id',
+      'aliases',
+      'package',
+      'installed_version',
+      'fixed_version',
+      'severity',
+      'layer',
+    ]);
+    expect(zlib).toEqual({
       id: 'ALPINE-CVE-2024-0003',
       aliases: ['CVE-2024-0003'],
-      summary: 'zlib test vulnerability ALPINE-CVE-2024-0003',
-      package: { name: 'zlib', version: '1.3-r2', ecosystem: 'Alpine:v3.19', source_package: 'zlib' },
-      severity: 'HIGH',
-      cvss_score: 7.5,
+      package: 'zlib',
+      installed_version: '1.3-r2',
       fixed_version: '1.3.1-r0',
+      severity: 'HIGH',
       layer: {
         history_index: 1,
         created_by: '/bin/sh -c #(nop) ADD file:app in / ',
-        keyword: null,
-        line: null,
-        end_line: null,
+        keyword: 'ADD',
+        line: 3,
+        end_line: 3,
         in_base_image: false,
       },
+      ecosystem: 'Alpine:v3.19',
+      source_package: 'zlib',
+      summary: 'zlib test vulnerability ALPINE-CVE-2024-0003',
+      cvss_score: 7.5,
+      line: 3,
     });
+  });
+
+  it('reads oci-archive:PATH, and refuses a prefix that does not match the archive', async () => {
+    const oci = await cli('scan', `oci-archive:${ociArchive}`, '--offline-db', db, '--format', 'json');
+    expect(oci.stderr).toBe('');
+    expect(oci.code).toBe(1);
+    const report = JSON.parse(oci.stdout);
+    expect(report.image).toMatchObject({ digest: configDigest, os: 'linux', format: 'oci-archive' });
+    expect(report.vulnerabilities.map((v: { id: string }) => v.id).sort()).toEqual([
+      'ALPINE-CVE-2024-0001',
+      'ALPINE-CVE-2024-0002',
+      'ALPINE-CVE-2024-0003',
+    ]);
+    expect(await cli('scan', `docker-archive:${ociArchive}`, '--offline-db', db)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/expected a docker-archive, found an oci-archive/),
+    });
+    expect((await cli('scan', `oci-archive:${join(dir, 'nope.tar')}`, '--offline-db', db)).stderr).toMatch(
+      /is not a file/,
+    );
   });
 
   it('pulls an image from a plain-HTTP registry named with --insecure-registry', async () => {
