@@ -1,6 +1,7 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
 import { judgementFails, judgeTargets } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
+import { buildSettingsFrom } from '../facts/image-facts.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { portcullisVersion, sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
@@ -41,6 +42,7 @@ export const checkCommand: CliCommand = {
           ...(values.base ? { base: values.base } : {}),
           ...(values['offline-db'] ? { database: values['offline-db'] } : {}),
           progress: (title) => io.stderr(`portcullis: ${title}`),
+          settings: buildSettingsFrom(set.config.build),
         })
       : null;
     const judgement = await judgeTargets(files, engine, {

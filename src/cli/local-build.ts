@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import type { ImageBuilder } from '../build/builder.js';
 import { builderFromEnv } from '../build/index.js';
 import type { JudgeOptions } from '../core/judge.js';
-import { gatherImageFacts, needsBuild } from '../facts/image-facts.js';
+import { type BuildSettings, gatherImageFacts, needsBuild } from '../facts/image-facts.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import type { ImageScanner } from '../scan/scanner.js';
 import { UsageError } from './command.js';
@@ -75,6 +75,8 @@ export interface LocalBuildOptions {
   scanner?: ImageScanner;
   /** Told as each long step starts (`Building 1 of 2 images…`, `Scanning…`). */
   progress?: (title: string, summary: string) => unknown;
+  /** Build args, target and platform per Dockerfile (the configuration's `build:`). */
+  settings?: (path: string) => BuildSettings;
 }
 
 /** The `images` option of the judgement for `check --build`; call `cleanup` when done. */
@@ -104,6 +106,7 @@ export async function localImageFacts(
       },
       changedPaths,
       ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
       cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
     });
   };

@@ -29,6 +29,8 @@ export interface PortcullisConfig {
   /** The `trust:` document (signers per image pattern), as written; see src/signatures/trust-policy.ts. */
   trust: TrustDocument | null;
   review: { event: 'comment' | 'request_changes'; max_comments: number };
+  /** Build settings per Dockerfile glob; the first match wins. */
+  build: { dockerfile: string; args?: Record<string, string>; target?: string; platform?: string }[];
 }
 
 export interface TrustDocument {
@@ -46,6 +48,7 @@ export const DEFAULT_CONFIG: PortcullisConfig = {
   extends: null,
   trust: null,
   review: { event: 'comment', max_comments: 20 },
+  build: [],
 };
 
 /** A problem in a configuration-like file, located for an annotation. */
@@ -117,6 +120,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     extends: config.extends ? { ...config.extends, path: config.extends.path ?? DEFAULT_POLICY_PATH } : null,
     trust: config.trust ?? null,
     review: { ...DEFAULT_CONFIG.review, ...config.review },
+    build: config.build ?? [],
   };
 }
 

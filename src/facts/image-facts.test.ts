@@ -15,7 +15,13 @@ import type { DockerfileInput } from '../policy/input.js';
 import { writeDockerArchive } from '../scan/archive.js';
 import type { ImageScanner, ScannedVulnerability, ScanResult } from '../scan/scanner.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
-import { gatherImageFacts, type ImageFactsOptions, needsBuild } from './image-facts.js';
+import {
+  buildSettingsFrom,
+  DEFAULT_BUILD_SETTINGS,
+  gatherImageFacts,
+  type ImageFactsOptions,
+  needsBuild,
+} from './image-facts.js';
 
 const unwrap = <T>(m: T | { default: T }): T => (m as { default: T }).default ?? (m as T);
 const ajv = new (unwrap(Ajv2020))({ allErrors: true, strict: true });
@@ -209,5 +215,25 @@ describe('gatherImageFacts', () => {
       base: null,
     });
     expect(validate(input) ? [] : validate.errors).toEqual([]);
+  });
+});
+
+describe('buildSettingsFrom', () => {
+  it('takes the first `build:` entry whose glob matches the Dockerfile, by file name without a slash', () => {
+    const settings = buildSettingsFrom([
+      { dockerfile: 'services/api/**', args: { GO_VERSION: '1.22' }, target: 'runtime' },
+      { dockerfile: '*.Dockerfile', platform: 'linux/arm64' },
+    ]);
+    expect(settings('services/api/Dockerfile')).toEqual({
+      buildArgs: { GO_VERSION: '1.22' },
+      target: 'runtime',
+      platform: null,
+    });
+    expect(settings('tools/worker.Dockerfile')).toEqual({
+      buildArgs: {},
+      target: null,
+      platform: 'linux/arm64',
+    });
+    expect(settings('Dockerfile')).toEqual(DEFAULT_BUILD_SETTINGS);
   });
 });

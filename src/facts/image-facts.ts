@@ -24,7 +24,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import picomatch from 'picomatch';
 import type { ImageBuilder } from '../build/builder.js';
+import type { PortcullisConfig } from '../config/configuration.js';
 import { errorMessage } from '../core/errors.js';
 import type { BuiltImageFacts, DockerfileInput, ImageFacts, PolicyInput } from '../policy/input.js';
 import { readImageArchive } from '../scan/archive.js';
@@ -41,6 +43,22 @@ export interface BuildSettings {
 }
 
 export const DEFAULT_BUILD_SETTINGS: BuildSettings = { buildArgs: {}, target: null, platform: null };
+
+/**
+ * The configuration's `build:` entries as a settings lookup: the first entry whose glob
+ * matches the Dockerfile's path (by file name when the glob has no slash).
+ */
+export function buildSettingsFrom(entries: PortcullisConfig['build']): (path: string) => BuildSettings {
+  const matchers = entries.map((entry) => ({
+    entry,
+    matches: picomatch(entry.dockerfile, { dot: true, basename: !entry.dockerfile.includes('/') }),
+  }));
+  return (path) => {
+    const found = matchers.find(({ matches }) => matches(path))?.entry;
+    if (!found) return DEFAULT_BUILD_SETTINGS;
+    return { buildArgs: found.args ?? {}, target: found.target ?? null, platform: found.platform ?? null };
+  };
+}
 
 /** The repository at a commit, as a folder (materialised on first use by the caller). */
 export type SourceTree = () => Promise<string | null>;

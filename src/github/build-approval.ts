@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { ImageBuilder } from '../build/builder.js';
 import { builderFromEnv } from '../build/index.js';
 import type { JudgeOptions } from '../core/judge.js';
-import { gatherImageFacts, needsBuild, type SourceTree } from '../facts/image-facts.js';
+import { type BuildSettings, gatherImageFacts, needsBuild, type SourceTree } from '../facts/image-facts.js';
 import type { ImageFacts } from '../policy/input.js';
 import { scannerFromEnv } from '../scan/osv-scanner.js';
 import type { ImageScanner } from '../scan/scanner.js';
@@ -113,6 +113,8 @@ export interface AppImageFactsOptions {
   scanner?: ImageScanner;
   /** Shows long steps on the in-progress check run. */
   progress?: (title: string, summary: string) => unknown;
+  /** Build args, target and platform per Dockerfile: the base commit's `build:` configuration. */
+  settings?: (path: string) => BuildSettings;
 }
 
 /**
@@ -151,6 +153,7 @@ export async function appImageFacts(
       changedPaths,
       approval: await buildApproval(octokit, pr),
       ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.settings ? { settings: options.settings } : {}),
       cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
     });
   };

@@ -10,6 +10,7 @@ import {
 } from '../core/judge.js';
 import type { ChangedFile } from '../core/local-repository.js';
 import { judgePullRequest } from '../core/pull-request.js';
+import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { parseWaivers, waiverChanges } from '../policy/waivers.js';
@@ -64,7 +65,7 @@ export async function checkPullRequest(
       octokit,
       { ...pr, baseSha },
       changed.map((f) => f.path),
-      { progress },
+      { progress, settings: buildSettingsFrom(policy.set.config.build) },
     );
     const judgement = await judgePullRequest(
       { ...files, changedFiles: async () => changed },
