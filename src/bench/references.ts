@@ -34,6 +34,7 @@ import { RegistryClient } from '../registry/client.js';
 import { policyInputFor } from '../targets/input.js';
 import { extractorFor, type ReferenceFileKind } from '../targets/references.js';
 import { DEFAULT_SEED, Rng } from './corpus.js';
+import { freePort, median, rates } from './measure.js';
 
 const REGISTRY_BINARY = process.env.PORTCULLIS_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
 
@@ -90,24 +91,10 @@ interface Series {
   ms_per_run: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 /** Throughput of `units` per pass over passes that took `seconds` each. */
 function series(units: number, seconds: readonly number[]): Series {
-  const rates = seconds.map((s) => units / s);
-  return {
-    runs: rates.length,
-    median: median(rates),
-    min: Math.min(...rates),
-    max: Math.max(...rates),
-    ms_per_run: median(seconds) * 1000,
-  };
+  const { medianSeconds, ...r } = rates(units, seconds);
+  return { ...r, ms_per_run: medianSeconds * 1000 };
 }
 
 // ── The repository of manifests ──────────────────────────────────────────────────
@@ -556,19 +543,6 @@ function stopRegistry(): void {
   registryChild = null;
   if (registryDir) rmSync(registryDir, { recursive: true, force: true });
   registryDir = null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }
 
 async function startRegistry(): Promise<LocalRegistry> {

@@ -32,6 +32,7 @@ import type { PolicyInput } from '../policy/input.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import { BUILTIN_POLICY_DIR, toolPath } from '../tools.js';
 import { type CorpusFile, DEFAULT_CORPUS_SIZE, DEFAULT_SEED, generateCorpus } from './corpus.js';
+import { freePort, median, rates } from './measure.js';
 
 const run = promisify(execFile);
 
@@ -119,23 +120,9 @@ interface Measured {
   parts: Record<string, Series>;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 function series(files: number, seconds: readonly number[]): Series {
-  const rates = seconds.map((s) => files / s);
-  return {
-    runs: rates.length,
-    median: median(rates),
-    min: Math.min(...rates),
-    max: Math.max(...rates),
-    ms_per_file: (median(seconds) * 1000) / files,
-  };
+  const { medianSeconds, ...r } = rates(files, seconds);
+  return { ...r, ms_per_file: (medianSeconds * 1000) / files };
 }
 
 async function measure(
@@ -221,20 +208,6 @@ async function timeCompile(bundle: PolicyBundle): Promise<{ compiled: CompiledPo
 }
 
 // ── The peer: `opa run --server` on the same policy files ────────────────────────
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
-}
 
 /** Servers to kill and temporary folders to remove however this process ends (error, Ctrl-C). */
 const running = new Set<OpaServer>();

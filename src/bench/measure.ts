@@ -1,0 +1,37 @@
+/** What the benchmarks share: medians of timed passes, and a free loopback port for peers. */
+import { createServer } from 'node:net';
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Throughput of `units` per pass over passes that took `seconds` each. */
+export function rates(units: number, seconds: readonly number[]) {
+  const perSecond = seconds.map((s) => units / s);
+  return {
+    runs: perSecond.length,
+    median: median(perSecond),
+    min: Math.min(...perSecond),
+    max: Math.max(...perSecond),
+    medianSeconds: median(seconds),
+  };
+}
+
+/** A port on 127.0.0.1 nothing listens on right now (for a peer process the benchmark starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
+    });
+  });
+}
