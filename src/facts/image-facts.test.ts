@@ -1,19 +1,29 @@
 /**
- * Gathering image facts with a stand-in builder (it writes a docker-archive, as buildah
- * would) and a stand-in scanner: which Dockerfiles are built, approval, the merge base,
- * the content cache, failures; and the result against the policy input schema.
+ * Gathering image facts with the real builder (buildah, chroot isolation, vfs storage) and
+ * the real scanner (osv-scanner, offline, against a fixture OSV database): tiny FROM-scratch
+ * images whose one layer is a hand-made Alpine root filesystem. Which Dockerfiles are built,
+ * approval, the merge base, the content cache, build and scan failures; and the result
+ * against the policy input schema.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { writeContext } from '../../test/support/images.js';
-import { makeTar, sha256 } from '../../test/support/registry.js';
+import {
+  ALPINE_VULNERABILITIES,
+  alpineRootfs,
+  type FixturePackage,
+  imageToolsMissing,
+  rootfsTar,
+  writeContext,
+  writeOsvDatabase,
+} from '../../test/support/images.js';
+import { BuildahBuilder } from '../build/buildah.js';
 import type { BuildOutcome, BuildRequest, ImageBuilder } from '../build/builder.js';
 import type { DockerfileInput } from '../policy/input.js';
-import { writeDockerArchive } from '../scan/archive.js';
-import type { ImageScanner, ScannedVulnerability, ScanResult } from '../scan/scanner.js';
+import { OsvScanner } from '../scan/osv-scanner.js';
+import type { ImageScanner, ScanResult } from '../scan/scanner.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import {
   buildSettingsFrom,
@@ -23,6 +33,10 @@ import {
   needsBuild,
 } from './image-facts.js';
 
+const missing = imageToolsMissing();
+const describeWithTools = missing ? describe.skip : describe;
+if (missing) console.warn(`skipping image facts tests: ${missing}`);
+
 const unwrap = <T>(m: T | { default: T }): T => (m as { default: T }).default ?? (m as T);
 const ajv = new (unwrap(Ajv2020))({ allErrors: true, strict: true });
 unwrap(addFormats)(ajv);
@@ -30,93 +44,91 @@ const validate = ajv.compile(
   JSON.parse(readFileSync(join(process.cwd(), 'docs', 'policy-input.schema.json'), 'utf8')),
 );
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'portcullis-image-facts-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const DOCKERFILE = 'FROM scratch\nENV PASSWORD=hunter2hunter2\nADD app.tar /\nUSER 1000\n';
 
-const DOCKERFILE = 'FROM scratch\nENV PASSWORD=hunter2hunter2\nCOPY app /app\nUSER 1000\n';
+// musl 1.2.4-r0 has ALPINE-CVE-2024-0004, zlib 1.3-r2 ALPINE-CVE-2024-0003, openssl 3.1.4-r1 ALPINE-CVE-2024-0001.
+const MUSL: FixturePackage = { name: 'musl', version: '1.2.4-r0' };
+const ZLIB: FixturePackage = { name: 'zlib', version: '1.3-r2' };
+const OPENSSL: FixturePackage = { name: 'libcrypto3', version: '3.1.4-r1', source: 'openssl' };
+/** The head's image: 0004 (also at the base) and 0003 (new). */
+const HEAD_PACKAGES = [MUSL, ZLIB];
+/** The base's image: 0004 and 0001 (which the head fixes). */
+const BASE_PACKAGES = [MUSL, OPENSSL];
 
-/** Builds "images" whose layers are the context's files; records each request. */
-class StandInBuilder implements ImageBuilder {
-  readonly name = 'stand-in';
+/** The real builder, counted: every request is recorded, then handed to it. */
+class CountingBuilder implements ImageBuilder {
   readonly requests: BuildRequest[] = [];
-  constructor(readonly fail: BuildOutcome | null = null) {}
-  async build(request: BuildRequest): Promise<BuildOutcome> {
+  constructor(readonly inner: ImageBuilder) {}
+  get name() {
+    return this.inner.name;
+  }
+  build(request: BuildRequest): Promise<BuildOutcome> {
     this.requests.push(request);
-    if (this.fail) return this.fail;
-    const app = readFileSync(join(request.contextDir, 'app'), 'utf8');
-    const layer = makeTar({ app: `${app}\n`.repeat(app.length) });
-    writeDockerArchive(request.outputArchive, {
-      config: Buffer.from(
-        JSON.stringify({
-          os: 'linux',
-          architecture: 'amd64',
-          config: { User: '1000', Env: ['PASSWORD=hunter2hunter2'] },
-          rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
-          history: [
-            { created_by: '/bin/sh -c #(nop) ENV PASSWORD=hunter2hunter2', empty_layer: true },
-            { created_by: '/bin/sh -c #(nop) COPY file:x in /app ' },
-            { created_by: '/bin/sh -c #(nop) USER 1000', empty_layer: true },
-          ],
-        }),
-      ),
-      layers: [{ digest: sha256(layer), data: layer }],
-    });
-    return { ok: true, archive: request.outputArchive, durationMs: 1 };
+    return this.inner.build(request);
   }
 }
 
-/** Finds `vulnerable-<id>` words in the app file's layer: one vulnerability each, in history step 1. */
-class StandInScanner implements ImageScanner {
-  readonly name = 'stand-in-scanner';
+/** The real scanner, counted. */
+class CountingScanner implements ImageScanner {
   scans = 0;
-  async version() {
-    return '1.0';
+  constructor(readonly inner: ImageScanner) {}
+  get name() {
+    return this.inner.name;
+  }
+  version() {
+    return this.inner.version();
   }
   databaseFingerprint() {
-    return 'db-1';
+    return this.inner.databaseFingerprint();
   }
-  async scan(archive: string): Promise<ScanResult> {
+  scan(archive: string): Promise<ScanResult> {
     this.scans++;
-    const ids = [...new Set(readFileSync(archive, 'latin1').match(/vulnerable-[a-z0-9]+/g) ?? [])];
-    return {
-      scanner: { name: this.name, version: '1.0', database: 'db-1' },
-      package_count: ids.length,
-      vulnerabilities: ids.map(
-        (id): ScannedVulnerability => ({
-          id,
-          aliases: [],
-          summary: null,
-          package: { name: 'pkg', version: '1', ecosystem: 'Alpine:v3.19', source_package: 'pkg' },
-          severity: 'HIGH',
-          cvss_score: 7.5,
-          fixed_version: '2',
-          history_index: 1,
-        }),
-      ),
-    };
+    return this.inner.scan(archive);
   }
 }
 
-function repositories(head: string, base: string | null) {
-  const headRoot = writeContext(join(dir, 'head'), {
-    'svc/Dockerfile': DOCKERFILE,
-    'svc/app': head,
+let dir: string;
+let db: string;
+/** Shared by the tests that build the head's packages: the image is built once for them all. */
+let sharedCache: string;
+let trees = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'portcullis-image-facts-'));
+  db = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
+  sharedCache = join(dir, 'shared-cache');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const builder = () => new CountingBuilder(new BuildahBuilder({ workRoot: join(dir, 'work') }));
+const scanner = (options: Partial<ConstructorParameters<typeof OsvScanner>[0]> = {}) =>
+  new CountingScanner(new OsvScanner({ database: db, ...options }));
+
+/** A repository with `svc/Dockerfile` whose image holds `packages`, or other `svc/` files. */
+function tree(svc: Record<string, string | Buffer>): string {
+  return writeContext(join(dir, `tree-${++trees}`), {
+    ...Object.fromEntries(Object.entries(svc).map(([name, contents]) => [`svc/${name}`, contents])),
     'README.md': 'x',
   });
-  const baseRoot =
-    base === null ? null : writeContext(join(dir, 'base'), { 'svc/Dockerfile': DOCKERFILE, 'svc/app': base });
-  return { head: async () => headRoot, base: async () => baseRoot };
+}
+const app = (packages: FixturePackage[], dockerfile = DOCKERFILE) => ({
+  Dockerfile: dockerfile,
+  'app.tar': rootfsTar(alpineRootfs(packages)),
+});
+
+function repositories(head: string, base: string | null) {
+  return { head: async () => head, base: async () => base };
 }
 
-async function gather(options: Partial<ImageFactsOptions> & Pick<ImageFactsOptions, 'head' | 'base'>) {
-  const input = dockerfileInput('svc/Dockerfile', DOCKERFILE) as DockerfileInput;
+async function gather(
+  options: Partial<ImageFactsOptions> & Pick<ImageFactsOptions, 'head' | 'base'>,
+  dockerfile = DOCKERFILE,
+) {
+  const input = dockerfileInput('svc/Dockerfile', dockerfile) as DockerfileInput;
   await gatherImageFacts([input], {
-    builder: new StandInBuilder(),
-    scanner: new StandInScanner(),
-    changedPaths: ['svc/app'],
+    builder: builder(),
+    scanner: scanner(),
+    changedPaths: ['svc/app.tar'],
     ...options,
   });
   return input;
@@ -131,91 +143,153 @@ describe('needsBuild', () => {
   });
 });
 
-describe('gatherImageFacts', () => {
+describeWithTools('gatherImageFacts', () => {
   it('builds head and base, compares them, and the input matches the schema', async () => {
-    const builder = new StandInBuilder();
+    const counting = builder();
     const input = await gather({
-      builder,
-      ...repositories('vulnerable-a vulnerable-b', 'vulnerable-a vulnerable-c'),
+      builder: counting,
+      ...repositories(tree(app(HEAD_PACKAGES)), tree(app(BASE_PACKAGES))),
     });
     const image = input.image;
-    expect(image).toMatchObject({ status: 'built', builder: 'stand-in', user: '1000', layer_count: 1 });
+    expect(image).toMatchObject({ status: 'built', builder: 'buildah', user: '1000', layer_count: 1 });
+    expect(image?.scanner).toMatchObject({
+      name: 'osv-scanner',
+      database: expect.stringMatching(/^sha256:/),
+    });
     expect(image?.vulnerabilities.map((v) => [v.id, v.status, v.layer?.line])).toEqual([
-      ['vulnerable-a', 'unchanged', 3],
-      ['vulnerable-b', 'introduced', 3],
+      ['ALPINE-CVE-2024-0004', 'unchanged', 3],
+      ['ALPINE-CVE-2024-0003', 'introduced', 3],
     ]);
     expect(image?.base?.vulnerabilities.map((v) => [v.id, v.status])).toEqual([
-      ['vulnerable-a', 'unchanged'],
-      ['vulnerable-c', 'fixed'],
+      ['ALPINE-CVE-2024-0001', 'fixed'],
+      ['ALPINE-CVE-2024-0004', 'unchanged'],
     ]);
     expect(image?.delta?.layers).toBe(0);
     expect(image?.env).toContainEqual({ name: 'PASSWORD', secret: true, line: 2 });
     expect(JSON.stringify(image)).not.toContain('hunter2');
     expect(
-      builder.requests.map((r) => [r.contextDir.endsWith('/svc'), r.dockerfile.endsWith('svc/Dockerfile')]),
+      counting.requests.map((r) => [r.contextDir.endsWith('/svc'), r.dockerfile.endsWith('svc/Dockerfile')]),
     ).toEqual([
       [true, true],
       [true, true],
     ]);
     expect(validate(input) ? [] : validate.errors).toEqual([]);
-  });
+  }, 60_000);
 
   it('builds nothing for untrusted code without approval, and says so', async () => {
-    const builder = new StandInBuilder();
+    const counting = builder();
     const approval = { required: true, approved: false, label: 'portcullis/build-approved', reason: 'fork' };
-    const input = await gather({ builder, approval, ...repositories('x', 'x') });
-    expect(builder.requests).toEqual([]);
+    const same = tree(app(HEAD_PACKAGES));
+    const input = await gather({ builder: counting, approval, ...repositories(same, same) });
+    expect(counting.requests).toEqual([]);
     expect(input.image).toMatchObject({ status: 'awaiting_approval', built: false, approval });
     expect(input.image?.error).toMatch(/from a fork, and a maintainer has not approved/);
     expect(validate(input) ? [] : validate.errors).toEqual([]);
   });
 
   it('leaves Dockerfiles whose context the change does not touch alone', async () => {
-    const builder = new StandInBuilder();
-    const input = await gather({ builder, changedPaths: ['README.md'], ...repositories('x', 'x') });
-    expect(builder.requests).toEqual([]);
+    const counting = builder();
+    const same = tree(app(HEAD_PACKAGES));
+    const input = await gather({
+      builder: counting,
+      changedPaths: ['README.md'],
+      ...repositories(same, same),
+    });
+    expect(counting.requests).toEqual([]);
     expect(input.image).toBeUndefined();
   });
 
+  it('caches by content: the same context is built and scanned once', async () => {
+    const counting = builder();
+    const counted = scanner();
+    const options = { builder: counting, scanner: counted, cacheDir: sharedCache };
+    const trees = repositories(tree(app(HEAD_PACKAGES)), tree(app(HEAD_PACKAGES)));
+    await gather({ ...options, ...trees });
+    // Head and base have the same content: one build, then a hit.
+    expect(counting.requests).toHaveLength(1);
+    const again = await gather({ ...options, ...trees });
+    expect(counting.requests).toHaveLength(1);
+    expect(counted.scans).toBe(1);
+    expect(again.image).toMatchObject({ status: 'built', built: true });
+    expect(again.image?.vulnerabilities.map((v) => v.status)).toEqual(['unchanged', 'unchanged']);
+  }, 60_000);
+
   it('takes every vulnerability as introduced when the Dockerfile is new', async () => {
-    const input = await gather(repositories('vulnerable-a', null));
+    // The same content as the cache test's: its entry answers, and nothing is built.
+    const counting = builder();
+    const input = await gather({
+      builder: counting,
+      cacheDir: sharedCache,
+      ...repositories(tree(app(HEAD_PACKAGES)), null),
+    });
     expect(input.image?.base).toBeNull();
     expect(input.image?.delta).toBeNull();
-    expect(input.image?.vulnerabilities.map((v) => v.status)).toEqual(['introduced']);
-  });
+    expect(input.image?.vulnerabilities.map((v) => v.status)).toEqual(['introduced', 'introduced']);
+    expect(validate(input) ? [] : validate.errors).toEqual([]);
+  }, 60_000);
 
-  it('caches by content: the same context is built and scanned once', async () => {
-    const builder = new StandInBuilder();
-    const scanner = new StandInScanner();
-    const cacheDir = join(dir, 'cache');
-    const trees = repositories('vulnerable-a', 'vulnerable-a');
-    await gather({ builder, scanner, cacheDir, ...trees });
-    // Head and base have the same content: one build, then a hit.
-    expect(builder.requests).toHaveLength(1);
-    await gather({ builder, scanner, cacheDir, ...trees });
-    expect(builder.requests).toHaveLength(1);
-    expect(scanner.scans).toBe(1);
-  });
-
-  it('reports a failed build with its log excerpt, and does not build the base', async () => {
-    const builder = new StandInBuilder({
-      ok: false,
-      reason: 'timed_out',
-      message: 'The build did not finish within 600 s and was stopped',
-      logExcerpt: 'STEP 2/3: RUN make',
-      durationMs: 600_000,
-    });
-    const input = await gather({ builder, ...repositories('x', 'x') });
-    expect(builder.requests).toHaveLength(1);
+  it('reports a failed build (a RUN step that fails) with its log excerpt, and does not build the base', async () => {
+    const counting = builder();
+    const failing = 'FROM scratch\nADD app.tar /\nRUN ["/no-such-program"]\nUSER 1000\n';
+    const input = await gather(
+      { builder: counting, ...repositories(tree(app(HEAD_PACKAGES, failing)), tree(app(BASE_PACKAGES))) },
+      failing,
+    );
+    expect(counting.requests).toHaveLength(1);
     expect(input.image).toMatchObject({
-      status: 'timed_out',
+      status: 'failed',
       built: false,
-      error: 'The build did not finish within 600 s and was stopped',
-      log_excerpt: 'STEP 2/3: RUN make',
+      error: expect.stringMatching(/buildah bud failed \(exit \d+\)/),
+      log_excerpt: expect.stringContaining('no-such-program'),
       base: null,
+      scanner: null,
     });
     expect(validate(input) ? [] : validate.errors).toEqual([]);
-  });
+  }, 60_000);
+
+  it('reports a failed build (a COPY source that is not in the context)', async () => {
+    const counting = builder();
+    const copying = 'FROM scratch\nCOPY missing.txt /missing.txt\n';
+    const input = await gather(
+      { builder: counting, ...repositories(tree({ Dockerfile: copying }), null) },
+      copying,
+    );
+    expect(counting.requests).toHaveLength(1);
+    expect(input.image).toMatchObject({ status: 'failed', built: false, base: null });
+    expect(input.image?.log_excerpt).toMatch(/missing\.txt/);
+    expect(validate(input) ? [] : validate.errors).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    [
+      'a binary that is not there',
+      { binary: '/nonexistent/osv-scanner' },
+      /osv-scanner could not be started/,
+    ],
+    [
+      'a database folder that is not there',
+      { database: '/nonexistent/missing-db' },
+      /The OSV database folder .*missing-db does not exist/,
+    ],
+  ])(
+    'reports a scanner that cannot scan (%s), and does not cache that',
+    async (_, options, error) => {
+      const counting = builder();
+      const cacheDir = join(dir, `scan-failure-cache-${++trees}`);
+      const input = await gather({
+        builder: counting,
+        scanner: scanner(options),
+        cacheDir,
+        ...repositories(tree(app(HEAD_PACKAGES)), null),
+      });
+      expect(counting.requests).toHaveLength(1);
+      expect(input.image).toMatchObject({ status: 'built', built: true });
+      expect(input.image?.scan_error).toMatch(error);
+      expect(validate(input) ? [] : validate.errors).toEqual([]);
+      expect(existsSync(cacheDir)).toBe(false);
+    },
+    60_000,
+  );
 });
 
 describe('buildSettingsFrom', () => {
