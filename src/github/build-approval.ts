@@ -23,6 +23,7 @@ import { type BuildSettings, gatherImageFacts, needsBuild, type SourceTree } fro
 import type { ImageFacts } from '../policy/input.js';
 import { scannerFromEnv } from '../scan/osv-scanner.js';
 import type { ImageScanner } from '../scan/scanner.js';
+import { isDockerfilePath } from '../targets/detect.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 
 export const DEFAULT_APPROVAL_LABEL = 'portcullis/build-approved';
@@ -36,6 +37,38 @@ export function buildsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export function approvalLabel(env: NodeJS.ProcessEnv = process.env): string {
   return env.PORTCULLIS_BUILD_APPROVAL_LABEL || DEFAULT_APPROVAL_LABEL;
+}
+
+/**
+ * Dockerfiles the pull request does not change but whose build context it does: their
+ * images change too, so they are judged and built as well. One tree listing of the head,
+ * and only when builds are on.
+ */
+export async function contextChangedDockerfiles(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  changedPaths: readonly string[],
+): Promise<string[]> {
+  if (!buildsEnabled()) return [];
+  let data: { tree: { type?: string; path?: string }[] };
+  try {
+    ({ data } = await octokit.rest.git.getTree({
+      owner: pr.owner,
+      repo: pr.repo,
+      tree_sha: pr.headSha,
+      recursive: 'true',
+    }));
+  } catch (error) {
+    // Best effort: the changed Dockerfiles are still built; only context-only changes are missed.
+    octokit.log.warn(
+      `Portcullis could not list ${pr.owner}/${pr.repo}@${pr.headSha.slice(0, 7)}: ${(error as Error).message}`,
+    );
+    return [];
+  }
+  const changed = new Set(changedPaths);
+  return data.tree
+    .flatMap((entry) => (entry.type === 'blob' && entry.path ? [entry.path] : []))
+    .filter((path) => !changed.has(path) && isDockerfilePath(path) && needsBuild(path, changedPaths));
 }
 
 /** Whether the head of `pr` may be built: trusted code, or approved by a writer's label. */

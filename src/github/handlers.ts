@@ -17,7 +17,7 @@ import { parseWaivers, waiverChanges } from '../policy/waivers.js';
 import { checkRunReport, errorReport } from '../report/check-run.js';
 import { markdownText } from '../report/markdown.js';
 import { waiverChangesSection } from '../report/waiver-report.js';
-import { appImageFacts } from './build-approval.js';
+import { appImageFacts, contextChangedDockerfiles } from './build-approval.js';
 import { appendToSummary, runCheck } from './check-run.js';
 import { checkPolicyChange, type PolicyChangeContext } from './policy-check.js';
 import {
@@ -67,8 +67,15 @@ export async function checkPullRequest(
       changed.map((f) => f.path),
       { progress, settings: buildSettingsFrom(policy.set.config.build) },
     );
+    // A Dockerfile whose build context changed is judged (and built) as though it changed.
+    const contextChanged = await contextChangedDockerfiles(
+      octokit,
+      pr,
+      changed.map((f) => f.path),
+    );
+    const judged = [...changed, ...contextChanged.map((path) => ({ path, status: 'modified' as const }))];
     const judgement = await judgePullRequest(
-      { ...files, changedFiles: async () => changed },
+      { ...files, changedFiles: async () => judged },
       async () => policy.engine,
       {
         ...appRegistryOptions(),
@@ -76,7 +83,7 @@ export async function checkPullRequest(
         images: build.images,
       },
     ).finally(build.cleanup);
-    await markAgainstBase(octokit, { ...pr, baseSha }, changed, judgement, files.headFiles, policy);
+    await markAgainstBase(octokit, { ...pr, baseSha }, judged, judgement, files.headFiles, policy);
     const rules = policy.engine.rules;
     const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));
     review = {

@@ -7,7 +7,7 @@
  */
 import picomatch from 'picomatch';
 import type { PortcullisConfig } from '../config/configuration.js';
-import { mayHoldReferences, type ReferenceFileKind } from './references.js';
+import { extractorFor, mayHoldReferences, type ReferenceFileKind } from './references.js';
 
 export type TargetKind = ReferenceFileKind;
 
@@ -16,6 +16,11 @@ export type TargetSelection = { kind?: TargetKind } | null;
 
 export function isTargetPath(path: string): boolean {
   return mayHoldReferences(path);
+}
+
+/** Whether the path names a Dockerfile (by the built-in patterns), whatever its content. */
+export function isDockerfilePath(path: string): boolean {
+  return extractorFor(path, '')?.kind === 'dockerfile';
 }
 
 /** Globs without a slash match the file name in any folder; with one, the whole path. Case-insensitive. */

@@ -94,6 +94,8 @@ const baseTree = () =>
   });
 
 interface Fake {
+  /** The files the pull request changes (default: the Dockerfile and app.tar). */
+  files?: Record<string, string>;
   fork?: boolean;
   labels?: string[];
   labelledBy?: string;
@@ -102,7 +104,10 @@ interface Fake {
 
 /** The pull request, its author's access, the approval label's history and the two tarballs. */
 function fakeBuildablePullRequest(options: Fake = {}) {
-  const requests = fakePullRequest({ files: { 'app/Dockerfile': DOCKERFILE, 'app/app.tar': 'binary' } });
+  const requests = fakePullRequest({
+    files: options.files ?? { 'app/Dockerfile': DOCKERFILE, 'app/app.tar': 'binary' },
+    baseFiles: { 'app/Dockerfile': DOCKERFILE },
+  });
   const downloads: string[] = [];
   const api = nock(API);
   api.get(`/repos/${OWNER}/${REPO}/pulls/7`).reply(200, {
@@ -190,6 +195,48 @@ describeWithTools('builds in the App', () => {
     // busybox's unfixable vulnerability was there before: not reported as new.
     expect(annotations(requests, 'PC-BLD-003')).toEqual([]);
     expect(annotations(requests, 'PC-BLD-010')).toEqual([]);
+  });
+
+  it('builds a Dockerfile the pull request does not change when it changes its build context', async () => {
+    const { requests, downloads } = fakeBuildablePullRequest({ files: { 'app/app.tar': 'binary' } });
+    // The head's tree (one listing) shows the Dockerfile next to the changed file; its text is read at the head.
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/git/trees/${HEAD_SHA}`)
+      .query({ recursive: 'true' })
+      .reply(200, {
+        sha: HEAD_SHA,
+        url: '',
+        truncated: false,
+        tree: ['app/Dockerfile', 'app/base.tar', 'app/app.tar', 'README.md'].map((path) => ({
+          path,
+          mode: '100644',
+          type: 'blob',
+          sha: 'e'.repeat(40),
+          size: 1,
+          url: '',
+        })),
+      })
+      .get(`/repos/${OWNER}/${REPO}/contents/app%2FDockerfile`)
+      .query({ ref: HEAD_SHA })
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: DOCKERFILE.length,
+        name: 'Dockerfile',
+        path: 'app/Dockerfile',
+        content: Buffer.from(DOCKERFILE).toString('base64'),
+        sha: 'e'.repeat(40),
+        url: '',
+        git_url: null,
+        html_url: null,
+        download_url: null,
+        _links: { self: '', git: null, html: null },
+      });
+    await receive(createApp(), 'pull_request.opened');
+    expect(downloads.sort()).toEqual([HEAD_SHA, MERGE_BASE]);
+    expect(annotations(requests, 'PC-BLD-001')).toEqual([
+      expect.objectContaining({ path: 'app/Dockerfile', start_line: 3 }),
+    ]);
   });
 
   it('shows the build and the scan on the in-progress check run before completing it', async () => {
