@@ -62,15 +62,21 @@ export async function gatherRegistryFacts(
     const facts = results.get(lookupKey(image, platform));
     if (facts) assign(facts);
   }
+  const looked = wanted.flatMap(({ image, platform }) => {
+    const facts = results.get(lookupKey(image, platform));
+    return facts ? [{ image, facts }] : [];
+  });
   // Signatures of the digests just resolved, only when a trust policy is configured.
-  await gatherSignatureFacts(
-    wanted.flatMap(({ image, platform }) => {
-      const facts = results.get(lookupKey(image, platform));
-      return facts ? [{ image, facts }] : [];
-    }),
-    resolver,
-    trust,
-  );
+  await gatherSignatureFacts(looked, resolver, trust);
+  // Vulnerabilities of the referenced images: opt-in, and only with a real registry client.
+  const osvDatabase = process.env.PORTCULLIS_OSV_DB;
+  if (process.env.PORTCULLIS_SCAN_REFERENCES === '1' && osvDatabase && resolver instanceof RegistryClient) {
+    const [{ scanReferencedImages }, { OsvScanner }] = await Promise.all([
+      import('./reference-scans.js'),
+      import('../scan/osv-scanner.js'),
+    ]);
+    await scanReferencedImages(looked, resolver, new OsvScanner({ database: osvDatabase }));
+  }
 }
 
 /**

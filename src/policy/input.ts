@@ -101,6 +101,27 @@ export interface RegistryFacts {
    * against the policy; empty when unsigned; null when not checked (no policy matched, or no digest).
    */
   signatures?: SignatureFacts[] | null;
+  /**
+   * Only with PORTCULLIS_SCAN_REFERENCES=1 and an OSV database: what scanning the image
+   * (the platform's manifest) found. Absent when not scanned; see `scan_error`.
+   */
+  vulnerabilities?: ReferenceVulnerability[];
+  /** Only with PORTCULLIS_SCAN_REFERENCES=1: why the image could not be scanned (`too_large`, `no_database`, …). */
+  scan_error?: { code: string; message: string };
+}
+
+/** A vulnerability found in a referenced image (`registry_facts.vulnerabilities[]`). */
+export interface ReferenceVulnerability {
+  /** The advisory id (`ALPINE-CVE-2024-0001`, `GHSA-…`). */
+  id: string;
+  /** Other ids of the same vulnerability (`CVE-2024-0001`). */
+  aliases: string[];
+  /** The installed package (`libcrypto3`). */
+  package: string;
+  installed_version: string;
+  /** The first version that fixes it; null when no fix is known. */
+  fixed_version: string | null;
+  severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 }
 
 export interface DockerfileFacts {

@@ -1,0 +1,130 @@
+/**
+ * Vulnerabilities of referenced images (opt-in: PORTCULLIS_SCAN_REFERENCES=1 with an OSV
+ * database in PORTCULLIS_OSV_DB): each distinct image the registry facts resolved is pulled
+ * into a temporary docker-archive with Portcullis's own registry client and scanned, and
+ * what the scanner found becomes `registry_facts.vulnerabilities` (or `scan_error`), for
+ * PC-IMG-011 to judge. Scans are cached in process by digest and database fingerprint, two
+ * run at a time, and the archive is always removed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage } from '../core/errors.js';
+import type { ImageReference } from '../image/reference.js';
+import type { ReferenceVulnerability, RegistryFacts } from '../policy/input.js';
+import type { RegistryClient } from '../registry/client.js';
+import { pullImageArchive } from '../scan/registry-image.js';
+import type { ImageScanner } from '../scan/scanner.js';
+import { runLimited } from './registry-facts.js';
+
+/** Images larger than this (compressed, as the manifest declares) are not pulled. */
+export const SCAN_SIZE_LIMIT = 1024 * 1024 * 1024;
+const SCAN_CONCURRENCY = 2;
+const CACHE_ENTRIES = 500;
+
+type ScanOutcome =
+  | { vulnerabilities: ReferenceVulnerability[] }
+  | { error: { code: string; message: string } };
+
+const cache = new Map<string, ScanOutcome>();
+
+/** Adds `vulnerabilities` (or `scan_error`) to the registry facts of each resolved image, in place. */
+export async function scanReferencedImages(
+  images: readonly { image: ImageReference; facts: RegistryFacts }[],
+  client: RegistryClient,
+  scanner: Pick<ImageScanner, 'scan' | 'databaseFingerprint'>,
+): Promise<void> {
+  const fingerprint = scanner.databaseFingerprint();
+  const tasks = new Map<string, () => Promise<ScanOutcome>>();
+  const pending: { facts: RegistryFacts; key: string }[] = [];
+  for (const { image, facts } of images) {
+    if (facts.error || !facts.digest) continue;
+    // The manifest scanned is the platform's; an index digest names several.
+    const digest = facts.platform_digest ?? facts.digest;
+    const key = `${image.name}@${digest} ${fingerprint}`;
+    pending.push({ facts, key });
+    if (tasks.has(key)) continue;
+    if (typeof facts.size === 'number' && facts.size > SCAN_SIZE_LIMIT) {
+      tasks.set(key, async () => ({
+        error: {
+          code: 'too_large',
+          message: `The image is ${Math.round((facts.size as number) / 1024 / 1024)} MiB compressed, more than the ${SCAN_SIZE_LIMIT / 1024 / 1024} MiB Portcullis pulls to scan`,
+        },
+      }));
+      continue;
+    }
+    const pinned: ImageReference = { ...image, tag: null, digest, normalized: `${image.name}@${digest}` };
+    tasks.set(key, () => cachedScan(key, pinned, client, scanner));
+  }
+  const results = await runLimited([...tasks.entries()], SCAN_CONCURRENCY);
+  for (const { facts, key } of pending) {
+    const outcome = results.get(key);
+    if (!outcome) continue;
+    if ('error' in outcome) facts.scan_error = outcome.error;
+    else facts.vulnerabilities = structuredClone(outcome.vulnerabilities);
+  }
+}
+
+async function cachedScan(
+  key: string,
+  image: ImageReference,
+  client: RegistryClient,
+  scanner: Pick<ImageScanner, 'scan'>,
+): Promise<ScanOutcome> {
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit); // most recently used last
+    return hit;
+  }
+  const outcome = await scanImage(image, client, scanner);
+  if ('vulnerabilities' in outcome) {
+    cache.set(key, outcome);
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  }
+  return outcome;
+}
+
+async function scanImage(
+  image: ImageReference,
+  client: RegistryClient,
+  scanner: Pick<ImageScanner, 'scan'>,
+): Promise<ScanOutcome> {
+  const work = mkdtempSync(join(tmpdir(), 'portcullis-refscan-'));
+  try {
+    const archive = join(work, 'image.tar');
+    try {
+      await pullImageArchive(client, image, archive);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return {
+        error: { code: typeof code === 'string' ? code : 'pull_failed', message: errorMessage(error) },
+      };
+    }
+    try {
+      const result = await scanner.scan(archive);
+      return {
+        vulnerabilities: result.vulnerabilities.map((v) => ({
+          id: v.id,
+          aliases: v.aliases,
+          package: v.package.name,
+          installed_version: v.package.version,
+          fixed_version: v.fixed_version,
+          severity: v.severity,
+        })),
+      };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return {
+        error: { code: typeof code === 'string' ? code : 'scan_failed', message: errorMessage(error) },
+      };
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Forgets cached scans (tests). */
+export function clearReferenceScanCache(): void {
+  cache.clear();
+}
