@@ -1,0 +1,118 @@
+/**
+ * Scanning referenced images with the real registry client, registry and osv-scanner: the
+ * cache by digest and database, the size cap, and a scanner that cannot run.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ALPINE_BASE_PACKAGES,
+  ALPINE_VULNERABILITIES,
+  alpineRootfs,
+  imageToolsMissing,
+  writeOsvDatabase,
+} from '../../test/support/images.js';
+import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
+import { parseImageReference } from '../image/reference.js';
+import type { RegistryFacts } from '../policy/input.js';
+import { RegistryClient } from '../registry/client.js';
+import { OsvScanner } from '../scan/osv-scanner.js';
+import { clearReferenceScanCache, SCAN_SIZE_LIMIT, scanReferencedImages } from './reference-scans.js';
+
+const missing = imageToolsMissing();
+const describeWithTools = missing ? describe.skip : describe;
+
+let registry: TestRegistry;
+let dir: string;
+let database: string;
+let digest: string;
+
+beforeAll(async () => {
+  if (missing) return;
+  registry = await startRegistry();
+  digest = (await pushImage(registry, 'acme/web', '2.0', { layers: [alpineRootfs(ALPINE_BASE_PACKAGES)] }))
+    .digest;
+  dir = await mkdtemp(join(tmpdir(), 'portcullis-refscan-unit-'));
+  database = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
+});
+afterAll(async () => {
+  await registry?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => clearReferenceScanCache());
+
+function client() {
+  const requests: string[] = [];
+  const registryClient = new RegistryClient({
+    insecureRegistries: [registry.host],
+    fetch: async (url, init) => {
+      requests.push(String(url));
+      return fetch(url, init);
+    },
+  });
+  return { registryClient, requests };
+}
+
+const image = () => {
+  const parsed = parseImageReference(`${registry.host}/acme/web:2.0`);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.reference;
+};
+const facts = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
+  digest,
+  platform_digest: digest,
+  media_type: null,
+  platforms: [],
+  user: '',
+  created: null,
+  age_days: null,
+  size: 1000,
+  layer_count: 1,
+  error: null,
+  ...overrides,
+});
+
+describeWithTools('scanReferencedImages', () => {
+  it('scans an image once per digest and database, and serves repeats from its cache', async () => {
+    const { registryClient, requests } = client();
+    const scanner = new OsvScanner({ database });
+    const first = facts();
+    await scanReferencedImages([{ image: image(), facts: first }], registryClient, scanner);
+    expect(first.vulnerabilities?.map((v) => v.id)).toContain('ALPINE-CVE-2024-0001');
+    const pulls = requests.length;
+    expect(pulls).toBeGreaterThan(0);
+
+    const again = facts();
+    await scanReferencedImages([{ image: image(), facts: again }], registryClient, scanner);
+    expect(requests.length).toBe(pulls); // nothing pulled the second time
+    expect(again.vulnerabilities).toEqual(first.vulnerabilities);
+  });
+
+  it('does not pull an image over the size cap, and says why', async () => {
+    const { registryClient, requests } = client();
+    const big = facts({ size: SCAN_SIZE_LIMIT + 1 });
+    await scanReferencedImages(
+      [{ image: image(), facts: big }],
+      registryClient,
+      new OsvScanner({ database }),
+    );
+    expect(requests).toEqual([]);
+    expect(big.scan_error).toMatchObject({ code: 'too_large' });
+    expect(big.vulnerabilities).toBeUndefined();
+  });
+
+  it('records a scanner that cannot run as a scan error, and does not cache it', async () => {
+    const { registryClient } = client();
+    const broken = facts();
+    const scanner = new OsvScanner({ database, binary: join(dir, 'no-such-osv-scanner') });
+    await scanReferencedImages([{ image: image(), facts: broken }], registryClient, scanner);
+    expect(broken.scan_error?.message).toMatch(/osv-scanner/);
+    const retried = facts();
+    await scanReferencedImages(
+      [{ image: image(), facts: retried }],
+      registryClient,
+      new OsvScanner({ database }),
+    );
+    expect(retried.vulnerabilities?.length).toBeGreaterThan(0);
+  });
+});
