@@ -29,16 +29,23 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { crc32 } from 'node:zlib';
 import { builderFromEnv } from '../build/index.js';
 import { gatherImageFacts } from '../facts/image-facts.js';
 import type { PolicyInput } from '../policy/input.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
-import { TarWriter } from '../scan/tar.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import { toolPath } from '../tools.js';
+import {
+  ALPINE_VULNERABILITIES,
+  alpineRootfs,
+  apkInstalled,
+  type FixturePackage,
+  rootfsTar,
+  writeOsvDatabase,
+} from './fixture-images.js';
+import { median } from './measure.js';
 
 const DOCKERFILE = 'FROM scratch\nADD base.tar /\nADD app.tar /\nUSER 1000\nHEALTHCHECK NONE\n';
 
@@ -47,120 +54,21 @@ interface Series {
   ms: number[];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function apk(packages: [string, string, string?][]): string {
-  return packages
-    .map(([name, version, origin]) =>
-      [`P:${name}`, `V:${version}`, 'A:x86_64', `o:${origin ?? name}`, 't:1700000000', ''].join('\n'),
-    )
-    .join('\n')
-    .concat('\n');
-}
-
-function writeTar(path: string, files: Record<string, string>): void {
-  const writer = new TarWriter(path);
-  for (const [name, text] of Object.entries(files)) writer.add(name, Buffer.from(text));
-  writer.close();
-}
-
-/** A zip of stored (uncompressed) entries: what an OSV export reader needs. */
-function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const nameBytes = Buffer.from(name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt32LE(0x00210000, 10);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    locals.push(local, nameBytes, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt32LE(0x00210000, 12);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const size = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
-}
-
-function writeOsvDatabase(dir: string): string {
-  const advisories: [string, string, string | null, string][] = [
-    ['ALPINE-CVE-2024-0001', 'openssl', '3.1.4-r5', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'],
-    ['ALPINE-CVE-2024-0002', 'busybox', null, 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:L/I:L/A:N'],
-    ['ALPINE-CVE-2024-0003', 'zlib', '1.3.1-r0', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N'],
-    ['ALPINE-CVE-2024-0004', 'musl', '1.2.4-r1', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N'],
-  ];
-  const entries = advisories.map(([id, pkg, fixed, cvss]) => ({
-    name: `${id}.json`,
-    data: Buffer.from(
-      JSON.stringify({
-        schema_version: '1.6.0',
-        id,
-        modified: '2024-05-01T00:00:00Z',
-        aliases: [id.replace('ALPINE-', '')],
-        severity: [{ type: 'CVSS_V3', score: cvss }],
-        affected: [
-          {
-            package: { ecosystem: 'Alpine:v3.19', name: pkg },
-            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...(fixed ? [{ fixed }] : [])] }],
-          },
-        ],
-      }),
-    ),
-  }));
-  mkdirSync(join(dir, 'Alpine'), { recursive: true });
-  writeFileSync(join(dir, 'Alpine', 'all.zip'), storedZip(entries));
-  return dir;
-}
-
 /** A build context `root/app/`: the Dockerfile, an Alpine base layer and an app layer. */
 function writeContext(root: string, withZlib: boolean): string {
   const app = join(root, 'app');
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'Dockerfile'), DOCKERFILE);
-  const base: [string, string, string?][] = [
-    ['musl', withZlib ? '1.2.4-r2' : '1.2.4-r0'],
-    ['busybox', '1.36.1-r15'],
-    ['libcrypto3', '3.1.4-r1', 'openssl'],
+  const base: FixturePackage[] = [
+    { name: 'musl', version: withZlib ? '1.2.4-r2' : '1.2.4-r0' },
+    { name: 'busybox', version: '1.36.1-r15' },
+    { name: 'libcrypto3', version: '3.1.4-r1', source: 'openssl' },
   ];
-  writeTar(join(app, 'base.tar'), {
-    'etc/os-release': 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\n',
-    'etc/alpine-release': '3.19.1\n',
-    'lib/apk/db/installed': apk(base),
-  });
-  writeTar(
-    join(app, 'app.tar'),
-    withZlib ? { 'lib/apk/db/installed': apk([...base, ['zlib', '1.3-r2']]) } : { 'etc/motd': 'hello\n' },
-  );
+  writeFileSync(join(app, 'base.tar'), rootfsTar(alpineRootfs(base)));
+  const appLayer: Record<string, string> = withZlib
+    ? { 'lib/apk/db/installed': apkInstalled([...base, { name: 'zlib', version: '1.3-r2' }]) }
+    : { 'etc/motd': 'hello\n' };
+  writeFileSync(join(app, 'app.tar'), rootfsTar(appLayer));
   return root;
 }
 
@@ -184,7 +92,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'portcullis-bench-build-'));
   const started = performance.now();
   try {
-    const database = writeOsvDatabase(join(work, 'osv'));
+    const database = writeOsvDatabase(join(work, 'osv'), ALPINE_VULNERABILITIES);
     const head = writeContext(join(work, 'head'), true);
     const base = writeContext(join(work, 'base'), false);
     const builder = builderFromEnv({ ...process.env, PORTCULLIS_BUILD_DIR: join(work, 'builds') });

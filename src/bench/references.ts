@@ -33,6 +33,7 @@ import { RegistryClient } from '../registry/client.js';
 import { policyInputFor } from '../targets/input.js';
 import { extractorFor, type ReferenceFileKind } from '../targets/references.js';
 import { DEFAULT_SEED, Rng } from './corpus.js';
+import { makeTar } from './fixture-images.js';
 import { freePort, median, rates } from './measure.js';
 
 const REGISTRY_BINARY = process.env.PORTCULLIS_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
@@ -632,27 +633,7 @@ function sha256(bytes: Buffer): string {
 
 /** A one-file ustar archive, gzipped: the layer of a synthetic image. */
 function layer(name: string, contents: string): { gz: Buffer; diffId: string } {
-  const data = Buffer.from(contents);
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100);
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
-  header.write(`${(1714564800).toString(8).padStart(11, '0')}\0`, 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  let checksum = 0;
-  for (const byte of header) checksum += byte;
-  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
-  const tar = Buffer.concat([
-    header,
-    data,
-    Buffer.alloc((512 - (data.length % 512)) % 512),
-    Buffer.alloc(1024),
-  ]);
+  const tar = makeTar({ [name]: contents });
   return { gz: gzipSync(tar), diffId: sha256(tar) };
 }
 

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { makeTar } from '../../src/bench/fixture-images.js';
 
 export const REGISTRY_BINARY = process.env.PORTCULLIS_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
 
@@ -475,33 +476,10 @@ function authorizationHeader(registry: TestRegistry, repository: string): Record
   return value ? { authorization: value } : {};
 }
 
-/** A ustar archive of regular files, enough for a layer. */
-export function makeTar(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = [];
-  for (const [name, contents] of Object.entries(files)) {
-    const data = Buffer.from(contents);
-    const header = Buffer.alloc(512);
-    header.write(name, 0, 100);
-    header.write('0000644\0', 100);
-    header.write('0000000\0', 108);
-    header.write('0000000\0', 116);
-    header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
-    header.write(`${(1714564800).toString(8).padStart(11, '0')}\0`, 136);
-    header.write('        ', 148);
-    header.write('0', 156);
-    header.write('ustar\0', 257);
-    header.write('00', 263);
-    let checksum = 0;
-    for (const byte of header) checksum += byte;
-    header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
-    blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Loopback servers for the fault cases
+
+export { makeTar };
 
 export interface LoopbackServer {
   /** `127.0.0.1:<port>`. */
