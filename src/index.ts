@@ -32,15 +32,7 @@ export default function portcullis(app: Probot): void {
           pr.labels.map((label) => label.name),
         );
       }
-      workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
-        checkPullRequest(context.octokit, {
-          owner,
-          repo,
-          pullNumber: pr.number,
-          headSha: pr.head.sha,
-          baseSha: pr.base.sha,
-        }),
-      );
+      queueCheck(context.octokit, { owner, repo }, pr);
     },
   );
 
@@ -48,16 +40,7 @@ export default function portcullis(app: Probot): void {
   app.on('pull_request.labeled', async (context) => {
     const { pull_request: pr, label } = context.payload;
     if (!buildsEnabled() || label?.name !== approvalLabel()) return;
-    const { owner, repo } = context.repo();
-    workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
-      checkPullRequest(context.octokit, {
-        owner,
-        repo,
-        pullNumber: pr.number,
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha,
-      }),
-    );
+    queueCheck(context.octokit, context.repo(), pr);
   });
 
   app.on('check_run.rerequested', async (context) => {
@@ -101,4 +84,21 @@ export default function portcullis(app: Probot): void {
       ),
     );
   });
+}
+
+/** Checks a pull request's head in the queue; a job for the same head still waiting is replaced. */
+function queueCheck(
+  octokit: Parameters<typeof checkPullRequest>[0],
+  { owner, repo }: { owner: string; repo: string },
+  pr: { number: number; head: { sha: string }; base: { sha: string } },
+): void {
+  workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
+    checkPullRequest(octokit, {
+      owner,
+      repo,
+      pullNumber: pr.number,
+      headSha: pr.head.sha,
+      baseSha: pr.base.sha,
+    }),
+  );
 }

@@ -4,35 +4,22 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
+  imageRef,
   MEDIA_TYPES,
   type PushedImage,
   pushBlob,
   pushImage,
   pushIndex,
   pushManifest,
+  registryFailure,
   sha256,
   startRegistry,
   type TestRegistry,
 } from '../../test/support/registry.js';
-import { type ImageReference, parseImageReference } from '../image/reference.js';
 import { RegistryClient } from './client.js';
-import { RegistryError } from './errors.js';
 
-function ref(text: string): ImageReference {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.reference;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RegistryError);
-    return error as RegistryError;
-  }
-  throw new Error('expected a RegistryError');
-}
+const ref = imageRef;
+const failure = registryFailure;
 
 describe('anonymous registry', () => {
   let registry: TestRegistry;

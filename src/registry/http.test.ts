@@ -5,30 +5,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import {
+  imageRef,
   type LoopbackServer,
   MEDIA_TYPES,
+  registryFailure,
   sha256,
   startLoopbackServer,
 } from '../../test/support/registry.js';
-import { type ImageReference, parseImageReference } from '../image/reference.js';
 import { RegistryClient } from './client.js';
-import { RegistryError } from './errors.js';
 
-function ref(text: string): ImageReference {
-  const parsed = parseImageReference(text);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.reference;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RegistryError);
-    return error as RegistryError;
-  }
-  throw new Error('expected a RegistryError');
-}
+const ref = imageRef;
+const failure = registryFailure;
 
 /** A one-layer-less OCI image held in memory. */
 const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', config: { User: '1000' } }));

@@ -20,6 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { makeTar } from '../../src/bench/fixture-images.js';
+import { type ImageReference, parseImageReference } from '../../src/image/reference.js';
+import { RegistryError } from '../../src/registry/errors.js';
 
 export const REGISTRY_BINARY = process.env.PORTCULLIS_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
 
@@ -518,4 +520,22 @@ function listen(handler: (request: IncomingMessage, response: ServerResponse) =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
+}
+
+/** A parsed image reference, for tests (throws on a bad one). */
+export function imageRef(text: string): ImageReference {
+  const parsed = parseImageReference(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.reference;
+}
+
+/** The RegistryError `promise` rejects with; fails the test when it resolves or throws anything else. */
+export async function registryFailure(promise: Promise<unknown>): Promise<RegistryError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RegistryError);
+    return error as RegistryError;
+  }
+  throw new Error('expected a RegistryError');
 }
