@@ -14,6 +14,7 @@ import { RegistryClient } from '../registry/client.js';
 import { registryCredentialsFromEnv } from '../registry/credentials.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
+import { flatVulnerability } from '../scan/osv-output.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import { pullImageArchive } from '../scan/registry-image.js';
 import { ScanError, type ScannedPackage } from '../scan/scanner.js';
@@ -145,12 +146,8 @@ function jsonScan(report: ScanReport) {
     },
     packages: report.packageList,
     vulnerabilities: vulnerabilities.map((v) => ({
-      id: v.id,
-      aliases: v.aliases,
-      package: v.package.name,
-      installed_version: v.package.version,
-      fixed_version: v.fixed_version,
-      severity: v.severity,
+      // The contract's keys first, in its order.
+      ...flatVulnerability(v),
       layer: v.layer,
       ecosystem: v.package.ecosystem,
       source_package: v.package.source_package,

@@ -13,6 +13,7 @@ import { errorMessage } from '../core/errors.js';
 import type { ImageReference } from '../image/reference.js';
 import type { ReferenceVulnerability, RegistryFacts } from '../policy/input.js';
 import type { RegistryClient } from '../registry/client.js';
+import { flatVulnerability } from '../scan/osv-output.js';
 import { pullImageArchive } from '../scan/registry-image.js';
 import type { ImageScanner } from '../scan/scanner.js';
 import { runLimited } from './registry-facts.js';
@@ -104,14 +105,7 @@ async function scanImage(
     try {
       const result = await scanner.scan(archive);
       return {
-        vulnerabilities: result.vulnerabilities.map((v) => ({
-          id: v.id,
-          aliases: v.aliases,
-          package: v.package.name,
-          installed_version: v.package.version,
-          fixed_version: v.fixed_version,
-          severity: v.severity,
-        })),
+        vulnerabilities: result.vulnerabilities.map(flatVulnerability),
       };
     } catch (error) {
       const code = (error as { code?: unknown }).code;

@@ -13,27 +13,17 @@
  * differs from the entry's made no entry of its own; entries left over at the start belong
  * to the base image. An entry whose keyword cannot be read matches the instruction at hand.
  */
-import type { DockerfileFacts, DockerfileInstruction, DockerfileStage } from '../policy/input.js';
+import type {
+  DockerfileFacts,
+  DockerfileInstruction,
+  DockerfileStage,
+  ImageHistoryFacts,
+} from '../policy/input.js';
 import type { ImageHistoryEntry } from '../registry/image-config.js';
 import { redactHistory } from './secrets.js';
 
-export interface MappedHistoryEntry {
-  /** 0-based position in the image's history. */
-  index: number;
-  /** `created_by`, secret-looking values replaced by `***`. */
-  created_by: string;
-  empty_layer: boolean;
-  /** 0-based index of the layer this step added (among the image's layers); null for an empty step. */
-  layer_index: number | null;
-  /** The instruction that made the step: its keyword and lines; null when not from this Dockerfile. */
-  keyword: string | null;
-  line: number | null;
-  end_line: number | null;
-  /** True for steps of the base image (before the first instruction of this Dockerfile). */
-  in_base_image: boolean;
-  /** Names whose values in `created_by` look like secrets (build args, ENV). */
-  secrets: string[];
-}
+/** One step of the image's history, mapped to the Dockerfile line that made it (the policy input's shape). */
+export type MappedHistoryEntry = ImageHistoryFacts;
 
 const KEYWORDS = new Set([
   'ADD',

@@ -13,6 +13,7 @@
  * - `vulnerabilities[]`: the OSV records, for fixed versions, summaries and severities that
  *   are not CVSS (GHSA `database_specific.severity`, Debian/Ubuntu urgency).
  */
+import type { ReferenceVulnerability } from '../policy/input.js';
 import { isObject } from '../registry/manifest.js';
 import { type ScannedPackage, type ScannedVulnerability, type Severity, severityOfScore } from './scanner.js';
 
@@ -158,4 +159,18 @@ function strings(value: unknown): string[] {
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/** A vulnerability as the `scan` JSON and the referenced-image facts list it: package name, installed and fixed versions. */
+export function flatVulnerability(
+  v: Pick<ScannedVulnerability, 'id' | 'aliases' | 'package' | 'fixed_version' | 'severity'>,
+): ReferenceVulnerability {
+  return {
+    id: v.id,
+    aliases: v.aliases,
+    package: v.package.name,
+    installed_version: v.package.version,
+    fixed_version: v.fixed_version,
+    severity: v.severity,
+  };
 }
