@@ -8,9 +8,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { toolPath } from '../tools.js';
-import { WASM_BUILTINS } from './builtins.js';
 import type { PolicyBundle } from './bundle.js';
+import { OpaProcessError, runOpa } from './opa-process.js';
 
 const run = promisify(execFile);
 
@@ -116,16 +115,14 @@ async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPo
 
 let versionPromise: Promise<string> | undefined;
 function opaVersionString(): Promise<string> {
-  versionPromise ??= run(toolPath('opa'), ['version'])
-    .then(({ stdout }) => /Version: (\S+)/.exec(stdout)?.[1] ?? 'unknown')
-    .catch((error: NodeJS.ErrnoException) => {
-      versionPromise = undefined;
-      throw new Error(
-        error.code === 'ENOENT'
-          ? 'The OPA binary was not found: run `bash scripts/setup.sh` (or set PORTCULLIS_OPA to its path).'
-          : `Could not run OPA: ${error.message}`,
-      );
-    });
+  versionPromise ??= runOpa(['version']).then(({ code, stdout, stderr }) => {
+    if (code !== 0)
+      throw new OpaProcessError(`Could not run OPA: ${stderr.trim() || `exit code ${code}`}`, null);
+    return /Version: (\S+)/.exec(stdout)?.[1] ?? 'unknown';
+  });
+  versionPromise.catch(() => {
+    versionPromise = undefined;
+  });
   return versionPromise;
 }
 
@@ -137,28 +134,17 @@ async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
       await mkdir(dirname(join(src, path)), { recursive: true });
       await writeFile(join(src, path), content);
     }
-    const opa = toolPath('opa');
     const out = join(work, 'bundle.tar.gz');
-    const capabilities = join(work, 'capabilities.json');
-    await writeFile(capabilities, await wasmCapabilities(opa));
     const entrypoints = ENTRYPOINTS.flatMap((e) => ['-e', e]);
-    try {
-      await run(
-        opa,
-        ['build', '-t', 'wasm', '--capabilities', capabilities, ...entrypoints, '-o', out, '.'],
-        {
-          cwd: src,
-          maxBuffer: 16 << 20,
-        },
-      );
-    } catch (error) {
-      throw await describeCompileFailure(opa, src, capabilities, error);
-    }
+    // The gate's capabilities (opa-process.ts): a built-in the engine cannot run, or must
+    // not (http.send, opa.runtime…), fails here with OPA's message naming it.
+    const built = await runOpa(['build', '-t', 'wasm', ...entrypoints, '-o', out, '.'], { cwd: src });
+    if (built.code !== 0) throw await describeCompileFailure(src, built);
     await run('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
     const [wasm, data, rules] = await Promise.all([
       readFile(join(work, 'policy.wasm')),
       readFile(join(work, 'data.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>),
-      inspectRules(opa, src),
+      inspectRules(src),
     ]);
     return { hash: bundle.hash, wasm, data, rules };
   } finally {
@@ -166,36 +152,20 @@ async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
   }
 }
 
-/** OPA's own capabilities, restricted to the built-ins a WebAssembly policy can call here. */
-let capabilitiesPromise: Promise<string> | undefined;
-function wasmCapabilities(opa: string): Promise<string> {
-  capabilitiesPromise ??= run(opa, ['capabilities', '--current'], { maxBuffer: 16 << 20 }).then(
-    ({ stdout }) => {
-      const capabilities = JSON.parse(stdout) as { builtins: { name: string }[] };
-      capabilities.builtins = capabilities.builtins.filter((b) => WASM_BUILTINS.has(b.name));
-      return JSON.stringify(capabilities);
-    },
-  );
-  return capabilitiesPromise;
-}
-
 /**
  * `opa build` prints its errors as text on stdout; `opa check --format json` (with the
  * same capabilities) locates them precisely. Falls back to the text when check passes.
  */
-async function describeCompileFailure(opa: string, src: string, capabilities: string, buildError: unknown) {
-  try {
-    await run(opa, ['check', '--format', 'json', '--capabilities', capabilities, '.'], {
-      cwd: src,
-      maxBuffer: 16 << 20,
-    });
-  } catch (error) {
+async function describeCompileFailure(src: string, build: { code: number; stdout: string; stderr: string }) {
+  const checked = await runOpa(['check', '--format', 'json', '.'], { cwd: src });
+  if (checked.code !== 0) {
     // `opa check --format json` writes its report to stderr.
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    const problems = parseCheckOutput(stderr.trim().startsWith('{') ? stderr : stdout);
+    const problems = parseCheckOutput(
+      checked.stderr.trim().startsWith('{') ? checked.stderr : checked.stdout,
+    );
     if (problems.length > 0) return new PolicyCompileError(problems);
   }
-  const { stdout = '', stderr = '' } = buildError as { stdout?: string; stderr?: string };
+  const { stdout, stderr } = build;
   const text = `${stdout}\n${stderr}`;
   const problems = [...text.matchAll(/([^\s:]+\.rego):(\d+): (rego_\w+): (.*)$/gm)].map((m) => ({
     file: (m[1] as string).replace(/^\.\//, ''),
@@ -203,7 +173,7 @@ async function describeCompileFailure(opa: string, src: string, capabilities: st
     code: m[3] as string,
     message: m[4] as string,
   }));
-  const message = text.trim() || (buildError as Error).message;
+  const message = text.trim() || `opa build failed with exit code ${build.code}`;
   return new PolicyCompileError(
     problems.length > 0 ? problems : [{ file: '', line: 1, code: 'opa_build_error', message }],
   );
@@ -233,11 +203,9 @@ interface InspectOutput {
   }[];
 }
 
-async function inspectRules(opa: string, src: string): Promise<Record<string, RuleMetadata>> {
-  const { stdout } = await run(opa, ['inspect', '-a', '--format', 'json', '.'], {
-    cwd: src,
-    maxBuffer: 64 << 20,
-  });
+async function inspectRules(src: string): Promise<Record<string, RuleMetadata>> {
+  const { code, stdout, stderr } = await runOpa(['inspect', '-a', '--format', 'json', '.'], { cwd: src });
+  if (code !== 0) throw new Error(`opa inspect failed: ${stderr.trim() || `exit code ${code}`}`);
   const rules: Record<string, RuleMetadata> = {};
   for (const entry of (JSON.parse(stdout) as InspectOutput).annotations ?? []) {
     const path = entry.path.map((p) => p.value);

