@@ -2,11 +2,10 @@
  * `portcullis fix`: the policies' fixes for a repository's container files, composed per
  * file, printed as a git-style unified diff or written to the files with --write.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { formatPatch, structuredPatch } from 'diff';
 import { judgeTargets, type TargetFile } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
+import { writeInside } from '../core/repository-path.js';
 import { decodeSourceText } from '../core/source-file.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { applyFixes } from '../fix/compose.js';
@@ -30,7 +29,8 @@ export const fixCommand: CliCommand = {
   usage: `fix [--repo DIR] [--write] [--offline] [PATH...]
       Apply the fixes the policies suggest to container files (chosen as for
       check): print them as a unified diff, or change the files with --write.
-      Exits 0 once done, whatever findings remain.`,
+      Exits 0 once done, whatever findings remain; 2 when a file is not
+      written (a symbolic or hard link, or outside the repository).`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(args, {
@@ -48,13 +48,22 @@ export const fixCommand: CliCommand = {
     const changed = fixed.filter((f) => f.after !== f.before);
 
     if (values.write) {
-      for (const file of changed) await writeFile(join(values.repo, file.path), file.after);
-      io.stdout(summary(fixed, changed, judgement.errors, true));
-    } else {
-      // The diff alone goes to stdout, so that it can be piped to `git apply`.
-      if (changed.length > 0) io.stdout(changed.map(gitDiff).join('').replace(/\n$/, ''));
-      io.stderr(summary(fixed, changed, judgement.errors, false));
+      const refused = new Map<string, string>();
+      for (const file of changed) {
+        const why = await writeInside(values.repo, file.path, file.after);
+        if (why) refused.set(file.path, why);
+      }
+      const done = (file: FixedFile) => !refused.has(file.path);
+      const notWritten = [...refused].map(([path, why]) => `${path}: not written: ${why}`);
+      io.stdout(
+        [summary(fixed.filter(done), changed.filter(done), judgement.errors, true), ...notWritten].join('\n'),
+      );
+      // A fix asked for and not made is a failure, not a quiet success.
+      return refused.size > 0 ? EXIT.usage : EXIT.ok;
     }
+    // The diff alone goes to stdout, so that it can be piped to `git apply`.
+    if (changed.length > 0) io.stdout(changed.map(gitDiff).join('').replace(/\n$/, ''));
+    io.stderr(summary(fixed, changed, judgement.errors, false));
     return EXIT.ok;
   },
 };

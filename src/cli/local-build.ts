@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import type { ImageBuilder } from '../build/builder.js';
 import { builderFromEnv } from '../build/index.js';
 import type { JudgeOptions } from '../core/judge.js';
+import { localCommit } from '../core/snapshot.js';
 import { type BuildSettings, gatherImageFacts, needsBuild } from '../facts/image-facts.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import type { ImageScanner } from '../scan/scanner.js';
@@ -48,9 +49,14 @@ async function tryGit(repo: string, args: string[]): Promise<string | null> {
  */
 export async function localBuildBase(repo: string, base?: string): Promise<string> {
   if (base) {
-    const sha = await tryGit(repo, ['merge-base', base, 'HEAD']);
-    if (!sha)
-      throw new UsageError(`--base ${base}: no merge base with HEAD (is it a commit of this repository?)`);
+    const commit = await localCommit(repo, base);
+    if (!commit) {
+      throw new Error(
+        `--base ${base}: no such commit in ${repo}, so no merge base with HEAD; fetch it or name another ref`,
+      );
+    }
+    const sha = await tryGit(repo, ['merge-base', commit, 'HEAD']);
+    if (!sha) throw new UsageError(`--base ${base}: no merge base with HEAD (unrelated histories)`);
     return sha;
   }
   const upstream = await tryGit(repo, ['merge-base', '@{upstream}', 'HEAD']);

@@ -3,7 +3,6 @@
  * Kubernetes manifests, Compose files, workflows, Helm values, kustomizations), with the
  * line it is written on and the normalised reference, or why it has none.
  */
-import { join } from 'node:path';
 import { errorMessage } from '../core/judge.js';
 import { readWorkingFile, selectRepositoryPaths } from '../core/local-repository.js';
 import { decodeSourceText } from '../core/source-file.js';
@@ -72,7 +71,7 @@ async function fileReferences(repo: string, path: string, named: boolean): Promi
     refs: [],
     errors: [{ path, ...(line ? { line } : {}), message }],
   });
-  const bytes = await readWorkingFile(join(repo, path));
+  const bytes = await readWorkingFile(repo, path);
   if (!(bytes instanceof Uint8Array)) return failed(bytes.unavailable);
   const text = decodeSourceText(bytes);
   if (!text.ok) return failed(text.reason);

@@ -7,6 +7,7 @@ import type { PortcullisConfig } from '../config/configuration.js';
 import { isTargetPath, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { PullRequestFiles } from './pull-request.js';
+import { isWithin, OutsideRepositoryError, realPathInside } from './repository-path.js';
 import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';
 
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ export async function workingTreeTargets(
       .map(async ([path, { named }]) => {
         // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
         const kind = select(path)?.kind ?? (named && !isTargetPath(path) ? 'dockerfile' : undefined);
-        return { path, ...(kind ? { kind } : {}), content: await readWorkingFile(join(repo, path)) };
+        return { path, ...(kind ? { kind } : {}), content: await readWorkingFile(repo, path) };
       }),
   );
 }
@@ -59,7 +60,7 @@ export async function selectRepositoryPaths(
   for (const given of paths) {
     const full = isAbsolute(given) ? given : resolve(given);
     const path = relative(repo, full).split(sep).join('/');
-    if (path.startsWith('..')) throw new UsageError(`${given} is outside the repository ${repo}`);
+    if (!isWithin(repo, full)) throw new UsageError(`${given} is outside the repository ${repo}`);
     const info = await stat(full).catch(() => null);
     if (!info) throw new UsageError(`${given}: no such file or directory`);
     if (info.isDirectory()) {
@@ -72,15 +73,23 @@ export async function selectRepositoryPaths(
   return selected;
 }
 
-export async function readWorkingFile(full: string): Promise<TargetFile['content']> {
+/**
+ * A working-tree file's bytes, read only when it is a regular file inside the repository:
+ * a symbolic link (or a linked folder) that leads out of it makes the target unjudgeable.
+ */
+export async function readWorkingFile(repo: string, path: string): Promise<TargetFile['content']> {
   try {
+    const full = (await realPathInside(repo, path)) ?? join(repo, path);
     const info = await stat(full);
+    // A FIFO or a device would block or never end.
+    if (!info.isFile()) return { unavailable: 'not a regular file' };
     // Reading a huge file only to skip it would waste memory: say so from its size.
     if (info.size > MAX_TARGET_BYTES) {
       return { unavailable: `skipped: ${formatBytes(info.size)} is over the 1 MiB limit for a target file` };
     }
     return await readFile(full);
   } catch (error) {
+    if (error instanceof OutsideRepositoryError) return { unavailable: error.message };
     return { unavailable: `unreadable: ${(error as Error).message}` };
   }
 }

@@ -4,9 +4,10 @@
  * reads a working tree or a local commit: the same loaders serve all three.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { realPathInside } from './repository-path.js';
 
 const run = promisify(execFile);
 
@@ -19,43 +20,103 @@ export interface RepositorySnapshot {
   listFiles(folder: string): Promise<string[]>;
 }
 
+/**
+ * The working tree: every file it names (configuration, policies, waivers, keys) resolves
+ * inside the repository, through no symbolic link that leaves it.
+ */
 export function workingTreeSnapshot(repo: string): RepositorySnapshot {
   return {
     label: 'working tree',
     async readFile(path) {
-      return readFile(join(repo, path), 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
-        throw error;
-      });
+      const real = await realPathInside(repo, path);
+      if (real === null) return null;
+      // A FIFO would block and a device never end: configuration is a regular file.
+      const info = await stat(real);
+      if (!info.isFile()) throw new Error(`${path} is not a regular file`);
+      return readFile(real, 'utf8');
     },
     async listFiles(folder) {
+      if ((await realPathInside(repo, folder)) === null) return [];
       const entries = await readdir(join(repo, folder), { recursive: true, withFileTypes: true }).catch(
         () => [],
       );
-      return entries
-        .filter((e) => e.isFile())
-        .map((e) => relative(repo, join(e.parentPath, e.name)).split(sep).join('/'))
-        .sort();
+      // A link is listed when it names a file, so that readFile refuses it if it leads outside.
+      const listed = await Promise.all(
+        entries.map(async (e) => {
+          const full = join(e.parentPath, e.name);
+          const file = e.isFile() || (e.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile());
+          return file ? relative(repo, full).split(sep).join('/') : null;
+        }),
+      );
+      return listed.filter((path) => path !== null).sort();
     },
   };
 }
 
+/**
+ * A commit of a local repository; `commit` must exist (see resolveLocalCommit). A missing
+ * path is null, as in the working tree; any other git failure is an error, never a silent
+ * fallback to the defaults.
+ */
 export function gitCommitSnapshot(repo: string, commit: string): RepositorySnapshot {
   const git = (...args: string[]) => run('git', ['-C', repo, ...args], { maxBuffer: 64 << 20 });
+  const failed = (error: unknown) =>
+    new Error(`git could not read ${commit} in ${repo}: ${gitMessage(error)}`, { cause: error });
   return {
     label: `${commit.length > 12 ? commit.slice(0, 7) : commit}`,
     async readFile(path) {
-      try {
-        return (await git('cat-file', 'blob', `${commit}:${path}`)).stdout;
-      } catch {
-        return null;
-      }
+      // ls-tree tells a missing path (no line) from a git failure (an error), and a link's mode.
+      const entry = await git(
+        '--literal-pathspecs',
+        'ls-tree',
+        '-z',
+        '--full-tree',
+        commit,
+        '--',
+        path,
+      ).catch((error) => {
+        throw failed(error);
+      });
+      const [mode, type, object] = entry.stdout.split(/[ \t\0]/);
+      if (!object || type !== 'blob') return null;
+      // A link's blob is the path it names, which git would check out as a link: not read.
+      if (mode === '120000') throw new Error(`${path} is a symbolic link at ${commit}; not read`);
+      return (
+        await git('cat-file', 'blob', object).catch((error) => {
+          throw failed(error);
+        })
+      ).stdout;
     },
     async listFiles(folder) {
-      const { stdout } = await git('ls-tree', '-r', '-z', '--name-only', commit, '--', folder).catch(() => ({
-        stdout: '',
-      }));
+      const { stdout } = await git('ls-tree', '-r', '-z', '--name-only', commit, '--', folder).catch(
+        (error) => {
+          throw failed(error);
+        },
+      );
       return stdout.split('\0').filter(Boolean).sort();
     },
   };
+}
+
+/**
+ * The commit `ref` names in `repo`, or null when it names none (a typo, or a branch a
+ * shallow clone has not fetched). Any other git failure is an error with git's message.
+ */
+export async function localCommit(repo: string, ref: string): Promise<string | null> {
+  try {
+    const args = ['-C', repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
+    return (await run('git', args)).stdout.trim();
+  } catch (error) {
+    // rev-parse --verify --quiet exits 1, silently, for a name that is no commit.
+    const { code, stderr } = error as { code?: unknown; stderr?: string };
+    if (code === 1 && !stderr?.trim()) return null;
+    throw new Error(`${ref}: git failed in ${resolve(repo)}: ${gitMessage(error)}`, { cause: error });
+  }
+}
+
+/** git's own words: the first line it wrote to stderr. */
+function gitMessage(error: unknown): string {
+  const stderr = (error as { stderr?: unknown }).stderr;
+  const text = typeof stderr === 'string' && stderr.trim() ? stderr : (error as Error).message;
+  return text.trim().split('\n')[0] ?? '';
 }
