@@ -18,7 +18,8 @@ import { ReferenceExtractError } from '../targets/references.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { errorMessage } from './errors.js';
 import { applyRepositoryRules, isFailing } from './repository-rules.js';
-import { decodeSourceText } from './source-file.js';
+import { decodeSourceText, MAX_TARGET_BYTES } from './source-file.js';
+import { isContainerFile, unjudgedFinding } from './unjudged.js';
 
 /** A file that may be a target, as read from a repository or pull request. */
 export interface TargetFile {
@@ -36,7 +37,10 @@ export interface TargetResult {
   /** Null when the file could not be read far enough to know its format. */
   kind: TargetKind | null;
   findings: Finding[];
-  /** Set when the target was not judged: too large, binary, malformed, or the policy failed on it. */
+  /**
+   * Set when the target was not judged: too large, binary, malformed, or the policy failed
+   * on it. A container file left unjudged also gets a PC-INPUT-001 finding (src/core/unjudged.ts).
+   */
   skipped?: string;
   /** The policy itself failed on this target: the check fails rather than let it through. */
   evaluationFailed?: boolean;
@@ -120,10 +124,18 @@ export async function judgeTargets(
 
 function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput } | null {
   const result: TargetResult = { path: file.path, kind: file.kind ?? null, findings: [] };
+  const unjudged = (reason: string, containerFile: boolean) => ({
+    result: {
+      ...result,
+      skipped: reason,
+      findings: containerFile ? [unjudgedFinding(file.path, reason)] : [],
+    },
+  });
   if (!(file.content instanceof Uint8Array))
-    return { result: { ...result, skipped: file.content.unavailable } };
+    return unjudged(file.content.unavailable, isContainerFile(file.path, file.kind, null));
   const source = decodeSourceText(file.content);
-  if (!source.ok) return { result: { ...result, skipped: source.reason } };
+  if (!source.ok)
+    return unjudged(source.reason, isContainerFile(file.path, file.kind, lenientText(file.content)));
   try {
     const input = policyInputFor(file.path, source.text, file.kind);
     if (!input) return null;
@@ -134,9 +146,15 @@ function prepareTarget(file: TargetFile): { result: TargetResult; input?: Policy
       input,
     };
   } catch (error) {
+    // An extractor claimed the file (or the caller named its format), then could not read it.
     const where = error instanceof ReferenceExtractError && error.line !== null ? `line ${error.line}: ` : '';
-    return { result: { ...result, skipped: `could not be read: ${where}${errorMessage(error)}` } };
+    return unjudged(`could not be read: ${where}${errorMessage(error)}`, true);
   }
+}
+
+/** Text good enough to tell whether bytes that are not clean UTF-8 look like a container file; none past the size limit. */
+function lenientText(bytes: Uint8Array): string | null {
+  return bytes.byteLength > MAX_TARGET_BYTES ? null : new TextDecoder('utf-8').decode(bytes);
 }
 
 async function evaluate(

@@ -95,9 +95,65 @@ describe('pull request with a changed Dockerfile', () => {
     });
     await receive(createApp(), 'pull_request.ready_for_review');
     const run = finalCheckRun(requests);
-    expect(run.conclusion).toBe('success');
+    // Fail closed: a container file that could not be judged fails the check (PC-INPUT-001).
+    expect(run.conclusion).toBe('failure');
     expect(run.summary).toMatch(/bin\/Dockerfile[\s\S]*binary file/);
     expect(run.summary).toMatch(/huge\/Dockerfile[\s\S]*over the 1 MiB limit/);
+    expect(
+      run.annotations.map((a) => [a.path, a.start_line, a.title.split(':')[0], a.annotation_level]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['bin/Dockerfile', 1, 'PC-INPUT-001', 'failure'],
+        ['huge/Dockerfile', 1, 'PC-INPUT-001', 'failure'],
+      ]),
+    );
+  });
+});
+
+describe('pull request with container files Portcullis cannot judge', () => {
+  it('fails on a Dockerfile that is a symlink in the pull request', async () => {
+    // Registered first, so it answers before fakePullRequest's regular-file reply.
+    nock(API)
+      .get(`/repos/${OWNER}/${REPO}/contents/link%2FDockerfile`)
+      .query(true)
+      .reply(200, {
+        type: 'symlink',
+        target: '/etc/passwd',
+        size: 11,
+        name: 'Dockerfile',
+        path: 'link/Dockerfile',
+        sha: 'f'.repeat(40),
+        url: '',
+        git_url: null,
+        html_url: null,
+        download_url: null,
+        _links: { self: '', git: null, html: null },
+      });
+    const requests = fakePullRequest({ files: { 'link/Dockerfile': 'FROM alpine:latest\nUSER root\n' } });
+    await receive(createApp(), 'pull_request.opened');
+    const run = finalCheckRun(requests);
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        path: 'link/Dockerfile',
+        start_line: 1,
+        title: expect.stringMatching(/^PC-INPUT-001/),
+        message: expect.stringContaining('not a regular file (a symlink entry)'),
+      }),
+    ]);
+  });
+
+  it('judges a manifest written as JSON, and passes an unjudgeable file when the base turns PC-INPUT-001 off', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'a', image: 'busybox' }] } };
+    const requests = fakePullRequest({
+      files: { 'deploy/pod.json': JSON.stringify(pod, null, 2), 'bin/Dockerfile': new Uint8Array([0x46, 0]) },
+      baseFiles: { '.github/portcullis.yml': 'rules:\n  PC-INPUT-001: off\n' },
+    });
+    await receive(createApp(), 'pull_request.opened');
+    const run = finalCheckRun(requests);
+    expect(run.summary).toContain('deploy/pod.json');
+    expect(run.annotations.filter((a) => a.path === 'deploy/pod.json').length).toBeGreaterThan(0);
+    expect(run.annotations.map((a) => a.title)).not.toContainEqual(expect.stringMatching(/^PC-INPUT-001/));
   });
 });
 

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile and shell text is full of literal ${…}.
-import { substituteVariables } from './variables.js';
+import { substituteVariables, VariableLimitError } from './variables.js';
 
 /** SET=value, EMPTY='', DECLARED declared without a default (null); MISSING not declared at all. */
 const values = new Map<string, string | null>([
@@ -121,5 +121,23 @@ describe('substituteVariables: escapes', () => {
   it('keeps an escape character that does not precede $', () => {
     expect(substitute('C:\\path\\$SET')).toEqual({ value: 'C:\\path$SET', unresolved: [] });
     expect(substitute('a\\b')).toEqual({ value: 'a\\b', unresolved: [] });
+  });
+});
+
+describe('substituteVariables: bounded', () => {
+  it('stops a value that grows past 64 KiB with a VariableLimitError, not `Invalid string length`', () => {
+    const doubling = new Map<string, string | null>([['A', 'x'.repeat(40 * 1024)]]);
+    expect(substituteVariables('$A', doubling).value).toHaveLength(40 * 1024);
+    expect(() => substituteVariables('$A$A', doubling)).toThrow(VariableLimitError);
+    expect(() => substituteVariables('$A$A', doubling)).toThrow(/more than 64 KiB/);
+  });
+
+  it('stops a value with too many expansions, nested words included', () => {
+    const empty = new Map<string, string | null>([['E', '']]);
+    expect(substituteVariables('$E'.repeat(10_000), empty).value).toBe('');
+    expect(() => substituteVariables('$E'.repeat(10_001), empty)).toThrow(
+      /more than 10000 variable expansions/,
+    );
+    expect(() => substituteVariables(`\${U:-${'$E'.repeat(10_000)}}`, empty)).toThrow(VariableLimitError);
   });
 });

@@ -13,6 +13,18 @@ export interface Substitution {
 
 /** Words nest `${…}` at most this deep; deeper ones are left as written (hostile input). */
 const MAX_DEPTH = 8;
+/**
+ * No real build argument comes near this; a chain of ARGs that each double the one before
+ * (`ARG B=$A$A`) would otherwise grow until V8 gives up with `Invalid string length`.
+ */
+export const MAX_SUBSTITUTED_LENGTH = 64 * 1024;
+/** Variables one substitution may expand; each costs at most a copy of a value under the cap above. */
+const MAX_EXPANSIONS = 10_000;
+
+/** A value built to exhaust the parser: the file is reported as one Portcullis could not judge. */
+export class VariableLimitError extends Error {
+  override name = 'VariableLimitError';
+}
 
 /** `values` maps a name to its value, or to null when it is declared without a default. */
 export function substituteVariables(
@@ -20,7 +32,7 @@ export function substituteVariables(
   values: ReadonlyMap<string, string | null>,
   escapeChar = '\\',
 ): Substitution {
-  return substitute(text, values, escapeChar, 0);
+  return substitute(text, values, escapeChar, 0, { expansions: 0 });
 }
 
 function substitute(
@@ -28,6 +40,7 @@ function substitute(
   values: ReadonlyMap<string, string | null>,
   escapeChar: string,
   depth: number,
+  budget: { expansions: number },
 ): Substitution {
   if (depth > MAX_DEPTH) return { value: text, unresolved: [] };
   const unresolved: string[] = [];
@@ -51,13 +64,18 @@ function substitute(
       out += c;
       continue;
     }
+    if (++budget.expansions > MAX_EXPANSIONS) {
+      throw new VariableLimitError(
+        `more than ${MAX_EXPANSIONS} variable expansions in one value: the file looks built to exhaust its reader`,
+      );
+    }
     const value = values.get(name) ?? null;
     const operator = braced?.operator;
     const isSet = values.has(name) && value !== null;
     const isNonEmpty = isSet && value !== '';
     // The word is itself substituted, and only when it is used: `${TAG:-${DEFAULT_TAG}}`.
     const word = () => {
-      const inner = substitute(braced?.word ?? '', values, escapeChar, depth + 1);
+      const inner = substitute(braced?.word ?? '', values, escapeChar, depth + 1, budget);
       unresolved.push(...inner.unresolved);
       return inner.value;
     };
@@ -72,6 +90,12 @@ function substitute(
       out += braced ? `\${${name}}` : `$${name}`;
     }
     i += braced ? braced.length : (plain?.[0].length ?? 0);
+    // A text as long as the file wrote it is bounded by the file's size; growth is not.
+    if (out.length > Math.max(MAX_SUBSTITUTED_LENGTH, text.length)) {
+      throw new VariableLimitError(
+        `a variable expands to more than ${MAX_SUBSTITUTED_LENGTH / 1024} KiB: the file looks built to exhaust its reader`,
+      );
+    }
   }
   return { value: out, unresolved: [...new Set(unresolved)] };
 }

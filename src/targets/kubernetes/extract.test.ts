@@ -273,3 +273,71 @@ describe('hostile and malformed YAML', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });
+
+describe('manifests in any YAML or JSON style are claimed by parsing them', () => {
+  // Written here rather than as fixture files, which the formatter would rewrite.
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'debug' },
+    spec: { containers: [{ name: 'shell', image: 'busybox:latest', securityContext: { privileged: true } }] },
+  };
+  it.each([
+    ['compact', JSON.stringify(pod)],
+    ['pretty, tab-indented', JSON.stringify(pod, null, '\t')],
+  ])('claims JSON (%s), with the image on its line', (_style, content) => {
+    expect(extractorFor('deploy/pod.json', content)?.kind).toBe('kubernetes');
+    const [site] = kubernetesExtractor.extract('deploy/pod.json', content);
+    expect(site).toMatchObject({ field: 'spec.containers[0].image', raw: 'busybox:latest' });
+    expect(content.split('\n')[(site?.line ?? 0) - 1]).toContain('"busybox:latest"');
+  });
+
+  it('claims flow-style YAML documents (`--- {apiVersion: v1, …}`)', () => {
+    // Inline: the formatter would rewrite a fixture file's flow style into blocks.
+    const flow = [
+      '--- {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}, data: {mode: fast}}',
+      '--- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web},',
+      '  spec: {template: {spec: {containers: [{name: web, image: "nginx:latest"}]}}}}',
+      '',
+    ].join('\n');
+    expect(extractorFor('deploy/flow.yaml', flow)?.kind).toBe('kubernetes');
+    expect(kubernetesExtractor.extract('deploy/flow.yaml', flow)).toEqual([
+      expect.objectContaining({
+        line: 3,
+        field: 'spec.template.spec.containers[0].image',
+        raw: 'nginx:latest',
+        image: expect.objectContaining({ normalized: 'docker.io/library/nginx:latest' }),
+      }),
+    ]);
+  });
+
+  it('claims a file under templates/ whose only `{{` is in comments: it is plain YAML', () => {
+    const content = read('template-braces-in-comments.yaml');
+    expect(extractorFor('charts/web/templates/deployment.yaml', content)?.kind).toBe('kubernetes');
+    expect(kubernetesExtractor.extract('charts/web/templates/deployment.yaml', content)).toEqual([
+      expect.objectContaining({ line: 11, raw: 'nginx:latest' }),
+    ]);
+  });
+
+  it('claims a file that names apiVersion and kind but does not parse, so that extracting it fails', () => {
+    const broken = '{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"image": "nginx"}]}';
+    expect(extractorFor('deploy/pod.json', broken)?.kind).toBe('kubernetes');
+    expect(() => kubernetesExtractor.extract('deploy/pod.json', broken)).toThrow(ReferenceExtractError);
+    const flow = '--- {apiVersion: v1, kind: Pod, spec: {containers: [{image: nginx}]}\n';
+    expect(extractorFor('deploy/pod.yaml', flow)?.kind).toBe('kubernetes');
+  });
+
+  it('leaves JSON and YAML that are no manifest alone, even when apiVersion and kind appear nested', () => {
+    expect(extractorFor('package.json', '{"name": "web", "version": "1.0.0"}')).toBeNull();
+    expect(
+      extractorFor('tsconfig.json', '{\n  // comments make it no JSON\n  "compilerOptions": {}\n}\n'),
+    ).toBeNull();
+    expect(
+      extractorFor(
+        'schema.json',
+        '{"properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"}}}',
+      ),
+    ).toBeNull();
+    expect(extractorFor('config.yaml', 'spec: {apiVersion: v1, kind: Pod}\n')).toBeNull();
+  });
+});

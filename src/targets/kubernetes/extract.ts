@@ -1,4 +1,4 @@
-import type { Node } from 'yaml';
+import { Lexer, type Node } from 'yaml';
 import type { ImageReferenceSite } from '../references.js';
 import { byLine, fieldPath, parseYaml, stringValue, type YamlDocument, yamlSite } from '../yaml.js';
 
@@ -23,22 +23,56 @@ const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] 
 /** `List` (what `kubectl get -o yaml` prints) and `DeploymentList`-style kinds nest objects in `items`. */
 const MAX_LIST_DEPTH = 4;
 
-const API_VERSION = /^["']?apiVersion["']?\s*:/m;
-const KIND = /^["']?kind["']?\s*:/m;
+/** `apiVersion:` and `kind:` as keys anywhere, in block, flow or JSON style: a manifest that does not parse. */
+const API_VERSION_KEY = /["']?\bapiVersion\b["']?\s*:/;
+const KIND_KEY = /["']?\bkind\b["']?\s*:/;
 
 /**
- * A YAML file is read as Kubernetes when a document has top-level `apiVersion` and `kind`,
- * unless it is a Helm chart template: those are Go templates, not YAML, and only mean
- * something once rendered. A `{{` elsewhere (an alerting rule in a ConfigMap) is just text.
+ * A YAML or JSON file is read as Kubernetes when one of its documents is a map with
+ * `apiVersion` and `kind`, whatever its style (block, flow, JSON, compact or pretty): the
+ * file is parsed, not matched line by line. A file that does not parse but names both keys
+ * is claimed too, so that extracting it fails and the file is reported as unjudged rather
+ * than silently let through. Helm chart templates are left alone: they are Go templates,
+ * not YAML, and only mean something once rendered; a `{{` in a comment does not make one.
  */
 export function looksLikeKubernetes(path: string, content: string): boolean {
-  if (/(^|\/)templates\//.test(path) && content.includes('{{')) return false;
-  return API_VERSION.test(content) && KIND.test(content);
+  if (isHelmTemplate(path, content)) return false;
+  let documents: YamlDocument[];
+  try {
+    documents = parsedDocuments(content);
+  } catch {
+    return API_VERSION_KEY.test(content) && KIND_KEY.test(content);
+  }
+  return documents.some(
+    (document) =>
+      document.get(document.root, 'apiVersion') != null && document.get(document.root, 'kind') != null,
+  );
+}
+
+/** A file under a `templates/` folder with `{{` outside its YAML comments. */
+function isHelmTemplate(path: string, content: string): boolean {
+  if (!/(^|\/)templates\//.test(path) || !content.includes('{{')) return false;
+  let code = '';
+  for (const token of new Lexer().lex(content)) if (!token.startsWith('#')) code += token;
+  return code.includes('{{');
+}
+
+/**
+ * The documents of the file last parsed: deciding whether a file is a manifest parses it,
+ * and extracting its references right after would parse it again.
+ */
+let lastParsed: { content: string; documents: YamlDocument[] } | null = null;
+function parsedDocuments(content: string): YamlDocument[] {
+  if (lastParsed?.content !== content) {
+    lastParsed = null;
+    lastParsed = { content, documents: parseYaml(content) };
+  }
+  return lastParsed.documents;
 }
 
 export function extractKubernetes(path: string, content: string): ImageReferenceSite[] {
   const sites: ImageReferenceSite[] = [];
-  for (const document of parseYaml(content)) {
+  for (const document of parsedDocuments(content)) {
     sites.push(...objectSites({ path, document }, document.root, [], 0));
   }
   return byLine(sites);

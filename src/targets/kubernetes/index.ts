@@ -4,8 +4,9 @@ import { extractKubernetes, looksLikeKubernetes } from './extract.js';
 
 export const kubernetesExtractor: ReferenceExtractor = {
   kind: 'kubernetes',
-  // Every YAML file could be a manifest: `claims` keeps those that look like one.
-  patterns: ['*.yaml', '*.yml'],
+  // Every YAML or JSON file could be a manifest (kubectl reads both): `claims` keeps those
+  // that parse as one, or that name apiVersion and kind but do not parse.
+  patterns: ['*.yaml', '*.yml', '*.json'],
   claims: (path, content) => looksLikeKubernetes(path, content),
   extract: extractKubernetes,
 };
