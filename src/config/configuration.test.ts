@@ -83,4 +83,64 @@ describe('parseConfig', () => {
       expect.objectContaining({ line: 2, key: 'review.max_comments' }),
     ]);
   });
+
+  it.each([
+    ['rules:\n  constructor: "off"\n', 2, 'rules.constructor'],
+    ['review:\n  __proto__:\n    event: request_changes\n', 2, 'review.__proto__'],
+    ['build:\n  - dockerfile: Dockerfile\n    args:\n      prototype: x\n', 4, 'build[0].args.prototype'],
+    [
+      'trust:\n  policies:\n    - images: [a/**]\n      __proto__: {keys: [k.pub]}\n',
+      4,
+      'trust.policies[0].__proto__',
+    ],
+  ])('refuses a reserved key anywhere, with its line: %j', (text, line, key) => {
+    expect(problemsOf(text)).toEqual([
+      { path: '.github/portcullis.yml', line, key, message: expect.stringContaining('reserved key') },
+    ]);
+  });
+
+  it.each([
+    ['policies:\n  path: ".."\n', 'policies.path', /climbs out/],
+    ['policies:\n  path: rego/../../etc\n', 'policies.path', /climbs out/],
+    ['policies:\n  path: /etc\n', 'policies.path', /absolute/],
+    ['policies:\n  path: "C:/policies"\n', 'policies.path', /absolute/],
+    ['policies:\n  path: ~/policies\n', 'policies.path', /`~`/],
+    ['policies:\n  path: "."\n', 'policies.path', /repository root/],
+    ['policies:\n  path: "rego\\\\x"\n', 'policies.path', /backslash/],
+    ['policies:\n  path: "rego\\0x"\n', 'policies.path', /control character/],
+    ['waivers: ../other-repo/waivers.yml\n', 'waivers', /climbs out/],
+    ['extends:\n  repository: acme/policies\n  ref: v1\n  path: /srv\n', 'extends.path', /absolute/],
+    [
+      'trust:\n  policies:\n    - images: [a/**]\n      keys: [k.pub, /etc/ssh/key.pub]\n',
+      'trust.policies[0].keys[1]',
+      /absolute/,
+    ],
+  ])('refuses a configured path outside the repository: %j', (text, key, message) => {
+    expect(problemsOf(text)).toEqual([
+      {
+        path: '.github/portcullis.yml',
+        line: expect.any(Number),
+        key,
+        message: expect.stringMatching(message),
+      },
+    ]);
+  });
+
+  it('normalises configured paths, and keeps inline PEM keys as written', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----\n';
+    const config = parseConfig(
+      [
+        'policies:',
+        '  path: ./rego//shared/',
+        'waivers: .github/./waivers.yml',
+        'trust:',
+        '  policies:',
+        '    - images: [a/**]',
+        `      keys: [./keys/cosign.pub, ${JSON.stringify(pem)}]`,
+      ].join('\n'),
+    );
+    expect(config.policies.path).toBe('rego/shared');
+    expect(config.waivers).toBe('.github/waivers.yml');
+    expect(config.trust?.policies[0]?.keys).toEqual(['keys/cosign.pub', pem]);
+  });
 });

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { PROJECT_ROOT } from '../tools.js';
+import { formatKeyPath, plainDataProblem } from './plain-data.js';
+import { repositoryPath } from './repository-path.js';
 
 export const CONFIG_PATH = '.github/portcullis.yml';
 export const DEFAULT_POLICY_PATH = '.github/portcullis/policies';
@@ -98,30 +100,72 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     ]);
   }
   if (value === null || value === undefined) return DEFAULT_CONFIG;
+  const lineOf = (segments: (string | number)[]) => lineOfPath(document, segments.map(String), lineAt);
+  const unsafe = plainDataProblem(value);
+  if (unsafe) {
+    throw new ConfigError([
+      { path, line: lineOf(unsafe.path), key: formatKeyPath(unsafe.path), message: unsafe.message },
+    ]);
+  }
   if (!validate(value)) {
-    throw new ConfigError(
-      (validate.errors ?? []).map((error) =>
-        describe(error, path, (segments) => lineOfPath(document, segments, lineAt)),
-      ),
-    );
+    throw new ConfigError((validate.errors ?? []).map((error) => describe(error, path, lineOf)));
   }
   const config = value as Partial<PortcullisConfig> & {
     policies?: Partial<PortcullisConfig['policies']>;
     targets?: Partial<PortcullisConfig['targets']>;
     review?: Partial<PortcullisConfig['review']>;
   };
-  return {
+  const problems: ConfigProblem[] = [];
+  /** A path the configuration names, normalised; a problem (and the value unchanged) when it leaves the repository. */
+  const inRepository = (value: string, segments: (string | number)[]): string => {
+    const checked = repositoryPath(value);
+    if ('path' in checked) return checked.path;
+    problems.push({
+      path,
+      line: lineOf(segments),
+      key: formatKeyPath(segments),
+      message: `${JSON.stringify(value)} ${checked.problem}`,
+    });
+    return value;
+  };
+  const parsed: PortcullisConfig = {
     targets: { ...DEFAULT_CONFIG.targets, ...config.targets },
     trusted_registries: config.trusted_registries ?? null,
     rules: config.rules ?? {},
-    policies: { ...DEFAULT_CONFIG.policies, ...config.policies },
-    waivers: config.waivers ?? DEFAULT_CONFIG.waivers,
+    policies: {
+      ...DEFAULT_CONFIG.policies,
+      ...config.policies,
+      path: inRepository(config.policies?.path ?? DEFAULT_POLICY_PATH, ['policies', 'path']),
+    },
+    waivers: inRepository(config.waivers ?? DEFAULT_CONFIG.waivers, ['waivers']),
     fail_on: config.fail_on ?? DEFAULT_CONFIG.fail_on,
-    extends: config.extends ? { ...config.extends, path: config.extends.path ?? DEFAULT_POLICY_PATH } : null,
-    trust: config.trust ?? null,
+    extends: config.extends
+      ? {
+          ...config.extends,
+          path: inRepository(config.extends.path ?? DEFAULT_POLICY_PATH, ['extends', 'path']),
+        }
+      : null,
+    trust: config.trust
+      ? {
+          ...config.trust,
+          policies: config.trust.policies.map((policy, p) =>
+            policy.keys
+              ? {
+                  ...policy,
+                  // A key is a PEM written inline, or the repository path of one.
+                  keys: policy.keys.map((key, k) =>
+                    key.includes('-----BEGIN') ? key : inRepository(key, ['trust', 'policies', p, 'keys', k]),
+                  ),
+                }
+              : policy,
+          ),
+        }
+      : null,
     review: { ...DEFAULT_CONFIG.review, ...config.review },
     build: config.build ?? [],
   };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed;
 }
 
 function describe(error: ErrorObject, path: string, lineOf: (segments: string[]) => number): ConfigProblem {

@@ -19,6 +19,7 @@ export const WAIVER_RULES = {
   expired: { id: 'PC-WVR-001', title: 'Waiver expired' },
   expiring: { id: 'PC-WVR-002', title: 'Waiver expires soon' },
   unexplained: { id: 'PC-WVR-003', title: 'Inline ignore without a reason' },
+  invalidDate: { id: 'PC-WVR-004', title: 'Inline ignore with an invalid date' },
 } as const;
 
 export interface TargetFindings {
@@ -36,7 +37,7 @@ export interface TargetFindings {
 export function applyRepositoryRules(targets: TargetFindings[], set: PolicySet, today: Date): Finding[] {
   const usable = set.waivers.filter((w) => waiverStatus(w, today) !== 'expired');
   for (const target of targets) {
-    target.findings = [...target.findings, ...unexplainedIgnores(target)]
+    target.findings = [...target.findings, ...ignoreFindings(target)]
       .flatMap((finding) => override(finding, set.config.rules))
       .map((finding) => waive(finding, usable, target.ignores ?? [], today))
       .sort(compareFindings);
@@ -45,7 +46,8 @@ export function applyRepositoryRules(targets: TargetFindings[], set: PolicySet, 
 }
 
 function override(finding: Finding, rules: PolicySet['config']['rules']): Finding[] {
-  const setting = rules[finding.rule_id];
+  // A rule id is whatever a policy's METADATA says: `toString` must not find Object.prototype's.
+  const setting = Object.hasOwn(rules, finding.rule_id) ? rules[finding.rule_id] : undefined;
   if (setting === 'off') return [];
   return setting ? [{ ...finding, severity: setting }] : [finding];
 }
@@ -67,6 +69,7 @@ function waive(finding: Finding, waivers: Waiver[], ignores: InlineIgnore[], tod
   const ignore = ignores.find(
     (i) =>
       i.reason !== null &&
+      i.problem === undefined &&
       i.covers !== null &&
       (i.until === null || i.until >= day) &&
       i.rules.includes(finding.rule_id) &&
@@ -111,18 +114,37 @@ function waiverFindings(waivers: Waiver[], today: Date): Finding[] {
   });
 }
 
-function unexplainedIgnores(target: TargetFindings): Finding[] {
-  return (target.ignores ?? [])
-    .filter((i) => i.reason === null)
-    .map((i) => ({
-      rule_id: WAIVER_RULES.unexplained.id,
-      severity: 'warn' as const,
-      path: target.path,
-      line: i.line,
-      end_line: i.line,
-      title: WAIVER_RULES.unexplained.title,
-      message: `This ignore of ${i.rules.join(', ')} gives no reason, so it does not apply: add reason="…" (and until=YYYY-MM-DD).`,
-    }));
+/**
+ * Inline ignores that do not apply: one without a reason (a warning), and one whose `until=`
+ * is not a date — a configuration error, so it fails like one rather than ignore forever.
+ */
+function ignoreFindings(target: TargetFindings): Finding[] {
+  return (target.ignores ?? []).flatMap((i): Finding[] => {
+    const at = { path: target.path, line: i.line, end_line: i.line };
+    if (i.reason === null) {
+      return [
+        {
+          ...at,
+          rule_id: WAIVER_RULES.unexplained.id,
+          severity: 'warn',
+          title: WAIVER_RULES.unexplained.title,
+          message: `This ignore of ${i.rules.join(', ')} gives no reason, so it does not apply: add reason="…" (and until=YYYY-MM-DD).`,
+        },
+      ];
+    }
+    if (i.problem !== undefined) {
+      return [
+        {
+          ...at,
+          rule_id: WAIVER_RULES.invalidDate.id,
+          severity: 'deny',
+          title: WAIVER_RULES.invalidDate.title,
+          message: `This ignore of ${i.rules.join(', ')} does not apply: ${i.problem}. Write the last day it applies, or leave until= out.`,
+        },
+      ];
+    }
+    return [];
+  });
 }
 
 /** Whether a finding fails the check under `fail_on`: waived findings never do. */

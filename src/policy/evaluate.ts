@@ -3,6 +3,7 @@
  * turns the raw result sets into Findings with their rule's metadata.
  */
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import { mergeData } from '../config/plain-data.js';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
 import {
   type CompiledPolicy,
@@ -115,23 +116,8 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-export function deepMerge(
-  base: Record<string, unknown>,
-  over: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    const bothObjects =
-      value !== null &&
-      typeof value === 'object' &&
-      !Array.isArray(value) &&
-      current !== null &&
-      typeof current === 'object' &&
-      !Array.isArray(current);
-    out[key] = bothObjects
-      ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
-      : value;
-  }
-  return out;
-}
+/**
+ * `data` over the bundle's data documents; it comes from a repository, so the merge is the
+ * one that refuses `__proto__`, `constructor` and `prototype` (src/config/plain-data.ts).
+ */
+export const deepMerge = mergeData;

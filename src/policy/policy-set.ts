@@ -13,6 +13,7 @@ import {
   parseConfig,
   type TrustDocument,
 } from '../config/configuration.js';
+import { formatKeyPath, mergeData, plainDataProblem } from '../config/plain-data.js';
 import type { RepositorySnapshot } from '../core/snapshot.js';
 import {
   TrustPolicyError,
@@ -63,10 +64,9 @@ export async function loadPolicySet(
     if (config.policies.builtin || ALWAYS_BUILTIN.test(path) || path === 'data.json') files.set(path, text);
   }
 
-  const data: Record<string, unknown> = {};
-  const folder = config.policies.path.replace(/\/+$/, '');
+  const folder = config.policies.path;
   const own = await readPolicyFolder(snapshot, folder);
-  addPolicyFiles(files, data, own, 'repository', folder);
+  let data = addPolicyFiles(files, {}, own, 'repository', folder);
 
   let extendsSource = '';
   if (config.extends) {
@@ -81,7 +81,7 @@ export async function loadPolicySet(
       ]);
     }
     const shared = await options.loadExtends(config.extends);
-    addPolicyFiles(
+    data = addPolicyFiles(
       files,
       data,
       shared,
@@ -92,7 +92,7 @@ export async function loadPolicySet(
   }
 
   if (config.trusted_registries) {
-    mergeInto(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
+    data = mergeData(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
   }
   const waivers = parseWaivers(await snapshot.readFile(config.waivers), config.waivers);
   const trust = trustPolicyFromEnv() ?? (config.trust ? await loadTrust(snapshot, config.trust) : null);
@@ -161,7 +161,8 @@ async function readPolicyFolder(snapshot: RepositorySnapshot, folder: string): P
 
 /**
  * Rego goes into the bundle under `prefix/` (test files are for `opa test` only); YAML and
- * JSON data files are merged at the root of `data`, as `opa eval -d file.yaml` would.
+ * JSON data files are merged at the root of `data`, as `opa eval -d file.yaml` would, and
+ * the merged data is returned. A data file holding a reserved key (`__proto__`…) is refused.
  */
 function addPolicyFiles(
   bundle: Map<string, string>,
@@ -169,7 +170,8 @@ function addPolicyFiles(
   files: PolicyFiles,
   prefix: string,
   origin: string,
-): void {
+): Record<string, unknown> {
+  let merged = data;
   for (const [path, text] of files) {
     if (path.endsWith('.rego')) {
       if (!path.endsWith('_test.rego')) bundle.set(`${prefix}/${path}`, text);
@@ -188,8 +190,14 @@ function addPolicyFiles(
         },
       ]);
     }
+    const unsafe = plainDataProblem(parsed);
+    if (unsafe) {
+      throw new ConfigError([
+        { path: `${origin}/${path}`, line: 1, key: formatKeyPath(unsafe.path), message: unsafe.message },
+      ]);
+    }
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      mergeInto(data, parsed as Record<string, unknown>);
+      merged = mergeData(merged, parsed as Record<string, unknown>);
     } else if (parsed !== null && parsed !== undefined) {
       throw new ConfigError([
         {
@@ -201,6 +209,7 @@ function addPolicyFiles(
       ]);
     }
   }
+  return merged;
 }
 
 function regoFiles(files: PolicyFiles): string {
@@ -210,18 +219,6 @@ function regoFiles(files: PolicyFiles): string {
 
 function countRego(files: PolicyFiles): number {
   return [...files.keys()].filter((p) => p.endsWith('.rego') && !p.endsWith('_test.rego')).length;
-}
-
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(source)) {
-    const current = target[key];
-    if (isObject(current) && isObject(value)) mergeInto(current, value);
-    else target[key] = value;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 const ENGINE_CACHE_LIMIT = 16;

@@ -1,6 +1,13 @@
 import { ConfigError } from '../config/configuration.js';
 import type { Finding } from './findings.js';
-import { inlineIgnores, parseWaivers, waiverChanges, waiverCovers, waiverStatus } from './waivers.js';
+import {
+  inlineIgnores,
+  isCalendarDate,
+  parseWaivers,
+  waiverChanges,
+  waiverCovers,
+  waiverStatus,
+} from './waivers.js';
 
 const TODAY = new Date('2026-11-29T12:00:00Z');
 
@@ -59,6 +66,52 @@ describe('parseWaivers', () => {
         ]),
       );
     }
+  });
+});
+
+describe('waiver dates', () => {
+  it('are days of the calendar, not just digits in the right places', () => {
+    for (const day of ['2027-01-31', '2028-02-29', '2026-12-31']) expect(isCalendarDate(day)).toBe(true);
+    for (const day of [
+      '2026-99-99',
+      '2026-02-30',
+      '2027-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-1-1',
+      'never',
+      '',
+    ])
+      expect(isCalendarDate(day)).toBe(false);
+  });
+
+  it.each(['2026-99-99', '2026-02-30', 'never'])('refuses expires: %s with its file, line and key', (day) => {
+    const text = `waivers:\n  - rule: PC-DF-003\n    reason: r\n    owner: o\n  - rule: PC-DF-001\n    reason: r\n    owner: o\n    expires: ${day}\n`;
+    const problems = (() => {
+      try {
+        parseWaivers(text.replace('owner: o\n  -', 'owner: o\n    expires: 2027-01-01\n  -'), 'w.yml');
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      {
+        path: 'w.yml',
+        line: 6,
+        key: 'waivers[1].expires',
+        message: expect.stringContaining(`"${day}" is not a calendar date`),
+      },
+    ]);
+  });
+
+  it('refuses a reserved key in a waiver', () => {
+    expect(() =>
+      parseWaivers(
+        'waivers:\n  - rule: X\n    reason: r\n    owner: o\n    expires: 2027-01-01\n    __proto__: {}\n',
+        'w.yml',
+      ),
+    ).toThrow(/waivers\[0\]\.__proto__/);
   });
 });
 
@@ -139,5 +192,31 @@ describe('inlineIgnores', () => {
       },
       { rules: ['PC-DF-010'], reason: null, until: null, line: 5, covers: { line: 6, end_line: 6 } },
     ]);
+  });
+});
+
+describe('inline ignore dates', () => {
+  const ignoreWith = (options: string) =>
+    inlineIgnores(`FROM alpine:3.19\n# portcullis ignore=PC-DF-002 ${options}\nUSER root\n`, [
+      { line: 1, end_line: 1 },
+      { line: 3, end_line: 3 },
+    ])[0];
+
+  it.each(['until=2026-99-99', 'until=2026-02-30', 'until=never', 'until=', 'until=2027-01-31x'])(
+    'an until= that is not a calendar date makes the ignore invalid: %s',
+    (until) => {
+      expect(ignoreWith(`reason="r" ${until}`)).toMatchObject({
+        until: null,
+        problem: expect.stringContaining('is not a calendar date'),
+      });
+    },
+  );
+
+  it('reads a quoted date, and no date from inside the reason', () => {
+    expect(ignoreWith('reason="r" until="2027-01-31"')).toMatchObject({ until: '2027-01-31' });
+    expect(ignoreWith('reason="wait until=never"')).toEqual(
+      expect.objectContaining({ reason: 'wait until=never', until: null }),
+    );
+    expect(ignoreWith('reason="wait until=never"')).not.toHaveProperty('problem');
   });
 });

@@ -30,6 +30,17 @@ export interface Waiver {
 export const WAIVER_EXPIRY_WARNING_DAYS = 14;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Whether `text` is a day of the calendar written YYYY-MM-DD. The format alone is not
+ * enough: expiries are compared as text, so `2026-99-99` would sort after every real day
+ * and never expire.
+ */
+export function isCalendarDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
 const KNOWN = ['rule', 'path', 'image', 'vulnerability', 'reason', 'owner', 'expires'];
 
 /** Parses a waivers file (`waivers: [...]`); throws ConfigError with file/line/key per problem. */
@@ -85,18 +96,18 @@ export function parseWaivers(text: string | null, file: string): Waiver[] {
         problems.push({ path: file, line, key: key(required), message: `"${required}" is required` });
     }
     const expires = value('expires');
-    if (expires && !DATE.test(expires)) {
+    if (expires && !isCalendarDate(expires)) {
       problems.push({
         path: file,
         line,
         key: key('expires'),
-        message: `"${expires}" is not a date like 2027-01-31`,
+        message: `"${expires}" is not a calendar date like 2027-01-31 (YYYY-MM-DD)`,
       });
     }
     const rule = value('rule');
     const reason = value('reason');
     const owner = value('owner');
-    if (rule && reason && owner && expires && DATE.test(expires)) {
+    if (rule && reason && owner && expires && isCalendarDate(expires)) {
       const optional = Object.fromEntries(
         ['path', 'image', 'vulnerability'].flatMap((name) => (value(name) ? [[name, value(name)]] : [])),
       );
@@ -138,6 +149,8 @@ export interface InlineIgnore {
   rules: string[];
   reason: string | null;
   until: string | null;
+  /** Why the ignore does not apply although it has a reason: an `until=` that is not a calendar date. */
+  problem?: string;
   /** The comment's line. */
   line: number;
   /** Lines of the next instruction, which the ignore covers. */
@@ -158,12 +171,20 @@ export function inlineIgnores(
     const line = index + 1;
     const options = match[2] ?? '';
     const reason = /reason="([^"]*)"|reason=(\S+)/.exec(options);
-    const until = /until=(\d{4}-\d{2}-\d{2})/.exec(options);
+    // Looked for outside the reason, so that `reason="wait until=…"` sets no date.
+    const until = /(?:^|\s)until=(?:"([^"]*)"|(\S*))/.exec(reason ? options.replace(reason[0], '') : options);
+    const untilText = until ? (until[1] ?? until[2] ?? '') : null;
+    const validUntil = untilText === null || isCalendarDate(untilText);
     const next = instructions.find((i) => i.line > line) ?? null;
     ignores.push({
       rules: (match[1] as string).split(',').filter(Boolean),
       reason: (reason?.[1] ?? reason?.[2] ?? '').trim() || null,
-      until: until?.[1] ?? null,
+      until: validUntil ? untilText : null,
+      ...(validUntil
+        ? {}
+        : {
+            problem: `until=${JSON.stringify(untilText)} is not a calendar date like 2027-01-31 (YYYY-MM-DD)`,
+          }),
       line,
       covers: next ? { line: next.line, end_line: next.end_line } : null,
     });

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { parseImageReference } from '../image/reference.js';
 import {
   matchTrustPolicy,
@@ -33,6 +34,14 @@ describe('trust policies', () => {
     expect(inline?.fingerprint).toBe(fromFile?.fingerprint);
     expect(set.unmatched).toBe('info');
     expect(set.trustedRoot).toBeNull();
+  });
+
+  it('refuses a reserved key, naming where it is', () => {
+    const document = parseYaml(
+      `policies:\n  - images: [a/**]\n    keys: [${JSON.stringify(pem)}]\n    __proto__: {keyless: []}\n`,
+    );
+    expect(() => load(document)).toThrow(TrustPolicyError);
+    expect(() => load(document)).toThrow(/policies\[0\]\.__proto__: "__proto__" is a reserved key/);
   });
 
   it('picks the first policy whose pattern matches the normalised name', () => {

@@ -21,6 +21,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
+import { formatKeyPath, plainDataProblem } from '../config/plain-data.js';
 import { errorMessage } from '../core/errors.js';
 import type { ImageReference } from '../image/reference.js';
 import { loadTrustedRoot } from './trusted-root.js';
@@ -118,6 +119,8 @@ export function trustPolicyFromDocument(
     throw new TrustPolicyError(`The trust policy ${options.source} is invalid: ${where}: ${why}`);
   };
   if (!isRecord(document)) return fail('the document', 'expected a mapping with `policies:`');
+  const unsafe = plainDataProblem(document);
+  if (unsafe) return fail(formatKeyPath(unsafe.path), unsafe.message);
   const unmatched = document.unmatched ?? 'info';
   if (!UNMATCHED_LEVELS.includes(unmatched as UnmatchedLevel)) {
     fail('unmatched', `expected one of ${UNMATCHED_LEVELS.join(', ')}, not ${JSON.stringify(unmatched)}`);
