@@ -195,7 +195,9 @@ function describe(error: ErrorObject, path: string, lineOf: (segments: string[])
 function schemaAt(segments: string[]): { properties?: Record<string, unknown> } | undefined {
   let node = schema as { properties?: Record<string, unknown> };
   for (const segment of segments) {
-    node = (node.properties?.[segment] ?? {}) as typeof node;
+    // `segment` may be a key the user wrote: only the schema's own properties count.
+    const properties = node.properties ?? {};
+    node = (Object.hasOwn(properties, segment) ? properties[segment] : {}) as typeof node;
   }
   return node;
 }
