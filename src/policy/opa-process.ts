@@ -166,13 +166,15 @@ function spawnRestricted(args: string[], cwd: string, limits: OpaLimits): Promis
       if (stopped) return reject(stopped);
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
-      // Go's allocator failing at RLIMIT_DATA ends the process with one of these.
-      if (/^fatal error: (runtime: )?(out of memory|cannot allocate memory)/m.test(stderr)) {
+      const crash = goRuntimeCrash(stderr);
+      if (crash) {
         return reject(
-          new OpaProcessError(
-            `OPA needed more than its ${limits.memoryBytes >> 20} MiB memory limit and was stopped`,
-            'memory',
-          ),
+          /out of memory|cannot allocate|SIGSEGV/.test(crash)
+            ? new OpaProcessError(
+                `OPA needed more than its ${limits.memoryBytes >> 20} MiB memory limit and was stopped (${crash})`,
+                'memory',
+              )
+            : new OpaProcessError(`OPA crashed: ${crash}`, null),
         );
       }
       if (code === 127 && /not found|No such file/.test(stderr)) {
@@ -186,6 +188,18 @@ function spawnRestricted(args: string[], cwd: string, limits: OpaLimits): Promis
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
+}
+
+/**
+ * The first line of a Go runtime crash, which a goroutine dump follows. Go fails in more
+ * than one way when an allocation hits RLIMIT_DATA: "fatal error: runtime: cannot allocate
+ * memory", "fatal error: out of memory", or a segmentation fault inside the collector.
+ */
+function goRuntimeCrash(stderr: string): string | null {
+  if (!/^goroutine \d+ /m.test(stderr)) return null;
+  return (
+    /^(fatal error: .*|SIGSEGV: .*|unexpected signal.*|runtime: out of memory.*)$/m.exec(stderr)?.[1] ?? null
+  );
 }
 
 /**

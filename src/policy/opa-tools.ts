@@ -15,7 +15,7 @@ import type { RepositorySnapshot } from '../core/snapshot.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { PolicyCompileError, type PolicyProblem } from './compile.js';
 import { deepMerge } from './evaluate.js';
-import { runOpa } from './opa-process.js';
+import { OpaProcessError, runOpa } from './opa-process.js';
 import { type PolicyFiles, type PolicySet, policyEngineFor } from './policy-set.js';
 import type { PolicyEvaluator } from './sandbox.js';
 
@@ -211,8 +211,11 @@ export async function examinePolicySet(set: PolicySet, tests: PolicyFiles): Prom
       try {
         results = await opaTest(workspace);
       } catch (error) {
-        if (!(error instanceof PolicyCompileError)) throw error;
-        errors.push(...error.problems);
+        if (error instanceof PolicyCompileError) errors.push(...error.problems);
+        // Tests that run away are the repository's to fix: a policy error, not a crash of the check.
+        else if (error instanceof OpaProcessError && error.limit)
+          errors.push({ file: '', line: 1, code: `opa_test_${error.limit}_limit`, message: error.message });
+        else throw error;
       }
     }
     return {
