@@ -28,8 +28,19 @@ import { substituteVariables } from './variables.js';
 const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash']);
 
+/**
+ * BuildKit (and buildah, which uses its parser) reads a Dockerfile line by line with Go's
+ * `bufio.ScanLines`: lines end at LF only, a CR just before the LF is dropped, and a lone CR
+ * is an ordinary character, whitespace where words are split. dockerfile-ast also breaks
+ * lines at a lone CR, and would read `ENV A="b\rUSER app"` as an ENV and a USER that no
+ * builder sees. So it is handed the text with each lone CR as a tab: the same length, so
+ * every line and column stays exact, and whitespace to both parsers alike.
+ */
+const LONE_CR = /\r(?!\n)/g;
+
 export function parseDockerfile(content: string): DockerfileFacts {
-  const dockerfile = DockerfileParser.parse(content);
+  const dockerfile = DockerfileParser.parse(content.replace(LONE_CR, '\t'));
+  const propertyValue = propertyValueReader(content, dockerfile.getEscapeCharacter());
   const lines = content.split(/\r?\n/);
   // A final newline ends the last line rather than starting one: no position may point past it.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
@@ -37,7 +48,7 @@ export function parseDockerfile(content: string): DockerfileFacts {
   const globalArgs = dockerfile.getInitialARGs().flatMap((arg) =>
     argProperties(arg, escapeChar).map((property) => ({
       name: property.getName(),
-      default: property.getValue(),
+      default: propertyValue(property),
       line: property.getRange().start.line + 1,
     })),
   );
@@ -58,7 +69,7 @@ export function parseDockerfile(content: string): DockerfileFacts {
     }
     const stage = stages[stages.length - 1];
     if (!stage) continue; // Global ARGs are reported in `global_args`.
-    const facts = describeInstruction(instruction, lines, escapeChar);
+    const facts = describeInstruction(instruction, lines, escapeChar, propertyValue);
     stage.instructions.push(facts);
     stage.end_line = facts.end_line;
   }
@@ -133,6 +144,7 @@ function describeInstruction(
   instruction: Instruction,
   lines: string[],
   escapeChar: string,
+  propertyValue: PropertyValueReader,
 ): DockerfileInstruction {
   const range = instruction.getRange();
   const keyword = instruction.getKeyword();
@@ -155,7 +167,7 @@ function describeInstruction(
       : instruction.getArguments().map((a) => a.getValue()),
     value,
     form: EXEC_FORM_KEYWORDS.has(keyword) ? (execForm ? 'exec' : 'shell') : null,
-    properties: readProperties(instruction, escapeChar),
+    properties: readProperties(instruction, escapeChar, propertyValue),
     heredocs,
     commands: [],
     source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
@@ -216,7 +228,11 @@ function readHeredocs(instruction: Instruction, lines: string[]): DockerfileInst
   });
 }
 
-function readProperties(instruction: Instruction, escapeChar: string): DockerfileInstruction['properties'] {
+function readProperties(
+  instruction: Instruction,
+  escapeChar: string,
+  propertyValue: PropertyValueReader,
+): DockerfileInstruction['properties'] {
   let properties: Property[] = [];
   const keyword = instruction.getKeyword();
   if (keyword === 'ENV') properties = (instruction as Env).getProperties();
@@ -224,9 +240,35 @@ function readProperties(instruction: Instruction, escapeChar: string): Dockerfil
   else if (keyword === 'ARG') properties = argProperties(instruction as Arg, escapeChar);
   return properties.map((p) => ({
     name: p.getName(),
-    value: p.getValue(), // getValue() is the one with quotes removed
+    value: propertyValue(p), // with quotes removed
     line: p.getRange().start.line + 1,
   }));
+}
+
+/** A property's value (quotes removed) as the builder reads it. */
+type PropertyValueReader = (property: Property) => string | null;
+
+/** Stands in for a lone CR while dockerfile-ast unquotes a value: an ordinary character to it. */
+const STAND_IN = '\uE000';
+
+/**
+ * Values hold the lone CRs that dockerfile-ast was shown as tabs (`ENV A="b\rc"` is `b\rc`
+ * to the builder): the value's text is taken from the original at the same range and
+ * unquoted by dockerfile-ast's own routine, with the CRs as an ordinary stand-in character.
+ */
+function propertyValueReader(content: string, escapeChar: string): PropertyValueReader {
+  if (!/\r(?!\n)/.test(content) || content.includes(STAND_IN)) return (p) => p.getValue();
+  const unquote = (Property as unknown as { getValue(value: string, escapeChar: string): string }).getValue;
+  // dockerfile-ast's lines, once lone CRs are gone, are the LF-separated ones.
+  const rows = content.split('\n');
+  return (property) => {
+    const range = property.getValueRange();
+    if (!range) return property.getValue();
+    const raw = rows.slice(range.start.line, range.end.line + 1);
+    raw[raw.length - 1] = (raw[raw.length - 1] ?? '').slice(0, range.end.character);
+    raw[0] = (raw[0] ?? '').slice(range.start.character);
+    return unquote(raw.join('\n').replace(LONE_CR, STAND_IN), escapeChar).replaceAll(STAND_IN, '\r');
+  };
 }
 
 /**
