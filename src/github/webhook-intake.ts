@@ -1,0 +1,206 @@
+/**
+ * The App's HTTP server: webhook deliveries are checked here before Probot sees them.
+ * Probot's middleware (@octokit/webhooks) buffers the whole body before it checks the
+ * signature, and logs a delivery whose signature does not match, body included: a 100 MB
+ * forged POST cost 1.35 GB of memory and 314 MB of log. Here a delivery without a
+ * signature is refused before its body is read, a body is read up to GitHub's 25 MB cap
+ * only, and only a body whose HMAC matches the secret reaches Probot. Nothing of a refused
+ * body is logged.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type ApplicationFunction, createNodeMiddleware, createProbot } from 'probot';
+import type { AppSettings } from './app-settings.js';
+
+/** GitHub caps webhook payloads at 25 MB (docs: "Webhook events and payloads"). */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+/** Bodies of all deliveries being read at once: past this, new ones wait for GitHub's redelivery. */
+const MAX_BYTES_IN_FLIGHT = 4 * MAX_WEBHOOK_BYTES;
+const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
+/** How long a refused client may go on sending before its connection is closed. */
+const LINGER_MS = 2_000;
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
+
+interface IntakeLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(object: unknown, message?: string): void;
+}
+
+/** Starts the App: Probot configured from the validated settings, behind the intake checks. */
+export async function startAppServer(
+  settings: AppSettings,
+  app: ApplicationFunction,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Server> {
+  const path = normalizePath(env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH);
+  // Probot's own defaults for what is not a credential (LOG_LEVEL, LOG_FORMAT, GHE_HOST…).
+  const probot = createProbot({
+    env: { ...env, LOG_LEVEL: env.LOG_LEVEL || 'info' },
+    overrides: { appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret },
+  });
+  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: path });
+  const log: IntakeLog = probot.log;
+  const intake = webhookIntake({ path, secret: settings.webhookSecret, log });
+  const server = createServer((req, res) => {
+    const started = Date.now();
+    res.on('finish', () =>
+      log.info(`${req.method} ${pathOf(req.url)} ${res.statusCode} - ${Date.now() - started}ms`),
+    );
+    intake(req, res)
+      .then((passed) =>
+        passed
+          ? middleware(req, res, () => {
+              reply(res, 404, `Unknown route: ${req.method} ${pathOf(req.url)}`);
+            })
+          : true,
+      )
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'The webhook intake failed');
+        if (!res.headersSent) reply(res, 500, 'internal error');
+      });
+  });
+  // GitHub sends a delivery in one go; a body that trickles in is not GitHub.
+  server.requestTimeout = 60_000;
+  const port = Number(env.PORT) || 3000;
+  const host = env.HOST || 'localhost';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  log.info(`Listening on http://${host}:${typeof address === 'object' && address ? address.port : port}`);
+  return server;
+}
+
+export interface IntakeOptions {
+  /** The webhook path, without trailing slashes. */
+  path: string;
+  secret: string;
+  log: IntakeLog;
+  maxBytes?: number;
+}
+
+/**
+ * Resolves true when the request may go on to Probot (a GET, or a delivery whose signature
+ * matches, with its body in `req.body`), false when it has been answered here.
+ */
+export function webhookIntake(options: IntakeOptions) {
+  const maxBytes = options.maxBytes ?? MAX_WEBHOOK_BYTES;
+  let inFlight = 0;
+  return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<boolean> => {
+    if (req.method === 'GET' && pathOf(req.url) === '/ping') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      return false;
+    }
+    if (req.method !== 'POST') return true;
+    // No other route takes a body: nothing but a delivery is read.
+    if (pathOf(req.url) !== options.path) {
+      reply(res, 404, `Unknown route: POST ${pathOf(req.url)}`);
+      return false;
+    }
+    const signature = SIGNATURE.exec(header(req, 'x-hub-signature-256') ?? '');
+    if (!signature || !header(req, 'x-github-event') || !header(req, 'x-github-delivery')) {
+      reply(
+        res,
+        400,
+        'a webhook delivery needs the X-GitHub-Event, X-GitHub-Delivery and X-Hub-Signature-256 (sha256=…) headers',
+      );
+      return false;
+    }
+    const declared = Number(header(req, 'content-length'));
+    if (declared > maxBytes) {
+      reply(res, 413, `a webhook delivery is at most ${maxBytes} bytes`);
+      return false;
+    }
+    const body = await readBody(req, maxBytes, (delta) => {
+      inFlight += delta;
+      return inFlight <= MAX_BYTES_IN_FLIGHT;
+    });
+    if (body === 'too large' || body === 'busy') {
+      if (body === 'busy') options.log.warn('Refused a webhook delivery: too many large deliveries at once');
+      reply(res, body === 'busy' ? 503 : 413, `a webhook delivery is at most ${maxBytes} bytes`);
+      return false;
+    }
+    const expected = createHmac('sha256', options.secret).update(body).digest();
+    if (!timingSafeEqual(expected, Buffer.from(signature[1] as string, 'hex'))) {
+      // Who sent it is all that is worth knowing; the body is the attacker's.
+      options.log.warn(
+        `Refused a webhook delivery whose signature does not match (delivery ${truncate(header(req, 'x-github-delivery'))}, ${body.length} bytes)`,
+      );
+      reply(res, 401, 'the signature does not match the payload and the webhook secret');
+      return false;
+    }
+    // @octokit/webhooks takes a string body as the payload instead of reading the stream again.
+    req.body = body.toString('utf8');
+    return true;
+  };
+}
+
+/** The body, or why it was not read to the end; `reserve` accounts for bytes held (negative when released). */
+function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  reserve: (delta: number) => boolean,
+): Promise<Buffer | 'too large' | 'busy'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | 'too large' | 'busy' | Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      reserve(-size);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      const room = reserve(chunk.length);
+      if (size > maxBytes) finish('too large');
+      else if (!room) finish('busy');
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks, size));
+    const onError = (error: Error) => finish(error);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/**
+ * Answers, and closes the connection soon after. The rest of a refused body is read and
+ * dropped meanwhile: closing a socket the client is still writing to resets it, and the
+ * client may then never see the answer.
+ */
+function reply(res: ServerResponse, status: number, error: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error }));
+  const socket = res.req.socket;
+  res.once('finish', () => {
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The path as @octokit/webhooks compares it: trailing slashes dropped, query ignored. */
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(normalizePath(url ?? '/'), 'http://localhost').pathname;
+  } catch {
+    return '/';
+  }
+}
+
+function normalizePath(path: string): string {
+  return path.replace(/\/+$/, '') || '/';
+}
+
+function truncate(text: string | undefined): string {
+  return (text ?? '').slice(0, 80).replace(/[^\w.-]/g, '?');
+}
