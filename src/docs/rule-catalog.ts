@@ -1,10 +1,12 @@
 /**
  * The rule catalog, docs/rules.md: every rule of the built-in pack, from the `# METADATA`
  * the compile step reads with `opa inspect -a` (the same metadata every finding carries),
- * plus the findings of the policy sandbox itself. `npm run docs` writes it;
+ * plus the findings of the policy sandbox and of the core itself (PC-INPUT-001, a file it
+ * could not judge). `npm run docs` writes it;
  * test/docs/rules-catalog.test.ts fails when the committed file is stale.
  */
 import { join } from 'node:path';
+import { INPUT_RULES } from '../core/unjudged.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { SANDBOX_RULES } from '../policy/sandbox.js';
@@ -27,6 +29,7 @@ const FAMILIES: [prefix: string, name: string][] = [
   ['PC-SIG', 'Signatures'],
   ['PC-BLD', 'Build and scan'],
   ['PC-SANDBOX', 'Policy sandbox'],
+  ['PC-INPUT', 'Unjudged files'],
 ];
 
 /**
@@ -47,7 +50,8 @@ export async function builtinRuleCatalog(): Promise<string> {
     fix: offersFix(bundle.files.get(rule.file) ?? ''),
     source: `policies/${rule.file}`,
   }));
-  for (const rule of Object.values(SANDBOX_RULES)) rules.push({ ...rule, fix: false, source: rule.file });
+  for (const rule of [...Object.values(SANDBOX_RULES), ...Object.values(INPUT_RULES)])
+    rules.push({ ...rule, fix: false, source: rule.file });
   return renderRuleCatalog(rules);
 }
 

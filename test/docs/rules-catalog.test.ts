@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { INPUT_RULES } from '../../src/core/unjudged.js';
 import {
   builtinRuleCatalog,
   type CatalogRule,
@@ -28,15 +29,20 @@ it('docs/rules.md is what npm run docs generates', async () => {
   }
 });
 
-it('lists every rule of the built-in pack and of the sandbox, each under its own anchor', async () => {
+it('lists every rule of the built-in pack, of the sandbox and of the core, each under its own anchor', async () => {
   const compiled = await compilePolicy(await loadPolicyDirectory(BUILTIN_POLICY_DIR));
-  const ids = [...Object.values(compiled.rules), ...Object.values(SANDBOX_RULES)].map((r) => r.id);
+  const ids = [
+    ...Object.values(compiled.rules),
+    ...Object.values(SANDBOX_RULES),
+    ...Object.values(INPUT_RULES),
+  ].map((r) => r.id);
+  expect(ids).toContain('PC-INPUT-001');
   expect(ids.length).toBeGreaterThan(17);
   for (const id of ids) {
     expect(generated).toContain(`\n### ${id}\n`);
     expect(generated).toContain(`| [${id}](#${id.toLowerCase()}) |`);
   }
-  for (const family of ['Dockerfile', 'Images', 'Policy sandbox'])
+  for (const family of ['Dockerfile', 'Images', 'Policy sandbox', 'Unjudged files'])
     expect(generated).toContain(`\n## ${family}\n`);
   expect(generated).toContain(
     'Source: [`policies/dockerfile/latest_tag.rego`](../policies/dockerfile/latest_tag.rego)',
