@@ -5,13 +5,15 @@
  * Exit 1 when a critical or high vulnerability has a fix (what PC-BLD-001 denies when a
  * change introduces one), 0 otherwise, 2 when the image cannot be read or scanned.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../core/errors.js';
+import { readOperatorFile } from '../core/operator-file.js';
+import { MAX_TARGET_BYTES } from '../core/source-file.js';
 import { parseImageReference } from '../image/reference.js';
 import type { BuiltImageFacts, VulnerabilityFacts } from '../policy/input.js';
-import { RegistryClient } from '../registry/client.js';
-import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import { registryClientFromEnv } from '../registry/client.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
 import { flatVulnerability } from '../scan/osv-output.js';
@@ -44,7 +46,7 @@ export const scanCommand: CliCommand = {
     const database = values['offline-db'] ?? values.db ?? process.env.PORTCULLIS_OSV_DB ?? null;
     if (!database)
       throw new UsageError('no vulnerability database: pass --offline-db DIR or set PORTCULLIS_OSV_DB');
-    const dockerfile = values.dockerfile ? parseDockerfile(readFileSync(values.dockerfile, 'utf8')) : null;
+    const dockerfile = values.dockerfile ? parseDockerfile(readDockerfile(values.dockerfile)) : null;
 
     const work = mkdtempSync(join(tmpdir(), 'portcullis-cli-scan-'));
     try {
@@ -61,14 +63,8 @@ export const scanCommand: CliCommand = {
         const parsed = parseImageReference(subject);
         if (!parsed.ok)
           throw new UsageError(`${subject} is neither a file nor an image reference: ${parsed.error}`);
-        const client = new RegistryClient({
-          credentials: registryCredentialsFromEnv(),
-          insecureRegistries: [
-            ...(values['insecure-registry'] as string[]),
-            ...(process.env.PORTCULLIS_INSECURE_REGISTRIES ?? '').split(',').map((h) => h.trim()),
-          ].filter(Boolean),
-          timeoutMs: 5 * 60_000,
-        });
+        // The same time limits as check's look-ups and reference scans.
+        const client = registryClientFromEnv(process.env, values['insecure-registry']);
         archive = join(work, 'image.tar');
         await pullImageArchive(
           client,
@@ -106,6 +102,15 @@ export const scanCommand: CliCommand = {
     }
   },
 };
+
+/** The Dockerfile named with --dockerfile: a regular file no larger than a target file may be. */
+function readDockerfile(path: string): string {
+  try {
+    return readOperatorFile(path, MAX_TARGET_BYTES).toString('utf8');
+  } catch (error) {
+    throw new Error(`--dockerfile ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+}
 
 interface ScanReport {
   subject: string;

@@ -5,10 +5,10 @@
  */
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { errorMessage } from '../core/errors.js';
+import { MAX_KEY_BYTES, readOperatorFile } from '../core/operator-file.js';
 import { policySigners } from '../facts/signature-facts.js';
 import { type ImageReference, parseImageReference } from '../image/reference.js';
-import { RegistryClient } from '../registry/client.js';
-import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import { registryClientFromEnv } from '../registry/client.js';
 import {
   loadKey,
   matchTrustPolicy,
@@ -55,17 +55,7 @@ export const verifyCommand: CliCommand = {
     const image = parsed.reference;
 
     const chosen = choosePolicy(values.key ?? [], image);
-    const client = new RegistryClient({
-      credentials: registryCredentialsFromEnv(),
-      insecureRegistries: [
-        ...(process.env.PORTCULLIS_INSECURE_REGISTRIES ?? '').split(','),
-        ...(values['insecure-registry'] ?? []),
-      ]
-        .map((host) => host.trim())
-        .filter(Boolean),
-      timeoutMs: 10_000,
-      retries: 2,
-    });
+    const client = registryClientFromEnv(process.env, values['insecure-registry']);
 
     const report: VerifyReport = {
       image: image.normalized,
@@ -106,11 +96,20 @@ function choosePolicy(
   if (keys.length > 0) {
     const policy: TrustPolicy = {
       images: ['**'],
-      keys: keys.map((path) =>
-        loadKey(path, process.cwd(), (why) => {
+      keys: keys.map((path) => {
+        const fail = (why: string): never => {
           throw new UsageError(`--key ${path}: ${why}`);
-        }),
-      ),
+        };
+        let pem: string;
+        try {
+          pem = readOperatorFile(path, MAX_KEY_BYTES).toString('utf8');
+        } catch (error) {
+          return fail(`cannot read the key file ${path}: ${errorMessage(error)}`);
+        }
+        // A file without a PEM header would be taken for the name of another file.
+        if (!pem.includes('-----BEGIN')) return fail('not a PEM public key (as cosign.pub is)');
+        return loadKey(pem, process.cwd(), fail);
+      }),
       keyless: [],
     };
     return { policy, pattern: '--key', trustedRoot: null };

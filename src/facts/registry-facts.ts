@@ -7,8 +7,7 @@
 import { errorMessage } from '../core/errors.js';
 import type { ImageReference } from '../image/reference.js';
 import type { PolicyInput, RegistryFacts } from '../policy/input.js';
-import { RegistryClient, type ResolvedImage } from '../registry/client.js';
-import { registryCredentialsFromEnv } from '../registry/credentials.js';
+import { RegistryClient, type ResolvedImage, registryClientFromEnv } from '../registry/client.js';
 import { type TrustPolicySet, trustPolicyFromEnv } from '../signatures/trust-policy.js';
 import { gatherSignatureFacts } from './signature-facts.js';
 
@@ -253,22 +252,9 @@ export async function runLimited<T>(
   return results;
 }
 
-/**
- * The registry client as the operator configures it through the environment:
- * credentials from PORTCULLIS_REGISTRY_AUTH or Docker's config.json, plain-HTTP hosts
- * from PORTCULLIS_INSECURE_REGISTRIES (comma-separated `host[:port]`).
- */
+/** The registry client as the operator configures it (see registryClientFromEnv). */
 export function registryResolverFromEnv(env: NodeJS.ProcessEnv = process.env): ImageResolver {
-  return new RegistryClient({
-    credentials: registryCredentialsFromEnv(env),
-    insecureRegistries: (env.PORTCULLIS_INSECURE_REGISTRIES ?? '')
-      .split(',')
-      .map((host) => host.trim())
-      .filter(Boolean),
-    // A pull request check waits for these: fail a slow registry soon and say so.
-    timeoutMs: 10_000,
-    retries: 2,
-  });
+  return registryClientFromEnv(env);
 }
 
 let appResolver: ImageResolver | undefined;

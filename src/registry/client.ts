@@ -20,7 +20,12 @@
 import { createHash } from 'node:crypto';
 import type { ImageReference } from '../image/reference.js';
 import { RegistryAuthenticator } from './auth.js';
-import { REGISTRY_AUTH_VARIABLE, type RegistryCredentials, registryCredentialKey } from './credentials.js';
+import {
+  REGISTRY_AUTH_VARIABLE,
+  type RegistryCredentials,
+  registryCredentialKey,
+  registryCredentialsFromEnv,
+} from './credentials.js';
 import { RegistryError, redactError } from './errors.js';
 import { type HttpResponse, MAX_RETRY_AFTER_MS, retryAfterMs, send, type TransportOptions } from './http.js';
 import { type ImageConfig, parseImageConfig } from './image-config.js';
@@ -51,6 +56,27 @@ export interface RegistryClientOptions {
   /** Defaults to the global fetch; tests inject one to watch or fake the wire. */
   fetch?: typeof fetch;
   userAgent?: string;
+}
+
+/**
+ * The registry client as the operator configures it through the environment: credentials
+ * from PORTCULLIS_REGISTRY_AUTH or Docker's config.json, plain-HTTP hosts from
+ * PORTCULLIS_INSECURE_REGISTRIES (comma-separated `host[:port]`) and `insecure` (a
+ * command's --insecure-registry). Every caller (the App, check, scan, verify) gets the same
+ * time limits: a pull request check waits for these, so a slow registry fails soon and says so.
+ */
+export function registryClientFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  insecure: readonly string[] = [],
+): RegistryClient {
+  return new RegistryClient({
+    credentials: registryCredentialsFromEnv(env),
+    insecureRegistries: [...(env.PORTCULLIS_INSECURE_REGISTRIES ?? '').split(','), ...insecure]
+      .map((host) => host.trim())
+      .filter(Boolean),
+    timeoutMs: 10_000,
+    retries: 2,
+  });
 }
 
 /** Registry and repository: an `ImageReference` will do. */

@@ -95,6 +95,12 @@ export class OsvScanner implements ImageScanner {
         'no_database',
       );
     }
+    if (existsSync(database) && !statSync(database).isDirectory()) {
+      throw new ScanError(
+        `The OSV database ${database} is not a folder: name the folder of OSV exports (\`<Ecosystem>/all.zip\`, see docs/build-and-scan.md)`,
+        'no_database',
+      );
+    }
     const work = mkdtempSync(join(tmpdir(), 'portcullis-scan-'));
     try {
       let archive: string;

@@ -92,7 +92,16 @@ describe('other refs', () => {
   it('policy impact: a configuration git cannot read at --base is an error, not the defaults', async () => {
     const blob = (await git('rev-parse', 'main:.github/portcullis.yml')).trim();
     await unlink(join(repo, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
-    const { code, stderr } = await cli('policy', 'impact', '--repo', repo, '--base', 'main', '--head', 'main~1');
+    const { code, stderr } = await cli(
+      'policy',
+      'impact',
+      '--repo',
+      repo,
+      '--base',
+      'main',
+      '--head',
+      'main~1',
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(/git could not read [0-9a-f]{40} in .*: (fatal|error): /);
   });
