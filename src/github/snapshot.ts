@@ -16,12 +16,20 @@ export function githubSnapshot(
   ref: string,
 ): RepositorySnapshot {
   const at = { owner, repo, ref };
+  const label = `${owner}/${repo}@${/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref}`;
   return {
-    label: `${owner}/${repo}@${/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref}`,
+    label,
 
     async readFile(path) {
       try {
         const { data } = await octokit.rest.repos.getContent({ ...at, path });
+        // GitHub answers a link to a file of the repository with that file; a link out of it
+        // (or to a folder) as a `symlink` entry, which is no file and no absence either.
+        if (!Array.isArray(data) && data.type === 'symlink') {
+          throw new Error(
+            `${path} at ${label} is a symbolic link (to ${data.target}): Portcullis reads configuration and policies only from files inside the repository`,
+          );
+        }
         if (Array.isArray(data) || data.type !== 'file') return null;
         return Buffer.from(data.content, 'base64').toString('utf8');
       } catch (error) {
