@@ -24,7 +24,7 @@ import type { CheckRunReport } from '../report/check-run.js';
 import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
 import { runCheck } from './check-run.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
-import { extendsFromGitHub, locatedProblems } from './repository-policy.js';
+import { headExtendsLoader, locatedProblems } from './repository-policy.js';
 
 /** What the main check already knows, so that nothing is fetched twice. */
 export interface PolicyChangeContext {
@@ -86,7 +86,8 @@ async function policyChangeReport(
   let head: PolicySet;
   try {
     head = await loadPolicySet(tree.snapshot, {
-      loadExtends: (target) => extendsFromGitHub(octokit, target),
+      // Only what the base extends is fetched (see repository-policy.ts).
+      loadExtends: headExtendsLoader(octokit, 'set' in context.base ? context.base.set.config.extends : null),
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -2,8 +2,13 @@
  * The policy set the App judges a pull request by, read at the pull request's base commit
  * (never its head: a pull request cannot weaken the gate that judges it), with `extends:`
  * fetched from the other repository through the same API and cached by commit.
+ *
+ * `extends:` is read with the installation's token, which can read every repository the
+ * App is installed on, private ones included. So only the base commit's `extends:` is
+ * fetched; a pull request's own `extends:` (loaded for the policy report) is fetched only
+ * when it names exactly what the base names, else a fork could read any of them.
  */
-import { ConfigError, type PortcullisConfig } from '../config/configuration.js';
+import { CONFIG_PATH, ConfigError, type PortcullisConfig } from '../config/configuration.js';
 import { PolicyCompileError } from '../policy/compile.js';
 import { loadPolicySet, type PolicyFiles, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
@@ -26,6 +31,70 @@ export async function basePolicy(
   }
 }
 
+type ExtendsTarget = NonNullable<PortcullisConfig['extends']>;
+
+/**
+ * The `loadExtends` for a pull request's head configuration: the base's `extends:` target
+ * only. Anything else is refused with a ConfigError that says so, shown on the policy check.
+ */
+export function headExtendsLoader(
+  octokit: Octokit,
+  base: ExtendsTarget | null,
+): (target: ExtendsTarget) => Promise<PolicyFiles> {
+  return async (target) => {
+    if (base && sameTarget(base, target)) return extendsFromGitHub(octokit, target);
+    const named = `${target.repository}@${target.ref}/${normalPath(target.path)}`;
+    throw extendsError(
+      `the head's extends (${named}) is a change and is not loaded: ${base ? `the base commit extends ${base.repository}@${base.ref}/${normalPath(base.path)}` : 'the base commit extends nothing'}, and a pull request cannot make the App read another repository with its installation token. It takes effect once merged.`,
+    );
+  };
+}
+
+function sameTarget(a: ExtendsTarget, b: ExtendsTarget): boolean {
+  // GitHub's owner and repository names are case-insensitive; refs and paths are not.
+  return (
+    a.repository.toLowerCase() === b.repository.toLowerCase() &&
+    a.ref === b.ref &&
+    normalPath(a.path) === normalPath(b.path)
+  );
+}
+
+function normalPath(path: string): string {
+  return path.replace(/^\.\/+/, '').replace(/\/+$/, '');
+}
+
+/** GitHub's rules: an owner is 1–39 letters, digits or inner hyphens; a name 1–100 of `A-Za-z0-9._-`. */
+const REPOSITORY = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?)\/([A-Za-z0-9._-]{1,100})$/;
+/** A branch or tag name as `git check-ref-format` allows it, or a commit SHA. */
+const REF_FORBIDDEN = /[\p{Cc}\s~^:?*[\\]|\.\.|\/\/|@\{|^\/|\/$|\.lock$|\.$/u;
+
+/** The `extends:` target checked before any of it goes into an API path. */
+function checkedTarget(target: ExtendsTarget): { owner: string; repo: string } {
+  const match = REPOSITORY.exec(target.repository);
+  const repo = match?.[2];
+  if (!match || !repo || repo === '.' || repo === '..') {
+    throw extendsError(
+      `"${target.repository}" is not a repository name: write it as owner/name (letters, digits, "-", "_", ".")`,
+      'extends.repository',
+    );
+  }
+  if (target.ref.length > 255 || REF_FORBIDDEN.test(target.ref)) {
+    throw extendsError(`"${target.ref}" is not a branch, tag or commit SHA`, 'extends.ref');
+  }
+  if (
+    normalPath(target.path)
+      .split('/')
+      .some((segment) => segment === '..' || segment === '.')
+  ) {
+    throw extendsError(`"${target.path}" must be a folder inside ${target.repository}`, 'extends.path');
+  }
+  return { owner: match[1] as string, repo };
+}
+
+function extendsError(message: string, key = 'extends'): ConfigError {
+  return new ConfigError([{ path: CONFIG_PATH, line: 1, key, message }]);
+}
+
 const EXTENDS_CACHE_LIMIT = 32;
 const extendsCache = new Map<string, Promise<PolicyFiles>>();
 
@@ -33,9 +102,9 @@ export async function extendsFromGitHub(
   octokit: Octokit,
   target: NonNullable<PortcullisConfig['extends']>,
 ): Promise<PolicyFiles> {
-  const [owner, repo] = target.repository.split('/') as [string, string];
+  const { owner, repo } = checkedTarget(target);
   const sha = await commitOf(octokit, owner, repo, target.ref);
-  const key = `${target.repository}@${sha}:${target.path}`;
+  const key = `${owner.toLowerCase()}/${repo.toLowerCase()}@${sha}:${target.path}`;
   let files = extendsCache.get(key);
   if (!files) {
     files = readFolder(octokit, owner, repo, sha, target.path);

@@ -3,7 +3,7 @@
  * installation token, changed files (paginated), file contents at the head commit, its
  * review comments, and the check-run endpoints, whose requests are recorded for assertions.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
@@ -266,4 +266,77 @@ export function finalCheckRun(requests: CheckRunRequest[]) {
     annotations,
     lastIsCompletion: last?.body.status === 'completed',
   };
+}
+
+/** Git's object id of a blob: what a tree lists and the blob endpoint is asked for. */
+export function blobSha(content: string): string {
+  const bytes = Buffer.from(content);
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/**
+ * A head commit as the Git data API serves it (one recursive tree, and blobs), and the
+ * check run named `name` (the `Portcullis policy` check) whose requests are returned.
+ */
+export function fakeHeadTree(
+  files: Record<string, string>,
+  { headSha = 'a'.repeat(40), name, runId = 556 }: { headSha?: string; name: string; runId?: number },
+): CheckRunRequest[] {
+  const runs: CheckRunRequest[] = [];
+  const byBlob = new Map(Object.values(files).map((content) => [blobSha(content), content]));
+  const api = nock(API);
+  api
+    .get(`/repos/${OWNER}/${REPO}/git/trees/${headSha}`)
+    .query({ recursive: 'true' })
+    .reply(200, {
+      sha: 'd'.repeat(40),
+      url: `${API}/repos/${OWNER}/${REPO}/git/trees/${'d'.repeat(40)}`,
+      truncated: false,
+      tree: Object.entries(files).map(([path, content]) => ({
+        path,
+        mode: '100644',
+        type: 'blob',
+        sha: blobSha(content),
+        size: Buffer.byteLength(content),
+        url: `${API}/repos/${OWNER}/${REPO}/git/blobs/${blobSha(content)}`,
+      })),
+    });
+  api
+    .get((uri) => uri.startsWith(`/repos/${OWNER}/${REPO}/git/blobs/`))
+    .times(100)
+    .optionally()
+    .reply((uri) => {
+      const sha = uri.split('/').pop() ?? '';
+      const content = byBlob.get(sha);
+      if (content === undefined) return [404, { message: 'Not Found' }];
+      const bytes = Buffer.from(content);
+      return [
+        200,
+        {
+          sha,
+          node_id: 'B_1',
+          url: `${API}${uri}`,
+          size: bytes.length,
+          encoding: 'base64',
+          content: bytes.toString('base64'),
+        },
+      ];
+    });
+  api
+    .post(`/repos/${OWNER}/${REPO}/check-runs`, (body) => {
+      if (body.name !== name) return false;
+      runs.push({ method: 'POST', body });
+      return true;
+    })
+    .optionally()
+    .reply(201, { id: runId });
+  api
+    .patch(`/repos/${OWNER}/${REPO}/check-runs/${runId}`, (body) => {
+      runs.push({ method: 'PATCH', body });
+      return true;
+    })
+    .times(20)
+    .optionally()
+    .reply(200, { id: runId });
+  return runs;
 }
