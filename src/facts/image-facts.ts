@@ -28,7 +28,14 @@ import picomatch from 'picomatch';
 import type { ImageBuilder } from '../build/builder.js';
 import type { PortcullisConfig } from '../config/configuration.js';
 import { errorMessage } from '../core/errors.js';
-import type { BuiltImageFacts, DockerfileInput, ImageFacts, PolicyInput } from '../policy/input.js';
+import { decodeSourceText, MAX_TARGET_BYTES } from '../core/source-file.js';
+import type {
+  BuiltImageFacts,
+  DockerfileFacts,
+  DockerfileInput,
+  ImageFacts,
+  PolicyInput,
+} from '../policy/input.js';
 import { readImageArchive } from '../scan/archive.js';
 import { compareImages } from '../scan/compare.js';
 import { describeImage, notBuilt } from '../scan/describe.js';
@@ -162,8 +169,9 @@ async function imageFactsFor(
   if (head.facts.built && options.base) {
     const baseRoot = await options.base();
     const baseText = baseRoot && readIfFile(join(baseRoot, path));
-    if (baseRoot && baseText !== null) {
-      const baseInput: DockerfileInput = { ...input, dockerfile: parseDockerfile(baseText) };
+    const baseDockerfile = baseText ? parseOrNull(baseText) : null;
+    if (baseRoot && baseDockerfile) {
+      const baseInput: DockerfileInput = { ...input, dockerfile: baseDockerfile };
       base = (await buildAndScan(baseRoot, path, baseInput, settings, imagesToPull(baseInput), options))
         .facts;
     }
@@ -259,9 +267,22 @@ function imagesToPull(input: DockerfileInput): string[] {
   return [...new Set(images)];
 }
 
+/** A regular file's text, when Portcullis could judge it at all (size, encoding: src/core/source-file.ts). */
 function readIfFile(path: string): string | null {
   try {
-    return lstatSync(path).isFile() ? readFileSync(path, 'utf8') : null;
+    const info = lstatSync(path);
+    if (!info.isFile() || info.size > MAX_TARGET_BYTES) return null;
+    const source = decodeSourceText(readFileSync(path));
+    return source.ok ? source.text : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The base version is only compared with: one the parser refuses (PC-INPUT-001 at the head) is left out. */
+function parseOrNull(text: string): DockerfileFacts | null {
+  try {
+    return parseDockerfile(text);
   } catch {
     return null;
   }

@@ -26,8 +26,9 @@ afterAll(() => {
 
 interface Recorded {
   user: string;
-  env: Record<string, string>;
-  labels: Record<string, string>;
+  /** A declared name without a value is null to our parser; buildah records none such here. */
+  env: Record<string, string | null>;
+  labels: Record<string, string | null>;
   /** Instructions as buildah's history names them, e.g. `USER 1000`. */
   steps: string[];
 }
