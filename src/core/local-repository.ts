@@ -135,6 +135,10 @@ export async function readFileAtCommit(
   path: string,
 ): Promise<TargetFile['content']> {
   try {
+    // A link's blob is the path it names: a link is no file to judge, as in the App.
+    const entry = await git(repo, ['--literal-pathspecs', 'ls-tree', '--full-tree', commit, '--', path]);
+    if (entry.toString('utf8').startsWith('120000 '))
+      return { unavailable: 'not a regular file (a symlink entry)' };
     const size = Number((await git(repo, ['cat-file', '-s', `${commit}:${path}`])).toString().trim());
     if (size > MAX_TARGET_BYTES) {
       return { unavailable: `skipped: ${formatBytes(size)} is over the 1 MiB limit for a target file` };

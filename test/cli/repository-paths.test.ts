@@ -9,6 +9,7 @@ import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readFileAtCommit } from '../../src/core/local-repository.js';
 import { cli } from '../support/cli.js';
 
 const run = promisify(execFile);
@@ -178,5 +179,21 @@ describe('configuration files', () => {
     const config = await cli('check', '--repo', repo, '--offline');
     expect(config.code).toBe(2);
     expect(config.stderr).toMatch(/portcullis\.yml.*outside the repository/);
+  });
+});
+
+describe('a commit of a local repository', () => {
+  it('reads a symbolic link as no file to judge, not as the path it names', async () => {
+    await symlink(join(outside, 'Dockerfile'), join(repo, 'Dockerfile'));
+    const git = (...args: string[]) =>
+      run('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args]);
+    await git('add', 'Dockerfile');
+    await git('commit', '--quiet', '-m', 'link');
+    expect(await readFileAtCommit(repo, 'HEAD', 'Dockerfile')).toEqual({
+      unavailable: 'not a regular file (a symlink entry)',
+    });
+    expect(await readFileAtCommit(repo, 'HEAD', 'missing')).toEqual({
+      unavailable: expect.stringMatching(/^unreadable at HEAD: /),
+    });
   });
 });
