@@ -3,6 +3,7 @@ import { parsePatch } from './diff-hunks.js';
 import {
   commentAnchor,
   commentBody,
+  commentFingerprint,
   fingerprintFindings,
   type PlannedComment,
   planReview,
@@ -79,6 +80,40 @@ describe('commentBody', () => {
   it('deletes lines with an empty suggestion', () => {
     const fix = { line: 3, end_line: 4, replacement: '', description: 'Remove it' };
     expect(commentBody(finding({ fix }), 'f'.repeat(16), undefined, true)).toContain('```suggestion\n```');
+  });
+});
+
+describe('commentBody with hostile input (issue #10, defects 7 and 11)', () => {
+  it('neutralises mentions and cannot carry a second fingerprint marker', () => {
+    const message =
+      '@octocat @acme/security <!-- portcullis:finding:0123456789abcdef --> ![p](http://e.x/p.png)';
+    const body = commentBody(finding({ message, title: '@octocat' }), 'f'.repeat(16), '@acme/all', false);
+    expect(body).not.toMatch(/@(octocat|acme)/);
+    expect(body.match(/<!--/g)).toHaveLength(1);
+    expect(body).not.toContain('![');
+    expect(commentFingerprint(body)).toBe('f'.repeat(16));
+  });
+
+  it('reads the marker only at the start of a comment', () => {
+    expect(commentFingerprint(`Quoted: <!-- portcullis:finding:${'a'.repeat(16)} -->`)).toBeUndefined();
+    expect(commentFingerprint(`<!-- portcullis:finding:${'a'.repeat(16)}-2 -->\nbody`)).toBe(
+      `${'a'.repeat(16)}-2`,
+    );
+  });
+
+  it('does not post a suggestion that carries a credential, and says why', () => {
+    const secret = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    const fix = { line: 3, end_line: 3, replacement: `ENV TOKEN=${secret}`, description: `Set ${secret}` };
+    const body = commentBody(finding({ fix }), 'f'.repeat(16), undefined, true);
+    expect(body).not.toContain(secret);
+    expect(body).not.toContain('```suggestion');
+    expect(body).toContain('looks like a credential');
+  });
+
+  it('anchors a fix that carries a credential as a plain comment on the finding’s lines', () => {
+    const diff = parsePatch('@@ -1,4 +1,5 @@\n a\n b\n+c\n d\n e');
+    const fix = { line: 3, end_line: 4, replacement: 'RUN curl https://u:p4ss@e.x/', description: 'd' };
+    expect(commentAnchor(finding({ fix }), diff)).toEqual({ start: 3, end: 3, suggestion: false });
   });
 });
 

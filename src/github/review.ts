@@ -12,7 +12,8 @@ import type { TargetFile } from '../core/judge.js';
 import { compareFindings, type Finding, SEVERITY_ORDER } from '../policy/findings.js';
 import { fingerprintFindings } from '../policy/fingerprint.js';
 import { BADGE, CHECK_RUN_NAME } from '../report/check-run.js';
-import { markdownCode, markdownText } from '../report/markdown.js';
+import { codeFence, markdownCode, markdownText } from '../report/markdown.js';
+import { containsSecret } from '../report/redact.js';
 import { addedLinesIn, type FileDiff, hunkContaining, parsePatch } from './diff-hunks.js';
 import type { Octokit, PullRequestFile, PullRequestRef } from './pull-request-files.js';
 
@@ -78,7 +79,12 @@ export interface ReviewOutcome {
   notCommented: number;
 }
 
-const MARKER = /<!-- portcullis:finding:([0-9a-f]{16}(?:-\d+)?) -->/;
+/**
+ * Only at the very start of a body, where nothing but Portcullis writes: user text is escaped
+ * (`<` becomes `&lt;`) but a suggestion holds the file's text as is, and another bot may
+ * quote a pull request's text carrying a marker.
+ */
+const MARKER = /^<!-- portcullis:finding:([0-9a-f]{16}(?:-\d+)?) -->/;
 const MESSAGE_LIMIT = 4000;
 /** GitHub's limit on a comment body is 65,536 characters. */
 const COMMENT_LIMIT = 65_536;
@@ -183,8 +189,14 @@ export function commentAnchor(
   const [firstAdded] = addedLinesIn(diff, finding.line, finding.end_line);
   if (firstAdded === undefined) return undefined; // not on a line this pull request changed
   const { fix } = finding;
-  // A suggestion replaces exactly the fix's lines, so it needs all of them in one hunk.
-  if (fix && allowSuggestion && hunkContaining(diff, fix.line, fix.end_line)) {
+  // A suggestion replaces exactly the fix's lines, so it needs all of them in one hunk. One
+  // that carries a credential is not posted: redacted, applying it would write `***`.
+  if (
+    fix &&
+    allowSuggestion &&
+    !containsSecret(fix.replacement) &&
+    hunkContaining(diff, fix.line, fix.end_line)
+  ) {
     return { start: fix.line, end: fix.end_line, suggestion: true };
   }
   const hunk = hunkContaining(diff, firstAdded, firstAdded);
@@ -237,9 +249,15 @@ export function commentBody(
     '',
     markdownText(message),
   ];
-  if (suggestion && finding.fix) {
-    lines.push('', `**Suggested fix:** ${markdownText(finding.fix.description)}`, '');
-    lines.push(suggestionBlock(finding.fix.replacement));
+  const { fix } = finding;
+  if (fix && containsSecret(fix.replacement)) {
+    lines.push(
+      '',
+      `**Fix available:** ${markdownText(fix.description)}. It is not shown as a suggestion because it holds what looks like a credential; **Apply fixes** on the check run or \`portcullis fix\` applies it.`,
+    );
+  } else if (suggestion && fix) {
+    lines.push('', `**Suggested fix:** ${markdownText(fix.description)}`, '');
+    lines.push(suggestionBlock(fix.replacement));
   }
   if (remediation) lines.push('', `**Remediation:** ${markdownText(remediation)}`);
   return lines.join('\n');
@@ -250,8 +268,7 @@ export function commentBody(
  * of backticks in the replacement, which therefore cannot close it early.
  */
 function suggestionBlock(replacement: string): string {
-  const longest = Math.max(2, ...(replacement.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
+  const fence = codeFence(replacement);
   // An empty suggestion deletes the lines.
   return `${fence}suggestion\n${replacement === '' ? '' : `${replacement}\n`}${fence}`;
 }
@@ -302,7 +319,7 @@ async function postedComments(octokit: Octokit, pr: PullRequestRef): Promise<Pos
     per_page: 100,
   });
   const ours = comments.flatMap((c) => {
-    const fingerprint = MARKER.exec(c.body)?.[1];
+    const fingerprint = commentFingerprint(c.body);
     if (!fingerprint || c.user?.type !== 'Bot' || c.in_reply_to_id) return [];
     return [
       {
@@ -340,6 +357,11 @@ const MINIMIZE_COMMENT = `mutation PortcullisMinimizeComment($id: ID!, $classifi
     minimizedComment { isMinimized }
   }
 }`;
+
+/** The fingerprint of a Portcullis comment, read from the marker its body starts with. */
+export function commentFingerprint(body: string): string | undefined {
+  return MARKER.exec(body)?.[1];
+}
 
 /** GitHub may store a body with CRLF line breaks or trim it. */
 function normalise(body: string): string {

@@ -6,7 +6,9 @@ import type { Judgement } from '../core/judge.js';
 import { isFailing } from '../core/repository-rules.js';
 import type { Finding } from '../policy/findings.js';
 import { PORTCULLIS_VERSION } from '../tools.js';
-import { markdownCode, markdownText } from './markdown.js';
+import { htmlText, markdownFence, markdownText } from './markdown.js';
+import { plainText } from './plain-text.js';
+import { containsSecret } from './redact.js';
 
 export const CHECK_RUN_NAME = 'Portcullis';
 /** GitHub accepts at most 50 annotations per create/update request. */
@@ -137,7 +139,8 @@ function targetSection(target: Judgement['targets'][number], failOn: Judgement['
           .map((s) => `${counts[s]} ${s}`)
           .join(', ') || 'all waived';
   const open = target.findings.some((f) => isFailing(f, failOn)) ? ' open' : '';
-  const lines = [`<details${open}><summary>${markdownCode(target.path)}: ${tally}</summary>`, ''];
+  // GitHub renders no markdown inside this HTML line: the path is HTML-escaped, not a code span.
+  const lines = [`<details${open}><summary><code>${htmlText(target.path)}</code>: ${tally}</summary>`, ''];
   if (target.skipped) {
     lines.push(`Not checked: ${markdownText(target.skipped)}`);
   } else if (target.findings.length > 0) {
@@ -145,7 +148,7 @@ function targetSection(target: Judgement['targets'][number], failOn: Judgement['
     for (const f of target.findings) {
       const severity = f.waived ? `🏳️ waived (${f.severity})` : BADGE[f.severity];
       const note = f.waived
-        ? ` *Waived: ${markdownText(f.waived.reason)}${f.waived.expires ? ` (until ${f.waived.expires})` : ''}.*`
+        ? ` *Waived: ${markdownText(f.waived.reason)}${f.waived.expires ? ` (until ${markdownText(f.waived.expires)})` : ''}.*`
         : f.fix
           ? ' *(fix available)*'
           : '';
@@ -184,9 +187,7 @@ export function errorReport(
   const summary = [
     `**Portcullis could not finish checking this pull request.** ${markdownText(what)}`,
     '',
-    '```text',
-    error.replace(/```/g, "'''").slice(0, 10_000),
-    '```',
+    markdownFence(error.slice(0, 10_000)),
     '',
     'Nothing was judged, so the check fails rather than letting changes through unchecked. Use **Re-run** once the cause is fixed.',
   ].join('\n');
@@ -196,7 +197,7 @@ export function errorReport(
     end_line: p.line,
     annotation_level: 'failure' as const,
     title: 'Portcullis configuration',
-    message: p.message.slice(0, ANNOTATION_MESSAGE_LIMIT),
+    message: plainText(p.message).slice(0, ANNOTATION_MESSAGE_LIMIT),
   }));
   return { conclusion: 'failure', title: 'Portcullis could not finish', summary, annotations };
 }
@@ -215,15 +216,15 @@ function toAnnotation(f: Finding): CheckRunAnnotation {
     start_line: f.line,
     end_line: f.end_line,
     annotation_level: LEVEL[f.severity],
-    title: `${f.rule_id}: ${f.title}`.slice(0, 255),
-    message: f.message.slice(0, ANNOTATION_MESSAGE_LIMIT),
+    title: plainText(`${f.rule_id}: ${f.title}`).slice(0, 255),
+    message: plainText(f.message).slice(0, ANNOTATION_MESSAGE_LIMIT),
   };
   if (f.fix) {
-    annotation.raw_details =
-      `Suggested fix (${f.fix.description}), lines ${f.fix.line}-${f.fix.end_line}:\n${f.fix.replacement}`.slice(
-        0,
-        ANNOTATION_MESSAGE_LIMIT,
-      );
+    // Details are only read, never applied: a credential in the fix is shown as ***.
+    const note = containsSecret(f.fix.replacement) ? ' (credential-shaped values shown as ***)' : '';
+    annotation.raw_details = plainText(
+      `Suggested fix (${f.fix.description}), lines ${f.fix.line}-${f.fix.end_line}${note}:\n${f.fix.replacement}`,
+    ).slice(0, ANNOTATION_MESSAGE_LIMIT);
   }
   return annotation;
 }

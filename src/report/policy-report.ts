@@ -14,7 +14,8 @@ import {
   type LocatedProblem,
   SUMMARY_LIMIT,
 } from './check-run.js';
-import { markdownCode, markdownText } from './markdown.js';
+import { htmlText, markdownCellCode, markdownCode, markdownFence, markdownText } from './markdown.js';
+import { plainFinding, plainLine, plainText, workflowSafe } from './plain-text.js';
 
 export const POLICY_CHECK_NAME = 'Portcullis policy';
 
@@ -47,9 +48,7 @@ export function policyCheckReport(outcome: PolicyChangeOutcome): CheckRunReport 
     sections.push(
       '**The configuration at the head commit has problems**, so its policies could not be loaded:',
       '',
-      '```text',
-      configError.message.replace(/```/g, "'''").slice(0, 10_000),
-      '```',
+      markdownFence(configError.message.slice(0, 10_000)),
     );
   } else if (examination) {
     sections.push(
@@ -86,7 +85,7 @@ export function policyCheckReport(outcome: PolicyChangeOutcome): CheckRunReport 
         .map((p) => annotation(p.file, p.line, 'warning', `opa check --strict: ${p.code}`, p.message)),
       ...failedTests.map((t) => ({
         ...annotation(t.file, t.line, 'failure', `opa test: ${testName(t)} failed`, testFailure(t)),
-        ...(t.output ? { raw_details: t.output.slice(0, MESSAGE_LIMIT) } : {}),
+        ...(t.output ? { raw_details: plainText(t.output).slice(0, MESSAGE_LIMIT) } : {}),
       })),
     ],
   };
@@ -165,7 +164,7 @@ function testSection(examination: PolicyExamination): string {
     lines.push('| Where | Failed test | Why |', '| --- | --- | --- |');
     for (const t of failed.slice(0, LISTED_LIMIT)) {
       lines.push(
-        `| ${where({ file: t.file, line: t.line })} | ${markdownCode(testName(t))} | ${markdownText(testFailure(t))} |`,
+        `| ${where({ file: t.file, line: t.line })} | ${markdownCellCode(testName(t))} | ${markdownText(testFailure(t))} |`,
       );
     }
     if (failed.length > LISTED_LIMIT)
@@ -245,7 +244,8 @@ function impactFileSections(impact: PolicyImpact): string[] {
           return `| ${sign} | ${markdownText(finding.rule_id)} | ${finding.line} | ${severity} | ${markdownText(finding.message)} |`;
         });
       return [
-        `<details><summary>${markdownCode(path)}: ${tally.join(' ')}</summary>`,
+        // GitHub renders no markdown inside this HTML line: the path is HTML-escaped, not a code span.
+        `<details><summary><code>${htmlText(path)}</code>: ${tally.join(' ')}</summary>`,
         '',
         '| Change | Rule | Line | Severity | Finding |',
         '| --- | --- | ---: | --- | --- |',
@@ -299,13 +299,13 @@ function annotation(
     start_line: Math.max(1, line),
     end_line: Math.max(1, line),
     annotation_level: level,
-    title: title.slice(0, 255),
-    message: message.slice(0, MESSAGE_LIMIT),
+    title: plainText(title).slice(0, 255),
+    message: plainText(message).slice(0, MESSAGE_LIMIT),
   };
 }
 
 function where(p: { file: string; line: number }): string {
-  return p.file ? markdownCode(`${p.file}:${p.line}`) : '(no file)';
+  return p.file ? markdownCellCode(`${p.file}:${p.line}`) : '(no file)';
 }
 
 /** `data.portcullis.rules.acme_test.test_x` → `acme_test.test_x`. */
@@ -331,11 +331,14 @@ export interface ImpactJson {
 /** `policy impact --format json`: `added` and `removed` first, as scripts expect them. */
 export function impactJsonReport(impact: PolicyImpact): ImpactJson {
   return {
-    added: impact.added,
-    removed: impact.removed,
-    changed: impact.changed,
+    added: impact.added.map(plainFinding),
+    removed: impact.removed.map(plainFinding),
+    changed: impact.changed.map(({ before, after }) => ({
+      before: plainFinding(before),
+      after: plainFinding(after),
+    })),
     totals: impact.totals,
-    errors: impact.errors,
+    errors: impact.errors.map((e) => ({ path: e.path, message: plainText(e.message) })),
   };
 }
 
@@ -356,32 +359,34 @@ export function impactTextReport(impact: PolicyImpact, color: boolean): string {
   const out: string[] = [];
   const byFile = new Map<string, string[]>();
   const push = (path: string, line: string) => byFile.set(path, [...(byFile.get(path) ?? []), line]);
+  const rule = (f: Finding) => paint('dim', plainLine(f.rule_id));
   for (const f of impact.added)
     push(
       f.path,
-      `  ${paint('added', '+')} ${String(f.line).padStart(4)}  ${severity(f)}  ${paint('dim', f.rule_id)}  ${f.message}`,
+      `  ${paint('added', '+')} ${String(f.line).padStart(4)}  ${severity(f)}  ${rule(f)}  ${plainText(f.message)}`,
     );
   for (const f of impact.removed)
     push(
       f.path,
-      `  ${paint('removed', '-')} ${String(f.line).padStart(4)}  ${severity(f)}  ${paint('dim', f.rule_id)}  ${f.message}`,
+      `  ${paint('removed', '-')} ${String(f.line).padStart(4)}  ${severity(f)}  ${rule(f)}  ${plainText(f.message)}`,
     );
   for (const { before, after } of impact.changed) {
     const waived = (f: Finding) => (f.waived ? ' (waived)' : '');
     push(
       after.path,
-      `  ~ ${String(after.line).padStart(4)}  ${before.severity}${waived(before)} -> ${after.severity}${waived(after)}  ${paint('dim', after.rule_id)}  ${after.message}`,
+      `  ~ ${String(after.line).padStart(4)}  ${before.severity}${waived(before)} -> ${after.severity}${waived(after)}  ${rule(after)}  ${plainText(after.message)}`,
     );
   }
   for (const [path, lines] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(paint('bold', path), ...lines, '');
+    out.push(paint('bold', plainLine(path)), ...lines, '');
   }
-  for (const e of impact.errors) out.push(`${paint('bold', e.path)}`, `  ${paint('dim', e.message)}`, '');
+  for (const e of impact.errors)
+    out.push(paint('bold', plainLine(e.path)), `  ${paint('dim', plainText(e.message))}`, '');
   const { totals } = impact;
   out.push(
     `${plural(totals.targets, 'file')} judged by both policy sets: ${paint('added', `${totals.added} added`)}, ${paint('removed', `${totals.removed} removed`)}, ${totals.changed} changed (base ${plural(totals.base, 'finding')}, head ${totals.head})`,
   );
-  return out.join('\n');
+  return workflowSafe(out.join('\n'));
 }
 
 export function policyTestTextReport(
@@ -391,25 +396,32 @@ export function policyTestTextReport(
 ): string {
   const paint = (style: keyof typeof STYLE, text: string) =>
     color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
-  if (tests.length === 0) return `No tests (*_test.rego) in ${folder}.`;
+  if (tests.length === 0) return workflowSafe(`No tests (*_test.rego) in ${plainLine(folder)}.`);
   const out: string[] = [];
   for (const t of tests) {
     const label = t.passed ? paint('added', 'PASS') : paint('deny', 'FAIL');
-    out.push(`${label}  ${t.file}:${t.line}  ${testName(t)}`);
+    out.push(`${label}  ${plainLine(t.file)}:${t.line}  ${plainLine(testName(t))}`);
     if (!t.passed) {
-      if (t.error) out.push(`      ${t.error}`);
-      for (const line of t.output.trimEnd().split('\n').filter(Boolean))
+      if (t.error) out.push(`      ${plainText(t.error)}`);
+      for (const line of plainText(t.output).trimEnd().split('\n').filter(Boolean))
         out.push(`      ${paint('dim', line)}`);
     }
   }
   const failed = tests.filter((t) => !t.passed).length;
   out.push('', `${tests.length - failed}/${tests.length} passed${failed > 0 ? `, ${failed} failed` : ''}`);
-  return out.join('\n');
+  return workflowSafe(out.join('\n'));
 }
 
 /** Problems as `path:line: message (code)` lines, for the terminal. */
 export function problemLines(problems: readonly PolicyProblem[]): string {
-  return problems.map((p) => `${p.file || '(no file)'}:${p.line}: ${p.message} (${p.code})`).join('\n');
+  return workflowSafe(
+    problems
+      .map(
+        (p) =>
+          `${plainLine(p.file) || '(no file)'}:${p.line}: ${plainText(p.message)} (${plainLine(p.code)})`,
+      )
+      .join('\n'),
+  );
 }
 
 function plural(n: number, noun: string): string {

@@ -12,6 +12,8 @@ import { decodeSourceText } from '../core/source-file.js';
 import type { ResultSet, RuleMetadata } from '../policy/compile.js';
 import type { Finding, Fix } from '../policy/findings.js';
 import { PROJECT_ROOT } from '../tools.js';
+import { plainFinding, plainText } from './plain-text.js';
+import { redactSecrets } from './redact.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The App's public page (app.yml `url`), until the project has a documentation site. */
@@ -70,27 +72,31 @@ export function sarifReport(
             executionSuccessful: true,
             toolExecutionNotifications: judgement.errors.map((error) => ({
               level: 'error' as const,
-              message: { text: `${error.path}: ${error.message}` },
+              message: { text: plainText(`${error.path}: ${error.message}`) },
               locations: [{ physicalLocation: { artifactLocation: artifactLocation(error.path) } }],
             })),
           },
         ],
-        results: judgement.findings.map((finding) => ({
-          ruleId: finding.rule_id,
-          ruleIndex: ruleIndex.get(finding.rule_id) as number,
-          level: LEVEL[finding.severity],
-          message: { text: finding.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: artifactLocation(finding.path),
-                region: { startLine: finding.line, endLine: finding.end_line },
+        results: judgement.findings.map((finding) => {
+          // Shown by code scanning and other tools: plain text, no credentials, no fix that carries one.
+          const shown = plainFinding(finding);
+          return {
+            ruleId: finding.rule_id,
+            ruleIndex: ruleIndex.get(finding.rule_id) as number,
+            level: LEVEL[finding.severity],
+            message: { text: shown.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: artifactLocation(finding.path),
+                  region: { startLine: finding.line, endLine: finding.end_line },
+                },
               },
-            },
-          ],
-          partialFingerprints: { [FINGERPRINT]: fingerprint(finding) },
-          ...(finding.fix ? { fixes: [sarifFix(finding.path, finding.fix, sources.get(finding.path))] } : {}),
-        })),
+            ],
+            partialFingerprints: { [FINGERPRINT]: fingerprint(finding) },
+            ...(shown.fix ? { fixes: [sarifFix(finding.path, shown.fix, sources.get(finding.path))] } : {}),
+          };
+        }),
       },
     ],
   };
@@ -105,22 +111,26 @@ function ruleDescriptors(
   for (const rule of metadata) byId.set(rule.id, ruleDescriptor(rule));
   for (const finding of findings) {
     if (!byId.has(finding.rule_id)) {
-      byId.set(finding.rule_id, { id: finding.rule_id, shortDescription: { text: finding.title } });
+      byId.set(finding.rule_id, {
+        id: finding.rule_id,
+        shortDescription: { text: plainText(finding.title) },
+      });
     }
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 function ruleDescriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {
-  const description = rule.description || rule.title;
-  const help = rule.remediation || description;
+  // Rule metadata is the policy author's markdown, kept as markdown; credentials are still redacted.
+  const description = redactSecrets(rule.description || rule.title);
+  const help = redactSecrets(rule.remediation) || description;
   // The folder of the rule's file says what it judges (`dockerfile/latest_tag.rego`).
   const kind = rule.file.includes('/') ? rule.file.split('/')[0] : undefined;
   return {
     id: rule.id,
     // SARIF wants an identifier-like name; the package says what the rule is about.
     name: rule.package.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()),
-    shortDescription: { text: rule.title },
+    shortDescription: { text: plainText(rule.title) },
     fullDescription: { text: description, markdown: description },
     help: { text: help, markdown: help },
     ...(rule.severity ? { defaultConfiguration: { level: LEVEL[rule.severity] } } : {}),

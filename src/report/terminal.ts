@@ -1,6 +1,7 @@
 /** The CLI's renderings of a Judgement: readable text for people, JSON for scripts. */
 import type { Judgement } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
+import { plainFinding, plainLine, plainText, workflowSafe } from './plain-text.js';
 
 export interface JsonReport {
   findings: (Omit<Finding, 'fix'> & { fix?: Finding['fix'] })[];
@@ -11,7 +12,10 @@ export function jsonReport(
   judgement: Judgement,
   errors: { path: string; message: string }[] = [],
 ): JsonReport {
-  return { findings: judgement.findings, errors: [...judgement.errors, ...errors] };
+  return {
+    findings: judgement.findings.map(plainFinding),
+    errors: [...judgement.errors, ...errors].map((e) => ({ path: e.path, message: plainText(e.message) })),
+  };
 }
 
 const STYLE = { deny: '31;1', warn: '33', info: '36', dim: '2', bold: '1' } as const;
@@ -21,19 +25,22 @@ export function textReport(judgement: Judgement, color: boolean): string {
     color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
   const out: string[] = [];
   for (const target of judgement.targets) {
-    out.push(paint('bold', target.path));
-    if (target.skipped) out.push(`  ${paint('dim', target.skipped)}`);
+    out.push(paint('bold', plainLine(target.path)));
+    if (target.skipped) out.push(`  ${paint('dim', plainText(target.skipped))}`);
     else if (target.findings.length === 0) out.push(`  ${paint('dim', 'no findings')}`);
     const width = Math.max(0, ...target.findings.map((f) => String(f.line).length));
     for (const f of target.findings) {
       const label = f.waived ? paint('dim', 'WAIVED') : paint(f.severity, f.severity.toUpperCase().padEnd(6));
-      out.push(`  ${String(f.line).padStart(width)}  ${label}  ${paint('dim', f.rule_id)}  ${f.message}`);
+      out.push(
+        `  ${String(f.line).padStart(width)}  ${label}  ${paint('dim', plainLine(f.rule_id))}  ${plainText(f.message)}`,
+      );
       const indent = `  ${' '.repeat(width)}  `;
       if (f.waived) {
         const until = f.waived.expires ? ` until ${f.waived.expires}` : '';
-        out.push(`${indent}${paint('dim', `waived${until} (${f.waived.source}): ${f.waived.reason}`)}`);
+        const waiver = plainLine(`waived${until} (${f.waived.source}): ${f.waived.reason}`);
+        out.push(`${indent}${paint('dim', waiver)}`);
       } else if (f.fix) {
-        out.push(`${indent}${paint('dim', `fix: ${f.fix.description}`)}`);
+        out.push(`${indent}${paint('dim', `fix: ${plainLine(f.fix.description)}`)}`);
       }
     }
     out.push('');
@@ -48,5 +55,5 @@ export function textReport(judgement: Judgement, color: boolean): string {
   out.push(
     `${files} checked: ${paint('deny', `${counts.deny} deny`)}, ${paint('warn', `${counts.warn} warn`)}, ${paint('info', `${counts.info} info`)}${waived > 0 ? `, ${waived} waived` : ''}; failing on ${judgement.failOn.join(', ')}`,
   );
-  return out.join('\n');
+  return workflowSafe(out.join('\n'));
 }

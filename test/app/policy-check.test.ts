@@ -195,7 +195,8 @@ it('reports opa check, opa test and the impact of a new rule on the policy pull 
   expect(run.summary).toContain('| ➕ newly reported | 1 |');
   expect(run.summary).toContain('| ➖ no longer reported | 0 |');
   expect(run.summary).toContain('| ACME-001 | 1 | 0 | 0 |');
-  expect(run.summary).toContain('<details><summary>`Dockerfile`: +1 −0</summary>');
+  // The path is HTML-escaped in <summary>, where GitHub renders no markdown code span (issue #10).
+  expect(run.summary).toContain('<details><summary><code>Dockerfile</code>: +1 −0</summary>');
   expect(run.summary).toContain('| ➕ added | ACME-001 | 1 | ❌ deny | use registry.acme.example/node |');
   expect(run.title).toBe('Policies compile, 1 of 2 tests failed, impact: +1 −0 findings');
   // The targets and the policy files, each read once; never the README.

@@ -413,6 +413,25 @@ describe('the review of a pull request', () => {
     expect(state.graphql).toEqual([]); // nothing of ours to ask about, nothing minimized
   });
 
+  it('ignores a marker that another bot quotes inside its comment (issue #10)', async () => {
+    const state = new ReviewState();
+    await run(state, { Dockerfile: HEAD }, { Dockerfile: HEAD_PATCH });
+    // A linter bot quoting the pull request's text, which the author made carry our markers.
+    const quoted = state.comments.map((c) => ({
+      ...c,
+      id: c.id + 100,
+      node_id: `PRRC_${c.id + 100}`,
+      body: `Linter: line contains ${c.body}`,
+      user: { login: 'linter[bot]', type: 'Bot' },
+    }));
+
+    await run(state, { Dockerfile: HEAD }, { Dockerfile: HEAD_PATCH }, { listed: quoted });
+    expect(state.reviews).toHaveLength(2);
+    expect(state.reviews[1]?.comments).toHaveLength(4);
+    expect(state.edits).toEqual([]);
+    expect(state.minimized.size).toBe(0);
+  });
+
   it('reads every page of existing comments', async () => {
     const state = new ReviewState();
     await run(state, { Dockerfile: HEAD }, { Dockerfile: HEAD_PATCH });
