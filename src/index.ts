@@ -3,6 +3,7 @@ import type { Probot } from 'probot';
 import { applyFixesOnRequest } from './github/apply-fixes.js';
 import { approvalLabel, buildsEnabled, lapseBuildApproval } from './github/build-approval.js';
 import { checkPullRequest, recheckCommit } from './github/handlers.js';
+import type { PullRequestRef } from './github/pull-request-files.js';
 import { inProcessQueue } from './github/work-queue.js';
 import { APPLY_FIXES_ACTION, CHECK_RUN_NAME } from './report/check-run.js';
 
@@ -38,9 +39,10 @@ export default function portcullis(app: Probot): void {
 
   // A maintainer's approval of an untrusted head: check again, now building it.
   app.on('pull_request.labeled', async (context) => {
-    const { pull_request: pr, label } = context.payload;
+    const { pull_request: pr, label, sender } = context.payload;
     if (!buildsEnabled() || label?.name !== approvalLabel()) return;
-    queueCheck(context.octokit, context.repo(), pr);
+    // The event's head is the commit the label was applied to: only that one is built on it.
+    queueCheck(context.octokit, context.repo(), pr, { headSha: pr.head.sha, by: sender.login });
   });
 
   app.on('check_run.rerequested', async (context) => {
@@ -91,6 +93,7 @@ function queueCheck(
   octokit: Parameters<typeof checkPullRequest>[0],
   { owner, repo }: { owner: string; repo: string },
   pr: { number: number; head: { sha: string }; base: { sha: string } },
+  buildApproval?: PullRequestRef['buildApproval'],
 ): void {
   workQueue.enqueue(`${owner}/${repo}@${pr.head.sha}`, () =>
     checkPullRequest(octokit, {
@@ -99,6 +102,7 @@ function queueCheck(
       pullNumber: pr.number,
       headSha: pr.head.sha,
       baseSha: pr.base.sha,
+      ...(buildApproval ? { buildApproval } : {}),
     }),
   );
 }

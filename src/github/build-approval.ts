@@ -4,9 +4,13 @@
  *
  * Untrusted code (a pull request from a fork, or by an author without write access) is
  * not built until a maintainer applies the approval label (PORTCULLIS_BUILD_APPROVAL_LABEL,
- * default `portcullis/build-approved`). The label counts only when the last person who
- * applied it has write access, and it holds for one head commit: a push to the pull
- * request removes it (`lapseBuildApproval`, on `synchronize`), so new code needs a new look.
+ * default `portcullis/build-approved`). The approval is the `labeled` event itself: it
+ * names the head commit the label was applied to and who applied it (who must have write
+ * access), and only that commit is built, in the check that event starts. A label merely
+ * present on the pull request approves nothing: a push that lands just before the
+ * maintainer labels would otherwise be built on an approval given to the commit before
+ * it. A push also removes the label (`lapseBuildApproval`, on `synchronize`), so the
+ * pull request shows that new code needs a new look.
  *
  * The build contexts come from GitHub's tarball of each commit, downloaded with the App's
  * installation token and unpacked into a temporary folder: the build sees files only,
@@ -71,8 +75,14 @@ export async function contextChangedDockerfiles(
     .filter((path) => !changed.has(path) && isDockerfilePath(path) && needsBuild(path, changedPaths));
 }
 
-/** Whether the head of `pr` may be built: trusted code, or approved by a writer's label. */
-export async function buildApproval(octokit: Octokit, pr: PullRequestRef): Promise<ImageFacts['approval']> {
+/**
+ * Whether the head of `pr` may be built: trusted code, or the commit a writer's label event
+ * approved. `note` tells the check run why a label on the pull request did not count.
+ */
+export async function buildApproval(
+  octokit: Octokit,
+  pr: PullRequestRef,
+): Promise<{ approval: ImageFacts['approval']; note?: string }> {
   const label = approvalLabel();
   const { owner, repo } = pr;
   const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pr.pullNumber });
@@ -82,13 +92,30 @@ export async function buildApproval(octokit: Octokit, pr: PullRequestRef): Promi
   if (!reason && (!author || !(await hasWriteAccess(octokit, owner, repo, author)))) {
     reason = 'author_without_write_access';
   }
-  if (!reason) return { required: false, approved: true, label, reason: null };
-  // The label must be there for this head (a push removes it) and applied by a writer:
-  // triage rights are enough to label, and not enough to approve running code.
-  const labelled = data.labels.some((l) => l.name === label) && data.head.sha === pr.headSha;
-  const approver = labelled ? await lastLabeller(octokit, pr, label) : null;
-  const approved = approver !== null && (await hasWriteAccess(octokit, owner, repo, approver));
-  return { required: true, approved, label, reason };
+  if (!reason) return { approval: { required: false, approved: true, label, reason: null } };
+  const refused = (note?: string) => ({
+    approval: { required: true, approved: false, label, reason },
+    ...(note ? { note } : {}),
+  });
+  const labelled = data.labels.some((l) => l.name === label);
+  const given = pr.buildApproval;
+  const short = (sha: string) => sha.slice(0, 7);
+  if (!given) {
+    return refused(
+      labelled
+        ? `The label "${label}" is on the pull request, but an approval counts only in the check its labelling starts, for the commit it was applied to: to build ${short(pr.headSha)}, remove the label and apply it again.`
+        : undefined,
+    );
+  }
+  // The label event names the commit the maintainer approved; the head may have moved since.
+  if (given.headSha !== pr.headSha || data.head.sha !== pr.headSha) {
+    return refused(
+      `The build approval was given to ${short(given.headSha)}, and the head is now ${short(data.head.sha)}: that commit is not built on it. A maintainer reviews it and applies the label again.`,
+    );
+  }
+  // Triage rights are enough to label, and not enough to approve running code.
+  if (!labelled || !(await hasWriteAccess(octokit, owner, repo, given.by))) return refused();
+  return { approval: { required: true, approved: true, label, reason } };
 }
 
 /** On a push to the pull request: the approval was for the previous head, so the label goes. */
@@ -107,8 +134,8 @@ export async function lapseBuildApproval(
       name: label,
     });
   } catch (error) {
-    // Already gone (404) is what we wanted; anything else leaves the label, and the check
-    // still requires it to be for the current head (`data.head.sha === pr.headSha`).
+    // Already gone (404) is what we wanted; anything else leaves the label, which approves
+    // nothing by itself (see `buildApproval`).
     if ((error as { status?: number }).status !== 404) throw error;
   }
 }
@@ -126,19 +153,6 @@ async function hasWriteAccess(
     if ((error as { status?: number }).status === 404) return false;
     throw error;
   }
-}
-
-async function lastLabeller(octokit: Octokit, pr: PullRequestRef, label: string): Promise<string | null> {
-  const events = await octokit.paginate(octokit.rest.issues.listEvents, {
-    owner: pr.owner,
-    repo: pr.repo,
-    issue_number: pr.pullNumber,
-    per_page: 100,
-  });
-  const labelled = events.filter(
-    (e) => e.event === 'labeled' && 'label' in e && (e.label as { name?: string } | null)?.name === label,
-  );
-  return labelled[labelled.length - 1]?.actor?.login ?? null;
 }
 
 export interface AppImageFactsOptions {
@@ -159,8 +173,9 @@ export async function appImageFacts(
   pr: PullRequestRef,
   changedPaths: readonly string[],
   options: AppImageFactsOptions = {},
-): Promise<{ images?: JudgeOptions['images']; cleanup: () => void }> {
-  if (!buildsEnabled()) return { cleanup: () => {} };
+): Promise<{ images?: JudgeOptions['images']; cleanup: () => void; notes: string[] }> {
+  const notes: string[] = [];
+  if (!buildsEnabled()) return { cleanup: () => {}, notes };
   const work = mkdtempSync(join(tmpdir(), 'portcullis-pr-'));
   const trees = new Map<string, Promise<string | null>>();
   const tree =
@@ -178,19 +193,21 @@ export async function appImageFacts(
     // Nothing to build: no question of trust to ask GitHub about.
     if (!inputs.some((i) => i.target.kind === 'dockerfile' && needsBuild(i.target.path, changedPaths)))
       return;
+    const { approval, note } = await buildApproval(octokit, pr);
+    if (note) notes.push(note);
     await gatherImageFacts(inputs, {
       builder: options.builder ?? builderFromEnv(),
       scanner: options.scanner ?? scannerFromEnv(),
       head: tree(async () => pr.headSha, 'head'),
       base: tree(() => mergeBase(octokit, pr), 'base'),
       changedPaths,
-      approval: await buildApproval(octokit, pr),
+      approval,
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
       cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
     });
   };
-  return { images, cleanup: () => rmSync(work, { recursive: true, force: true }) };
+  return { images, cleanup: () => rmSync(work, { recursive: true, force: true }), notes };
 }
 
 /** Where the pull request's branch left its base: what the head is compared with. */

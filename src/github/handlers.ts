@@ -102,6 +102,7 @@ export async function checkPullRequest(
     };
     const report = checkRunReport(judgement);
     report.summary += await headWaiverChanges(octokit, pr, changed, policy.set);
+    for (const note of build.notes) report.summary += `\n\n> ${markdownText(note)}`;
     if (changed.length >= LIST_FILES_LIMIT) {
       report.summary += `\n\n> GitHub lists at most ${LIST_FILES_LIMIT} changed files of a pull request: files beyond that were not checked.`;
     }

@@ -14,6 +14,11 @@ export interface PullRequestRef {
   headSha: string;
   /** The base commit, whose configuration and policies judge the pull request; looked up when absent. */
   baseSha?: string;
+  /**
+   * A maintainer's build approval, as the `labeled` event reported it: the head commit
+   * the label was applied to, and who applied it. Only that commit is built on it.
+   */
+  buildApproval?: { headSha: string; by: string };
 }
 
 /** GitHub's list-files endpoint stops at 3,000 files, whatever the page size. */

@@ -100,6 +100,8 @@ interface Fake {
   labels?: string[];
   labelledBy?: string;
   permissions?: Record<string, string>;
+  /** The head GitHub reports for the pull request now (default: HEAD_SHA). */
+  currentHead?: string;
 }
 
 /** The pull request, its author's access, the approval label's history and the two tarballs. */
@@ -115,7 +117,10 @@ function fakeBuildablePullRequest(options: Fake = {}) {
     state: 'open',
     user: { login: 'alice' },
     labels: (options.labels ?? []).map((name) => ({ name })),
-    head: { sha: HEAD_SHA, repo: { full_name: options.fork ? 'contributor/web' : 'acme/web' } },
+    head: {
+      sha: options.currentHead ?? HEAD_SHA,
+      repo: { full_name: options.fork ? 'contributor/web' : 'acme/web' },
+    },
     base: { sha: BASE_SHA, repo: { full_name: 'acme/web' } },
   });
   for (const [user, permission] of Object.entries(options.permissions ?? { alice: 'write' })) {
@@ -327,5 +332,45 @@ describeWithTools('builds in the App', () => {
     });
     expect(removed).toHaveLength(1);
     expect(annotations(requests, 'PC-BLD-010')).toHaveLength(1);
+  });
+
+  it('does not build a push that landed just before the label: a label on the pull request approves nothing by itself', async () => {
+    // The push's event saw no label; by the time its check runs, a maintainer who reviewed
+    // the previous head has labelled the pull request.
+    const { requests, downloads } = fakeBuildablePullRequest({
+      fork: true,
+      labels: [LABEL],
+      labelledBy: 'maintainer',
+      permissions: { maintainer: 'maintain' },
+    });
+    await receive(createApp(), 'pull_request.synchronize', (payload) => {
+      const pr = payload.pull_request as { head: { repo: { full_name: string } } };
+      pr.head.repo.full_name = 'contributor/web';
+    });
+    expect(downloads).toEqual([]);
+    expect(annotations(requests, 'PC-BLD-010')).toHaveLength(1);
+    expect(finalCheckRun(requests).summary).toContain(
+      `is on the pull request, but an approval counts only in the check its labelling starts, for the commit it was applied to: to build ${HEAD_SHA.slice(0, 7)}, remove the label and apply it again.`,
+    );
+  });
+
+  it('builds only the commit the label was applied to, not a head that moved since', async () => {
+    const moved = 'e'.repeat(40);
+    const { requests, downloads } = fakeBuildablePullRequest({
+      fork: true,
+      labels: [LABEL],
+      labelledBy: 'maintainer',
+      permissions: { maintainer: 'maintain' },
+      currentHead: moved,
+    });
+    await receive(createApp(), 'pull_request.labeled', (payload) => {
+      const pr = payload.pull_request as { head: { repo: { full_name: string } } };
+      pr.head.repo.full_name = 'contributor/web';
+    });
+    expect(downloads).toEqual([]);
+    expect(annotations(requests, 'PC-BLD-010')).toHaveLength(1);
+    expect(finalCheckRun(requests).summary).toContain(
+      `The build approval was given to ${HEAD_SHA.slice(0, 7)}, and the head is now ${moved.slice(0, 7)}: that commit is not built on it.`,
+    );
   });
 });
