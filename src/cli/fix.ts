@@ -53,17 +53,13 @@ export const fixCommand: CliCommand = {
         const why = await writeInside(values.repo, file.path, file.after);
         if (why) refused.set(file.path, why);
       }
-      const done = (file: FixedFile) => !refused.has(file.path);
-      const notWritten = [...refused].map(([path, why]) => `${path}: not written: ${why}`);
-      io.stdout(
-        [summary(fixed.filter(done), changed.filter(done), judgement.errors, true), ...notWritten].join('\n'),
-      );
+      io.stdout(summary(fixed, changed, judgement.errors, refused));
       // A fix asked for and not made is a failure, not a quiet success.
       return refused.size > 0 ? EXIT.usage : EXIT.ok;
     }
     // The diff alone goes to stdout, so that it can be piped to `git apply`.
     if (changed.length > 0) io.stdout(changed.map(gitDiff).join('').replace(/\n$/, ''));
-    io.stderr(summary(fixed, changed, judgement.errors, false));
+    io.stderr(summary(fixed, changed, judgement.errors, null));
     return EXIT.ok;
   },
 };
@@ -91,14 +87,21 @@ function gitDiff(file: FixedFile): string {
   return formatPatch({ ...patch, isGit: true });
 }
 
+/** `refused`: with --write, why each file that was not written was not (null without --write). */
 function summary(
   fixed: readonly FixedFile[],
   changed: readonly FixedFile[],
   errors: readonly TargetError[],
-  written: boolean,
+  refused: ReadonlyMap<string, string> | null,
 ): string {
   const lines: string[] = [];
+  const kept = fixed.filter((file) => !refused?.has(file.path));
   for (const file of fixed) {
+    const why = refused?.get(file.path);
+    if (why) {
+      lines.push(`${file.path}: not written: ${why}`);
+      continue;
+    }
     const counts = [plural(file.applied.length, 'fix')];
     if (file.skipped.length > 0) counts.push(`${file.skipped.length} skipped`);
     lines.push(`${file.path}: ${counts.join(', ')}`);
@@ -107,12 +110,16 @@ function summary(
     }
   }
   for (const error of errors) lines.push(`${error.path}: ${error.message}`);
-  const applied = fixed.reduce((n, f) => n + f.applied.length, 0);
-  const skipped = fixed.reduce((n, f) => n + f.skipped.length, 0);
+  const applied = kept.reduce((n, f) => n + f.applied.length, 0);
+  const skipped = kept.reduce((n, f) => n + f.skipped.length, 0);
   const skippedNote = skipped > 0 ? `, ${skipped} skipped (run fix again to retry them)` : '';
-  if (applied + skipped === 0) lines.push('Nothing to fix.');
-  else if (written) {
-    lines.push(`${plural(changed.length, 'file')} changed: ${plural(applied, 'fix')} applied${skippedNote}.`);
+  const notWrittenNote = refused?.size ? `; ${plural(refused.size, 'file')} not written` : '';
+  if (applied + skipped === 0 && !notWrittenNote) lines.push('Nothing to fix.');
+  else if (refused) {
+    const written = changed.length - refused.size;
+    lines.push(
+      `${plural(written, 'file')} changed: ${plural(applied, 'fix')} applied${skippedNote}${notWrittenNote}.`,
+    );
   } else {
     lines.push(
       `${plural(applied, 'fix')} for ${plural(changed.length, 'file')}${skippedNote}: apply with --write or git apply.`,
