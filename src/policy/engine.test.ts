@@ -6,6 +6,7 @@ import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { loadPolicyDirectory, policyBundle } from './bundle.js';
 import { compilePolicy, PolicyCompileError, RESULT_SETS } from './compile.js';
 import { PolicyEngine } from './evaluate.js';
+import { declaredMemoryPages } from './wasm-memory.js';
 
 let cacheDir: string;
 beforeAll(async () => {
@@ -121,5 +122,34 @@ describe('evaluation', () => {
         }),
       ]),
     );
+  });
+});
+
+describe('memory', () => {
+  const main = () =>
+    import('node:fs').then((fs) => fs.readFileSync(join(BUILTIN_POLICY_DIR, 'main', 'main.rego'), 'utf8'));
+
+  it('loads a policy whose constants need more than the usual starting memory', async () => {
+    // A 3 MiB constant: OPA's module then declares a minimum of 50 pages, over the usual 32.
+    const compiled = await compilePolicy(
+      bundle({
+        'main/main.rego': await main(),
+        'rules/large.rego': [
+          'package portcullis.rules.large',
+          '',
+          'import rego.v1',
+          '',
+          `padding := "${'x'.repeat(3 << 20)}"`,
+          '',
+          'deny contains sprintf("padding of %d", [count(padding)])',
+          '',
+        ].join('\n'),
+      }),
+    );
+    expect(declaredMemoryPages(compiled.wasm)).toBeGreaterThan(32);
+    const engine = await PolicyEngine.load(compiled);
+    expect(engine.evaluate(dockerfileInput('Dockerfile', 'FROM alpine:3.19\n'))).toEqual([
+      expect.objectContaining({ severity: 'deny', message: `padding of ${3 << 20}` }),
+    ]);
   });
 });

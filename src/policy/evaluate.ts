@@ -14,8 +14,13 @@ import {
 } from './compile.js';
 import type { Finding, Fix } from './findings.js';
 import type { PolicyInput } from './input.js';
+import { declaredMemoryPages } from './wasm-memory.js';
 
-/** 64 KiB pages: a policy may grow its memory to 256 MiB, then evaluation fails instead of the process. */
+/**
+ * 64 KiB pages: a policy may grow its memory to 256 MiB, then evaluation fails instead of
+ * the process. It starts at 2 MiB, or at what the module declares it needs to load
+ * (wasm-memory.ts): a policy with large constants needs more from the start.
+ */
 const MEMORY = { initial: 32, maximum: 4096 };
 
 interface RawResult {
@@ -32,7 +37,14 @@ export class PolicyEngine {
   /** `data` is merged over the bundle's own data documents (configuration, allowlists). */
   static async load(compiled: CompiledPolicy, data: Record<string, unknown> = {}): Promise<PolicyEngine> {
     installBuiltinOverrides();
-    const policy = await loadPolicy(compiled.wasm, MEMORY, CUSTOM_BUILTINS);
+    const declared = declaredMemoryPages(compiled.wasm);
+    if (declared > MEMORY.maximum) {
+      throw new Error(
+        `The policy needs ${declared / 16} MiB of WebAssembly memory to load, more than its ${MEMORY.maximum / 16} MiB limit: make its constants smaller, or move large values to data files`,
+      );
+    }
+    const memory = { ...MEMORY, initial: Math.max(MEMORY.initial, declared) };
+    const policy = await loadPolicy(compiled.wasm, memory, CUSTOM_BUILTINS);
     policy.setData(deepMerge(compiled.data, data));
     return new PolicyEngine(policy, compiled.rules);
   }
