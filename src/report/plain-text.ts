@@ -18,9 +18,20 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u20
 /** Line breaks for a terminal and for the Actions runner, which reads a lone `\r` as one too. */
 const LINE_BREAK = /\r\n|\r|\u2028|\u2029/g;
 
-/** User text for a plain-text field: redacted, its line breaks `\n`, no escape sequences or controls. */
+/** A zero-width space: invisible, and not blank to the Actions runner, which trims blanks. */
+const ZWSP = '\u200b';
+
+/**
+ * User text for a plain-text field: redacted, its line breaks `\n`, no escape sequences or
+ * controls, and no `##[`, which the Actions runner takes anywhere in a line of a log for a
+ * legacy workflow command (`##[error]`), also inside a JSON string.
+ */
 export function plainText(text: string): string {
-  return redactSecrets(text).replace(ESCAPE_SEQUENCE, '').replace(LINE_BREAK, '\n').replace(CONTROL, '');
+  return redactSecrets(text)
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(LINE_BREAK, '\n')
+    .replace(CONTROL, '')
+    .replace(/##\[/g, `##${ZWSP}[`);
 }
 
 /** A path, a rule id or a title, in a terminal or inside markdown: as `plainText`, on one line. */
@@ -29,13 +40,14 @@ export function plainLine(text: string): string {
 }
 
 /**
- * The CLI's output as a whole, made safe for a GitHub Actions log, where the runner takes a
- * line that starts with `::` after blanks as a workflow command (`::error::`, `::add-mask::`,
- * `::stop-commands::`) and `##[` anywhere in a line as a legacy one. A zero-width space
- * breaks both without changing what a person reads. Our own output never starts a line so.
+ * The CLI's text output as a whole, made safe for a GitHub Actions log, where the runner
+ * takes a line that starts with `::` after blanks for a workflow command (`::error::`,
+ * `::add-mask::`, `::stop-commands::`): a zero-width space breaks it without changing what a
+ * person reads. Lines are judged whole, since a field can start one (a path, a message's
+ * second line); our own text never starts a line so.
  */
 export function workflowSafe(output: string): string {
-  return output.replace(/^([^\S\r\n]*):(?=:)/gm, `$1:\u200b`).replace(/##\[/g, '##\u200b[');
+  return output.replace(/^([^\S\r\n]*):(?=:)/gm, `$1:${ZWSP}`);
 }
 
 /**

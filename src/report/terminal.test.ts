@@ -1,6 +1,6 @@
 import type { Judgement } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
-import { textReport } from './terminal.js';
+import { jsonReport, textReport } from './terminal.js';
 
 const finding = (overrides: Partial<Finding> = {}): Finding => ({
   rule_id: 'PC-DF-001',
@@ -69,5 +69,18 @@ describe('textReport with hostile input (issue #10, defect 7)', () => {
   it('keeps the lines of a multi-line message', () => {
     const text = textReport(hostile, false);
     expect(text).toContain('first line\n');
+  });
+});
+
+describe('jsonReport with hostile input (issue #10, defect 7)', () => {
+  it('carries no legacy workflow command and no escape sequence into a CI log', () => {
+    const json = JSON.stringify(
+      jsonReport(judgementOf([finding({ message: 'a ##[error]b \u001b[31m\u009b' })]), [
+        { path: 'x', message: '##[add-mask]y' },
+      ]),
+    );
+    expect(json).not.toContain('##[');
+    expect(json).not.toContain('\\u001b');
+    expect(json).not.toContain('\u009b');
   });
 });
