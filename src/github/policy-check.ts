@@ -8,6 +8,14 @@
  * container files: the `Portcullis` check does that with the base policies, so a pull
  * request cannot weaken the gate that judges it.
  *
+ * A fork's head tests (and those of an author without write access) do run, and no
+ * differently from anyone's: every `opa check`, `opa build` and `opa test` on head Rego is
+ * the restricted run of src/policy/opa-process.ts (the gate's capabilities, so no
+ * `http.send`, `opa.runtime` or other built-in that reaches out; an empty environment; a
+ * temporary folder; time, memory and output limits), and what a test prints is cleaned
+ * and capped (opa-tools.ts) before the report escapes it. Nothing about that run depends
+ * on who wrote the tests, so there is nothing more a maintainer's approval would unlock.
+ *
  * The head commit is listed with one recursive `git.getTree` call; the policy files and
  * the targets are read as blobs, each once, a few at a time.
  */
