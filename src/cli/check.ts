@@ -1,5 +1,5 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
-import { judgementFails, judgeTargets } from '../core/judge.js';
+import { judgementFails, judgeTargets, PIPELINE_RULES } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
@@ -51,7 +51,8 @@ export const checkCommand: CliCommand = {
       ...(build ? { images: build.images } : {}),
     }).finally(() => build?.cleanup());
     if (format === 'sarif') {
-      const sarif = sarifReport(judgement, engine.rules, { version: await portcullisVersion() }, files);
+      const rules = { ...engine.rules, ...Object.fromEntries(PIPELINE_RULES.map((rule) => [rule.id, rule])) };
+      const sarif = sarifReport(judgement, rules, { version: await portcullisVersion() }, files);
       io.stdout(JSON.stringify(sarif, null, 2));
     } else {
       io.stdout(

@@ -6,11 +6,11 @@
 import type { Severity } from '../config/configuration.js';
 import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
-import { compilePolicy } from '../policy/compile.js';
+import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { DockerfileFacts, PolicyInput } from '../policy/input.js';
 import type { PolicySet } from '../policy/policy-set.js';
-import { type PolicyEvaluator, SandboxedPolicyEngine } from '../policy/sandbox.js';
+import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../policy/sandbox.js';
 import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
 import type { TargetKind } from '../targets/detect.js';
 import { policyInputFor } from '../targets/input.js';
@@ -19,7 +19,13 @@ import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { errorMessage } from './errors.js';
 import { applyRepositoryRules, isFailing } from './repository-rules.js';
 import { decodeSourceText, MAX_TARGET_BYTES } from './source-file.js';
-import { isContainerFile, unjudgedFinding } from './unjudged.js';
+import { INPUT_RULES, isContainerFile, unjudgedFinding } from './unjudged.js';
+
+/** The rules the pipeline itself raises, not the policies: described wherever policy rules are (SARIF, the catalog). */
+export const PIPELINE_RULES: readonly RuleMetadata[] = [
+  ...Object.values(SANDBOX_RULES),
+  ...Object.values(INPUT_RULES),
+];
 
 /** A file that may be a target, as read from a repository or pull request. */
 export interface TargetFile {

@@ -6,10 +6,9 @@
  * test/docs/rules-catalog.test.ts fails when the committed file is stale.
  */
 import { join } from 'node:path';
-import { INPUT_RULES } from '../core/unjudged.js';
+import { PIPELINE_RULES } from '../core/judge.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
-import { SANDBOX_RULES } from '../policy/sandbox.js';
 import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 
 export const RULE_CATALOG_PATH = join(PROJECT_ROOT, 'docs', 'rules.md');
@@ -50,8 +49,7 @@ export async function builtinRuleCatalog(): Promise<string> {
     fix: offersFix(bundle.files.get(rule.file) ?? ''),
     source: `policies/${rule.file}`,
   }));
-  for (const rule of [...Object.values(SANDBOX_RULES), ...Object.values(INPUT_RULES)])
-    rules.push({ ...rule, fix: false, source: rule.file });
+  for (const rule of PIPELINE_RULES) rules.push({ ...rule, fix: false, source: rule.file });
   return renderRuleCatalog(rules);
 }
 

@@ -16,13 +16,13 @@
  * ```
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { formatKeyPath, plainDataProblem } from '../config/plain-data.js';
 import { errorMessage } from '../core/errors.js';
+import { MAX_KEY_BYTES, readOperatorFile } from '../core/operator-file.js';
 import type { ImageReference } from '../image/reference.js';
 import { loadTrustedRoot } from './trusted-root.js';
 
@@ -79,13 +79,16 @@ export class TrustPolicyError extends Error {
  * with the Sigstore trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names. Null when the
  * variable is unset, so that nothing changes for users without a trust policy.
  */
+/** An operator's trust policy is a page of YAML: the cap only stops a wrong path (a device, a disk image) from being read. */
+const MAX_TRUST_POLICY_BYTES = 1 << 20;
+
 export function trustPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustPolicySet | null {
   const path = env[TRUST_POLICY_VARIABLE]?.trim();
   if (!path) return null;
   const trustedRoot = trustedRootFromEnv(env);
   let document: unknown;
   try {
-    document = parseYaml(readFileSync(path, 'utf8'));
+    document = parseYaml(readOperatorFile(path, MAX_TRUST_POLICY_BYTES).toString('utf8'));
   } catch (error) {
     throw new TrustPolicyError(
       `The trust policy ${path} (${TRUST_POLICY_VARIABLE}) cannot be read: ${errorMessage(error)}`,
@@ -189,7 +192,7 @@ export function loadKey(value: string, baseDir: string, fail: (why: string) => n
   if (!value.includes('-----BEGIN')) {
     const path = isAbsolute(value) ? value : resolve(baseDir, value);
     try {
-      pem = readFileSync(path, 'utf8');
+      pem = readOperatorFile(path, MAX_KEY_BYTES).toString('utf8');
     } catch (error) {
       return fail(`cannot read the key file ${path}: ${errorMessage(error)}`);
     }

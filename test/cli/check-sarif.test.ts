@@ -53,12 +53,14 @@ describe('portcullis check --format sarif', () => {
       expect(rule?.fullDescription?.text).toBeTruthy();
       expect(rule?.help?.text).toBeTruthy();
       expect(rule?.defaultConfiguration?.level).toBe(result.level);
+      // The file over the size limit fails closed, on its own line 1 (PC-INPUT-001).
       expect(result.locations?.[0]?.physicalLocation?.artifactLocation).toEqual({
-        uri: 'Dockerfile',
+        uri: result.ruleId === 'PC-INPUT-001' ? 'big.Dockerfile' : 'Dockerfile',
         uriBaseId: '%SRCROOT%',
       });
     }
 
+    expect(results.filter((r) => r.ruleId === 'PC-INPUT-001')).toHaveLength(1);
     const fixed = results.filter((r) => r.fixes).map((r) => r.ruleId);
     expect(fixed.sort()).toEqual(['PC-DF-002', 'PC-DF-005', 'PC-DF-011', 'PC-DF-012', 'PC-DF-016']);
     const maintainer = results.find((r) => r.ruleId === 'PC-DF-011');

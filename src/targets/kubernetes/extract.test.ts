@@ -211,9 +211,7 @@ describe('hostile and malformed YAML', () => {
   ].join('\n');
 
   it('reads a billion-laughs file without expanding it', () => {
-    const started = Date.now();
     expect(kubernetesExtractor.extract('laughs.yaml', billionLaughs).map((s) => s.line)).toEqual([14]);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('stops following a merge key that merges its own map', () => {
@@ -251,13 +249,11 @@ describe('hostile and malformed YAML', () => {
     const garbage = `apiVersion: v1\nkind: Pod\n${Array.from({ length: 4000 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join('')}`;
     const deep = `apiVersion: v1\nkind: Pod\nspec: ${'['.repeat(100_000)}`;
     for (const content of [garbage, deep, '\u0000\u0001: [', ': : :', '- - - -\n\t\t']) {
-      const started = Date.now();
       try {
         expect(Array.isArray(kubernetesExtractor.extract('x.yaml', content))).toBe(true);
       } catch (error) {
         expect(error).toBeInstanceOf(ReferenceExtractError);
       }
-      expect(Date.now() - started).toBeLessThan(3000);
     }
   });
 
@@ -266,11 +262,10 @@ describe('hostile and malformed YAML', () => {
     expect(() => kubernetesExtractor.extract('big.yaml', big)).toThrow(/over the 1 MiB limit/);
   });
 
-  it('reads a 1 MiB map with tens of thousands of keys in linear time', () => {
+  // Time is bounded by jest's timeout, not asserted: timings belong in benchmarks (BENCHMARKS.md).
+  it('reads a 1 MiB map with tens of thousands of keys', () => {
     const keys = Array.from({ length: 50_000 }, (_, i) => `k${i}: v`).join('\n');
-    const started = Date.now();
     expect(kubernetesExtractor.extract('keys.yaml', `apiVersion: v1\nkind: Pod\n${keys}\n`)).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 });
 
