@@ -6,6 +6,7 @@
 import { ConfigError } from '../config/configuration.js';
 import { errorMessage } from '../core/judge.js';
 import { PolicyCompileError } from '../policy/compile.js';
+import { plainText, workflowSafe } from '../report/plain-text.js';
 import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
 import { fixCommand } from './fix.js';
@@ -37,7 +38,10 @@ ${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
 Exit status: 0 when nothing is denied, 1 when a finding is at deny level,
 2 on a usage or configuration error.`;
 
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], terminal: CliIO): Promise<number> {
+  // Everything on stderr is a message that may quote a path, a registry's answer or git's:
+  // no escape sequence, control character or workflow command reaches the terminal or an Actions log.
+  const io: CliIO = { ...terminal, stderr: (text) => terminal.stderr(workflowSafe(plainText(text))) };
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(HELP);

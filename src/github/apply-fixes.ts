@@ -19,7 +19,7 @@ import { appRegistryOptions } from '../facts/registry-facts.js';
 import { applyFixes, type ProposedFix } from '../fix/compose.js';
 import type { Finding } from '../policy/findings.js';
 import { CHECK_RUN_NAME, type CheckRunConclusion } from '../report/check-run.js';
-import { markdownCode, markdownText } from '../report/markdown.js';
+import { markdownCode, markdownFence, markdownText } from '../report/markdown.js';
 import { pullRequestsWithHead } from './handlers.js';
 import { githubPullRequestFiles, type Octokit, rememberingHeadFiles } from './pull-request-files.js';
 import { basePolicy } from './repository-policy.js';
@@ -66,9 +66,7 @@ export async function applyFixesOnRequest(octokit: Octokit, request: ApplyFixesR
       summary: [
         '**Portcullis could not commit the fixes.** Nothing was changed on the branch.',
         '',
-        '```text',
-        errorMessage(error).replace(/```/g, "'''").slice(0, 10_000),
-        '```',
+        markdownFence(errorMessage(error).slice(0, 10_000)),
         '',
         'Click **Apply fixes** again once the cause is fixed, or apply the suggestions of the review by hand.',
       ].join('\n'),

@@ -3,7 +3,6 @@
  * opa test on the head policies as annotations, the impact on the repository's targets in
  * the summary), and the CLI's `policy test` and `policy impact` output. Pure.
  */
-import type { PolicyProblem } from '../policy/compile.js';
 import type { Finding } from '../policy/findings.js';
 import type { ChangedFinding, PolicyImpact } from '../policy/impact.js';
 import type { PolicyExamination, PolicyTestResult } from '../policy/opa-tools.js';
@@ -410,18 +409,6 @@ export function policyTestTextReport(
   const failed = tests.filter((t) => !t.passed).length;
   out.push('', `${tests.length - failed}/${tests.length} passed${failed > 0 ? `, ${failed} failed` : ''}`);
   return workflowSafe(out.join('\n'));
-}
-
-/** Problems as `path:line: message (code)` lines, for the terminal. */
-export function problemLines(problems: readonly PolicyProblem[]): string {
-  return workflowSafe(
-    problems
-      .map(
-        (p) =>
-          `${plainLine(p.file) || '(no file)'}:${p.line}: ${plainText(p.message)} (${plainLine(p.code)})`,
-      )
-      .join('\n'),
-  );
 }
 
 function plural(n: number, noun: string): string {
