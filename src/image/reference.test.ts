@@ -141,6 +141,12 @@ describe('parseImageReference: digests', () => {
     ],
     ['upper-case hex', `alpine@sha256:${'A'.repeat(64)}`, 'the digest must be lower-case hexadecimal'],
     ['unknown algorithm', `alpine@md5:${'a'.repeat(32)}`, 'unsupported digest algorithm "md5"'],
+    // An inherited property is no algorithm.
+    [
+      'named after a prototype property',
+      `alpine@constructor:${'a'.repeat(64)}`,
+      'unsupported digest algorithm "constructor"',
+    ],
     ['empty', 'alpine@', 'the digest must look like sha256:<64 hex digits>'],
     ['without algorithm', `alpine@${'a'.repeat(64)}`, 'the digest must look like sha256:<64 hex digits>'],
   ])('rejects a digest that is %s', (_label, text, why) => {

@@ -31,7 +31,12 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
-const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+/** Hex digits of each digest algorithm the OCI spec registers; a Map, so `constructor` is no algorithm. */
+export const DIGEST_HEX_LENGTHS: ReadonlyMap<string, number> = new Map([
+  ['sha256', 64],
+  ['sha384', 96],
+  ['sha512', 128],
+]);
 
 export function parseImageReference(text: string): ParsedReference {
   const fail = (why: string): ParsedReference => ({
@@ -49,7 +54,7 @@ export function parseImageReference(text: string): ParsedReference {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
     const [algorithm, hex] = digest.split(':', 2);
-    const expected = algorithm ? DIGEST_LENGTHS[algorithm] : undefined;
+    const expected = algorithm ? DIGEST_HEX_LENGTHS.get(algorithm) : undefined;
     if (!algorithm || hex === undefined) return fail('the digest must look like sha256:<64 hex digits>');
     if (expected === undefined) return fail(`unsupported digest algorithm "${algorithm}"`);
     if (!/^[0-9a-f]+$/.test(hex)) return fail('the digest must be lower-case hexadecimal');

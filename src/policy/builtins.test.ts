@@ -30,6 +30,8 @@ describe('custom built-ins', () => {
     expect(CUSTOM_BUILTINS['semver.compare']?.('2.0.0', '2.0.0-rc.1')).toBe(1);
     expect(CUSTOM_BUILTINS['units.parse_bytes']?.('10MiB')).toBe(10 * 1024 * 1024);
     expect(CUSTOM_BUILTINS['units.parse_bytes']?.('1KB')).toBe(1000);
+    // A unit named after an inherited property is an error, not NaN.
+    expect(() => CUSTOM_BUILTINS['units.parse_bytes']?.('1constructor')).toThrow(/could not parse/);
   });
 });
 

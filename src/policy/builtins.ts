@@ -107,7 +107,9 @@ const UNITS: Record<string, number> = {
 };
 function parseBytes(text: string): number {
   const match = /^\s*"?([0-9.]+)\s*([a-zA-Z]*?)(?:b|B)?"?\s*$/.exec(text);
-  const unit = UNITS[(match?.[2] ?? 'x').toLowerCase()];
+  const suffix = (match?.[2] ?? 'x').toLowerCase();
+  // Own properties only: `constructor` is no unit.
+  const unit = Object.hasOwn(UNITS, suffix) ? UNITS[suffix] : undefined;
   if (!match || unit === undefined) throw new Error(`units.parse_bytes: could not parse "${text}"`);
   return Math.round(Number(match[1]) * unit);
 }

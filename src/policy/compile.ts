@@ -206,7 +206,8 @@ interface InspectOutput {
 async function inspectRules(src: string): Promise<Record<string, RuleMetadata>> {
   const { code, stdout, stderr } = await runOpa(['inspect', '-a', '--format', 'json', '.'], { cwd: src });
   if (code !== 0) throw new Error(`opa inspect failed: ${stderr.trim() || `exit code ${code}`}`);
-  const rules: Record<string, RuleMetadata> = {};
+  // No prototype: a Rego package may be named `__proto__` or `constructor`.
+  const rules: Record<string, RuleMetadata> = Object.create(null);
   for (const entry of (JSON.parse(stdout) as InspectOutput).annotations ?? []) {
     const path = entry.path.map((p) => p.value);
     if (entry.annotations.scope !== 'package' || path[1] !== 'portcullis' || path[2] !== 'rules' || !path[3])

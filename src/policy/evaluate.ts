@@ -73,7 +73,9 @@ export class PolicyEngine {
           );
     for (const set of sets) {
       for (const raw of results[set] ?? []) {
-        findings.push(toFinding(raw, set, this.rules[raw.package], input.target.path));
+        // Own properties only: a package named `constructor` has no metadata, not Object's.
+        const rule = Object.hasOwn(this.rules, raw.package) ? this.rules[raw.package] : undefined;
+        findings.push(toFinding(raw, set, rule, input.target.path));
       }
     }
     return findings;

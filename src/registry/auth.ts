@@ -23,7 +23,8 @@ export interface Challenge {
 export function parseChallenge(header: string | null): Challenge | null {
   const match = header?.match(/^\s*(Basic|Bearer)\b(.*)$/is);
   if (!match) return null;
-  const params: Record<string, string> = {};
+  // No prototype: the names come from the registry's answer (`constructor=…` is just a name).
+  const params: Record<string, string> = Object.create(null);
   for (const param of (match[2] ?? '').matchAll(/([A-Za-z_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
     const key = param[1]?.toLowerCase() ?? '';
     if (!(key in params)) params[key] = param[2]?.replace(/\\(.)/g, '$1') ?? param[3] ?? '';
@@ -74,7 +75,9 @@ export class RegistryAuthenticator {
   }
 
   credential(registry: string): RegistryCredential | undefined {
-    return this.#credentials[registryCredentialKey(registry)];
+    const key = registryCredentialKey(registry);
+    // Own properties only: the host comes from a repository's file.
+    return Object.hasOwn(this.#credentials, key) ? this.#credentials[key] : undefined;
   }
 
   /** The Authorization header to send up front, from what earlier answers taught us. */

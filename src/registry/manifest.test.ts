@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { type ImageIndex, MEDIA_TYPE, parseManifest, parsePlatform, selectPlatform } from './manifest.js';
+import {
+  type ImageIndex,
+  isDigest,
+  MEDIA_TYPE,
+  parseManifest,
+  parsePlatform,
+  selectPlatform,
+} from './manifest.js';
 
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const entry = (n: number, platform: { os: string; architecture: string; variant?: string }) => ({
@@ -83,5 +90,13 @@ describe('parseManifest', () => {
     ).toEqual({
       error: 'layers[0]: the descriptor has no valid size',
     });
+  });
+});
+
+describe('isDigest', () => {
+  test('checks the length of registered algorithms only; an inherited property name is just another algorithm', () => {
+    expect(isDigest(`sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(isDigest(`sha256:${'a'.repeat(63)}`)).toBe(false);
+    expect(isDigest(`constructor:${'a'.repeat(64)}`)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * boundary so the rest of the client can trust their shape. Both formats share one JSON
  * structure (OCI grew out of Docker schema 2); only the media types differ.
  */
+import { DIGEST_HEX_LENGTHS } from '../image/reference.js';
 
 export const MEDIA_TYPE = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -70,12 +71,11 @@ export interface ImageIndex {
 export type Manifest = ImageManifest | ImageIndex;
 
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const HEX_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 export function isDigest(text: string): boolean {
   if (!DIGEST.test(text)) return false;
   const [algorithm, hex = ''] = text.split(':');
-  const length = algorithm ? HEX_LENGTHS[algorithm] : undefined;
+  const length = algorithm ? DIGEST_HEX_LENGTHS.get(algorithm) : undefined;
   return length === undefined || (hex.length === length && /^[0-9a-f]+$/.test(hex));
 }
 

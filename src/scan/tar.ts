@@ -175,7 +175,8 @@ function text(field: Buffer): string {
 }
 
 function parsePax(data: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: the keys come from the archive (`__proto__=…` is just a record).
+  const out: Record<string, string> = Object.create(null);
   let rest = Buffer.from(data);
   while (rest.length > 0) {
     const space = rest.indexOf(32);
