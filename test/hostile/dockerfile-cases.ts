@@ -10,7 +10,8 @@ import type { RepoFile, RepoGroup, Verdict, Workspace } from './model.js';
 import { PAYLOADS } from './payloads.js';
 
 const ROOT_DOCKERFILE = 'FROM alpine:latest\nUSER root\n';
-const judged: Verdict = { kind: 'deny', rules: ['PC-DF-002', 'PC-INPUT-001'] };
+/** Judged (root seen), or failed closed: unreadable (PC-INPUT-001) or over the sandbox's limits (PC-SANDBOX-001). */
+const judged: Verdict = { kind: 'deny', rules: ['PC-DF-002', 'PC-INPUT-001', 'PC-SANDBOX-001'] };
 const rootSeen: Verdict = { kind: 'deny', rules: ['PC-DF-002'] };
 const unreadable: Verdict = { kind: 'input' };
 

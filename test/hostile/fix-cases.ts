@@ -127,7 +127,8 @@ const SPECS: FixSpec[] = [
         linkSync(join(ws.sentinel, 'fix-hard.Dockerfile'), join(r, 'hard.Dockerfile')),
     }),
     args: () => WRITE,
-    expect: exitIn([0]),
+    // Exit 2 is fine when the links are named as not written; the real file is fixed either way.
+    expect: exitIn([0, 2]),
     fixed: ['real.Dockerfile'],
   },
   {

@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ALPINE_VULNERABILITIES, writeOsvDatabase } from '../support/images.js';
 import { archiveCases, ESCAPE_ROOT } from './archive-cases.js';
 import { configCases } from './config-cases.js';
@@ -23,6 +23,7 @@ import {
   type Category,
   parseJsonReport,
   processProblems,
+  type RepoFile,
   type RepoGroup,
   type SoloCase,
   sentinelProblems,
@@ -34,7 +35,7 @@ import {
 import { policyCases } from './policy-cases.js';
 import { renderCases, reportGroups } from './report-cases.js';
 import { makeRepository, ROOT_DOCKERFILE } from './repository.js';
-import { pooled, ROOT, runPortcullis, treeDigest } from './runner.js';
+import { type ProcessRun, pooled, ROOT, runPortcullis, treeDigest } from './runner.js';
 
 const GROUPS: RepoGroup[] = [...dockerfileGroups(), ...manifestGroups(), ...reportGroups()];
 const SOLOS: SoloCase[] = [
@@ -141,10 +142,10 @@ async function runGroup(group: RepoGroup): Promise<void> {
     textRuns.push(text);
   }
   for (const args of group.otherRuns ?? []) await run(args);
-  const report = parseJsonReport(json);
   const outputs = [json, ...textRuns].map((r) => `${r.stdout}\n${r.stderr}`).join('\n');
+  const verdicts = await judgeFiles(repo, group.files, json);
   for (const file of group.files) {
-    const problems = typeof report === 'string' ? [report] : verdictProblems(file, report, json.code);
+    const problems = verdicts.get(file.id) ?? [];
     for (const secret of file.secrets ?? [])
       if (outputs.includes(secret))
         problems.push(`credential from the input echoed: ${secret.slice(0, 12)}…`);
@@ -152,6 +153,51 @@ async function runGroup(group: RepoGroup): Promise<void> {
       problems.push('the hostile text is printed raw in terminal output');
     add(file.id, problems);
   }
+}
+
+/**
+ * Each file's verdict from the group's JSON run. When that run gave no report (a crash or a
+ * hang takes the whole group down), the files are judged again folder by folder, then one by
+ * one, so that the failure lands on the cases that cause it and the others keep their verdict.
+ */
+async function judgeFiles(
+  repo: string,
+  files: RepoFile[],
+  run: ProcessRun,
+  depth = 0,
+): Promise<Map<string, string[]>> {
+  const verdicts = new Map<string, string[]>();
+  const report = parseJsonReport(run);
+  if (typeof report !== 'string') {
+    for (const file of files) verdicts.set(file.id, verdictProblems(file, report, run.code));
+    return verdicts;
+  }
+  const failure = run.timedOut
+    ? 'did not finish within the time limit'
+    : run.signal
+      ? `ended by ${run.signal}`
+      : report;
+  if (files.length === 1 || depth === 2) {
+    for (const file of files)
+      verdicts.set(file.id, [`${failure} (judged ${files.length === 1 ? 'alone' : 'with its folder'})`]);
+    return verdicts;
+  }
+  const parts = new Map<string, RepoFile[]>();
+  for (const file of files) {
+    const key = depth === 0 ? dirname(file.path) : file.path;
+    parts.set(key, [...(parts.get(key) ?? []), file]);
+  }
+  if (parts.size === 1 && depth === 0) return judgeFiles(repo, files, run, 1);
+  const jobs = [...parts].map(([path, part]) => async () => {
+    const again = await runPortcullis(['check', '--format', 'json', '--offline', path], {
+      cwd: repo,
+      work: ws.work,
+    });
+    return judgeFiles(repo, part, again, depth + 1);
+  });
+  // One at a time: the outer pool already runs another process beside this group.
+  for (const map of await pooled(jobs, 1)) for (const [id, problems] of map) verdicts.set(id, problems);
+  return verdicts;
 }
 
 async function runSolo(solo: SoloCase): Promise<void> {

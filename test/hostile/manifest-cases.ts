@@ -58,7 +58,7 @@ const KINDS: ManifestKind[] = [
 ];
 
 const judged: Verdict = { kind: 'deny', rules: ['PC-IMG-001'] };
-const judgedOrInput: Verdict = { kind: 'deny', rules: ['PC-IMG-001', 'PC-INPUT-001'] };
+const judgedOrInput: Verdict = { kind: 'deny', rules: ['PC-IMG-001', 'PC-INPUT-001', 'PC-SANDBOX-001'] };
 const unreadable: Verdict = { kind: 'input' };
 const IMAGE = 'nginx:latest';
 const MIB = 1024 * 1024;
