@@ -99,18 +99,6 @@ describe('parseConfig', () => {
     ]);
   });
 
-  it.each(['acme/..', 'acme/.', '../web', '-acme/web', 'acme/web/x', 'acme'])(
-    'refuses an extends repository that is not owner/name: %s',
-    (repository) => {
-      expect(problemsOf(`extends:\n  repository: "${repository}"\n  ref: v1\n`)).toEqual([
-        expect.objectContaining({
-          key: 'extends.repository',
-          message: expect.stringMatching(/pattern|owner\/name/),
-        }),
-      ]);
-    },
-  );
-
   it.each([
     ['policies:\n  path: ".."\n', 'policies.path', /climbs out/],
     ['policies:\n  path: rego/../../etc\n', 'policies.path', /climbs out/],
