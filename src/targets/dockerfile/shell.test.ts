@@ -353,3 +353,29 @@ describe('splitShellCommands: a non-default escape character', () => {
     });
   });
 });
+
+describe('splitShellCommands: blanks are what a POSIX shell splits on', () => {
+  // `/bin/sh -c` splits words at space and tab only (newline ends a command); every other
+  // Unicode space is an ordinary word character. A splitter that disagreed with itself on
+  // this once looped forever on `RUN echo a\u00a0b`.
+  it.each([
+    ['no-break space', '\u00a0'],
+    ['line separator', '\u2028'],
+    ['paragraph separator', '\u2029'],
+    ['byte order mark', '\ufeff'],
+    ['vertical tab', '\u000b'],
+    ['form feed', '\u000c'],
+    ['next line', '\u0085'],
+    ['ideographic space', '\u3000'],
+  ])('keeps a %s inside the word, as sh does', (_name, space) => {
+    expect(split(`echo a${space}b && ${space}USER app`).map((c) => c.argv)).toEqual([
+      ['echo', `a${space}b`],
+      [`${space}USER`, 'app'],
+    ]);
+  });
+
+  it('reads a word made only of such characters', () => {
+    expect(split('\u2028\u2029\ufeff')[0]?.argv).toEqual(['\u2028\u2029\ufeff']);
+    expect(split(`echo ${'\u00a0x '.repeat(20_000)}`)[0]?.argv).toHaveLength(20_001);
+  });
+});

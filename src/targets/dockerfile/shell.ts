@@ -37,6 +37,25 @@ const LEADING_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', '
 const CLOSING_KEYWORDS = new Set(['fi', 'done', '}', 'esac']);
 
 /**
+ * The blanks that separate words: `/bin/sh -c` splits at space and tab only (POSIX "blank"
+ * in the C locale; newline ends a command and is handled on its own). Every other Unicode
+ * space (U+00A0, U+2028, U+FEFF, vertical tab…) is an ordinary word character to the shell,
+ * so it is one here too. CR is the one addition: what is left of a CRLF line end in a
+ * heredoc body must not glue itself to the last word.
+ */
+function isBlank(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r';
+}
+
+/** Characters that end an unquoted word: blanks, newline and the starts of operators and redirections. */
+function endsWord(c: string): boolean {
+  return isBlank(c) || c === '\n' || /[;&|()<>]/.test(c);
+}
+
+/** Redirection operators, read at a position with a sticky expression (no copy of the rest of the text). */
+const REDIRECT = /\d*(?:>>|>&|<&|<<<|<>|>\||>|<)|&>>?/y;
+
+/**
  * @param text shell source
  * @param firstLine 1-based line of the first character of `text`
  * @param lineContinuation the Dockerfile escape character when `text` comes from an
@@ -82,7 +101,7 @@ export function splitShellCommands(
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r') {
+    if (isBlank(c)) {
       i++;
       continue;
     }
@@ -106,17 +125,22 @@ export function splitShellCommands(
       i += text[i + 1] === '&' ? 2 : 1;
       continue;
     }
-    const redirect = /^(?:\d*(?:>>|>&|<&|<<<|<>|>\||>|<)|&>>?)/.exec(text.slice(i));
+    REDIRECT.lastIndex = i;
+    const redirect = REDIRECT.exec(text);
     if (redirect) {
       i += redirect[0].length;
       // The redirection target is a word that is not an argument.
-      while (text[i] === ' ' || text[i] === '\t') i++;
+      while (isBlank(text[i] ?? '')) i++;
       const target = readWord(text, i, line, lineContinuation);
       i = target.next;
       line = target.endLine;
       continue;
     }
+    // Every character that ends a word was consumed by a branch above, so `c` starts a word
+    // and readWord reads at least it. The guard keeps the loop advancing should the two sets
+    // ever disagree again (they once did, on U+00A0, and the loop never ended).
     const word = readWord(text, i, line, lineContinuation);
+    if (word.next <= i) throw new Error(`shell splitter made no progress at offset ${i}`);
     words.push({ value: word.value, line, start: i, end: word.next });
     i = word.next;
     line = word.endLine;
@@ -160,7 +184,6 @@ function readWord(text: string, start: number, line: number, lineContinuation: s
   let i = start;
   let endLine = line;
   const escapeChar = shellEscape(lineContinuation);
-  const isBoundary = (ch: string) => /[\s;&|()<>]/.test(ch);
   while (i < text.length) {
     const c = text[i] as string;
     const continuation = continuationAt(text, i, lineContinuation);
@@ -223,7 +246,7 @@ function readWord(text: string, start: number, line: number, lineContinuation: s
       i = end;
       continue;
     }
-    if (isBoundary(c)) break;
+    if (endsWord(c)) break;
     value += c;
     i++;
   }
@@ -268,6 +291,9 @@ function shellEscape(lineContinuation: string | null): string {
   return lineContinuation ?? '\\';
 }
 
+const HEREDOC_CONTINUATION = /\r?\n/y;
+const INSTRUCTION_CONTINUATION = /[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\n)*/y;
+
 /**
  * A line continuation at `i`: the escape character, optional blanks and a newline, plus the
  * comment and empty lines BuildKit drops inside a continued instruction. Null when there is none.
@@ -279,9 +305,9 @@ function continuationAt(
   lineContinuation: string | null,
 ): { length: number; lines: number } | null {
   if (text[i] !== shellEscape(lineContinuation)) return null;
-  const rest = text.slice(i + 1);
-  const match =
-    lineContinuation === null ? /^\r?\n/.exec(rest) : /^[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\n)*/.exec(rest);
+  const pattern = lineContinuation === null ? HEREDOC_CONTINUATION : INSTRUCTION_CONTINUATION;
+  pattern.lastIndex = i + 1;
+  const match = pattern.exec(text);
   if (!match) return null;
   return { length: 1 + match[0].length, lines: countNewlines(match[0]) };
 }
