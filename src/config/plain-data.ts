@@ -8,6 +8,7 @@
  * App judges afterwards. So these keys are refused when the data is read, with the file
  * and key named, and the merge refuses them again in case a caller forgot.
  */
+import { isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 
 /** Keys that reach an object's prototype or its constructor when assigned or looked up. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -38,6 +39,37 @@ export function plainDataProblem(value: unknown, path: KeyPath = []): DataProble
     }
     const problem = plainDataProblem(item, [...path, key]);
     if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * The first reserved key (or over-deep nesting) in a parsed YAML document's tree, with the
+ * offset of the key for its line. For readers that take values off the node tree rather than
+ * through `toJS`, so that keys they never look at (a root `__proto__` beside `waivers:`) are
+ * refused all the same.
+ */
+export function yamlDataProblem(
+  node: unknown,
+  path: KeyPath = [],
+): (DataProblem & { offset: number | undefined }) | null {
+  const offset = (isNode(node) ? node.range?.[0] : undefined) as number | undefined;
+  if (!isMap(node) && !isSeq(node)) return null;
+  if (path.length >= MAX_DATA_DEPTH) {
+    return { path, message: `nested deeper than ${MAX_DATA_DEPTH} levels`, offset };
+  }
+  for (const [index, item] of node.items.entries()) {
+    if (isPair(item)) {
+      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      const keyOffset = isNode(item.key) ? item.key.range?.[0] : offset;
+      if (RESERVED_KEYS.has(key))
+        return { path: [...path, key], message: reservedKeyMessage(key), offset: keyOffset };
+      const problem = yamlDataProblem(item.value, [...path, key]);
+      if (problem) return problem;
+    } else {
+      const problem = yamlDataProblem(item, [...path, index]);
+      if (problem) return problem;
+    }
   }
   return null;
 }

@@ -113,6 +113,26 @@ describe('waiver dates', () => {
       ),
     ).toThrow(/waivers\[0\]\.__proto__/);
   });
+
+  it.each([
+    ['at the root', '__proto__:\n  waivers: []\nwaivers: []\n', '__proto__', 1],
+    ['beside the list', 'waivers: []\nconstructor: x\n', 'constructor', 2],
+    ['inside a waiver value', 'waivers:\n  - rule: {prototype: 1}\n', 'waivers[0].rule.prototype', 2],
+  ])('refuses a reserved key %s, naming its line', (_where, text, key, line) => {
+    let thrown: unknown;
+    try {
+      parseWaivers(text, 'w.yml');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).problems).toContainEqual({
+      path: 'w.yml',
+      line,
+      key,
+      message: expect.stringContaining('reserved key'),
+    });
+  });
 });
 
 describe('waiver status and scope', () => {

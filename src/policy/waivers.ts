@@ -8,6 +8,7 @@
 import picomatch from 'picomatch';
 import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../config/configuration.js';
+import { formatKeyPath, yamlDataProblem } from '../config/plain-data.js';
 import type { Finding } from './findings.js';
 
 export interface Waiver {
@@ -56,6 +57,15 @@ export function parseWaivers(text: string | null, file: string): Waiver[] {
     key: '',
     message: e.message.split('\n')[0] ?? '',
   }));
+  const unsafe = yamlDataProblem(document.contents);
+  if (unsafe) {
+    problems.push({
+      path: file,
+      line: lineAt(unsafe.offset),
+      key: formatKeyPath(unsafe.path),
+      message: unsafe.message,
+    });
+  }
   const list = document.get('waivers', true) as { items?: unknown[] } | undefined;
   if (problems.length === 0 && !Array.isArray(list?.items)) {
     problems.push({ path: file, line: 1, key: 'waivers', message: 'expected a list under `waivers:`' });
