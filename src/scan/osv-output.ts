@@ -13,58 +13,177 @@
  * - `vulnerabilities[]`: the OSV records, for fixed versions, summaries and severities that
  *   are not CVSS (GHSA `database_specific.severity`, Debian/Ubuntu urgency).
  */
-import type { ReferenceVulnerability } from '../policy/input.js';
-import { isObject } from '../registry/manifest.js';
+import type { ReferenceVulnerability } from '../input/policy-input.js';
+import { type JsonSchema, parseJson } from '../schema/parse-json.js';
 import { type ScannedPackage, type ScannedVulnerability, type Severity, severityOfScore } from './scanner.js';
 
-type Json = Record<string, unknown>;
+/**
+ * The part of the report read here. Fields osv-scanner leaves out for some packages are
+ * optional (such a package is skipped, or the value unknown); a field of the wrong type is
+ * a report we cannot read, and an error.
+ */
+interface OsvReport {
+  results: {
+    packages?: {
+      package: {
+        name?: string;
+        version?: string;
+        ecosystem?: string;
+        os_package_name?: string;
+        image_origin_details?: { index?: number };
+      };
+      vulnerabilities?: OsvRecord[];
+      groups?: { ids: string[]; aliases?: string[]; max_severity?: string }[];
+    }[];
+  }[];
+}
 
-export function normaliseOsvReport(report: unknown): {
+/** An OSV record (https://ossf.github.io/osv-schema/), the fields read here. */
+interface OsvRecord {
+  id: string;
+  aliases?: string[];
+  summary?: string;
+  affected?: {
+    package?: { name?: string; ecosystem?: string };
+    ranges?: { type: string; events: { fixed?: string }[] }[];
+    ecosystem_specific?: SeverityWords;
+    database_specific?: SeverityWords;
+  }[];
+  severity?: { type: string; score: string }[];
+  database_specific?: SeverityWords;
+}
+
+/** Free-form in OSV; a word here is only a hint, so anything else is ignored rather than refused. */
+type SeverityWords = { severity?: unknown; urgency?: unknown };
+
+const STRING = { type: 'string' };
+const STRINGS = { type: 'array', items: STRING };
+const OBJECT = { type: 'object' };
+const OSV_RECORD = {
+  type: 'object',
+  required: ['id'],
+  properties: {
+    id: STRING,
+    aliases: STRINGS,
+    summary: STRING,
+    affected: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          package: { type: 'object', properties: { name: STRING, ecosystem: STRING } },
+          ranges: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'events'],
+              properties: {
+                type: STRING,
+                events: { type: 'array', items: { type: 'object', properties: { fixed: STRING } } },
+              },
+            },
+          },
+          ecosystem_specific: OBJECT,
+          database_specific: OBJECT,
+        },
+      },
+    },
+    severity: {
+      type: 'array',
+      items: { type: 'object', required: ['type', 'score'], properties: { type: STRING, score: STRING } },
+    },
+    database_specific: OBJECT,
+  },
+};
+const OSV_REPORT: JsonSchema<OsvReport> = {
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          packages: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['package'],
+              properties: {
+                package: {
+                  type: 'object',
+                  properties: {
+                    name: STRING,
+                    version: STRING,
+                    ecosystem: STRING,
+                    os_package_name: STRING,
+                    image_origin_details: { type: 'object', properties: { index: { type: 'integer' } } },
+                  },
+                },
+                vulnerabilities: { type: 'array', items: OSV_RECORD },
+                groups: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['ids'],
+                    properties: { ids: STRINGS, aliases: STRINGS, max_severity: STRING },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** Parses the report osv-scanner wrote; `source` names it in the error when it has another shape. */
+export function parseOsvReport(
+  text: string,
+  source: string,
+): {
   packages: number;
   /** Every package found, vulnerable or not, in the scanner's order. */
   packageList: ScannedPackage[];
   vulnerabilities: ScannedVulnerability[];
 } {
-  if (!isObject(report) || !Array.isArray(report.results)) {
-    throw new Error('osv-scanner printed JSON without a "results" list');
-  }
+  const report = parseJson<OsvReport>(text, OSV_REPORT, source);
   let packages = 0;
   const packageList: ScannedPackage[] = [];
   const out: ScannedVulnerability[] = [];
-  for (const result of report.results.filter(isObject)) {
-    for (const entry of array(result.packages)) {
+  for (const result of report.results) {
+    for (const entry of result.packages ?? []) {
       packages++;
-      const pkg = isObject(entry.package) ? entry.package : {};
-      const source = str(pkg.name);
-      const version = str(pkg.version);
-      const ecosystem = str(pkg.ecosystem);
-      if (!source || version === null || !ecosystem) continue;
+      const pkg = entry.package;
+      const source = pkg.name;
+      const version = pkg.version;
+      const ecosystem = pkg.ecosystem;
+      if (!source || version === undefined || !ecosystem) continue;
       packageList.push({
-        name: str(pkg.os_package_name) || source,
+        name: pkg.os_package_name || source,
         version,
         ecosystem,
         source_package: source,
       });
-      const origin = isObject(pkg.image_origin_details) ? pkg.image_origin_details : {};
-      const historyIndex = typeof origin.index === 'number' && origin.index >= 0 ? origin.index : null;
-      const records = new Map(array(entry.vulnerabilities).map((v) => [str(v.id) ?? '', v]));
-      for (const group of array(entry.groups)) {
-        const ids = strings(group.ids);
+      const index = pkg.image_origin_details?.index;
+      const historyIndex = index !== undefined && index >= 0 ? index : null;
+      const records = new Map((entry.vulnerabilities ?? []).map((v) => [v.id, v]));
+      for (const group of entry.groups ?? []) {
+        const ids = group.ids;
         const [id] = ids;
         if (!id) continue;
-        const groupRecords = ids.flatMap((i) => (records.has(i) ? [records.get(i) as Json] : []));
-        const score = Number.parseFloat(str(group.max_severity) ?? '');
+        const groupRecords = ids.flatMap((i) => records.get(i) ?? []);
+        const score = Number.parseFloat(group.max_severity ?? '');
         const cvss = Number.isFinite(score) && score > 0 ? score : null;
         out.push({
           id,
-          aliases: [
-            ...new Set([...strings(group.aliases), ...groupRecords.flatMap((r) => strings(r.aliases))]),
-          ]
+          aliases: [...new Set([...(group.aliases ?? []), ...groupRecords.flatMap((r) => r.aliases ?? [])])]
             .filter((alias) => alias !== id)
             .sort(),
-          summary: groupRecords.map((r) => str(r.summary)).find((s) => s) ?? null,
+          summary: groupRecords.map((r) => r.summary).find((s) => s) ?? null,
           package: {
-            name: str(pkg.os_package_name) || source,
+            name: pkg.os_package_name || source,
             version,
             ecosystem,
             source_package: source,
@@ -92,18 +211,17 @@ export function normaliseOsvReport(report: unknown): {
  * without the ecosystem's version ordering: the last `fixed` listed is taken, which OSV
  * exporters write in ascending order.
  */
-function fixedVersion(records: Json[], name: string, ecosystem: string): string | null {
+function fixedVersion(records: OsvRecord[], name: string, ecosystem: string): string | null {
   const fixed: string[] = [];
   for (const record of records) {
-    for (const affected of array(record.affected)) {
-      const pkg = isObject(affected.package) ? affected.package : {};
-      if (str(pkg.name) !== name) continue;
-      const affectedEcosystem = str(pkg.ecosystem) ?? '';
+    for (const affected of record.affected ?? []) {
+      if (affected.package?.name !== name) continue;
+      const affectedEcosystem = affected.package.ecosystem ?? '';
       if (affectedEcosystem !== ecosystem && affectedEcosystem !== ecosystem.split(':')[0]) continue;
-      for (const range of array(affected.ranges)) {
+      for (const range of affected.ranges ?? []) {
         if (range.type === 'GIT') continue;
-        for (const event of array(range.events)) {
-          const value = str(event.fixed);
+        for (const event of range.events) {
+          const value = event.fixed;
           if (value) fixed.push(value);
         }
       }
@@ -124,7 +242,7 @@ const TEXT_SEVERITY: Record<string, Severity> = {
 };
 
 /** A severity written as a word: GHSA's `database_specific.severity`, Debian's urgency, Ubuntu's priority. */
-function textSeverity(records: Json[], name: string): Severity {
+function textSeverity(records: OsvRecord[], name: string): Severity {
   const order: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
   let best: Severity = 'UNKNOWN';
   const consider = (value: unknown) => {
@@ -132,33 +250,19 @@ function textSeverity(records: Json[], name: string): Severity {
     if (found && (best === 'UNKNOWN' || order.indexOf(found) < order.indexOf(best))) best = found;
   };
   for (const record of records) {
-    if (isObject(record.database_specific)) consider(record.database_specific.severity);
-    for (const affected of array(record.affected)) {
-      const pkg = isObject(affected.package) ? affected.package : {};
-      if (str(pkg.name) !== name) continue;
+    consider(record.database_specific?.severity);
+    for (const affected of record.affected ?? []) {
+      if (affected.package?.name !== name) continue;
       for (const specific of [affected.ecosystem_specific, affected.database_specific]) {
-        if (!isObject(specific)) continue;
-        consider(specific.severity);
-        consider(specific.urgency);
+        consider(specific?.severity);
+        consider(specific?.urgency);
       }
     }
-    for (const severity of array(record.severity)) {
+    for (const severity of record.severity ?? []) {
       if (severity.type === 'Ubuntu') consider(severity.score);
     }
   }
   return best;
-}
-
-function array(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
 }
 
 /** A vulnerability as the `scan` JSON and the referenced-image facts list it: package name, installed and fixed versions. */

@@ -32,7 +32,7 @@ import { cleanEnvironment, runProcess } from '../build/process.js';
 import { errorMessage } from '../core/errors.js';
 import { toolPath } from '../tools.js';
 import { ensureDockerArchive, ImageArchiveError } from './archive.js';
-import { normaliseOsvReport } from './osv-output.js';
+import { parseOsvReport } from './osv-output.js';
 import { type ImageScanner, ScanError, type ScanResult } from './scanner.js';
 
 export interface OsvScannerOptions {
@@ -164,13 +164,13 @@ export class OsvScanner implements ImageScanner {
         const tail = run.output.trim().split('\n').slice(-5).join('\n');
         throw new ScanError(`osv-scanner failed (exit ${run.code ?? run.signal}): ${tail}`, 'scanner_failed');
       }
-      let report: unknown;
+      let report: ReturnType<typeof parseOsvReport>;
       try {
-        report = JSON.parse(readFileSync(reportPath, 'utf8'));
-      } catch {
-        throw new ScanError('osv-scanner wrote a report that is not JSON', 'scanner_failed');
+        report = parseOsvReport(readFileSync(reportPath, 'utf8'), `osv-scanner output for ${archivePath}`);
+      } catch (error) {
+        throw new ScanError(errorMessage(error), 'scanner_failed');
       }
-      const { packages, packageList, vulnerabilities } = normaliseOsvReport(report);
+      const { packages, packageList, vulnerabilities } = report;
       return {
         scanner: await this.#describe(),
         package_count: packages,
