@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/bench/measure.js';
 import { PROJECT_ROOT } from '../../src/tools.js';
+import { freePort } from '../support/free-port.js';
 
 const MAIN = join(PROJECT_ROOT, 'dist', 'main.js');
 const SECRET = 'a-webhook-secret-of-32-characters';

@@ -1,5 +1,5 @@
 /**
- * Real images without Docker Hub (src/bench/fixture-images.ts, shared with the benchmarks),
+ * Real images without Docker Hub (fixture-images.ts, shared with the benchmarks),
  * and what only the tests need: writing build contexts, and skipping when the tools are absent.
  */
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolPath } from '../../src/tools.js';
 
-export * from '../../src/bench/fixture-images.js';
+export * from './fixture-images.js';
 
 /** Writes a build context: `files` (relative paths) under `dir`, tar buffers included. */
 export function writeContext(dir: string, files: Record<string, string | Buffer>): string {

@@ -19,9 +19,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { makeTar } from '../../src/bench/fixture-images.js';
 import { type ImageReference, parseImageReference } from '../../src/image/reference.js';
 import { RegistryError } from '../../src/registry/errors.js';
+import { makeTar } from './fixture-images.js';
+import { freePort } from './free-port.js';
 
 export const REGISTRY_BINARY = process.env.PORTCULLIS_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
 
@@ -203,13 +204,6 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
   await exited;
   clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const server = await listen((_request, response) => response.end());
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** bcrypt with cost 5: the registry checks every request's password, so keep it cheap. */

@@ -22,9 +22,14 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
-import { gitCommitSnapshot } from '../core/snapshot.js';
-import { type CommitTree, gitCommitTree, type PolicyImpact, policyImpact } from '../policy/impact.js';
-import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
+import { gitCommitSnapshot } from '#portcullis/core/snapshot.js';
+import {
+  type CommitTree,
+  gitCommitTree,
+  type PolicyImpact,
+  policyImpact,
+} from '#portcullis/policy/impact.js';
+import { loadPolicySet, policyEngineFor } from '#portcullis/policy/policy-set.js';
 import { DEFAULT_SEED, generateCorpus } from './corpus.js';
 
 const run = promisify(execFile);

@@ -27,14 +27,17 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { gatherRegistryFacts } from '../facts/registry-facts.js';
-import type { PolicyInput } from '../policy/input.js';
-import { RegistryClient } from '../registry/client.js';
-import { policyInputFor } from '../targets/input.js';
-import { extractorFor, type ReferenceFileKind } from '../targets/references.js';
+import { mergeFacts } from '#portcullis/core/facts.js';
+import { gatherRegistryFacts } from '#portcullis/facts/registry-facts.js';
+import type { ReferenceFileKind } from '#portcullis/input/policy-input.js';
+import type { PolicyInput } from '#portcullis/input/policy-input.js';
+import { RegistryClient } from '#portcullis/registry/client.js';
+import { policyInputFor } from '#portcullis/targets/input.js';
+import { extractorFor } from '#portcullis/targets/references.js';
+import { makeTar } from '../test/support/fixture-images.js';
+import { freePort } from '../test/support/free-port.js';
 import { DEFAULT_SEED, Rng } from './corpus.js';
-import { makeTar } from './fixture-images.js';
-import { freePort, median, rates } from './measure.js';
+import { median, rates } from './measure.js';
 
 const REGISTRY_BINARY = process.env.PORTCULLIS_DOCKER_REGISTRY ?? '/usr/bin/docker-registry';
 
@@ -843,7 +846,7 @@ async function measureResolution(
   const timed = async (label: string, resolver: () => RegistryClient, warmups: number, passes: number) => {
     for (let i = 0; i < warmups; i++) {
       const docs = inputs();
-      await gatherRegistryFacts(docs, resolver(), now, null);
+      mergeFacts(docs, { registry: await gatherRegistryFacts(docs, resolver(), now) });
       check(docs);
     }
     const seconds: number[] = [];
@@ -853,7 +856,7 @@ async function measureResolution(
       const r = resolver();
       const before = requests;
       const start = performance.now();
-      await gatherRegistryFacts(docs, r, now, null);
+      mergeFacts(docs, { registry: await gatherRegistryFacts(docs, r, now) });
       seconds.push((performance.now() - start) / 1000);
       perRun.push(requests - before);
       check(docs);

@@ -1,5 +1,4 @@
-/** What the benchmarks share: medians of timed passes, and a free loopback port for peers. */
-import { createServer } from 'node:net';
+/** What the benchmarks share: medians of timed passes. */
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -19,19 +18,4 @@ export function rates(units: number, seconds: readonly number[]) {
     max: Math.max(...perSecond),
     medianSeconds: median(seconds),
   };
-}
-
-/** A port on 127.0.0.1 nothing listens on right now (for a peer process the benchmark starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }

@@ -29,14 +29,15 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { builderFromEnv } from '../build/index.js';
-import { gatherImageFacts } from '../facts/image-facts.js';
-import type { PolicyInput } from '../policy/input.js';
-import { readImageArchive } from '../scan/archive.js';
-import { describeImage } from '../scan/describe.js';
-import { OsvScanner } from '../scan/osv-scanner.js';
-import { dockerfileInput } from '../targets/dockerfile/index.js';
-import { toolPath } from '../tools.js';
+import { builderFromEnv } from '#portcullis/build/index.js';
+import { mergeFacts } from '#portcullis/core/facts.js';
+import { gatherImageFacts } from '#portcullis/facts/image-facts.js';
+import type { PolicyInput } from '#portcullis/input/policy-input.js';
+import { readImageArchive } from '#portcullis/scan/archive.js';
+import { describeImage } from '#portcullis/scan/describe.js';
+import { OsvScanner } from '#portcullis/scan/osv-scanner.js';
+import { dockerfileInput } from '#portcullis/targets/dockerfile/index.js';
+import { toolPath } from '#portcullis/tools.js';
 import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
@@ -44,7 +45,7 @@ import {
   type FixturePackage,
   rootfsTar,
   writeOsvDatabase,
-} from './fixture-images.js';
+} from '../test/support/fixture-images.js';
 import { median } from './measure.js';
 
 const DOCKERFILE = 'FROM scratch\nADD base.tar /\nADD app.tar /\nUSER 1000\nHEALTHCHECK NONE\n';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const judge = async (cacheDir: string) => {
       const input = dockerfileInput('app/Dockerfile', DOCKERFILE);
       const t0 = performance.now();
-      await gatherImageFacts([input] as PolicyInput[], {
+      const images = await gatherImageFacts([input] as PolicyInput[], {
         builder,
         scanner,
         head: async () => head,
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
         cacheDir,
       });
       const ms = performance.now() - t0;
+      mergeFacts([input], { images });
       if (input.image?.status !== 'built' || input.image.scan_error)
         throw new Error(
           `the fixture did not build and scan: ${input.image?.error ?? input.image?.scan_error}`,

@@ -23,15 +23,16 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
-import { loadPolicyDirectory, type PolicyBundle } from '../policy/bundle.js';
-import type { CompiledPolicy } from '../policy/compile.js';
-import { PolicyEngine } from '../policy/evaluate.js';
-import type { Finding } from '../policy/findings.js';
-import type { PolicyInput } from '../policy/input.js';
-import { dockerfileInput } from '../targets/dockerfile/index.js';
-import { BUILTIN_POLICY_DIR, toolPath } from '../tools.js';
+import { loadPolicyDirectory, type PolicyBundle } from '#portcullis/policy/bundle.js';
+import type { CompiledPolicy } from '#portcullis/policy/compile.js';
+import { PolicyEngine } from '#portcullis/policy/evaluate.js';
+import type { Finding } from '#portcullis/policy/findings.js';
+import type { PolicyInput } from '#portcullis/input/policy-input.js';
+import { dockerfileInput } from '#portcullis/targets/dockerfile/index.js';
+import { BUILTIN_POLICY_DIR, toolPath } from '#portcullis/tools.js';
+import { freePort } from '../test/support/free-port.js';
 import { type CorpusFile, DEFAULT_CORPUS_SIZE, DEFAULT_SEED, generateCorpus } from './corpus.js';
-import { freePort, median, rates } from './measure.js';
+import { median, rates } from './measure.js';
 
 const run = promisify(execFile);
 
@@ -186,7 +187,7 @@ function totals(counts: readonly Counts[]): Counts & { total: number } {
 
 // ── Compiling ────────────────────────────────────────────────────────────────────
 
-type CompileModule = typeof import('../policy/compile.js');
+type CompileModule = typeof import('#portcullis/policy/compile.js');
 
 /**
  * A fresh instance of the compile module: its in-memory cache and memoised `opa version`
@@ -194,7 +195,7 @@ type CompileModule = typeof import('../policy/compile.js');
  */
 let instances = 0;
 async function freshCompileModule(): Promise<CompileModule> {
-  const url = new URL('../policy/compile.js', import.meta.url);
+  const url = new URL(import.meta.resolve('#portcullis/policy/compile.js'));
   url.searchParams.set('bench-instance', String(++instances));
   return (await import(url.href)) as CompileModule;
 }
