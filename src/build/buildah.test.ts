@@ -14,12 +14,12 @@ import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
   apkInstalled,
-  imageToolsMissing,
   rootfsTar,
   writeContext,
   writeOsvDatabase,
 } from '../../test/support/images.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
+import { describeWithTools, missingTool } from '../../test/support/required-tools.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
@@ -27,9 +27,8 @@ import { parseDockerfile } from '../targets/dockerfile/parse.js';
 import { BuildahBuilder } from './buildah.js';
 import { DEFAULT_BUILD_LIMITS } from './builder.js';
 
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping buildah tests: ${missing}`);
+const TOOLS = ['buildah', 'osv-scanner'] as const;
+const missing = missingTool(TOOLS);
 
 let dir: string;
 let registry: TestRegistry;
@@ -78,7 +77,7 @@ func main() {
   });
 }
 
-describeWithTools('BuildahBuilder', () => {
+describeWithTools(TOOLS, 'BuildahBuilder', () => {
   it('builds FROM a registry image without network for the build, and the scan points each package at its line', async () => {
     await pushImage(registry, 'base/alpine', '3.19', { layers: [alpineRootfs(ALPINE_BASE_PACKAGES)] });
     const context = writeContext(join(dir, 'app'), {

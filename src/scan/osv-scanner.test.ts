@@ -12,18 +12,14 @@ import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
   apkInstalled,
-  imageToolsMissing,
   writeOsvDatabase,
 } from '../../test/support/images.js';
 import { makeTar, sha256 } from '../../test/support/registry.js';
+import { describeWithTools } from '../../test/support/required-tools.js';
 import { readImageArchive, writeDockerArchive } from './archive.js';
 import { OsvScanner } from './osv-scanner.js';
 import { ScanError } from './scanner.js';
 import { TarWriter } from './tar.js';
-
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping osv-scanner tests: ${missing}`);
 
 let dir: string;
 let db: string;
@@ -108,7 +104,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeWithTools('OsvScanner', () => {
+describeWithTools(['buildah', 'osv-scanner'], 'OsvScanner', () => {
   it('finds the vulnerable packages of a docker-archive offline, each with the history entry of its layer', async () => {
     const archive = join(dir, 'docker.tar');
     dockerArchive(archive);

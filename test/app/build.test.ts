@@ -24,16 +24,12 @@ import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
   type FixturePackage,
-  imageToolsMissing,
   rootfsTar,
   writeOsvDatabase,
 } from '../support/images.js';
+import { describeWithTools } from '../support/required-tools.js';
 
 useGitHubValidation();
-
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping App build tests: ${missing}`);
 
 const HEAD_SHA = 'a'.repeat(40);
 const BASE_SHA = 'b'.repeat(40);
@@ -174,7 +170,7 @@ function fakeBuildablePullRequest(options: Fake = {}) {
 const annotations = (requests: ReturnType<typeof fakePullRequest>, rule: string) =>
   finalCheckRun(requests).annotations.filter((a) => a.title.startsWith(rule));
 
-describeWithTools('builds in the App', () => {
+describeWithTools(['buildah', 'osv-scanner'], 'builds in the App', () => {
   it('builds head and merge base, and points an introduced vulnerability at the line that brought it in', async () => {
     const { requests, downloads } = fakeBuildablePullRequest();
     await receive(createApp(), 'pull_request.opened');

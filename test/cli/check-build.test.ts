@@ -15,16 +15,13 @@ import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
   type FixturePackage,
-  imageToolsMissing,
   rootfsTar,
   writeContext,
   writeOsvDatabase,
 } from '../support/images.js';
+import { describeWithTools } from '../support/required-tools.js';
 
 const run = promisify(execFile);
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping check --build tests: ${missing}`);
 
 const DOCKERFILE = 'FROM scratch\nADD base.tar /\nADD app.tar /\nUSER 1000\nHEALTHCHECK NONE\n';
 const BASE_PACKAGES: FixturePackage[] = [
@@ -90,7 +87,7 @@ describe('check --build: the base and the changes', () => {
   });
 });
 
-describeWithTools('portcullis check --build', () => {
+describeWithTools(['buildah', 'osv-scanner'], 'portcullis check --build', () => {
   it('builds the changed Dockerfile at the working tree and the base, and PC-BLD rules report', async () => {
     const { code, stdout, stderr } = await cli(
       'check',

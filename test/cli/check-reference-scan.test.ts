@@ -14,14 +14,13 @@ import {
   ALPINE_BASE_PACKAGES,
   ALPINE_VULNERABILITIES,
   alpineRootfs,
-  imageToolsMissing,
   writeOsvDatabase,
 } from '../support/images.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
+import { describeWithTools, missingTool } from '../support/required-tools.js';
 
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping reference scan tests: ${missing}`);
+const TOOLS = ['buildah', 'osv-scanner'] as const;
+const missing = missingTool(TOOLS);
 
 const run = promisify(execFile);
 const ENV = ['PORTCULLIS_INSECURE_REGISTRIES', 'PORTCULLIS_OSV_DB', 'PORTCULLIS_SCAN_REFERENCES'] as const;
@@ -76,7 +75,7 @@ async function findings(): Promise<Report['findings']> {
   return (JSON.parse(stdout) as Report).findings.filter((f) => f.rule_id === 'PC-IMG-011');
 }
 
-describeWithTools('check with referenced image scans', () => {
+describeWithTools(TOOLS, 'check with referenced image scans', () => {
   it('reports nothing without the opt-in', async () => {
     delete process.env.PORTCULLIS_SCAN_REFERENCES;
     expect(await findings()).toEqual([]);

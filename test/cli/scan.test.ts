@@ -13,14 +13,13 @@ import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
   apkInstalled,
-  imageToolsMissing,
   writeOsvDatabase,
 } from '../support/images.js';
 import { makeTar, pushImage, sha256, startRegistry, type TestRegistry } from '../support/registry.js';
+import { describeWithTools, missingTool } from '../support/required-tools.js';
 
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping scan CLI tests: ${missing}`);
+const TOOLS = ['buildah', 'osv-scanner'] as const;
+const missing = missingTool(TOOLS);
 
 let dir: string;
 let db: string;
@@ -98,7 +97,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describeWithTools('portcullis scan', () => {
+describeWithTools(TOOLS, 'portcullis scan', () => {
   it('scans an archive and points each vulnerability at its Dockerfile line (exit 1: a fixable critical)', async () => {
     const { code, stdout, stderr } = await cli(
       'scan',

@@ -8,13 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageToolsMissing } from '../../../test/support/images.js';
+import { describeWithTools } from '../../../test/support/required-tools.js';
 import { toolPath } from '../../tools.js';
 import { parseDockerfile } from './parse.js';
-
-const missing = imageToolsMissing();
-const describeWithBuildah = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping builder differential tests: ${missing}`);
 
 let dir: string;
 beforeAll(() => {
@@ -99,7 +95,7 @@ function parsed(dockerfile: string): Recorded {
   };
 }
 
-describeWithBuildah('line splitting agrees with buildah', () => {
+describeWithTools(['buildah'], 'line splitting agrees with buildah', () => {
   it.each([
     [
       'a lone CR is part of the line: no USER instruction hides in an ENV value',
