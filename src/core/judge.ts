@@ -4,11 +4,11 @@
  */
 
 import type { Severity } from '../config/configuration.js';
-import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
+import type { ImageResolver } from '../facts/registry-facts.js';
+import type { DockerfileFacts, PolicyInput } from '../input/policy-input.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
-import type { DockerfileFacts, PolicyInput } from '../policy/input.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../policy/sandbox.js';
 import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
@@ -17,6 +17,7 @@ import { policyInputFor } from '../targets/input.js';
 import { ReferenceExtractError } from '../targets/references.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { errorMessage } from './errors.js';
+import { gatherFacts, type ImageFactsGatherer, mergeFacts } from './facts.js';
 import { applyRepositoryRules, isFailing } from './repository-rules.js';
 import { decodeSourceText, MAX_TARGET_BYTES } from './source-file.js';
 import { INPUT_RULES, isContainerFile, unjudgedFinding } from './unjudged.js';
@@ -71,7 +72,7 @@ export interface JudgeOptions {
   /** "Today" for waiver expiry; defaults to now. */
   today?: Date;
   /** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts); without it, no image facts. */
-  images?: (inputs: PolicyInput[]) => Promise<void>;
+  images?: ImageFactsGatherer;
 }
 
 /** Whether any finding fails the check. */
@@ -105,11 +106,15 @@ export async function judgeTargets(
 ): Promise<Judgement> {
   const prepared = files.map(prepareTarget).filter((p) => p !== null);
   const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
-  if (options.registry && inputs.length > 0) {
-    const trust = options.policySet ? options.policySet.trust : undefined;
-    await gatherRegistryFacts(inputs, options.registry, options.today ?? new Date(), trust);
+  if (inputs.length > 0) {
+    const facts = await gatherFacts(inputs, {
+      registry: options.registry,
+      trust: options.policySet?.trust,
+      now: options.today ?? new Date(),
+      images: options.images,
+    });
+    mergeFacts(inputs, facts);
   }
-  if (options.images && inputs.length > 0) await options.images(inputs);
   const targets = await Promise.all(
     prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result)),
   );

@@ -21,7 +21,8 @@ import {
 } from '../../test/support/images.js';
 import { BuildahBuilder } from '../build/buildah.js';
 import type { BuildOutcome, BuildRequest, ImageBuilder } from '../build/builder.js';
-import type { DockerfileInput } from '../policy/input.js';
+import { mergeFacts } from '../core/facts.js';
+import type { DockerfileInput } from '../input/policy-input.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import type { ImageScanner, ScanResult } from '../scan/scanner.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
@@ -125,12 +126,13 @@ async function gather(
   dockerfile = DOCKERFILE,
 ) {
   const input = dockerfileInput('svc/Dockerfile', dockerfile) as DockerfileInput;
-  await gatherImageFacts([input], {
+  const images = await gatherImageFacts([input], {
     builder: builder(),
     scanner: scanner(),
     changedPaths: ['svc/app.tar'],
     ...options,
   });
+  mergeFacts([input], { images });
   return input;
 }
 

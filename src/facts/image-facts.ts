@@ -35,7 +35,7 @@ import type {
   DockerfileInput,
   ImageFacts,
   PolicyInput,
-} from '../policy/input.js';
+} from '../input/policy-input.js';
 import { readImageArchive } from '../scan/archive.js';
 import { compareImages } from '../scan/compare.js';
 import { describeImage, notBuilt } from '../scan/describe.js';
@@ -117,11 +117,12 @@ export function needsBuild(path: string, changedPaths: readonly string[]): boole
   );
 }
 
-/** Fills `image` on every Dockerfile input that needs a build, in place. One build at a time per target. */
+/** `image` facts by target path, for every Dockerfile input that needs a build. One build at a time. */
 export async function gatherImageFacts(
   inputs: readonly PolicyInput[],
   options: ImageFactsOptions,
-): Promise<void> {
+): Promise<Map<string, ImageFacts>> {
+  const found = new Map<string, ImageFacts>();
   const approval = options.approval ?? NO_APPROVAL_NEEDED;
   const dockerfiles = inputs.filter(
     (input): input is DockerfileInput =>
@@ -131,7 +132,7 @@ export async function gatherImageFacts(
   );
   for (const [index, input] of dockerfiles.entries()) {
     if (approval.required && !approval.approved) {
-      input.image = {
+      found.set(input.target.path, {
         ...notBuilt(
           `not built: ${approval.reason === 'fork' ? 'the pull request comes from a fork' : 'its author has no write access to the repository'}, and a maintainer has not approved a build of this commit (label ${approval.label ?? 'none configured'})`,
         ),
@@ -141,7 +142,7 @@ export async function gatherImageFacts(
         scanner: null,
         base: null,
         delta: null,
-      };
+      });
       continue;
     }
     await report(
@@ -149,8 +150,9 @@ export async function gatherImageFacts(
       `Building ${index + 1} of ${dockerfiles.length} images…`,
       `Building \`${input.target.path}\`${options.base ? ' at the head and at the merge base' : ''}.`,
     );
-    input.image = await imageFactsFor(input, options, approval);
+    found.set(input.target.path, await imageFactsFor(input, options, approval));
   }
+  return found;
 }
 
 async function imageFactsFor(

@@ -14,10 +14,12 @@ import {
 } from '../../test/support/images.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import { parseImageReference } from '../image/reference.js';
-import type { RegistryFacts } from '../policy/input.js';
+import type { RegistryFacts } from '../input/policy-input.js';
 import { RegistryClient } from '../registry/client.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
+import type { ImageScanner } from '../scan/scanner.js';
 import { clearReferenceScanCache, SCAN_SIZE_LIMIT, scanReferencedImages } from './reference-scans.js';
+import { factsAt } from './sites.js';
 
 const missing = imageToolsMissing();
 const describeWithTools = missing ? describe.skip : describe;
@@ -72,27 +74,35 @@ const facts = (overrides: Partial<RegistryFacts> = {}): RegistryFacts => ({
   ...overrides,
 });
 
+/** The registry facts of one reference to the image, with what scanning found added. */
+async function scanned(
+  registryFacts: RegistryFacts,
+  registryClient: RegistryClient,
+  scanner: Pick<ImageScanner, 'scan' | 'databaseFingerprint'>,
+): Promise<RegistryFacts> {
+  const site = { path: 'pod.yaml', line: 8, image: image(), platform: null };
+  const found = await scanReferencedImages([{ ...site, facts: registryFacts }], registryClient, scanner);
+  return { ...registryFacts, ...factsAt(found, site) };
+}
+
 describeWithTools('scanReferencedImages', () => {
   it('scans an image once per digest and database, and serves repeats from its cache', async () => {
     const { registryClient, requests } = client();
     const scanner = new OsvScanner({ database });
-    const first = facts();
-    await scanReferencedImages([{ image: image(), facts: first }], registryClient, scanner);
+    const first = await scanned(facts(), registryClient, scanner);
     expect(first.vulnerabilities?.map((v) => v.id)).toContain('ALPINE-CVE-2024-0001');
     const pulls = requests.length;
     expect(pulls).toBeGreaterThan(0);
 
-    const again = facts();
-    await scanReferencedImages([{ image: image(), facts: again }], registryClient, scanner);
+    const again = await scanned(facts(), registryClient, scanner);
     expect(requests.length).toBe(pulls); // nothing pulled the second time
     expect(again.vulnerabilities).toEqual(first.vulnerabilities);
   });
 
   it('does not pull an image over the size cap, and says why', async () => {
     const { registryClient, requests } = client();
-    const big = facts({ size: SCAN_SIZE_LIMIT + 1 });
-    await scanReferencedImages(
-      [{ image: image(), facts: big }],
+    const big = await scanned(
+      facts({ size: SCAN_SIZE_LIMIT + 1 }),
       registryClient,
       new OsvScanner({ database }),
     );
@@ -103,16 +113,10 @@ describeWithTools('scanReferencedImages', () => {
 
   it('records a scanner that cannot run as a scan error, and does not cache it', async () => {
     const { registryClient } = client();
-    const broken = facts();
     const scanner = new OsvScanner({ database, binary: join(dir, 'no-such-osv-scanner') });
-    await scanReferencedImages([{ image: image(), facts: broken }], registryClient, scanner);
+    const broken = await scanned(facts(), registryClient, scanner);
     expect(broken.scan_error?.message).toMatch(/osv-scanner/);
-    const retried = facts();
-    await scanReferencedImages(
-      [{ image: image(), facts: retried }],
-      registryClient,
-      new OsvScanner({ database }),
-    );
+    const retried = await scanned(facts(), registryClient, new OsvScanner({ database }));
     expect(retried.vulnerabilities?.length).toBeGreaterThan(0);
   });
 });

@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import type { ImageReference } from '../image/reference.js';
-import type { ReferenceVulnerability, RegistryFacts } from '../policy/input.js';
+import type { ReferenceVulnerability, RegistryFacts } from '../input/policy-input.js';
 import type { RegistryClient } from '../registry/client.js';
 import { flatVulnerability } from '../scan/osv-output.js';
 import { pullImageArchive } from '../scan/registry-image.js';
 import type { ImageScanner } from '../scan/scanner.js';
-import { runLimited } from './registry-facts.js';
+import { runLimited } from './run-limited.js';
+import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 
 /** Images larger than this (compressed, as the manifest declares) are not pulled. */
 export const SCAN_SIZE_LIMIT = 1024 * 1024 * 1024;
@@ -27,23 +28,29 @@ type ScanOutcome =
   | { vulnerabilities: ReferenceVulnerability[] }
   | { error: { code: string; message: string } };
 
+/** What a scan adds to an image's `registry_facts`: `vulnerabilities`, or `scan_error`. */
+export type ReferenceScanFacts =
+  | Required<Pick<RegistryFacts, 'vulnerabilities'>>
+  | Required<Pick<RegistryFacts, 'scan_error'>>;
+
 const cache = new Map<string, ScanOutcome>();
 
-/** Adds `vulnerabilities` (or `scan_error`) to the registry facts of each resolved image, in place. */
+/** `vulnerabilities` (or `scan_error`) of each resolved image, by site; nothing for an image not resolved. */
 export async function scanReferencedImages(
-  images: readonly { image: ImageReference; facts: RegistryFacts }[],
+  images: readonly (ImageSite & { facts: RegistryFacts })[],
   client: RegistryClient,
   scanner: Pick<ImageScanner, 'scan' | 'databaseFingerprint'>,
-): Promise<void> {
+): Promise<FactsBySite<ReferenceScanFacts>> {
   const fingerprint = scanner.databaseFingerprint();
   const tasks = new Map<string, () => Promise<ScanOutcome>>();
-  const pending: { facts: RegistryFacts; key: string }[] = [];
-  for (const { image, facts } of images) {
+  const pending: { site: ImageSite; key: string }[] = [];
+  for (const site of images) {
+    const { image, facts } = site;
     if (facts.error || !facts.digest) continue;
     // The manifest scanned is the platform's; an index digest names several.
     const digest = facts.platform_digest ?? facts.digest;
     const key = `${image.name}@${digest} ${fingerprint}`;
-    pending.push({ facts, key });
+    pending.push({ site, key });
     if (tasks.has(key)) continue;
     if (typeof facts.size === 'number' && facts.size > SCAN_SIZE_LIMIT) {
       tasks.set(key, async () => ({
@@ -58,12 +65,22 @@ export async function scanReferencedImages(
     tasks.set(key, () => cachedScan(key, pinned, client, scanner));
   }
   const results = await runLimited([...tasks.entries()], SCAN_CONCURRENCY);
-  for (const { facts, key } of pending) {
-    const outcome = results.get(key);
-    if (!outcome) continue;
-    if ('error' in outcome) facts.scan_error = outcome.error;
-    else facts.vulnerabilities = structuredClone(outcome.vulnerabilities);
+  // One facts object per scan, shared by its sites; a copy of the cached list, which stays as scanned.
+  const outcomes = new Map<string, ReferenceScanFacts>();
+  for (const [key, outcome] of results) {
+    outcomes.set(
+      key,
+      'error' in outcome
+        ? { scan_error: outcome.error }
+        : { vulnerabilities: structuredClone(outcome.vulnerabilities) },
+    );
   }
+  const found: FactsBySite<ReferenceScanFacts> = new Map();
+  for (const { site, key } of pending) {
+    const outcome = outcomes.get(key);
+    if (outcome) setFactsAt(found, site, outcome);
+  }
+  return found;
 }
 
 async function cachedScan(

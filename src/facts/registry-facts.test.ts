@@ -1,9 +1,11 @@
 /** Registry facts against a real registry on 127.0.0.1: what they hold, and the look-up cache. */
 
 import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
+import { mergeFacts } from '../core/facts.js';
+import type { PolicyInput } from '../input/policy-input.js';
 import { RegistryClient } from '../registry/client.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
-import { gatherRegistryFacts } from './registry-facts.js';
+import { gatherRegistryFacts, type ImageResolver } from './registry-facts.js';
 
 let registry: TestRegistry;
 let digest: string;
@@ -25,6 +27,11 @@ afterAll(async () => {
   await registry?.stop();
 });
 
+/** The inputs as the pipeline leaves them: with the registry facts gathered for them merged in. */
+async function withRegistryFacts(inputs: PolicyInput[], resolver: ImageResolver): Promise<void> {
+  mergeFacts(inputs, { registry: await gatherRegistryFacts(inputs, resolver, new Date()) });
+}
+
 function countingClient() {
   const requests: string[] = [];
   const client = new RegistryClient({
@@ -40,7 +47,7 @@ function countingClient() {
 describe('gatherRegistryFacts', () => {
   it('puts digest, user, ports, env names (never values), labels and the base image into the input', async () => {
     const input = dockerfileInput('Dockerfile', `FROM ${registry.host}/acme/app:2.0\n`);
-    await gatherRegistryFacts([input], countingClient().client, new Date(), null);
+    await withRegistryFacts([input], countingClient().client);
     const facts = input.dockerfile.stages[0]?.base.registry_facts;
     expect(facts).toMatchObject({
       digest,
@@ -63,11 +70,11 @@ describe('gatherRegistryFacts', () => {
         `FROM ${registry.host}/acme/app:2.0\nCOPY --from=${registry.host}/acme/app:2.0 / /\n`,
       ),
     ];
-    await gatherRegistryFacts(inputs(), client, new Date(), null);
+    await withRegistryFacts(inputs(), client);
     const first = requests.length;
     expect(first).toBeGreaterThan(0);
     const again = inputs();
-    await gatherRegistryFacts(again, client, new Date(), null);
+    await withRegistryFacts(again, client);
     expect(requests.length).toBe(first); // nothing asked the second time
     expect(again[1]?.references.every((r) => r.registry_facts?.digest === digest)).toBe(true);
   });
@@ -75,10 +82,10 @@ describe('gatherRegistryFacts', () => {
   it('does not cache failures', async () => {
     const { client, requests } = countingClient();
     const input = () => dockerfileInput('Dockerfile', `FROM ${registry.host}/acme/missing:1.0\n`);
-    await gatherRegistryFacts([input()], client, new Date(), null);
+    await withRegistryFacts([input()], client);
     const first = requests.length;
     const second = input();
-    await gatherRegistryFacts([second], client, new Date(), null);
+    await withRegistryFacts([second], client);
     expect(requests.length).toBeGreaterThan(first);
     expect(second.dockerfile.stages[0]?.base.registry_facts?.error?.code).toBe('not_found');
   });

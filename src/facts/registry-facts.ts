@@ -6,10 +6,11 @@
  */
 import { errorMessage } from '../core/errors.js';
 import type { ImageReference } from '../image/reference.js';
-import type { PolicyInput, RegistryFacts } from '../policy/input.js';
-import { RegistryClient, type ResolvedImage, registryClientFromEnv } from '../registry/client.js';
-import { type TrustPolicySet, trustPolicyFromEnv } from '../signatures/trust-policy.js';
-import { gatherSignatureFacts } from './signature-facts.js';
+import type { PolicyInput, RegistryFacts } from '../input/policy-input.js';
+import { type ResolvedImage, registryClientFromEnv } from '../registry/client.js';
+import { type Settings, settings } from '../settings.js';
+import { runLimited } from './run-limited.js';
+import { type FactsBySite, imageSites, setFactsAt } from './sites.js';
 
 /** What gathering needs of a registry client (RegistryClient fits; tests may pass a fake at this seam). */
 export interface ImageResolver {
@@ -22,60 +23,28 @@ export interface ImageResolver {
 const LOOKUP_CONCURRENCY = 4;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Fills `registry_facts` on every reference and Dockerfile base image of the inputs, in place. */
+/**
+ * The registry facts of every reference and Dockerfile base image of the inputs, by site.
+ * Sites that name the same image (and platform) share one facts object: it was looked up once.
+ */
 export async function gatherRegistryFacts(
   inputs: readonly PolicyInput[],
   resolver: ImageResolver,
   now: Date = new Date(),
-  trust: TrustPolicySet | null = trustPolicyFromEnv(),
-): Promise<void> {
-  const wanted: { image: ImageReference; platform: string | null; assign: (facts: RegistryFacts) => void }[] =
-    [];
-  for (const input of inputs) {
-    for (const reference of input.references) {
-      if (reference.image) {
-        wanted.push({
-          image: reference.image,
-          platform: reference.platform,
-          assign: (f) => (reference.registry_facts = f),
-        });
-      }
-    }
-    for (const stage of input.target.kind === 'dockerfile' && 'dockerfile' in input
-      ? input.dockerfile.stages
-      : []) {
-      const { base } = stage;
-      if (base.image) {
-        wanted.push({ image: base.image, platform: base.platform, assign: (f) => (base.registry_facts = f) });
-      }
-    }
-  }
-
+): Promise<FactsBySite<RegistryFacts>> {
+  const sites = imageSites(inputs);
   const lookups = new Map<string, () => Promise<RegistryFacts>>();
-  for (const { image, platform } of wanted) {
+  for (const { image, platform } of sites) {
     const key = lookupKey(image, platform);
     if (!lookups.has(key)) lookups.set(key, () => cachedLookUp(resolver, image, platform, now));
   }
   const results = await runLimited([...lookups.entries()], LOOKUP_CONCURRENCY);
-  for (const { image, platform, assign } of wanted) {
-    const facts = results.get(lookupKey(image, platform));
-    if (facts) assign(facts);
+  const found: FactsBySite<RegistryFacts> = new Map();
+  for (const site of sites) {
+    const facts = results.get(lookupKey(site.image, site.platform));
+    if (facts) setFactsAt(found, site, facts);
   }
-  const looked = wanted.flatMap(({ image, platform }) => {
-    const facts = results.get(lookupKey(image, platform));
-    return facts ? [{ image, facts }] : [];
-  });
-  // Signatures of the digests just resolved, only when a trust policy is configured.
-  await gatherSignatureFacts(looked, resolver, trust);
-  // Vulnerabilities of the referenced images: opt-in, and only with a real registry client.
-  const osvDatabase = process.env.PORTCULLIS_OSV_DB;
-  if (process.env.PORTCULLIS_SCAN_REFERENCES === '1' && osvDatabase && resolver instanceof RegistryClient) {
-    const [{ scanReferencedImages }, { OsvScanner }] = await Promise.all([
-      import('./reference-scans.js'),
-      import('../scan/osv-scanner.js'),
-    ]);
-    await scanReferencedImages(looked, resolver, new OsvScanner({ database: osvDatabase }));
-  }
+  return found;
 }
 
 /**
@@ -103,7 +72,7 @@ async function cachedLookUp(
   if (hit && hit.expires > Date.now()) {
     cache.delete(key);
     cache.set(key, hit); // most recently used last
-    // Facts are filled in further (signatures) per run: hand out a copy, with today's age.
+    // Each run gets its own copy, with today's age; the entry stays as it was looked up.
     const facts = structuredClone(hit.facts);
     const createdMs = facts.created ? Date.parse(facts.created) : Number.NaN;
     if (Number.isFinite(createdMs))
@@ -236,25 +205,9 @@ function compareVersionsDescending(a: string, b: string): number {
   return 0;
 }
 
-export async function runLimited<T>(
-  tasks: [string, () => Promise<T>][],
-  limit: number,
-): Promise<Map<string, T>> {
-  const results = new Map<string, T>();
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const [key, task] = tasks[next++] as [string, () => Promise<T>];
-      results.set(key, await task());
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
 /** The registry client as the operator configures it (see registryClientFromEnv). */
-export function registryResolverFromEnv(env: NodeJS.ProcessEnv = process.env): ImageResolver {
-  return registryClientFromEnv(env);
+export function registryResolverFromEnv(from: Settings = settings()): ImageResolver {
+  return registryClientFromEnv(from);
 }
 
 let appResolver: ImageResolver | undefined;
@@ -262,8 +215,8 @@ let appResolver: ImageResolver | undefined;
  * Registry look-ups for the App: one client per process (its tokens are cached), off
  * when PORTCULLIS_OFFLINE is set.
  */
-export function appRegistryOptions(env: NodeJS.ProcessEnv = process.env): { registry?: ImageResolver } {
-  if (env.PORTCULLIS_OFFLINE) return {};
-  appResolver ??= registryResolverFromEnv(env);
+export function appRegistryOptions(from: Settings = settings()): { registry?: ImageResolver } {
+  if (from.offline) return {};
+  appResolver ??= registryResolverFromEnv(from);
   return { registry: appResolver };
 }

@@ -8,10 +8,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { type CosignKeyPair, type CosignWorkspace, cosignWorkspace } from '../../test/support/cosign.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
-import type { PolicyInput, RegistryFacts } from '../policy/input.js';
+import { gatherFacts, mergeFacts } from '../core/facts.js';
+import type { PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { RegistryClient } from '../registry/client.js';
 import { policyInputFor } from '../targets/input.js';
-import { gatherRegistryFacts } from './registry-facts.js';
 
 const unwrap = <T>(m: T | { default: T }): T => (m as { default: T }).default ?? (m as T);
 const ajv = new (unwrap(Ajv2020))({ allErrors: true, strict: true });
@@ -51,13 +51,18 @@ function manifest(): PolicyInput {
   return input;
 }
 
+/** The facts the pipeline gathers with a registry (signatures with PORTCULLIS_TRUST_POLICY), merged into the input. */
+async function withSignatureFacts(input: PolicyInput): Promise<void> {
+  mergeFacts([input], await gatherFacts([input], { registry: client, now: new Date() }));
+}
+
 const facts = (input: PolicyInput) => input.references.map((ref) => ref.registry_facts as RegistryFacts);
 
 it('adds trust-policy and signature facts when a trust policy is configured', async () => {
   const input = manifest();
   process.env.PORTCULLIS_TRUST_POLICY = join(cosign.dir, 'trust.yaml');
   try {
-    await gatherRegistryFacts([input], client);
+    await withSignatureFacts(input);
   } finally {
     delete process.env.PORTCULLIS_TRUST_POLICY;
   }
@@ -91,7 +96,7 @@ it('adds trust-policy and signature facts when a trust policy is configured', as
 
 it('changes nothing without a trust policy', async () => {
   const input = manifest();
-  await gatherRegistryFacts([input], client);
+  await withSignatureFacts(input);
   for (const entry of facts(input)) {
     expect(entry).not.toHaveProperty('trust_policy');
     expect(entry).not.toHaveProperty('signatures');

@@ -5,55 +5,68 @@
  * digests they resolved, and only when a trust policy is configured: without one, the input
  * has neither field and nothing changes.
  */
-import type { ImageReference } from '../image/reference.js';
-import type { RegistryFacts } from '../policy/input.js';
+import type { RegistryFacts } from '../input/policy-input.js';
+import type { SignatureFacts, TrustPolicyFacts, TrustPolicySigner } from '../input/signatures.js';
 import {
   matchTrustPolicy,
   type TrustPolicy,
   type TrustPolicySet,
   trustPolicyFromEnv,
 } from '../signatures/trust-policy.js';
-import type { SignatureFacts, TrustPolicyFacts, TrustPolicySigner } from '../signatures/types.js';
 import { type SignatureSource, verifyImageSignatures } from '../signatures/verify.js';
-import { runLimited } from './registry-facts.js';
+import { runLimited } from './run-limited.js';
+import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 
 const VERIFY_CONCURRENCY = 4;
 
+/** What signature facts add to an image's `registry_facts`. */
+export type ImageSignatureFacts = Required<Pick<RegistryFacts, 'trust_policy' | 'signatures'>>;
+
 /**
- * Adds `trust_policy` and `signatures` to the registry facts of each image, in place. An
- * image whose digest could not be resolved keeps `signatures: null` (its registry error
- * says why). `trust` defaults to PORTCULLIS_TRUST_POLICY; a policy file that cannot be read
- * throws TrustPolicyError, since judging as though there were no policy would let unsigned
- * images in.
+ * `trust_policy` and `signatures` for each looked-up image, by site; none at all without a
+ * trust policy. An image whose digest could not be resolved gets `signatures: null` (its
+ * registry error says why). `trust` defaults to PORTCULLIS_TRUST_POLICY; a policy file that
+ * cannot be read throws TrustPolicyError, since judging as though there were no policy
+ * would let unsigned images in.
  */
 export async function gatherSignatureFacts(
-  images: readonly { image: ImageReference; facts: RegistryFacts }[],
+  images: readonly (ImageSite & { facts: RegistryFacts })[],
   registry: unknown,
   trust: TrustPolicySet | null = trustPolicyFromEnv(),
-): Promise<void> {
-  if (!trust) return;
+): Promise<FactsBySite<ImageSignatureFacts>> {
+  const found: FactsBySite<ImageSignatureFacts> = new Map();
+  if (!trust) return found;
   const source = isSignatureSource(registry) ? registry : null;
   const verifications = new Map<string, () => Promise<SignatureFacts[]>>();
-  const pending: { facts: RegistryFacts; key: string }[] = [];
-  for (const { image, facts } of images) {
-    if (facts.trust_policy !== undefined) continue; // shared by references to the same image
-    const match = matchTrustPolicy(trust, image);
-    facts.trust_policy = trustPolicyFacts(trust, match);
-    facts.signatures = null;
-    if (!match || facts.digest === null) continue;
-    const digest = facts.digest;
-    const key = `${image.name}@${digest}`;
-    pending.push({ facts, key });
-    if (verifications.has(key)) continue;
-    const signers = { ...match.policy, trustedRoot: trust.trustedRoot };
-    verifications.set(key, async () =>
-      source
-        ? verifyImageSignatures(source, image, digest, signers)
-        : [unavailable('the registry client in use cannot list signatures')],
-    );
+  // Sites that share a look-up share its signature facts, as they share the registry facts.
+  const byLookUp = new Map<RegistryFacts, { facts: ImageSignatureFacts; key: string | null }>();
+  for (const site of images) {
+    const { image, facts } = site;
+    let entry = byLookUp.get(facts);
+    if (!entry) {
+      const match = matchTrustPolicy(trust, image);
+      entry = { facts: { trust_policy: trustPolicyFacts(trust, match), signatures: null }, key: null };
+      byLookUp.set(facts, entry);
+      if (match && facts.digest !== null) {
+        const digest = facts.digest;
+        entry.key = `${image.name}@${digest}`;
+        if (!verifications.has(entry.key)) {
+          const signers = { ...match.policy, trustedRoot: trust.trustedRoot };
+          verifications.set(entry.key, async () =>
+            source
+              ? verifyImageSignatures(source, image, digest, signers)
+              : [unavailable('the registry client in use cannot list signatures')],
+          );
+        }
+      }
+    }
+    setFactsAt(found, site, entry.facts);
   }
   const results = await runLimited([...verifications.entries()], VERIFY_CONCURRENCY);
-  for (const { facts, key } of pending) facts.signatures = results.get(key) ?? null;
+  for (const { facts, key } of byLookUp.values()) {
+    if (key !== null) facts.signatures = results.get(key) ?? null;
+  }
+  return found;
 }
 
 function trustPolicyFacts(

@@ -24,23 +24,23 @@ import type { ImageBuilder } from '../build/builder.js';
 import { builderFromEnv } from '../build/index.js';
 import type { JudgeOptions } from '../core/judge.js';
 import { type BuildSettings, gatherImageFacts, needsBuild, type SourceTree } from '../facts/image-facts.js';
-import type { ImageFacts } from '../policy/input.js';
+import type { ImageFacts } from '../input/policy-input.js';
 import { scannerFromEnv } from '../scan/osv-scanner.js';
+import { type Settings, settings } from '../settings.js';
 import type { ImageScanner } from '../scan/scanner.js';
 import { isDockerfilePath } from '../targets/detect.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 
-export const DEFAULT_APPROVAL_LABEL = 'portcullis/build-approved';
 const WRITERS = new Set(['admin', 'maintain', 'write']);
 /** A repository tarball larger than this is not unpacked. */
 const TARBALL_LIMIT = 512 * 1024 * 1024;
 
-export function buildsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.PORTCULLIS_BUILD === '1';
+export function buildsEnabled(from: Settings = settings()): boolean {
+  return from.build;
 }
 
-export function approvalLabel(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PORTCULLIS_BUILD_APPROVAL_LABEL || DEFAULT_APPROVAL_LABEL;
+export function approvalLabel(from: Settings = settings()): string {
+  return from.buildApprovalLabel;
 }
 
 /**
@@ -192,10 +192,11 @@ export async function appImageFacts(
   const images: JudgeOptions['images'] = async (inputs) => {
     // Nothing to build: no question of trust to ask GitHub about.
     if (!inputs.some((i) => i.target.kind === 'dockerfile' && needsBuild(i.target.path, changedPaths)))
-      return;
+      return new Map();
     const { approval, note } = await buildApproval(octokit, pr);
     if (note) notes.push(note);
-    await gatherImageFacts(inputs, {
+    const cacheRoot = settings().cacheDir;
+    return gatherImageFacts(inputs, {
       builder: options.builder ?? builderFromEnv(),
       scanner: options.scanner ?? scannerFromEnv(),
       head: tree(async () => pr.headSha, 'head'),
@@ -204,7 +205,7 @@ export async function appImageFacts(
       approval,
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
-      cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
+      cacheDir: cacheRoot ? join(cacheRoot, 'images') : null,
     });
   };
   return { images, cleanup: () => rmSync(work, { recursive: true, force: true }), notes };

@@ -1,0 +1,99 @@
+/**
+ * Facts in the pipeline: each gatherer (src/facts/) returns what it found, keyed by target
+ * path and by the site that names an image, and `mergeFacts` is the one place that writes
+ * them into the policy input documents.
+ */
+
+import { type ReferenceScanFacts, scanReferencedImages } from '../facts/reference-scans.js';
+import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
+import { gatherSignatureFacts, type ImageSignatureFacts } from '../facts/signature-facts.js';
+import { type FactsBySite, factsAt, type ImageSite, sitesWithFacts } from '../facts/sites.js';
+import type { ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
+import { RegistryClient } from '../registry/client.js';
+import { OsvScanner } from '../scan/osv-scanner.js';
+import { type TrustPolicySet, trustPolicyFromEnv } from '../signatures/trust-policy.js';
+
+/** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts): `image` facts by target path. */
+export type ImageFactsGatherer = (inputs: readonly PolicyInput[]) => Promise<Map<string, ImageFacts>>;
+
+export interface FactSources {
+  /** Looks referenced images up in their registries; without it (offline) there are no registry facts. */
+  registry?: ImageResolver;
+  /** Who must have signed images; undefined means PORTCULLIS_TRUST_POLICY, null none. */
+  trust?: TrustPolicySet | null;
+  /** "Now" for the images' ages. */
+  now: Date;
+  images?: ImageFactsGatherer;
+}
+
+/** Everything the gatherers found for one run, each as it returned it. */
+export interface GatheredFacts {
+  registry?: FactsBySite<RegistryFacts>;
+  /** Only with a trust policy. */
+  signatures?: FactsBySite<ImageSignatureFacts>;
+  /** Only with PORTCULLIS_SCAN_REFERENCES=1. */
+  scans?: FactsBySite<ReferenceScanFacts>;
+  images?: Map<string, ImageFacts>;
+}
+
+/** Runs the gatherers the sources allow, in order: registry look-ups, then signatures and scans of what they resolved, then builds. */
+export async function gatherFacts(
+  inputs: readonly PolicyInput[],
+  sources: FactSources,
+): Promise<GatheredFacts> {
+  const facts: GatheredFacts = {};
+  const { registry } = sources;
+  if (registry) {
+    // Read first: a trust policy that cannot be read stops the run before any look-up.
+    const trust = sources.trust === undefined ? trustPolicyFromEnv() : sources.trust;
+    facts.registry = await gatherRegistryFacts(inputs, registry, sources.now);
+    const looked = sitesWithFacts(inputs, facts.registry);
+    // Signatures of the digests just resolved, only when a trust policy is configured.
+    if (trust) facts.signatures = await gatherSignatureFacts(looked, registry, trust);
+    // Vulnerabilities of the referenced images: opt-in, and only with a real registry client.
+    const osvDatabase = process.env.PORTCULLIS_OSV_DB;
+    if (process.env.PORTCULLIS_SCAN_REFERENCES === '1' && osvDatabase && registry instanceof RegistryClient) {
+      facts.scans = await scanReferencedImages(looked, registry, new OsvScanner({ database: osvDatabase }));
+    }
+  }
+  if (sources.images) facts.images = await sources.images(inputs);
+  return facts;
+}
+
+/**
+ * Writes the gathered facts into the input documents, in place: `registry_facts` of each
+ * reference and Dockerfile base image (the look-up, then its `trust_policy`/`signatures`,
+ * then its `vulnerabilities`/`scan_error`, in that order of fields), and `image` of each
+ * Dockerfile built. A site nothing was found for keeps what it had (null).
+ */
+export function mergeFacts(inputs: readonly PolicyInput[], facts: GatheredFacts): void {
+  // Sites that share a look-up share one object in the input, as they did in the gatherers.
+  const merged = new Map<RegistryFacts, RegistryFacts>();
+  const registryFactsAt = (site: ImageSite): RegistryFacts | undefined => {
+    const found = factsAt(facts.registry, site);
+    if (!found) return undefined;
+    let combined = merged.get(found);
+    if (!combined) {
+      combined = { ...found, ...factsAt(facts.signatures, site), ...factsAt(facts.scans, site) };
+      merged.set(found, combined);
+    }
+    return combined;
+  };
+  for (const input of inputs) {
+    const path = input.target.path;
+    for (const reference of input.references) {
+      const { line, image, platform } = reference;
+      if (image)
+        reference.registry_facts =
+          registryFactsAt({ path, line, image, platform }) ?? reference.registry_facts;
+    }
+    if (!('dockerfile' in input)) continue;
+    for (const { line, base } of input.dockerfile.stages) {
+      const { image, platform } = base;
+      if (image)
+        base.registry_facts = registryFactsAt({ path, line, image, platform }) ?? base.registry_facts;
+    }
+    const image = facts.images?.get(path);
+    if (image) input.image = image;
+  }
+}
