@@ -12,7 +12,7 @@ import { errorMessage } from '../core/errors.js';
 import { readOperatorFile } from '../core/operator-file.js';
 import { MAX_TARGET_BYTES } from '../core/source-file.js';
 import { parseImageReference } from '../image/reference.js';
-import type { BuiltImageFacts, VulnerabilityFacts } from '../policy/input.js';
+import type { BuiltImageFacts, VulnerabilityFacts } from '../input/policy-input.js';
 import { registryClientFromEnv } from '../registry/client.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';

@@ -8,6 +8,7 @@ import { errorMessage } from '../core/errors.js';
 import { MAX_KEY_BYTES, readOperatorFile } from '../core/operator-file.js';
 import { policySigners } from '../facts/signature-facts.js';
 import { type ImageReference, parseImageReference } from '../image/reference.js';
+import type { SignatureFacts, TrustPolicySigner } from '../input/signatures.js';
 import { registryClientFromEnv } from '../registry/client.js';
 import {
   loadKey,
@@ -16,7 +17,6 @@ import {
   type TrustPolicy,
   trustPolicyFromEnv,
 } from '../signatures/trust-policy.js';
-import type { SignatureFacts, TrustPolicySigner } from '../signatures/types.js';
 import { verifyImageSignatures } from '../signatures/verify.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 

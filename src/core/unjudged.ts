@@ -4,9 +4,11 @@
  * parser). Fail closed: silence about such a file would let whatever it holds through.
  * It is a finding like any other, so `rules:` can lower or turn it off and waivers apply.
  */
+
+import type { ReferenceFileKind } from '../input/policy-input.js';
 import type { RuleMetadata } from '../policy/compile.js';
 import type { Finding } from '../policy/findings.js';
-import { extractorFor, mayHoldReferences, type ReferenceFileKind } from '../targets/references.js';
+import { extractorFor, mayHoldReferences } from '../targets/references.js';
 
 export const INPUT_RULES = {
   unjudged: {

@@ -4,6 +4,7 @@
  */
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { mergeData } from '../config/plain-data.js';
+import type { PolicyInput } from '../input/policy-input.js';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
 import {
   type CompiledPolicy,
@@ -13,7 +14,6 @@ import {
   type RuleMetadata,
 } from './compile.js';
 import type { Finding, Fix } from './findings.js';
-import type { PolicyInput } from './input.js';
 import { declaredMemoryPages } from './wasm-memory.js';
 
 /**

@@ -5,10 +5,10 @@
  * long, and Node ends it when its heap outgrows the worker's resourceLimits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { PolicyInput } from '../input/policy-input.js';
 import { type CompiledPolicy, RESULT_SETS, type ResultSet } from './compile.js';
 import { PolicyEngine } from './evaluate.js';
 import type { Finding } from './findings.js';
-import type { PolicyInput } from './input.js';
 
 /** A compiled policy with its `data`, under a key naming both (bundle hash + data hash). */
 export interface SandboxPolicy {

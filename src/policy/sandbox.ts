@@ -15,9 +15,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { PolicyInput } from '../input/policy-input.js';
 import { type CompiledPolicy, RESULT_SETS, type ResultSet, type RuleMetadata } from './compile.js';
 import type { Finding } from './findings.js';
-import type { PolicyInput } from './input.js';
 import type { SandboxPolicy, SandboxReply, SandboxRequest, SandboxWorkerData } from './sandbox-worker.js';
 
 /** What the pipeline needs of a policy engine: in-process (PolicyEngine) or sandboxed. */

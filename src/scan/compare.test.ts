@@ -1,4 +1,4 @@
-import type { BuiltImageFacts, VulnerabilityFacts } from '../policy/input.js';
+import type { BuiltImageFacts, VulnerabilityFacts } from '../input/policy-input.js';
 import { compareImages } from './compare.js';
 import { notBuilt } from './describe.js';
 

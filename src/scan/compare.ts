@@ -3,7 +3,7 @@
  * vulnerability is the same one when its id and installed package name match (the version
  * may differ: an upgrade that does not fix it leaves it unchanged).
  */
-import type { BuiltImageFacts, ImageFacts, VulnerabilityFacts } from '../policy/input.js';
+import type { BuiltImageFacts, ImageFacts, VulnerabilityFacts } from '../input/policy-input.js';
 
 export function compareImages(
   head: BuiltImageFacts,

@@ -3,7 +3,7 @@
  * scanner's findings, and the Dockerfile that built it, joined so that every
  * vulnerability knows the instruction whose layer brought its package in.
  */
-import type { BuiltImageFacts, DockerfileFacts, VulnerabilityFacts } from '../policy/input.js';
+import type { BuiltImageFacts, DockerfileFacts, VulnerabilityFacts } from '../input/policy-input.js';
 import type { ArchiveImage } from './archive.js';
 import { mapHistory, stageChain, targetStage } from './history.js';
 import type { ScanResult } from './scanner.js';

@@ -18,7 +18,7 @@ import type {
   DockerfileInstruction,
   DockerfileStage,
   ImageHistoryFacts,
-} from '../policy/input.js';
+} from '../input/policy-input.js';
 import type { ImageHistoryEntry } from '../registry/image-config.js';
 import { redactHistory } from './secrets.js';
 

@@ -14,9 +14,9 @@ import {
   startRegistry,
   type TestRegistry,
 } from '../../test/support/registry.js';
+import type { SignatureFacts } from '../input/signatures.js';
 import { RegistryClient } from '../registry/client.js';
 import { trustedKey } from './trust-policy.js';
-import type { SignatureFacts } from './types.js';
 import { type Signers, verifyImageSignatures } from './verify.js';
 
 let registry: TestRegistry;

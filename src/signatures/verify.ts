@@ -36,11 +36,11 @@ import {
   Verifier,
 } from '@sigstore/verify';
 import { errorMessage } from '../core/errors.js';
+import type { SignatureErrorCode, SignatureFacts, SignatureFormat } from '../input/signatures.js';
 import type { FetchedManifest, ManifestName, RepositoryName } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import type { Descriptor } from '../registry/manifest.js';
 import { type KeylessIdentity, subjectMatches, type TrustedKey } from './trust-policy.js';
-import type { SignatureErrorCode, SignatureFacts, SignatureFormat } from './types.js';
 
 /** What verification needs of a registry: RegistryClient fits. */
 export interface SignatureSource {

@@ -7,7 +7,8 @@
  */
 import picomatch from 'picomatch';
 import type { PortcullisConfig } from '../config/configuration.js';
-import { extractorFor, mayHoldReferences, type ReferenceFileKind } from './references.js';
+import type { ReferenceFileKind } from '../input/policy-input.js';
+import { extractorFor, mayHoldReferences } from './references.js';
 
 export type TargetKind = ReferenceFileKind;
 

@@ -1,8 +1,8 @@
 /** The policy input document of a target file, whatever its format. */
-import { POLICY_INPUT_VERSION, type PolicyInput } from '../policy/input.js';
+import { POLICY_INPUT_VERSION, type PolicyInput, type ReferenceFileKind } from '../input/policy-input.js';
 import { dockerfileInput } from './dockerfile/index.js';
 import { toReferenceFacts } from './reference-facts.js';
-import { extractorFor, REFERENCE_EXTRACTORS, type ReferenceFileKind } from './references.js';
+import { extractorFor, REFERENCE_EXTRACTORS } from './references.js';
 
 /**
  * `kind` forces a format (a file named on the command line); otherwise the extractor

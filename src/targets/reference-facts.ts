@@ -1,5 +1,5 @@
 /** An extracted ImageReferenceSite as the policy input shows it (before registry facts). */
-import type { ReferenceFacts } from '../policy/input.js';
+import type { ReferenceFacts } from '../input/policy-input.js';
 import type { ImageReferenceSite } from './references.js';
 
 /** `lines` are the file's lines, to give each reference the text of its own line. */

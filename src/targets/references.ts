@@ -5,6 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { ImageReference } from '../image/reference.js';
+import type { ReferenceFileKind } from '../input/policy-input.js';
 import { composeExtractor } from './compose/index.js';
 import { dockerfileReferenceExtractor } from './dockerfile/references.js';
 import { helmValuesExtractor } from './helm/index.js';
@@ -13,8 +14,6 @@ import { kustomizeExtractor } from './kustomize/index.js';
 import { workflowExtractor } from './workflow/index.js';
 
 export { ReferenceExtractError, type SiteOptions, toSite } from './reference-site.js';
-
-export type ReferenceFileKind = 'dockerfile' | 'kubernetes' | 'compose' | 'workflow' | 'helm' | 'kustomize';
 
 /** Why a site has no image: a value only known where the file is used, or one that is not a reference. */
 export interface ReferenceProblem {

@@ -1,5 +1,5 @@
 /** The Dockerfile extractor: which paths it claims and the policy input it produces. */
-import { type DockerfileInput, POLICY_INPUT_VERSION } from '../../policy/input.js';
+import { type DockerfileInput, POLICY_INPUT_VERSION } from '../../input/policy-input.js';
 import { toReferenceFacts } from '../reference-facts.js';
 import { parseDockerfile } from './parse.js';
 import { dockerfileReferenceSites } from './references.js';

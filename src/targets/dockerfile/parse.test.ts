@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile and shell text is full of literal ${…}.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DockerfileFacts, DockerfileInstruction, DockerfileStage } from '../../policy/input.js';
+import type { DockerfileFacts, DockerfileInstruction, DockerfileStage } from '../../input/policy-input.js';
 import { parseDockerfile } from './parse.js';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'dockerfiles');

@@ -20,9 +20,10 @@ import type {
   DockerfileFacts,
   DockerfileInstruction,
   DockerfileStage,
+  ShellCommand,
   StageBase,
-} from '../../policy/input.js';
-import { type ShellCommand, splitShellCommands } from './shell.js';
+} from '../../input/policy-input.js';
+import { splitShellCommands } from './shell.js';
 import { substituteVariables } from './variables.js';
 
 const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);

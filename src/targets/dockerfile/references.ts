@@ -4,7 +4,7 @@
  * `COPY --from=<image>` and `RUN --mount=…,from=<image>` read files from.
  */
 import picomatch from 'picomatch';
-import type { DockerfileFacts, DockerfileInstruction, DockerfileStage } from '../../policy/input.js';
+import type { DockerfileFacts, DockerfileInstruction, DockerfileStage } from '../../input/policy-input.js';
 import { toSite } from '../reference-site.js';
 import type { ImageReferenceSite, ReferenceExtractor } from '../references.js';
 import { parseDockerfile } from './parse.js';

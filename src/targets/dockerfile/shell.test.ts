@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile and shell text is full of literal ${…}.
-import { type ShellCommand, splitShellCommands } from './shell.js';
+import type { ShellCommand } from '../../input/policy-input.js';
+import { splitShellCommands } from './shell.js';
 
 /** The commands of instruction text starting on line 10, with the default escape character. */
 const split = (text: string, lineContinuation: string | null = '\\') =>

@@ -8,22 +8,7 @@
  * quoting, escapes, `$(…)`, comments, redirections and the operators that
  * separate commands, which is what policies need.
  */
-
-/** One simple command: the words a program receives, and where it was written. */
-export interface ShellCommand {
-  /** Words after quote removal, without leading `VAR=value` assignments and redirections. */
-  argv: string[];
-  /** Leading `VAR=value` assignments, e.g. `DEBIAN_FRONTEND=noninteractive`. */
-  assignments: string[];
-  /** The command as written (continuations folded), for messages and fixes. */
-  text: string;
-  /** 1-based line of the command's first word. */
-  line: number;
-  /** Commands joined by `|` share a pipeline number; `&&`, `||`, `;` and newlines start a new one. */
-  pipeline: number;
-  /** 0-based position inside the pipeline: `curl … | sh` has curl at 0 and sh at 1. */
-  position: number;
-}
+import type { ShellCommand } from '../../input/policy-input.js';
 
 interface Word {
   value: string;

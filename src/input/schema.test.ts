@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
-import { POLICY_INPUT_VERSION } from './input.js';
+import { POLICY_INPUT_VERSION } from './policy-input.js';
 
 const ROOT = process.cwd();
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'dockerfiles');

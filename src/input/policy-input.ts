@@ -4,11 +4,12 @@
  * docs/policy-input.schema.json. Bump POLICY_INPUT_VERSION on any breaking change.
  */
 import type { ImageReference } from '../image/reference.js';
-import type { SignatureFacts, TrustPolicyFacts } from '../signatures/types.js';
-import type { ShellCommand } from '../targets/dockerfile/shell.js';
-import type { ReferenceFileKind } from '../targets/references.js';
+import type { SignatureFacts, TrustPolicyFacts } from './signatures.js';
 
 export const POLICY_INPUT_VERSION = 1;
+
+/** Which extractor read a target (src/targets/<kind>/); rules select on it. */
+export type ReferenceFileKind = 'dockerfile' | 'kubernetes' | 'compose' | 'workflow' | 'helm' | 'kustomize';
 
 /** What every target's document has. */
 interface PolicyInputBase {
@@ -193,6 +194,25 @@ export interface DockerfileInstruction {
   commands: ShellCommand[];
   /** The instruction's source text, lines `line`..`end_line` exactly: fixes replace it. */
   source: string;
+}
+
+/**
+ * One simple command of a shell-form `RUN`: the words a program receives, and where it was
+ * written. src/targets/dockerfile/shell.ts splits them.
+ */
+export interface ShellCommand {
+  /** Words after quote removal, without leading `VAR=value` assignments and redirections. */
+  argv: string[];
+  /** Leading `VAR=value` assignments, e.g. `DEBIAN_FRONTEND=noninteractive`. */
+  assignments: string[];
+  /** The command as written (continuations folded), for messages and fixes. */
+  text: string;
+  /** 1-based line of the command's first word. */
+  line: number;
+  /** Commands joined by `|` share a pipeline number; `&&`, `||`, `;` and newlines start a new one. */
+  pipeline: number;
+  /** 0-based position inside the pipeline: `curl … | sh` has curl at 0 and sh at 1. */
+  position: number;
 }
 
 /**
