@@ -4,13 +4,14 @@
  * OPA's WebAssembly target leaves some built-ins to the host, and the JavaScript SDK
  * implements only part of them; its `sprintf` is sprintf-js, which rejects Go verbs
  * such as `%q` and prints `%v` of an array as "a,b". Conftest-style policies use those
- * all the time, so Portcullis supplies Go-compatible versions here. `WASM_BUILTINS`
+ * all the time, so Portcullis supplies Go-compatible versions here. `wasmBuiltins()`
  * feeds the compiler's capabilities, so a policy that calls anything else fails at
  * compile time with OPA's own message instead of at evaluation.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { parseOpaCapabilities } from './opa-output.js';
 
 type Builtin = (...args: unknown[]) => unknown;
 
@@ -18,9 +19,6 @@ type Builtin = (...args: unknown[]) => unknown;
 const require = createRequire(import.meta.url);
 // The SDK's package root: its `exports` hide capabilities.json and the built-in table.
 const sdkRoot = join(dirname(require.resolve('@open-policy-agent/opa-wasm')), '..');
-const sdkCapabilities = JSON.parse(readFileSync(join(sdkRoot, 'capabilities.json'), 'utf8')) as {
-  builtins: { name: string }[];
-};
 
 export const CUSTOM_BUILTINS: Record<string, Builtin> = {
   sprintf: (format, args) => goSprintf(String(format), Array.isArray(args) ? args : []),
@@ -51,10 +49,16 @@ export const CUSTOM_BUILTINS: Record<string, Builtin> = {
   'semver.is_valid': (v) => SEMVER.test(String(v)),
 };
 
-export const WASM_BUILTINS: ReadonlySet<string> = new Set([
-  ...sdkCapabilities.builtins.map((b) => b.name),
-  ...Object.keys(CUSTOM_BUILTINS),
-]);
+/** Read on first use, not at import: the sandbox workers import this module and never need it. */
+let wasmBuiltinNames: ReadonlySet<string> | undefined;
+export function wasmBuiltins(): ReadonlySet<string> {
+  const path = join(sdkRoot, 'capabilities.json');
+  wasmBuiltinNames ??= new Set([
+    ...parseOpaCapabilities(readFileSync(path, 'utf8'), path).builtins.map((b) => b.name),
+    ...Object.keys(CUSTOM_BUILTINS),
+  ]);
+  return wasmBuiltinNames;
+}
 
 /**
  * The SDK looks up its own built-ins before the custom ones; remove the ones we replace

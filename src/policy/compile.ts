@@ -9,6 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PolicyBundle } from './bundle.js';
+import { checkOpaCheckReport, parseBundleData, parseOpaInspectOutput } from './opa-output.js';
 import { OpaProcessError, runOpa } from './opa-process.js';
 
 const run = promisify(execFile);
@@ -143,7 +144,9 @@ async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
     await run('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
     const [wasm, data, rules] = await Promise.all([
       readFile(join(work, 'policy.wasm')),
-      readFile(join(work, 'data.json'), 'utf8').then((text) => JSON.parse(text) as Record<string, unknown>),
+      readFile(join(work, 'data.json'), 'utf8').then((text) =>
+        parseBundleData(text, 'the data.json opa build wrote'),
+      ),
       inspectRules(src),
     ]);
     return { hash: bundle.hash, wasm, data, rules };
@@ -180,27 +183,14 @@ async function describeCompileFailure(src: string, build: { code: number; stdout
 }
 
 function parseCheckOutput(output: string): PolicyProblem[] {
-  try {
-    const report = JSON.parse(output) as {
-      errors?: { code: string; message: string; location?: { file: string; row: number } }[];
-    };
-    return (report.errors ?? []).map((e) => ({
-      file: e.location?.file.replace(/^\.\//, '') ?? '',
-      line: e.location?.row ?? 1,
-      code: e.code,
-      message: e.message,
-    }));
-  } catch {
-    return [];
-  }
-}
-
-interface InspectOutput {
-  annotations?: {
-    annotations: { title?: string; description?: string; scope?: string; custom?: Record<string, unknown> };
-    location: { file: string };
-    path: { value: string }[];
-  }[];
+  const report = checkOpaCheckReport(output);
+  if ('problem' in report) return [];
+  return (report.value.errors ?? []).map((e) => ({
+    file: e.location?.file.replace(/^\.\//, '') ?? '',
+    line: e.location?.row ?? 1,
+    code: e.code,
+    message: e.message,
+  }));
 }
 
 async function inspectRules(src: string): Promise<Record<string, RuleMetadata>> {
@@ -208,7 +198,7 @@ async function inspectRules(src: string): Promise<Record<string, RuleMetadata>> 
   if (code !== 0) throw new Error(`opa inspect failed: ${stderr.trim() || `exit code ${code}`}`);
   // No prototype: a Rego package may be named `__proto__` or `constructor`.
   const rules: Record<string, RuleMetadata> = Object.create(null);
-  for (const entry of (JSON.parse(stdout) as InspectOutput).annotations ?? []) {
+  for (const entry of parseOpaInspectOutput(stdout).annotations ?? []) {
     const path = entry.path.map((p) => p.value);
     if (entry.annotations.scope !== 'package' || path[1] !== 'portcullis' || path[2] !== 'rules' || !path[3])
       continue;

@@ -22,7 +22,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolPath } from '../tools.js';
-import { WASM_BUILTINS } from './builtins.js';
+import { wasmBuiltins } from './builtins.js';
+import { type OpaCapabilities, parseOpaCapabilities } from './opa-output.js';
 
 export interface OpaLimits {
   /** Wall-clock limit of the whole process. */
@@ -209,26 +210,23 @@ function goRuntimeCrash(stderr: string): string | null {
  */
 export async function opaCapabilities(profile: CapabilityProfile): Promise<string> {
   const all = await currentCapabilities();
+  const wasm = wasmBuiltins();
   return JSON.stringify({
     ...all,
     builtins: all.builtins.filter(
       (b) =>
         (profile === 'tests' && TEST_BUILTINS.has(b.name)) ||
-        (WASM_BUILTINS.has(b.name) && (!b.nondeterministic || ALLOWED_NONDETERMINISTIC.has(b.name))),
+        (wasm.has(b.name) && (!b.nondeterministic || ALLOWED_NONDETERMINISTIC.has(b.name))),
     ),
   });
 }
 
-interface Capabilities {
-  builtins: { name: string; nondeterministic?: boolean }[];
-}
-
-let current: Promise<Capabilities> | undefined;
-function currentCapabilities(): Promise<Capabilities> {
+let current: Promise<OpaCapabilities> | undefined;
+function currentCapabilities(): Promise<OpaCapabilities> {
   current ??= spawnRestricted(['capabilities', '--current'], tmpdir(), DEFAULT_OPA_LIMITS).then(
     ({ code, stdout, stderr }) => {
       if (code !== 0) throw new OpaProcessError(`opa capabilities failed: ${stderr.trim()}`, null);
-      return JSON.parse(stdout) as Capabilities;
+      return parseOpaCapabilities(stdout, 'opa capabilities --current output');
     },
   );
   current.catch(() => {

@@ -15,6 +15,7 @@ import type { RepositorySnapshot } from '../core/snapshot.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { PolicyCompileError, type PolicyProblem } from './compile.js';
 import { deepMerge } from './evaluate.js';
+import { checkOpaCheckReport, checkOpaTestReport, parseBundleData } from './opa-output.js';
 import { OpaProcessError, runOpa } from './opa-process.js';
 import { type PolicyFiles, type PolicySet, policyEngineFor } from './policy-set.js';
 import type { PolicyEvaluator } from './sandbox.js';
@@ -87,7 +88,7 @@ export async function withPolicyWorkspace<T>(
     files.set(
       'data.json',
       JSON.stringify(
-        deepMerge(bundleData ? (JSON.parse(bundleData) as Record<string, unknown>) : {}, set.data),
+        deepMerge(bundleData ? parseBundleData(bundleData, "the policy bundle's data.json") : {}, set.data),
       ),
     );
     for (const [path, text] of files) {
@@ -129,9 +130,8 @@ export async function opaCheck(
   const { code, stdout, stderr } = await runOpa(args, { cwd: workspace.dir, capabilities: 'tests' });
   if (code === 0) return [];
   // `opa check --format json` writes its report to stderr.
-  const report = parseJson<{
-    errors?: { code: string; message: string; location?: { file: string; row: number } }[];
-  }>(stderr.trim().startsWith('{') ? stderr : stdout);
+  const checked = checkOpaCheckReport(stderr.trim().startsWith('{') ? stderr : stdout);
+  const report = 'value' in checked ? checked.value : null;
   if (!report?.errors) {
     throw new Error(
       `opa check failed: ${untrustedText(stderr || stdout || `exit code ${code}`, MESSAGE_LIMIT)}`,
@@ -158,10 +158,13 @@ export async function opaTest(workspace: PolicyWorkspace): Promise<PolicyTestRes
   if (result.code !== 0 && (result.code !== 2 || !result.stdout.trim().startsWith('['))) {
     throw loadFailure(workspace, result);
   }
-  const results = parseJson<RawTestResult[]>(result.stdout);
-  if (!Array.isArray(results)) {
-    throw new Error(`opa test printed no JSON report: ${untrustedText(result.stdout, MESSAGE_LIMIT)}`);
+  const checked = checkOpaTestReport(result.stdout);
+  if ('problem' in checked) {
+    throw new Error(
+      `opa test printed no usable JSON report (${checked.problem}): ${untrustedText(result.stdout, MESSAGE_LIMIT)}`,
+    );
   }
+  const results = checked.value;
   return results
     .map((r) => ({
       file: workspace.sourcePath(r.location.file),
@@ -175,15 +178,6 @@ export async function opaTest(workspace: PolicyWorkspace): Promise<PolicyTestRes
     }))
     .filter((r) => workspace.isRepositoryFile(r.file))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-}
-
-interface RawTestResult {
-  location: { file: string; row: number };
-  package: string;
-  name: string;
-  fail?: boolean;
-  error?: { message?: string };
-  output?: string;
 }
 
 /**
@@ -306,12 +300,4 @@ function unique(problems: PolicyProblem[]): PolicyProblem[] {
     seen.add(key);
     return true;
   });
-}
-
-function parseJson<T>(text: string): T | undefined {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
 }
