@@ -14,11 +14,11 @@ import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
   type FixturePackage,
-  imageToolsMissing,
   rootfsTar,
   writeContext,
   writeOsvDatabase,
 } from '../../test/support/images.js';
+import { describeWithTools } from '../../test/support/required-tools.js';
 import { BuildahBuilder } from '../build/buildah.js';
 import type { BuildOutcome, BuildRequest, ImageBuilder } from '../build/builder.js';
 import { mergeFacts } from '../core/facts.js';
@@ -33,10 +33,6 @@ import {
   type ImageFactsOptions,
   needsBuild,
 } from './image-facts.js';
-
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
-if (missing) console.warn(`skipping image facts tests: ${missing}`);
 
 const unwrap = <T>(m: T | { default: T }): T => (m as { default: T }).default ?? (m as T);
 const ajv = new (unwrap(Ajv2020))({ allErrors: true, strict: true });
@@ -145,7 +141,7 @@ describe('needsBuild', () => {
   });
 });
 
-describeWithTools('gatherImageFacts', () => {
+describeWithTools(['buildah', 'osv-scanner'], 'gatherImageFacts', () => {
   it('builds head and base, compares them, and the input matches the schema', async () => {
     const counting = builder();
     const input = await gather({

@@ -9,10 +9,10 @@ import {
   ALPINE_BASE_PACKAGES,
   ALPINE_VULNERABILITIES,
   alpineRootfs,
-  imageToolsMissing,
   writeOsvDatabase,
 } from '../../test/support/images.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
+import { describeWithTools, missingTool } from '../../test/support/required-tools.js';
 import { parseImageReference } from '../image/reference.js';
 import type { RegistryFacts } from '../input/policy-input.js';
 import { RegistryClient } from '../registry/client.js';
@@ -21,8 +21,8 @@ import type { ImageScanner } from '../scan/scanner.js';
 import { clearReferenceScanCache, SCAN_SIZE_LIMIT, scanReferencedImages } from './reference-scans.js';
 import { factsAt } from './sites.js';
 
-const missing = imageToolsMissing();
-const describeWithTools = missing ? describe.skip : describe;
+const TOOLS = ['buildah', 'osv-scanner'] as const;
+const missing = missingTool(TOOLS);
 
 let registry: TestRegistry;
 let dir: string;
@@ -85,7 +85,7 @@ async function scanned(
   return { ...registryFacts, ...factsAt(found, site) };
 }
 
-describeWithTools('scanReferencedImages', () => {
+describeWithTools(TOOLS, 'scanReferencedImages', () => {
   it('scans an image once per digest and database, and serves repeats from its cache', async () => {
     const { registryClient, requests } = client();
     const scanner = new OsvScanner({ database });

@@ -1,11 +1,9 @@
 /**
  * Real images without Docker Hub (fixture-images.ts, shared with the benchmarks),
- * and what only the tests need: writing build contexts, and skipping when the tools are absent.
+ * and what only the tests need: writing build contexts.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolPath } from '../../src/tools.js';
 
 export * from './fixture-images.js';
 
@@ -16,16 +14,4 @@ export function writeContext(dir: string, files: Record<string, string | Buffer>
     writeFileSync(join(dir, path), contents);
   }
   return dir;
-}
-
-/** Why the image tests cannot run (buildah or osv-scanner missing: `npm run setup`), or null. */
-export function imageToolsMissing(): string | null {
-  for (const tool of ['buildah', 'osv-scanner']) {
-    try {
-      execFileSync(toolPath(tool), ['--version'], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed: run \`npm run setup\``;
-    }
-  }
-  return null;
 }
