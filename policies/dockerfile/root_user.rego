@@ -89,5 +89,9 @@ windows_container if {
 nonroot_base_image if {
 	some stage in dockerfile.stages
 	stage.index in dockerfile.stage_chain(dockerfile.final_stage)
+
+	# null for an untagged reference: regex.match on it is a built-in error, which fails
+	# the evaluation (src/policy/strict-builtins.ts).
+	is_string(stage.base.image.tag)
 	regex.match(`(^|-)nonroot($|-)`, stage.base.image.tag)
 }

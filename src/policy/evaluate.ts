@@ -14,6 +14,7 @@ import {
   type RuleMetadata,
 } from './compile.js';
 import type { Finding, Fix } from './findings.js';
+import { builtinFailure, strictBuiltins } from './strict-builtins.js';
 import { declaredMemoryPages } from './wasm-memory.js';
 
 /**
@@ -44,7 +45,8 @@ export class PolicyEngine {
       );
     }
     const memory = { ...MEMORY, initial: Math.max(MEMORY.initial, declared) };
-    const policy = await loadPolicy(compiled.wasm, memory, CUSTOM_BUILTINS);
+    // Here rather than at compile time, so that policies compiled and cached before it are strict too.
+    const policy = await loadPolicy(strictBuiltins(compiled.wasm), memory, CUSTOM_BUILTINS);
     policy.setData(deepMerge(compiled.data, data));
     return new PolicyEngine(policy, compiled.rules);
   }
@@ -54,6 +56,14 @@ export class PolicyEngine {
    * `sets` narrows the result sets evaluated (the sandbox runs them one at a time).
    */
   evaluate(input: PolicyInput, sets: readonly ResultSet[] = RESULT_SETS): Finding[] {
+    try {
+      return this.evaluateSets(input, sets);
+    } catch (error) {
+      throw this.describeBuiltinFailure(error) ?? error;
+    }
+  }
+
+  private evaluateSets(input: PolicyInput, sets: readonly ResultSet[]): Finding[] {
     const findings: Finding[] = [];
     // All sets at once in one evaluation: the input is copied into WebAssembly and the
     // shared helpers computed once, instead of once per set.
@@ -79,6 +89,24 @@ export class PolicyEngine {
       }
     }
     return findings;
+  }
+
+  /** A built-in that failed (strict-builtins.ts), named with the rule that called it. */
+  private describeBuiltinFailure(error: unknown): Error | null {
+    const failure = builtinFailure(error);
+    if (!failure) return null;
+    let where = 'a rule of the policy';
+    if (failure.rule) {
+      const [, , pkg] = failure.rule.split('.');
+      const file =
+        failure.rule.startsWith('portcullis.rules.') && pkg && Object.hasOwn(this.rules, pkg)
+          ? this.rules[pkg]?.file
+          : undefined;
+      where = `data.${failure.rule}${file ? ` (${file})` : ''}`;
+    }
+    return new Error(
+      `The built-in ${failure.builtin} failed inside ${where}: an operand of the wrong type, a division by zero, a string that is not a number or a similar error, which OPA reports as an error rather than an empty rule`,
+    );
   }
 }
 
