@@ -36,6 +36,7 @@ import type { PolicyInput } from '#portcullis/input/policy-input.js';
 import { readImageArchive } from '#portcullis/scan/archive.js';
 import { describeImage } from '#portcullis/scan/describe.js';
 import { OsvScanner } from '#portcullis/scan/osv-scanner.js';
+import { loadSettings } from '#portcullis/settings.js';
 import { dockerfileInput } from '#portcullis/targets/dockerfile/index.js';
 import { toolPath } from '#portcullis/tools.js';
 import {
@@ -96,7 +97,9 @@ async function main(): Promise<void> {
     const database = writeOsvDatabase(join(work, 'osv'), ALPINE_VULNERABILITIES);
     const head = writeContext(join(work, 'head'), true);
     const base = writeContext(join(work, 'base'), false);
-    const builder = builderFromEnv({ ...process.env, PORTCULLIS_BUILD_DIR: join(work, 'builds') });
+    const builder = builderFromEnv(
+      loadSettings({ ...process.env, PORTCULLIS_BUILD_DIR: join(work, 'builds') }),
+    );
     const scanner = new OsvScanner({ database });
     const scannerVersion = await scanner.version();
 

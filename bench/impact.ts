@@ -22,14 +22,10 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
-import { gitCommitSnapshot } from '#portcullis/core/snapshot.js';
-import {
-  type CommitTree,
-  gitCommitTree,
-  type PolicyImpact,
-  policyImpact,
-} from '#portcullis/policy/impact.js';
+import { type CommitTree, gitCommitTree, type PolicyImpact, policyImpact } from '#portcullis/core/impact.js';
 import { loadPolicySet, policyEngineFor } from '#portcullis/policy/policy-set.js';
+import { gitCommitSnapshot } from '#portcullis/repository/snapshot.js';
+import { resetSettings } from '#portcullis/settings.js';
 import { DEFAULT_SEED, generateCorpus } from './corpus.js';
 
 const run = promisify(execFile);
@@ -98,6 +94,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'portcullis-bench-impact-'));
   const previousCache = process.env.PORTCULLIS_CACHE_DIR;
   process.env.PORTCULLIS_CACHE_DIR = join(work, 'cache');
+  resetSettings();
   try {
     const repo = join(work, 'repo');
     progress(`making a repository of ${count} Dockerfiles…`);
@@ -145,6 +142,7 @@ async function main(): Promise<void> {
   } finally {
     if (previousCache === undefined) delete process.env.PORTCULLIS_CACHE_DIR;
     else process.env.PORTCULLIS_CACHE_DIR = previousCache;
+    resetSettings();
     await rm(work, { recursive: true, force: true });
   }
 }

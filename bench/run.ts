@@ -23,11 +23,12 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
+import type { PolicyInput } from '#portcullis/input/policy-input.js';
 import { loadPolicyDirectory, type PolicyBundle } from '#portcullis/policy/bundle.js';
 import type { CompiledPolicy } from '#portcullis/policy/compile.js';
 import { PolicyEngine } from '#portcullis/policy/evaluate.js';
 import type { Finding } from '#portcullis/policy/findings.js';
-import type { PolicyInput } from '#portcullis/input/policy-input.js';
+import { resetSettings } from '#portcullis/settings.js';
 import { dockerfileInput } from '#portcullis/targets/dockerfile/index.js';
 import { BUILTIN_POLICY_DIR, toolPath } from '#portcullis/tools.js';
 import { freePort } from '../test/support/free-port.js';
@@ -519,6 +520,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < COMPILE_RUNS; i++) {
       const cacheDir = await temporaryDirectory('portcullis-bench-cache-');
       process.env.PORTCULLIS_CACHE_DIR = cacheDir;
+      resetSettings();
       const cold = await timeCompile(bundle);
       coldRuns.push(cold.ms);
       compiled = cold.compiled;
@@ -701,6 +703,7 @@ async function main(): Promise<void> {
     await server?.stop();
     if (previousCacheDir === undefined) delete process.env.PORTCULLIS_CACHE_DIR;
     else process.env.PORTCULLIS_CACHE_DIR = previousCacheDir;
+    resetSettings();
     for (const dir of temporary) await rm(dir, { recursive: true, force: true });
     temporary.clear();
   }

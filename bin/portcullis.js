@@ -5,6 +5,7 @@ import { runCli } from '../dist/cli/main.js';
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
-  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+  // NO_COLOR is read with the other settings.
+  color: process.stdout.isTTY === true,
 });
 process.exitCode = code;

@@ -9,29 +9,27 @@
  * no GIT_DIR or GIT_WORK_TREE inherited from a hook that would point git elsewhere.
  */
 import { execFile } from 'node:child_process';
+import { settings } from './settings.js';
 
 /** Output a git command may write before it is stopped: larger than any listing we read. */
 const MAX_OUTPUT = 256 << 20;
 
-/** The variables passed through; everything else is dropped. */
-const PASSED = [
-  'PATH',
-  'HOME',
-  'XDG_CONFIG_HOME',
-  'TMPDIR',
-  'LANG',
-  'LANGUAGE',
-  'LC_ALL',
-  'LC_MESSAGES',
-  'LC_CTYPE',
-];
-
 function gitEnvironment(): NodeJS.ProcessEnv {
+  const s = settings();
+  // The variables passed through; everything else is dropped.
+  const passed: Record<string, string | undefined> = {
+    PATH: s.path,
+    HOME: s.home,
+    XDG_CONFIG_HOME: s.xdgConfigHome,
+    TMPDIR: s.tmpDir,
+    LANG: s.lang,
+    LANGUAGE: s.language,
+    LC_ALL: s.lcAll,
+    LC_MESSAGES: s.lcMessages,
+    LC_CTYPE: s.lcCtype,
+  };
   const env: NodeJS.ProcessEnv = {};
-  for (const name of PASSED) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
+  for (const [name, value] of Object.entries(passed)) if (value !== undefined) env[name] = value;
   return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', PAGER: 'cat' };
 }
 

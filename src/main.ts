@@ -3,33 +3,36 @@
  * the whole pipeline on the example repository.
  */
 import { existsSync } from 'node:fs';
-import { builtinPolicyEngine, errorMessage } from './core/judge.js';
+import { builtinPolicyEngine } from './core/judge.js';
 import { runDemo } from './demo.js';
-import { appSettingsFromEnv } from './github/app-settings.js';
+import { errorMessage } from './errors.js';
+import { appSettings } from './github/app-settings.js';
 import { startAppServer } from './github/webhook-intake.js';
 import portcullis from './index.js';
-
-const env = process.env;
-const wantsServer = Boolean(env.APP_ID || env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
+import { resetSettings, settings } from './settings.js';
 
 async function main(): Promise<number> {
-  if (!wantsServer) {
+  const { appId, privateKey, privateKeyPath } = settings();
+  if (appId === undefined && !privateKey && !privateKeyPath) {
     const report = await runDemo((text) => process.stdout.write(`${text}\n`));
     // The demo's example pull request is meant to fail the gate; that is a successful demo.
     return report.annotations.length > 0 ? 0 : 1;
   }
   // Probot's `run` read a .env file; so does the App without it (variables already set win).
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  if (existsSync('.env')) {
+    process.loadEnvFile('.env');
+    resetSettings();
+  }
   // Probot would start its setup mode on a bad key and sign-check with a public default
   // secret; the gate refuses to start instead.
-  const settings = appSettingsFromEnv(env);
-  if ('error' in settings) {
-    process.stderr.write(`portcullis: ${settings.error}\n`);
+  const credentials = appSettings(settings());
+  if ('error' in credentials) {
+    process.stderr.write(`portcullis: ${credentials.error}\n`);
     return 2;
   }
   // Compile the policies before accepting events, so a broken installation fails now.
   await builtinPolicyEngine();
-  const server = await startAppServer(settings, portcullis, env);
+  const server = await startAppServer(credentials, portcullis);
   process.once('SIGINT', () => server.close(() => process.exit(0)));
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
   return 0;

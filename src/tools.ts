@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { settings } from './settings.js';
 
 /** The project root: the folder holding package.json, policies/ and tools/. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -10,11 +11,18 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILTIN_POLICY_DIR = join(PROJECT_ROOT, 'policies');
 
 /**
- * Path of a tool: `PORTCULLIS_<NAME>` from the environment, else the project's tools/bin
+ * Path of a tool: `PORTCULLIS_<NAME>` from the settings, else the project's tools/bin
  * (where the set-up script puts the pinned version), else the bare name for PATH lookup.
  */
 export function toolPath(name: string): string {
-  const fromEnv = process.env[`PORTCULLIS_${name.toUpperCase()}`];
+  const s = settings();
+  const configured: Record<string, string | undefined> = {
+    opa: s.opaPath,
+    buildah: s.buildahPath,
+    docker: s.dockerPath,
+    'osv-scanner': s.osvScannerPath,
+  };
+  const fromEnv = configured[name];
   if (fromEnv) return fromEnv;
   const local = join(PROJECT_ROOT, 'tools', 'bin', name);
   return existsSync(local) ? local : name;

@@ -3,6 +3,8 @@
  * not). Two implementations: buildah (daemonless, the default) and `docker buildx` (when
  * the operator points Portcullis at a Docker daemon). The facts code knows only this.
  */
+import { type Settings, settings } from '../settings.js';
+
 export interface BuildRequest {
   /** The build context folder: the repository at the commit, or a folder of it. */
   contextDir: string;
@@ -53,12 +55,10 @@ export interface BuildLimits {
 export const DEFAULT_BUILD_LIMITS: BuildLimits = { network: 'none', timeoutMs: 10 * 60_000, concurrency: 1 };
 
 /** PORTCULLIS_BUILD_NETWORK, PORTCULLIS_BUILD_TIMEOUT (seconds), PORTCULLIS_BUILD_CONCURRENCY. */
-export function buildLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildLimits {
-  const seconds = Number.parseInt(env.PORTCULLIS_BUILD_TIMEOUT ?? '', 10);
-  const concurrency = Number.parseInt(env.PORTCULLIS_BUILD_CONCURRENCY ?? '', 10);
+export function buildLimitsFromEnv(from: Settings = settings()): BuildLimits {
   return {
-    network: env.PORTCULLIS_BUILD_NETWORK === 'host' ? 'host' : 'none',
-    timeoutMs: seconds > 0 ? seconds * 1000 : DEFAULT_BUILD_LIMITS.timeoutMs,
-    concurrency: concurrency > 0 ? concurrency : DEFAULT_BUILD_LIMITS.concurrency,
+    network: from.buildNetwork,
+    timeoutMs: from.buildTimeoutSeconds * 1000,
+    concurrency: from.buildConcurrency,
   };
 }

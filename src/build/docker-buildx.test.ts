@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadSettings } from '../settings.js';
 import { DEFAULT_BUILD_LIMITS } from './builder.js';
 import { DockerBuildxBuilder } from './docker-buildx.js';
 import { builderFromEnv } from './index.js';
@@ -94,11 +95,11 @@ describe('DockerBuildxBuilder', () => {
 
 describe('builderFromEnv', () => {
   it('uses docker buildx when a Docker daemon is configured, buildah otherwise', () => {
-    expect(builderFromEnv({ PORTCULLIS_DOCKER_HOST: 'unix:///var/run/docker.sock' }).name).toBe(
+    expect(builderFromEnv(loadSettings({ PORTCULLIS_DOCKER_HOST: 'unix:///var/run/docker.sock' })).name).toBe(
       'docker-buildx',
     );
-    expect(builderFromEnv({ DOCKER_HOST: 'tcp://builder:2376' }).name).toBe('docker-buildx');
-    expect(builderFromEnv({}).name).toBe('buildah');
+    expect(builderFromEnv(loadSettings({ DOCKER_HOST: 'tcp://builder:2376' })).name).toBe('docker-buildx');
+    expect(builderFromEnv(loadSettings({})).name).toBe('buildah');
   });
 
   it('reads the limits', () => {

@@ -22,26 +22,15 @@ import { promisify } from 'node:util';
 import type { ImageBuilder } from '../build/builder.js';
 import { builderFromEnv } from '../build/index.js';
 import type { JudgeOptions } from '../core/judge.js';
-import { localCommit } from '../core/snapshot.js';
 import { type BuildSettings, gatherImageFacts, needsBuild } from '../facts/image-facts.js';
+import { archive, commitOf, diffNameStatus, lsFiles, mergeBase, topLevel } from '../git.js';
+import { localCommit } from '../repository/snapshot.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import type { ImageScanner } from '../scan/scanner.js';
+import { settings } from '../settings.js';
 import { UsageError } from './command.js';
 
 const run = promisify(execFile);
-
-async function git(repo: string, args: string[]): Promise<string> {
-  const { stdout } = await run('git', ['-C', repo, ...args], { maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
-}
-
-async function tryGit(repo: string, args: string[]): Promise<string | null> {
-  try {
-    return (await git(repo, args)).trim();
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The commit the working tree is compared with: the merge base of `base` (or, without it,
@@ -55,22 +44,23 @@ export async function localBuildBase(repo: string, base?: string): Promise<strin
         `--base ${base}: no such commit in ${repo}, so no merge base with HEAD; fetch it or name another ref`,
       );
     }
-    const sha = await tryGit(repo, ['merge-base', commit, 'HEAD']);
+    const sha = await mergeBase(repo, commit, 'HEAD').catch(() => null);
     if (!sha) throw new UsageError(`--base ${base}: no merge base with HEAD (unrelated histories)`);
     return sha;
   }
-  const upstream = await tryGit(repo, ['merge-base', '@{upstream}', 'HEAD']);
+  // No upstream configured is a git error: then the parent.
+  const upstream = await mergeBase(repo, '@{upstream}', 'HEAD').catch(() => null);
   if (upstream) return upstream;
-  const parent = await tryGit(repo, ['rev-parse', '--verify', '--quiet', 'HEAD~1^{commit}']);
+  const parent = await commitOf(repo, 'HEAD~1').catch(() => null);
   if (parent) return parent;
   throw new UsageError('check --build: HEAD has no upstream and no parent commit; pass --base REF');
 }
 
 /** Paths changed between `base` and the working tree: tracked changes and untracked (not ignored) files. */
 export async function changedSinceBase(repo: string, base: string): Promise<string[]> {
-  const diff = await git(repo, ['diff', '--name-only', '-z', '--no-renames', base]);
-  const untracked = await git(repo, ['ls-files', '--others', '--exclude-standard', '-z']);
-  return [...new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean))].sort();
+  const diff = (await diffNameStatus(repo, base)).map((entry) => entry.path);
+  const untracked = await lsFiles(repo, { tracked: false });
+  return [...new Set([...diff, ...untracked])].sort();
 }
 
 export interface LocalBuildOptions {
@@ -91,20 +81,19 @@ export async function localImageFacts(
   options: LocalBuildOptions = {},
 ): Promise<{ images: NonNullable<JudgeOptions['images']>; base: string; cleanup: () => void }> {
   const repo = resolve(repoDir);
-  const root = (await git(repo, ['rev-parse', '--show-toplevel'])).trim();
+  const root = await topLevel(repo);
   const base = await localBuildBase(root, options.base);
   const changedPaths = await changedSinceBase(root, base);
   const work = mkdtempSync(join(tmpdir(), 'portcullis-local-build-'));
   let baseTree: Promise<string | null> | null = null;
   const images: NonNullable<JudgeOptions['images']> = async (inputs) => {
     if (!inputs.some((i) => i.target.kind === 'dockerfile' && needsBuild(i.target.path, changedPaths)))
-      return;
-    const database = options.database ?? process.env.PORTCULLIS_OSV_DB ?? null;
-    await gatherImageFacts(inputs, {
+      return new Map();
+    const { osvDb, osvDownload, cacheDir } = settings();
+    const database = options.database ?? osvDb ?? null;
+    return gatherImageFacts(inputs, {
       builder: options.builder ?? builderFromEnv(),
-      scanner:
-        options.scanner ??
-        new OsvScanner({ database, download: process.env.PORTCULLIS_OSV_DOWNLOAD === '1' }),
+      scanner: options.scanner ?? new OsvScanner({ database, download: osvDownload }),
       head: async () => root,
       base: () => {
         baseTree ??= unpackCommit(root, base, join(work, 'base')).catch(() => null);
@@ -113,7 +102,7 @@ export async function localImageFacts(
       changedPaths,
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
-      cacheDir: process.env.PORTCULLIS_CACHE_DIR ? join(process.env.PORTCULLIS_CACHE_DIR, 'images') : null,
+      cacheDir: cacheDir ? join(cacheDir, 'images') : null,
     });
   };
   return { images, base, cleanup: () => rmSync(work, { recursive: true, force: true }) };
@@ -122,9 +111,9 @@ export async function localImageFacts(
 /** The files of `commit` in `dir` (`git archive | tar -x`): no `.git`. */
 async function unpackCommit(repo: string, commit: string, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const archive = join(dir, '..', 'base.tar');
-  await git(repo, ['archive', '--format=tar', '-o', archive, commit]);
-  await run('tar', ['-x', '--no-same-owner', '-C', dir, '-f', archive]);
-  rmSync(archive, { force: true });
+  const file = join(dir, '..', 'base.tar');
+  await archive(repo, commit, file);
+  await run('tar', ['-x', '--no-same-owner', '-C', dir, '-f', file]);
+  rmSync(file, { force: true });
   return dir;
 }

@@ -4,9 +4,10 @@
  */
 
 import { ConfigError } from '../config/configuration.js';
-import { errorMessage } from '../core/judge.js';
+import { errorMessage } from '../errors.js';
 import { PolicyCompileError } from '../policy/compile.js';
 import { plainText, workflowSafe } from '../report/plain-text.js';
+import { settings } from '../settings.js';
 import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
 import { fixCommand } from './fix.js';
@@ -50,7 +51,9 @@ export async function runCli(argv: readonly string[], terminal: CliIO): Promise<
   try {
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command.run(rest, io);
+    // Read before the command starts, so a bad variable stops it before any work.
+    const { noColor } = settings();
+    return await command.run(rest, { ...io, color: io.color && !noColor });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`portcullis: ${error.message}\n\n${HELP}`);

@@ -8,18 +8,19 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage } from '../core/errors.js';
-import { readOperatorFile } from '../core/operator-file.js';
-import { MAX_TARGET_BYTES } from '../core/source-file.js';
+import { errorMessage } from '../errors.js';
 import { parseImageReference } from '../image/reference.js';
 import type { BuiltImageFacts, VulnerabilityFacts } from '../input/policy-input.js';
+import { readOperatorFile } from '../operator-file.js';
 import { registryClientFromEnv } from '../registry/client.js';
+import { MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
 import { flatVulnerability } from '../scan/osv-output.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import { pullImageArchive } from '../scan/registry-image.js';
 import { ScanError, type ScannedPackage } from '../scan/scanner.js';
+import { settings } from '../settings.js';
 import { parseDockerfile } from '../targets/dockerfile/parse.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 
@@ -43,7 +44,7 @@ export const scanCommand: CliCommand = {
     const format = formatOption(values.format, ['text', 'json']);
     const [subject, ...extra] = positionals;
     if (!subject || extra.length > 0) throw new UsageError('scan takes one ARCHIVE or IMAGE');
-    const database = values['offline-db'] ?? values.db ?? process.env.PORTCULLIS_OSV_DB ?? null;
+    const database = values['offline-db'] ?? values.db ?? settings().osvDb ?? null;
     if (!database)
       throw new UsageError('no vulnerability database: pass --offline-db DIR or set PORTCULLIS_OSV_DB');
     const dockerfile = values.dockerfile ? parseDockerfile(readDockerfile(values.dockerfile)) : null;
@@ -64,7 +65,7 @@ export const scanCommand: CliCommand = {
         if (!parsed.ok)
           throw new UsageError(`${subject} is neither a file nor an image reference: ${parsed.error}`);
         // The same time limits as check's look-ups and reference scans.
-        const client = registryClientFromEnv(process.env, values['insecure-registry']);
+        const client = registryClientFromEnv(settings(), values['insecure-registry']);
         archive = join(work, 'image.tar');
         await pullImageArchive(
           client,

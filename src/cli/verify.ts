@@ -4,12 +4,13 @@
  * verified, 1 when not (with the reason), 2 on a usage or configuration error.
  */
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import { errorMessage } from '../core/errors.js';
-import { MAX_KEY_BYTES, readOperatorFile } from '../core/operator-file.js';
+import { errorMessage } from '../errors.js';
 import { policySigners } from '../facts/signature-facts.js';
 import { type ImageReference, parseImageReference } from '../image/reference.js';
 import type { SignatureFacts, TrustPolicySigner } from '../input/signatures.js';
+import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
 import { registryClientFromEnv } from '../registry/client.js';
+import { settings } from '../settings.js';
 import {
   loadKey,
   matchTrustPolicy,
@@ -55,7 +56,7 @@ export const verifyCommand: CliCommand = {
     const image = parsed.reference;
 
     const chosen = choosePolicy(values.key ?? [], image);
-    const client = registryClientFromEnv(process.env, values['insecure-registry']);
+    const client = registryClientFromEnv(settings(), values['insecure-registry']);
 
     const report: VerifyReport = {
       image: image.normalized,

@@ -11,6 +11,7 @@ import { type FactsBySite, factsAt, type ImageSite, sitesWithFacts } from '../fa
 import type { ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { RegistryClient } from '../registry/client.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
+import { settings } from '../settings.js';
 import { type TrustPolicySet, trustPolicyFromEnv } from '../signatures/trust-policy.js';
 
 /** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts): `image` facts by target path. */
@@ -51,8 +52,8 @@ export async function gatherFacts(
     // Signatures of the digests just resolved, only when a trust policy is configured.
     if (trust) facts.signatures = await gatherSignatureFacts(looked, registry, trust);
     // Vulnerabilities of the referenced images: opt-in, and only with a real registry client.
-    const osvDatabase = process.env.PORTCULLIS_OSV_DB;
-    if (process.env.PORTCULLIS_SCAN_REFERENCES === '1' && osvDatabase && registry instanceof RegistryClient) {
+    const { osvDb: osvDatabase, scanReferences } = settings();
+    if (scanReferences && osvDatabase && registry instanceof RegistryClient) {
       facts.scans = await scanReferencedImages(looked, registry, new OsvScanner({ database: osvDatabase }));
     }
   }

@@ -4,7 +4,9 @@
  * looked up once per run however many files name it, a few at a time, and a failed
  * look-up becomes a fact (`error`) for the policies to judge, never an exception.
  */
-import { errorMessage } from '../core/errors.js';
+
+import { LRUCache } from 'lru-cache';
+import { errorMessage } from '../errors.js';
 import type { ImageReference } from '../image/reference.js';
 import type { PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { type ResolvedImage, registryClientFromEnv } from '../registry/client.js';
@@ -53,8 +55,7 @@ export async function gatherRegistryFacts(
  * among the most recent entries, since it cannot change. Failures are not cached.
  */
 const TAG_TTL_MS = 5 * 60_000;
-const CACHE_ENTRIES = 2000;
-const caches = new WeakMap<ImageResolver, Map<string, { facts: RegistryFacts; expires: number }>>();
+const caches = new WeakMap<ImageResolver, LRUCache<string, RegistryFacts>>();
 
 async function cachedLookUp(
   resolver: ImageResolver,
@@ -64,27 +65,21 @@ async function cachedLookUp(
 ): Promise<RegistryFacts> {
   let cache = caches.get(resolver);
   if (!cache) {
-    cache = new Map();
+    cache = new LRUCache({ max: 2000 });
     caches.set(resolver, cache);
   }
   const key = lookupKey(image, platform);
   const hit = cache.get(key);
-  if (hit && hit.expires > Date.now()) {
-    cache.delete(key);
-    cache.set(key, hit); // most recently used last
+  if (hit) {
     // Each run gets its own copy, with today's age; the entry stays as it was looked up.
-    const facts = structuredClone(hit.facts);
+    const facts = structuredClone(hit);
     const createdMs = facts.created ? Date.parse(facts.created) : Number.NaN;
     if (Number.isFinite(createdMs))
       facts.age_days = Math.max(0, Math.floor((now.getTime() - createdMs) / DAY_MS));
     return facts;
   }
   const facts = await lookUp(resolver, image, platform, now);
-  if (!facts.error) {
-    const expires = image.digest ? Number.POSITIVE_INFINITY : Date.now() + TAG_TTL_MS;
-    cache.set(key, { facts: structuredClone(facts), expires });
-    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  }
+  if (!facts.error) cache.set(key, structuredClone(facts), { ttl: image.digest ? 0 : TAG_TTL_MS });
   return facts;
 }
 

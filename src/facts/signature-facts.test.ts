@@ -11,6 +11,7 @@ import { pushImage, startRegistry, type TestRegistry } from '../../test/support/
 import { gatherFacts, mergeFacts } from '../core/facts.js';
 import type { PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { RegistryClient } from '../registry/client.js';
+import { loadSettings, resetSettings, useSettings } from '../settings.js';
 import { policyInputFor } from '../targets/input.js';
 
 const unwrap = <T>(m: T | { default: T }): T => (m as { default: T }).default ?? (m as T);
@@ -38,7 +39,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  delete process.env.PORTCULLIS_TRUST_POLICY;
+  resetSettings();
   await Promise.all([registry?.stop(), cosign?.close()]);
 });
 
@@ -60,11 +61,11 @@ const facts = (input: PolicyInput) => input.references.map((ref) => ref.registry
 
 it('adds trust-policy and signature facts when a trust policy is configured', async () => {
   const input = manifest();
-  process.env.PORTCULLIS_TRUST_POLICY = join(cosign.dir, 'trust.yaml');
+  useSettings(loadSettings({ PORTCULLIS_TRUST_POLICY: join(cosign.dir, 'trust.yaml') }));
   try {
     await withSignatureFacts(input);
   } finally {
-    delete process.env.PORTCULLIS_TRUST_POLICY;
+    resetSettings();
   }
   const [web, again, worker, tool, missing] = facts(input);
   const policy = {

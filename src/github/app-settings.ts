@@ -1,11 +1,12 @@
 /**
- * The App's credentials from the environment, checked before the server starts. Probot
+ * The App's credentials from the settings, checked before the server starts. Probot
  * itself accepts a missing or unreadable key by starting its setup mode (the App
  * registration page at /probot, for anyone who reaches the port) and falls back to the
  * public webhook secret `development`; a gate must refuse both and say what to fix.
  */
 import { createPrivateKey } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Settings } from '../settings.js';
 
 export interface AppSettings {
   appId: number;
@@ -21,8 +22,8 @@ export const MIN_SECRET_LENGTH = 16;
 const PEM = /-----BEGIN ((?:RSA )?PRIVATE KEY)-----([\s\S]*?)-----END \1-----/;
 
 /** The settings, or the one-line reason the App must not start. */
-export function appSettingsFromEnv(env: NodeJS.ProcessEnv): AppSettings | { error: string } {
-  const secret = env.WEBHOOK_SECRET;
+export function appSettings(from: Settings): AppSettings | { error: string } {
+  const secret = from.webhookSecret;
   if (!secret) {
     return {
       error:
@@ -39,29 +40,27 @@ export function appSettingsFromEnv(env: NodeJS.ProcessEnv): AppSettings | { erro
       error: `refusing to start the App: WEBHOOK_SECRET has ${secret.length} characters, fewer than ${MIN_SECRET_LENGTH}, so forged events could be signed by guessing it. Generate one (e.g. \`openssl rand -hex 32\`) and set it here and in the GitHub App settings.`,
     };
   }
-  const appId = Number(env.APP_ID);
-  if (!env.APP_ID || !Number.isSafeInteger(appId) || appId <= 0) {
-    return {
-      error: `the App needs APP_ID, the numeric id from the GitHub App settings (got ${JSON.stringify(env.APP_ID ?? '')}).`,
-    };
+  const appId = from.appId;
+  if (appId === undefined) {
+    return { error: 'the App needs APP_ID, the numeric id from the GitHub App settings.' };
   }
-  const key = privateKeyFromEnv(env);
+  const key = privateKey(from);
   return 'error' in key ? key : { appId, privateKey: key.pem, webhookSecret: secret };
 }
 
 /** PRIVATE_KEY wins over PRIVATE_KEY_PATH, as in Probot; escaped newlines and base64 are accepted too. */
-function privateKeyFromEnv(env: NodeJS.ProcessEnv): { pem: string } | { error: string } {
+function privateKey(from: Settings): { pem: string } | { error: string } {
   let text: string;
   let source: string;
-  if (env.PRIVATE_KEY) {
+  if (from.privateKey) {
     source = 'PRIVATE_KEY';
-    text = env.PRIVATE_KEY;
+    text = from.privateKey;
     if (!text.includes('-----BEGIN')) text = Buffer.from(text, 'base64').toString('utf8');
     text = text.replace(/\\n/g, '\n');
-  } else if (env.PRIVATE_KEY_PATH) {
-    source = `the file PRIVATE_KEY_PATH=${env.PRIVATE_KEY_PATH}`;
+  } else if (from.privateKeyPath) {
+    source = `the file PRIVATE_KEY_PATH=${from.privateKeyPath}`;
     try {
-      text = readKeyFile(env.PRIVATE_KEY_PATH);
+      text = readKeyFile(from.privateKeyPath);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       return {

@@ -26,8 +26,8 @@ import type { JudgeOptions } from '../core/judge.js';
 import { type BuildSettings, gatherImageFacts, needsBuild, type SourceTree } from '../facts/image-facts.js';
 import type { ImageFacts } from '../input/policy-input.js';
 import { scannerFromEnv } from '../scan/osv-scanner.js';
-import { type Settings, settings } from '../settings.js';
 import type { ImageScanner } from '../scan/scanner.js';
+import { type Settings, settings } from '../settings.js';
 import { isDockerfilePath } from '../targets/detect.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 

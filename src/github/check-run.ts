@@ -3,7 +3,7 @@
  * annotations 50 per request, and always finish with a conclusion, even when judging
  * or publishing fails part-way.
  */
-import { errorMessage } from '../core/judge.js';
+import { errorMessage } from '../errors.js';
 import {
   CHECK_RUN_NAME,
   type CheckRunReport,
@@ -11,6 +11,7 @@ import {
   errorReport,
   SUMMARY_LIMIT,
 } from '../report/check-run.js';
+import { settings } from '../settings.js';
 import type { Octokit } from './pull-request-files.js';
 
 export interface CheckRunTarget {
@@ -98,8 +99,7 @@ export async function appendToSummary(
 
 /** A check that runs longer than this is ended as failed rather than left in progress. */
 export function checkTimeoutMs(): number {
-  const minutes = Number(process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES);
-  return (Number.isFinite(minutes) && minutes > 0 ? minutes : 10) * 60_000;
+  return settings().checkTimeoutMinutes * 60_000;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -10,13 +10,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApplicationFunction, createNodeMiddleware, createProbot } from 'probot';
+import { type Settings, settings } from '../settings.js';
 import type { AppSettings } from './app-settings.js';
 
 /** GitHub caps webhook payloads at 25 MB (docs: "Webhook events and payloads"). */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 /** Bodies of all deliveries being read at once: past this, new ones wait for GitHub's redelivery. */
 const MAX_BYTES_IN_FLIGHT = 4 * MAX_WEBHOOK_BYTES;
-const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 /** How long a refused client may go on sending before its connection is closed. */
 const LINGER_MS = 2_000;
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
@@ -29,19 +29,22 @@ interface IntakeLog {
 
 /** Starts the App: Probot configured from the validated settings, behind the intake checks. */
 export async function startAppServer(
-  settings: AppSettings,
+  credentials: AppSettings,
   app: ApplicationFunction,
-  env: NodeJS.ProcessEnv = process.env,
+  from: Settings = settings(),
 ): Promise<Server> {
-  const path = normalizePath(env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH);
-  // Probot's own defaults for what is not a credential (LOG_LEVEL, LOG_FORMAT, GHE_HOST…).
+  const path = normalizePath(from.webhookPath);
   const probot = createProbot({
-    env: { ...env, LOG_LEVEL: env.LOG_LEVEL || 'info' },
-    overrides: { appId: settings.appId, privateKey: settings.privateKey, secret: settings.webhookSecret },
+    env: probotEnvironment(from),
+    overrides: {
+      appId: credentials.appId,
+      privateKey: credentials.privateKey,
+      secret: credentials.webhookSecret,
+    },
   });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: path });
   const log: IntakeLog = probot.log;
-  const intake = webhookIntake({ path, secret: settings.webhookSecret, log });
+  const intake = webhookIntake({ path, secret: credentials.webhookSecret, log });
   const server = createServer((req, res) => {
     const started = Date.now();
     res.on('finish', () =>
@@ -62,8 +65,7 @@ export async function startAppServer(
   });
   // GitHub sends a delivery in one go; a body that trickles in is not GitHub.
   server.requestTimeout = 60_000;
-  const port = Number(env.PORT) || 3000;
-  const host = env.HOST || 'localhost';
+  const { port, host } = from;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -74,6 +76,26 @@ export async function startAppServer(
   const address = server.address();
   log.info(`Listening on http://${host}:${typeof address === 'object' && address ? address.port : port}`);
   return server;
+}
+
+/**
+ * The variables Probot reads for what is not a credential (log level and format, GitHub
+ * Enterprise host, Redis, Sentry). The credentials go to Probot as overrides, already checked.
+ */
+function probotEnvironment(from: Settings): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    LOG_LEVEL: from.logLevel,
+    LOG_FORMAT: from.logFormat,
+    LOG_LEVEL_IN_STRING: from.logLevelInString,
+    LOG_MESSAGE_KEY: from.logMessageKey,
+    GHE_HOST: from.gheHost,
+    GHE_PROTOCOL: from.gheProtocol,
+    REDIS_URL: from.redisUrl,
+    SENTRY_DSN: from.sentryDsn,
+  };
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 export interface IntakeOptions {

@@ -8,6 +8,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { LRUCache } from 'lru-cache';
+import { DiskCache } from '../cache/disk-cache.js';
+import type { JsonSchema } from '../schema/parse-json.js';
+import { settings } from '../settings.js';
 import type { PolicyBundle } from './bundle.js';
 import { checkOpaCheckReport, parseBundleData, parseOpaInspectOutput } from './opa-output.js';
 import { OpaProcessError, runOpa } from './opa-process.js';
@@ -61,56 +65,62 @@ export class PolicyCompileError extends Error {
   }
 }
 
-const MEMORY_CACHE_LIMIT = 32;
-const memoryCache = new Map<string, Promise<CompiledPolicy>>();
+/** What the disk cache keeps beside the WebAssembly module: checked before it is used. */
+const STRING = { type: 'string' };
+const COMPILED_META: JsonSchema<Pick<CompiledPolicy, 'data' | 'rules'>> = {
+  type: 'object',
+  required: ['data', 'rules'],
+  properties: {
+    data: { type: 'object' },
+    rules: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['id', 'title', 'severity', 'description', 'remediation', 'package', 'file'],
+        properties: {
+          id: STRING,
+          title: STRING,
+          severity: { enum: [...RESULT_SETS, null] },
+          description: STRING,
+          remediation: STRING,
+          package: STRING,
+          file: STRING,
+        },
+      },
+    },
+  },
+};
+
+/** Compiled policies kept in the process, by bundle hash: a repository's policies compile once. */
+const memoryCache = new LRUCache<string, Promise<CompiledPolicy>>({ max: 32 });
 
 export function cacheDirectory(): string {
-  return process.env.PORTCULLIS_CACHE_DIR ?? join(homedir(), '.cache', 'portcullis');
+  const { cacheDir, home } = settings();
+  return cacheDir ?? join(home ?? homedir(), '.cache', 'portcullis');
 }
 
 export function compilePolicy(bundle: PolicyBundle): Promise<CompiledPolicy> {
   const cached = memoryCache.get(bundle.hash);
-  if (cached) {
-    // Refresh its place: the map's insertion order is the eviction order.
-    memoryCache.delete(bundle.hash);
-    memoryCache.set(bundle.hash, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const compiled = compileThroughDiskCache(bundle);
   memoryCache.set(bundle.hash, compiled);
   compiled.catch(() => memoryCache.delete(bundle.hash));
-  if (memoryCache.size > MEMORY_CACHE_LIMIT) {
-    memoryCache.delete(memoryCache.keys().next().value as string);
-  }
   return compiled;
 }
 
 async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPolicy> {
   const opaVersion = await opaVersionString();
-  const dir = join(cacheDirectory(), 'policies', `${bundle.hash.slice(0, 32)}-${opaVersion}`);
-  try {
-    const [wasm, meta] = await Promise.all([
-      readFile(join(dir, 'policy.wasm')),
-      readFile(join(dir, 'meta.json'), 'utf8'),
-    ]);
-    const { data, rules } = JSON.parse(meta) as Pick<CompiledPolicy, 'data' | 'rules'>;
-    return { hash: bundle.hash, wasm, data, rules };
-  } catch {
-    // Not cached yet (or unreadable): compile below.
-  }
+  const cache = new DiskCache({ dir: join(cacheDirectory(), 'policies'), schema: COMPILED_META });
+  const key = `${bundle.hash} ${opaVersion}`;
+  const cached = await cache.get(key);
+  if (cached) return { hash: bundle.hash, wasm: cached.payload, ...cached.value };
   const compiled = await compileWithOpa(bundle).catch((error: unknown) => {
     if (error instanceof PolicyCompileError && bundle.origin) {
       throw new PolicyCompileError(error.problems.map((p) => ({ ...p, file: `${bundle.origin}/${p.file}` })));
     }
     throw error;
   });
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'policy.wasm'), compiled.wasm);
-    await writeFile(join(dir, 'meta.json'), JSON.stringify({ data: compiled.data, rules: compiled.rules }));
-  } catch {
-    // A read-only cache only costs speed.
-  }
+  await cache.set(key, { data: compiled.data, rules: compiled.rules }, compiled.wasm);
   return compiled;
 }
 

@@ -2,6 +2,7 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadSettings, resetSettings, useSettings } from '../settings.js';
 import { OpaProcessError, opaCapabilities, runOpa } from './opa-process.js';
 
 let dir: string;
@@ -11,7 +12,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'portcullis-opa-process-'));
 });
 afterEach(async () => {
-  delete process.env.PORTCULLIS_OPA;
+  resetSettings();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -41,7 +42,7 @@ async function recordingOpa(body = ''): Promise<string> {
     ].join('\n'),
   );
   await chmod(script, 0o755);
-  process.env.PORTCULLIS_OPA = script;
+  useSettings(loadSettings({ PORTCULLIS_OPA: script }));
   return out;
 }
 

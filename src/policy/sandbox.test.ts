@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadSettings, resetSettings, useSettings } from '../settings.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 import { loadPolicyDirectory, policyBundle } from './bundle.js';
@@ -14,13 +15,13 @@ let builtin: CompiledPolicy;
 let sandbox: PolicySandbox;
 beforeAll(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), 'portcullis-cache-'));
-  process.env.PORTCULLIS_CACHE_DIR = cacheDir;
+  useSettings(loadSettings({ PORTCULLIS_CACHE_DIR: cacheDir }));
   builtin = await compilePolicy(await loadPolicyDirectory(BUILTIN_POLICY_DIR));
   sandbox = new PolicySandbox({ workers: 1, timeLimitMs: 1000, heapLimitMb: 64 });
 });
 afterAll(async () => {
   await sandbox.close();
-  delete process.env.PORTCULLIS_CACHE_DIR;
+  resetSettings();
   await rm(cacheDir, { recursive: true, force: true });
 });
 

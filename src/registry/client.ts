@@ -19,6 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ImageReference } from '../image/reference.js';
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
+import { type Settings, settings } from '../settings.js';
 import { RegistryAuthenticator } from './auth.js';
 import {
   REGISTRY_AUTH_VARIABLE,
@@ -35,7 +37,6 @@ import {
   IMAGE_CONFIG_TYPES,
   indexPlatforms,
   isDigest,
-  isObject,
   MANIFEST_ACCEPT,
   type Manifest,
   MEDIA_TYPE,
@@ -66,14 +67,12 @@ export interface RegistryClientOptions {
  * time limits: a pull request check waits for these, so a slow registry fails soon and says so.
  */
 export function registryClientFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
+  from: Settings = settings(),
   insecure: readonly string[] = [],
 ): RegistryClient {
   return new RegistryClient({
-    credentials: registryCredentialsFromEnv(env),
-    insecureRegistries: [...(env.PORTCULLIS_INSECURE_REGISTRIES ?? '').split(','), ...insecure]
-      .map((host) => host.trim())
-      .filter(Boolean),
+    credentials: registryCredentialsFromEnv(from),
+    insecureRegistries: [...from.insecureRegistries, ...insecure].map((host) => host.trim()).filter(Boolean),
     timeoutMs: 10_000,
     retries: 2,
   });
@@ -283,16 +282,15 @@ export class RegistryClient {
         }
         const response = await this.#get(name, path, 'application/json', TAG_LIST_LIMIT);
         this.#expectOk(response, name, `${name.repository} (tags)`);
-        const json = parseJson(response.body);
-        const list = isObject(json) ? (json.tags ?? []) : null;
-        if (!Array.isArray(list) || !list.every((tag) => typeof tag === 'string')) {
+        const list = checkJson(response.body, TAG_LIST);
+        if ('problem' in list) {
           throw new RegistryError(
             'server_error',
-            `Registry ${name.registry} sent an unreadable tag list`,
+            `Registry ${name.registry} sent an unreadable tag list: ${list.problem}`,
             name,
           );
         }
-        tags.push(...list);
+        tags.push(...(list.value.tags ?? []));
         path = this.#nextPage(name, response);
       }
       return tags;
@@ -518,19 +516,33 @@ function invalidManifest(name: RepositoryName, why: string, what = name.reposito
   );
 }
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return null;
-  }
-}
+/** `GET /v2/<name>/tags/list`; distribution answers `"tags": null` for a repository without tags. */
+const TAG_LIST: JsonSchema<{ tags?: string[] | null }> = {
+  type: 'object',
+  properties: { tags: { type: ['array', 'null'], items: { type: 'string' } } },
+};
+
+/** The distribution spec's error body; only a hint, so a body of another shape (a proxy's HTML) is no reason. */
+const ERROR_BODY: JsonSchema<{ errors: { code: string; message?: string }[] }> = {
+  type: 'object',
+  required: ['errors'],
+  properties: {
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['code'],
+        properties: { code: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+};
 
 /** `MANIFEST_UNKNOWN: manifest unknown` from the distribution error body, when there is one. */
 function registryErrorText(body: Buffer): string | null {
-  const json = parseJson(body);
-  const first = isObject(json) && Array.isArray(json.errors) ? json.errors[0] : null;
-  if (!isObject(first) || typeof first.code !== 'string') return null;
-  const message = typeof first.message === 'string' ? `: ${first.message}` : '';
+  const checked = checkJson(body, ERROR_BODY);
+  const first = 'value' in checked ? checked.value.errors[0] : undefined;
+  if (!first) return null;
+  const message = first.message !== undefined ? `: ${first.message}` : '';
   return `${first.code}${message}`.slice(0, 200);
 }

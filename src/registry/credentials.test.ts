@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { loadSettings } from '../settings.js';
 import { registryCredentialsFromEnv } from './credentials.js';
 import { RegistryError } from './errors.js';
 
@@ -20,7 +21,7 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('registryCredentialsFromEnv', () => {
   test('nothing configured: no credentials', () => {
-    expect(registryCredentialsFromEnv(nowhere)).toEqual({});
+    expect(registryCredentialsFromEnv(loadSettings(nowhere))).toEqual({});
   });
 
   test('PORTCULLIS_REGISTRY_AUTH: username/password or token, hosts normalised', () => {
@@ -32,7 +33,7 @@ describe('registryCredentialsFromEnv', () => {
         '127.0.0.1:5000': { username: 'alice', password: 'pw' },
       }),
     };
-    expect(registryCredentialsFromEnv(env)).toEqual({
+    expect(registryCredentialsFromEnv(loadSettings(env))).toEqual({
       'ghcr.io': { username: 'octo', password: 'ghp_secret' },
       'docker.io': { token: 'dckr_pat_x' },
       '127.0.0.1:5000': { username: 'alice', password: 'pw' },
@@ -54,7 +55,7 @@ describe('registryCredentialsFromEnv', () => {
       DOCKER_CONFIG: dir,
       PORTCULLIS_REGISTRY_AUTH: JSON.stringify({ 'ghcr.io': { token: 'new' } }),
     };
-    expect(registryCredentialsFromEnv(env)).toEqual({
+    expect(registryCredentialsFromEnv(loadSettings(env))).toEqual({
       'docker.io': { username: 'hubuser', password: 'hub:pass:with:colons' },
       'quay.io': { username: 'q', password: 'qpass' },
       'ghcr.io': { token: 'new' },
@@ -69,7 +70,7 @@ describe('registryCredentialsFromEnv', () => {
       join(home, '.docker', 'config.json'),
       JSON.stringify({ auths: { 'gcr.io': { auth: b64('_json_key:k') } } }),
     );
-    expect(registryCredentialsFromEnv({ HOME: home })).toEqual({
+    expect(registryCredentialsFromEnv(loadSettings({ HOME: home }))).toEqual({
       'gcr.io': { username: '_json_key', password: 'k' },
     });
   });
@@ -84,7 +85,7 @@ describe('registryCredentialsFromEnv', () => {
     ];
     const messages = bad.map((env) => {
       try {
-        registryCredentialsFromEnv(env);
+        registryCredentialsFromEnv(loadSettings(env));
       } catch (error) {
         expect(error).toBeInstanceOf(RegistryError);
         expect((error as RegistryError).code).toBe('invalid_credentials');

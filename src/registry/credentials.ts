@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_HUB } from '../image/reference.js';
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
+import { type Settings, settings } from '../settings.js';
 import { RegistryError } from './errors.js';
-import { isObject } from './manifest.js';
 
 /**
  * `username`/`password` go to the registry (Basic) or to its token server (which returns a
@@ -27,12 +28,12 @@ export const REGISTRY_AUTH_VARIABLE = 'PORTCULLIS_REGISTRY_AUTH';
  * `PORTCULLIS_REGISTRY_AUTH` (JSON: `{"host": {"username": …, "password": …} | {"token": …}}`),
  * which wins for a host both name. Error messages name the source, never its content.
  */
-export function registryCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): RegistryCredentials {
+export function registryCredentialsFromEnv(from: Settings = settings()): RegistryCredentials {
   const credentials: RegistryCredentials = {};
-  const dockerConfig = join(env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), '.docker'), 'config.json');
+  const dockerConfig = join(from.dockerConfig ?? join(from.home ?? homedir(), '.docker'), 'config.json');
   const dockerText = readOptional(dockerConfig);
   if (dockerText !== null) Object.assign(credentials, fromDockerConfig(dockerText, dockerConfig));
-  const own = env[REGISTRY_AUTH_VARIABLE];
+  const own = from.registryAuth;
   if (own !== undefined && own.trim() !== '') Object.assign(credentials, fromPortcullisVariable(own));
   return credentials;
 }
@@ -47,22 +48,35 @@ export function registryCredentialKey(host: string): string {
   return bare === 'index.docker.io' || bare === 'registry-1.docker.io' ? DOCKER_HUB : bare;
 }
 
+/** PORTCULLIS_REGISTRY_AUTH: `{"host": {"username": "…", "password": "…"}}` or `{"host": {"token": "…"}}`. */
+const PORTCULLIS_AUTH: JsonSchema<Record<string, { token?: string; username?: string; password?: string }>> =
+  {
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { token: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } },
+    },
+  };
+
 function fromPortcullisVariable(text: string): RegistryCredentials {
-  // JSON.parse's message quotes the text around the fault, so it must not reach the user.
   const invalid = (why: string) =>
     new RegistryError('invalid_credentials', `${REGISTRY_AUTH_VARIABLE} is not usable: ${why}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalid('it is not valid JSON (expected {"host": {"username": "…", "password": "…"}})');
+  const checked = checkJson(text, PORTCULLIS_AUTH);
+  if ('problem' in checked) {
+    // The problem names keys and types only, never a value: those are secrets.
+    throw invalid(
+      checked.problem === 'it is not JSON'
+        ? 'it is not valid JSON (expected {"host": {"username": "…", "password": "…"}})'
+        : checked.problem.startsWith('the document')
+          ? 'expected a JSON object keyed by registry host'
+          : `${checked.problem} (expected {"host": {"username": "…", "password": "…"}})`,
+    );
   }
-  if (!isObject(json)) throw invalid('expected a JSON object keyed by registry host');
   const credentials: RegistryCredentials = {};
-  for (const [host, entry] of Object.entries(json)) {
-    if (isObject(entry) && typeof entry.token === 'string' && entry.token !== '') {
+  for (const [host, entry] of Object.entries(checked.value)) {
+    if (entry.token) {
       credentials[registryCredentialKey(host)] = { token: entry.token };
-    } else if (isObject(entry) && typeof entry.username === 'string' && typeof entry.password === 'string') {
+    } else if (entry.username !== undefined && entry.password !== undefined) {
       credentials[registryCredentialKey(host)] = { username: entry.username, password: entry.password };
     } else {
       throw invalid(`the entry for ${host} needs "username" and "password", or "token"`);
@@ -71,21 +85,43 @@ function fromPortcullisVariable(text: string): RegistryCredentials {
   return credentials;
 }
 
+/** Docker's config.json, the part read: `auths` by host. Other keys (credsStore, proxies…) are Docker's. */
+const DOCKER_CONFIG: JsonSchema<{
+  auths?: Record<string, { registrytoken?: string; auth?: string; username?: string; password?: string }>;
+}> = {
+  type: 'object',
+  properties: {
+    auths: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          registrytoken: { type: 'string' },
+          auth: { type: 'string' },
+          username: { type: 'string' },
+          password: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
 function fromDockerConfig(text: string, path: string): RegistryCredentials {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new RegistryError('invalid_credentials', `Docker config ${path} is not valid JSON`);
+  const checked = checkJson(text, DOCKER_CONFIG);
+  if ('problem' in checked) {
+    throw new RegistryError(
+      'invalid_credentials',
+      checked.problem === 'it is not JSON'
+        ? `Docker config ${path} is not valid JSON`
+        : `Docker config ${path} is not usable: ${checked.problem}`,
+    );
   }
-  if (!isObject(json) || !isObject(json.auths)) return {};
   const credentials: RegistryCredentials = {};
-  for (const [host, entry] of Object.entries(json.auths)) {
-    if (!isObject(entry)) continue;
+  for (const [host, entry] of Object.entries(checked.value.auths ?? {})) {
     const key = registryCredentialKey(host);
-    if (typeof entry.registrytoken === 'string' && entry.registrytoken !== '') {
+    if (entry.registrytoken) {
       credentials[key] = { token: entry.registrytoken };
-    } else if (typeof entry.auth === 'string' && entry.auth !== '') {
+    } else if (entry.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon <= 0) {
@@ -95,7 +131,7 @@ function fromDockerConfig(text: string, path: string): RegistryCredentials {
         );
       }
       credentials[key] = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    } else if (typeof entry.username === 'string' && typeof entry.password === 'string') {
+    } else if (entry.username !== undefined && entry.password !== undefined) {
       credentials[key] = { username: entry.username, password: entry.password };
     }
     // An `identitytoken` alone needs Docker's OAuth refresh flow; without it the host stays anonymous.

@@ -5,6 +5,7 @@
 import type { Judgement } from '../core/judge.js';
 import { isFailing } from '../core/repository-rules.js';
 import type { Finding } from '../policy/findings.js';
+import { settings } from '../settings.js';
 import { PORTCULLIS_VERSION } from '../tools.js';
 import { htmlText, markdownFence, markdownText } from './markdown.js';
 import { plainText } from './plain-text.js';
@@ -164,7 +165,7 @@ function targetSection(target: Judgement['targets'][number], failOn: Judgement['
 
 /** A rule id, linked to its entry in the rule catalog when PORTCULLIS_DOCS_URL says where that is. */
 function ruleLink(ruleId: string): string {
-  const base = process.env.PORTCULLIS_DOCS_URL;
+  const base = settings().docsUrl;
   const text = markdownText(ruleId);
   return base && /^[A-Za-z0-9-]+$/.test(ruleId)
     ? `[${text}](${base.replace(/\/$/, '')}/rules.md#${ruleId.toLowerCase()})`

@@ -28,8 +28,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cleanEnvironment, runProcess } from '../build/process.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage } from '../errors.js';
+import { type Settings, settings } from '../settings.js';
+import { cleanEnvironment, runProcess } from '../tool-process.js';
 import { toolPath } from '../tools.js';
 import { ensureDockerArchive, ImageArchiveError } from './archive.js';
 import { parseOsvReport } from './osv-output.js';
@@ -195,9 +196,9 @@ function linkDatabase(root: string, database: string): void {
 }
 
 /** The scanner as the operator configures it: PORTCULLIS_OSV_DB, PORTCULLIS_OSV_DOWNLOAD. */
-export function scannerFromEnv(env: NodeJS.ProcessEnv = process.env): OsvScanner {
+export function scannerFromEnv(from: Settings = settings()): OsvScanner {
   return new OsvScanner({
-    database: env.PORTCULLIS_OSV_DB || null,
-    download: env.PORTCULLIS_OSV_DOWNLOAD === '1',
+    database: from.osvDb ?? null,
+    download: from.osvDownload,
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseImageReference } from '../image/reference.js';
+import { loadSettings } from '../settings.js';
 import {
   matchTrustPolicy,
   subjectMatches,
@@ -105,18 +106,20 @@ describe('trust policies', () => {
   });
 
   it('reads PORTCULLIS_TRUST_POLICY, and is off without it', () => {
-    expect(trustPolicyFromEnv({})).toBeNull();
+    expect(trustPolicyFromEnv(loadSettings({}))).toBeNull();
     const file = join(dir, 'trust.yaml');
     writeFileSync(file, 'policies:\n  - images: ["ghcr.io/**"]\n    keys: [cosign.pub]\nunmatched: ignore\n');
-    expect(trustPolicyFromEnv({ PORTCULLIS_TRUST_POLICY: file })).toMatchObject({
+    expect(trustPolicyFromEnv(loadSettings({ PORTCULLIS_TRUST_POLICY: file }))).toMatchObject({
       unmatched: 'ignore',
       policies: [{ images: ['ghcr.io/**'] }],
     });
-    expect(() => trustPolicyFromEnv({ PORTCULLIS_TRUST_POLICY: join(dir, 'none.yaml') })).toThrow(
-      /trust policy .*none\.yaml \(PORTCULLIS_TRUST_POLICY\) cannot be read/,
-    );
     expect(() =>
-      trustPolicyFromEnv({ PORTCULLIS_TRUST_POLICY: file, PORTCULLIS_SIGSTORE_TRUSTED_ROOT: file }),
+      trustPolicyFromEnv(loadSettings({ PORTCULLIS_TRUST_POLICY: join(dir, 'none.yaml') })),
+    ).toThrow(/trust policy .*none\.yaml \(PORTCULLIS_TRUST_POLICY\) cannot be read/);
+    expect(() =>
+      trustPolicyFromEnv(
+        loadSettings({ PORTCULLIS_TRUST_POLICY: file, PORTCULLIS_SIGSTORE_TRUSTED_ROOT: file }),
+      ),
     ).toThrow(/Sigstore trusted root .* cannot be read/);
   });
 });

@@ -21,9 +21,10 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { formatKeyPath, plainDataProblem } from '../config/plain-data.js';
-import { errorMessage } from '../core/errors.js';
-import { MAX_KEY_BYTES, readOperatorFile } from '../core/operator-file.js';
+import { errorMessage } from '../errors.js';
 import type { ImageReference } from '../image/reference.js';
+import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
+import { type Settings, settings } from '../settings.js';
 import { loadTrustedRoot } from './trusted-root.js';
 
 export const TRUST_POLICY_VARIABLE = 'PORTCULLIS_TRUST_POLICY';
@@ -82,10 +83,10 @@ export class TrustPolicyError extends Error {
 /** An operator's trust policy is a page of YAML: the cap only stops a wrong path (a device, a disk image) from being read. */
 const MAX_TRUST_POLICY_BYTES = 1 << 20;
 
-export function trustPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustPolicySet | null {
-  const path = env[TRUST_POLICY_VARIABLE]?.trim();
+export function trustPolicyFromEnv(from: Settings = settings()): TrustPolicySet | null {
+  const path = from.trustPolicy;
   if (!path) return null;
-  const trustedRoot = trustedRootFromEnv(env);
+  const trustedRoot = trustedRootFromEnv(from);
   let document: unknown;
   try {
     document = parseYaml(readOperatorFile(path, MAX_TRUST_POLICY_BYTES).toString('utf8'));
@@ -98,8 +99,8 @@ export function trustPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustP
 }
 
 /** The trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names, or null. */
-export function trustedRootFromEnv(env: NodeJS.ProcessEnv = process.env): TrustedRoot | null {
-  const path = env[TRUSTED_ROOT_VARIABLE]?.trim();
+export function trustedRootFromEnv(from: Settings = settings()): TrustedRoot | null {
+  const path = from.sigstoreTrustedRoot;
   if (!path) return null;
   try {
     return loadTrustedRoot(path);

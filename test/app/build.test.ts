@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import nock from 'nock';
 import { TarWriter } from '../../src/scan/tar.js';
+import { resetSettings } from '../../src/settings.js';
 import {
   API,
   createApp,
@@ -56,10 +57,12 @@ beforeAll(() => {
   process.env.PORTCULLIS_OSV_DB = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
   process.env.PORTCULLIS_CACHE_DIR = join(dir, 'cache');
   process.env.PORTCULLIS_BUILD_DIR = join(dir, 'builds');
+  resetSettings();
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => {
   process.env = saved;
+  resetSettings();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -243,10 +246,12 @@ describeWithTools(['buildah', 'osv-scanner'], 'builds in the App', () => {
   it('shows the build and the scan on the in-progress check run before completing it', async () => {
     const { requests } = fakeBuildablePullRequest();
     process.env.PORTCULLIS_CACHE_DIR = join(dir, 'progress-cache');
+    resetSettings();
     try {
       await receive(createApp(), 'pull_request.opened');
     } finally {
       process.env.PORTCULLIS_CACHE_DIR = join(dir, 'cache');
+      resetSettings();
     }
     const updates = requests
       .filter((r) => r.method === 'PATCH')

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { POLICY_CHECK_NAME } from '../../src/report/policy-report.js';
+import { resetSettings } from '../../src/settings.js';
 import {
   API,
   type CheckRunRequest,
@@ -313,6 +314,7 @@ describe('a fork whose policy tests try to read the environment and reach the ne
   beforeAll(async () => {
     process.env.WEBHOOK_SECRET = CANARY;
     process.env.PRIVATE_KEY = CANARY;
+    resetSettings();
     received = [];
     server = createServer((request, response) => {
       received.push(`${request.method} ${request.url}`);
@@ -324,6 +326,7 @@ describe('a fork whose policy tests try to read the environment and reach the ne
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
+      resetSettings();
     }
     await new Promise((resolve) => server.close(resolve));
   });

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { ANNOTATIONS_PER_REQUEST } from '../../src/report/check-run.js';
+import { resetSettings } from '../../src/settings.js';
 import {
   API,
   createApp,
@@ -236,6 +237,7 @@ describe('errors', () => {
   });
   it('ends a check that takes too long as failed instead of leaving it in progress', async () => {
     process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES = String(100 / 60_000); // 100 ms
+    resetSettings();
     try {
       const checkRuns: unknown[] = [];
       nock(API)
@@ -257,6 +259,7 @@ describe('errors', () => {
       expect(JSON.stringify(checkRuns[0])).toContain('took longer than');
     } finally {
       delete process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES;
+      resetSettings();
     }
   });
 });

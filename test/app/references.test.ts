@@ -3,6 +3,7 @@
  * facts from a real registry process on 127.0.0.1 (GitHub itself is faked with nock).
  */
 import nock from 'nock';
+import { resetSettings } from '../../src/settings.js';
 import { createApp, fakePullRequest, finalCheckRun, receive } from '../support/fake-github.js';
 import { useGitHubValidation } from '../support/github-openapi.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
@@ -28,10 +29,12 @@ async function receiveOnline(event: string) {
   const app = createApp();
   delete process.env.PORTCULLIS_OFFLINE; // createApp turns look-ups off; this test wants them
   process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
+  resetSettings();
   try {
     await receive(app, event);
   } finally {
     delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
+    resetSettings();
   }
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { changedSinceBase, localBuildBase } from '../../src/cli/local-build.js';
+import { resetSettings } from '../../src/settings.js';
 import { cli } from '../support/cli.js';
 import {
   ALPINE_VULNERABILITIES,
@@ -46,6 +47,7 @@ beforeAll(async () => {
   delete process.env.PORTCULLIS_CACHE_DIR;
   delete process.env.PORTCULLIS_DOCKER_HOST;
   delete process.env.DOCKER_HOST;
+  resetSettings();
   await run('git', ['init', '--quiet', '-b', 'main', repo]);
   await git('config', 'user.email', 'tests@example.invalid');
   await git('config', 'user.name', 'Tests');
@@ -70,6 +72,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   process.env = saved;
+  resetSettings();
   rmSync(dir, { recursive: true, force: true });
 });
 

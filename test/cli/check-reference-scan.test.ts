@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { resetSettings } from '../../src/settings.js';
 import { cli } from '../support/cli.js';
 import {
   ALPINE_BASE_PACKAGES,
@@ -58,12 +59,14 @@ beforeAll(async () => {
   );
   process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
   process.env.PORTCULLIS_OSV_DB = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
+  resetSettings();
 });
 
 afterAll(async () => {
   for (const name of ENV) {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
+    resetSettings();
   }
   await registry?.stop();
   if (repo) await rm(repo, { recursive: true, force: true });
@@ -78,11 +81,13 @@ async function findings(): Promise<Report['findings']> {
 describeWithTools(TOOLS, 'check with referenced image scans', () => {
   it('reports nothing without the opt-in', async () => {
     delete process.env.PORTCULLIS_SCAN_REFERENCES;
+    resetSettings();
     expect(await findings()).toEqual([]);
   });
 
   it('reports the fixable critical/high vulnerabilities of the referenced image on its line', async () => {
     process.env.PORTCULLIS_SCAN_REFERENCES = '1';
+    resetSettings();
     expect(await findings()).toEqual([
       expect.objectContaining({
         path: 'deploy/web.yaml',

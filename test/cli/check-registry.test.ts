@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { resetSettings } from '../../src/settings.js';
 import { cli } from '../support/cli.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
 
@@ -28,6 +29,7 @@ beforeAll(async () => {
   await pushImage(registry, 'acme/api', '1.3.0', { layers: [{ 'old.txt': 'older' }] });
   for (const tag of ['1.4', 'latest']) await retag(registry, 'acme/api', '1.4.2', tag);
   process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
+  resetSettings();
   repo = await mkdtemp(join(tmpdir(), 'portcullis-registry-'));
   await run('git', ['init', '--quiet', repo]);
   await mkdir(join(repo, 'deploy'));
@@ -70,6 +72,7 @@ async function retag(at: TestRegistry, repository: string, from: string, to: str
 
 afterAll(async () => {
   delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
+  resetSettings();
   await registry?.stop();
   await rm(repo, { recursive: true, force: true });
 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeDockerArchive } from '../../src/scan/archive.js';
+import { resetSettings } from '../../src/settings.js';
 import { cli } from '../support/cli.js';
 import { makeTar, sha256 } from '../support/registry.js';
 
@@ -113,6 +114,7 @@ describe('scan', () => {
       const repo = await mkdtemp(join(dir, 'repo-'));
       await writeFile(join(repo, 'Dockerfile'), `FROM ${host}/acme/web:1\nUSER 10001\n`);
       process.env.PORTCULLIS_INSECURE_REGISTRIES = host;
+      resetSettings();
       try {
         requests = 0;
         await cli('check', '--repo', repo, '--format', 'json');
@@ -124,6 +126,7 @@ describe('scan', () => {
         expect(requests).toBe(byCheck);
       } finally {
         delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
+        resetSettings();
       }
     });
   });

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { resetSettings } from '../../src/settings.js';
 import { cli } from '../support/cli.js';
 import { type CosignKeyPair, type CosignWorkspace, cosignWorkspace } from '../support/cosign.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
@@ -50,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.PORTCULLIS_TRUST_POLICY;
   delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
+  resetSettings();
   await Promise.all([registry?.stop(), cosign?.close()]);
 });
 
@@ -99,6 +101,7 @@ describe('portcullis verify', () => {
 
   it('uses the trust policy from PORTCULLIS_TRUST_POLICY when no --key is given', async () => {
     process.env.PORTCULLIS_TRUST_POLICY = policyFile;
+    resetSettings();
     try {
       expect((await cli('verify', images.sig.ref, ...insecure())).code).toBe(0);
       const json = JSON.parse(
@@ -116,6 +119,7 @@ describe('portcullis verify', () => {
       );
     } finally {
       delete process.env.PORTCULLIS_TRUST_POLICY;
+      resetSettings();
     }
   });
 
@@ -139,12 +143,14 @@ describe('portcullis verify', () => {
     const broken = join(cosign.dir, 'broken.yaml');
     await writeFile(broken, 'policies:\n  - images: ["x/**"]\n');
     process.env.PORTCULLIS_TRUST_POLICY = broken;
+    resetSettings();
     try {
       const result = await cli('verify', images.sig.ref, ...insecure());
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('policies[0]: name the signers');
     } finally {
       delete process.env.PORTCULLIS_TRUST_POLICY;
+      resetSettings();
     }
   });
 });
@@ -181,6 +187,7 @@ describe('portcullis check with a trust policy', () => {
       `ARG BASE=${registry.host}/acme/unsigned:1.0\nFROM \${BASE}\nCOPY --from=${images.sig.ref} /name.txt /signed.txt\nUSER 10001\n`,
     );
     process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
+    resetSettings();
   });
   afterAll(async () => {
     await rm(repo, { recursive: true, force: true });
@@ -188,11 +195,13 @@ describe('portcullis check with a trust policy', () => {
 
   it('denies unsigned images with PC-SIG-001 on their lines and passes signed ones', async () => {
     process.env.PORTCULLIS_TRUST_POLICY = policyFile;
+    resetSettings();
     let result: Awaited<ReturnType<typeof cli>>;
     try {
       result = await cli('check', '--repo', repo, '--format', 'json');
     } finally {
       delete process.env.PORTCULLIS_TRUST_POLICY;
+      resetSettings();
     }
     expect(result.code).toBe(1);
     const { findings } = JSON.parse(result.stdout) as Report;
@@ -215,12 +224,14 @@ describe('portcullis check with a trust policy', () => {
     );
     await pushImage(registry, 'tools/unlisted', '1.0');
     process.env.PORTCULLIS_TRUST_POLICY = policyFile;
+    resetSettings();
     let findings: Report['findings'];
     try {
       findings = (JSON.parse((await cli('check', '--repo', repo, '--format', 'json')).stdout) as Report)
         .findings;
     } finally {
       delete process.env.PORTCULLIS_TRUST_POLICY;
+      resetSettings();
     }
     expect(findings.filter((f) => f.rule_id === 'PC-SIG-002')).toEqual([
       expect.objectContaining({ severity: 'warn', path: 'deploy/tools.yaml', line: 8 }),

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import portcullis, { workQueue } from '../../src/index.js';
+import { resetSettings } from '../../src/settings.js';
 
 export const OWNER = 'acme';
 export const REPO = 'web';
@@ -24,6 +25,7 @@ export function createApp(): Probot {
   // GitHub is all these tests fake: registry look-ups (tested against a real registry
   // elsewhere) stay off, or nock's refusal would show up as findings.
   process.env.PORTCULLIS_OFFLINE = '1';
+  resetSettings();
   const probot = new Probot({
     appId: 123,
     privateKey,
