@@ -12,9 +12,9 @@ import { markNewFindings } from './core/baseline.js';
 import { judgeTargets } from './core/judge.js';
 import { changedFilesBetween, localPullRequestFiles, readFileAtCommit } from './core/local-repository.js';
 import { judgePullRequest } from './core/pull-request.js';
-import { gitCommitSnapshot } from './core/snapshot.js';
 import { loadPolicySet, policyEngineFor } from './policy/policy-set.js';
 import { CHECK_RUN_NAME, type CheckRunReport, checkRunReport, chunkAnnotations } from './report/check-run.js';
+import { gitCommitSnapshot } from './repository/snapshot.js';
 import { PROJECT_ROOT } from './tools.js';
 
 const run = promisify(execFile);

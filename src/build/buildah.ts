@@ -17,13 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage } from '../errors.js';
+import { cleanEnvironment, type RunResult, runProcess } from '../tool-process.js';
 import { toolPath } from '../tools.js';
 import type { BuildLimits, BuildOutcome, BuildRequest, ImageBuilder } from './builder.js';
 import { DEFAULT_BUILD_LIMITS } from './builder.js';
 import { BuildSlots } from './limits.js';
 import { logExcerpt } from './log-excerpt.js';
-import { cleanEnvironment, type RunResult, runProcess } from './process.js';
 
 export interface BuildahOptions {
   limits?: BuildLimits;

@@ -8,13 +8,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage } from '../errors.js';
+import { cleanEnvironment, runProcess } from '../tool-process.js';
 import { toolPath } from '../tools.js';
 import type { BuildLimits, BuildOutcome, BuildRequest, ImageBuilder } from './builder.js';
 import { DEFAULT_BUILD_LIMITS } from './builder.js';
 import { BuildSlots } from './limits.js';
 import { logExcerpt } from './log-excerpt.js';
-import { cleanEnvironment, runProcess } from './process.js';
 
 export interface DockerBuildxOptions {
   /** The daemon, e.g. `unix:///var/run/docker.sock` or `tcp://builder:2376`. */

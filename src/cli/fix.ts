@@ -5,11 +5,11 @@
 import { formatPatch, structuredPatch } from 'diff';
 import { judgeTargets, type TargetFile } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
-import { writeInside } from '../core/repository-path.js';
-import { decodeSourceText } from '../core/source-file.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { applyFixes } from '../fix/compose.js';
 import type { Finding, Fix, TargetError } from '../policy/findings.js';
+import { writeInside } from '../repository/path.js';
+import { decodeSourceText } from '../repository/source-file.js';
 import { type CliCommand, EXIT, parseOptions } from './command.js';
 import { cliPolicy } from './policy-context.js';
 

@@ -4,9 +4,9 @@
  * them from the pull request's base, so a branch cannot weaken its own gate).
  */
 import { resolve } from 'node:path';
-import { gitCommitSnapshot, localCommit, workingTreeSnapshot } from '../core/snapshot.js';
 import { loadPolicySet, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
+import { gitCommitSnapshot, localCommit, workingTreeSnapshot } from '../repository/snapshot.js';
 
 export async function cliPolicySet(repo: string, policyRef: string | undefined): Promise<PolicySet> {
   if (policyRef === undefined) return loadPolicySet(workingTreeSnapshot(repo));

@@ -2,11 +2,11 @@
  * `portcullis policy test|impact`: the repository's own policies, tested with `opa test`,
  * and what a change to them would change across every container file of the repository.
  */
-import { gitCommitSnapshot, workingTreeSnapshot } from '../core/snapshot.js';
-import { gitCommitTree, type ImpactSide, policyImpact, resolveCommit } from '../policy/impact.js';
+import { gitCommitTree, type ImpactSide, policyImpact, resolveCommit } from '../core/impact.js';
 import { opaTest, policyFolder, readPolicyTests, withPolicyWorkspace } from '../policy/opa-tools.js';
 import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
 import { impactJsonReport, impactTextReport, policyTestTextReport } from '../report/policy-report.js';
+import { gitCommitSnapshot, workingTreeSnapshot } from '../repository/snapshot.js';
 import { type CliCommand, type CliIO, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 
 const SUBCOMMANDS: Record<string, (args: readonly string[], io: CliIO) => Promise<number>> = {

@@ -3,9 +3,9 @@
  * Kubernetes manifests, Compose files, workflows, Helm values, kustomizations), with the
  * line it is written on and the normalised reference, or why it has none.
  */
-import { errorMessage } from '../core/judge.js';
 import { readWorkingFile, selectRepositoryPaths } from '../core/local-repository.js';
-import { decodeSourceText } from '../core/source-file.js';
+import { errorMessage } from '../errors.js';
+import { decodeSourceText } from '../repository/source-file.js';
 import { dockerfileReferenceExtractor } from '../targets/dockerfile/references.js';
 import {
   extractorFor,

@@ -4,7 +4,7 @@
  * look at what the pull request brings in first; what was already there stays visible.
  */
 import type { Finding } from '../policy/findings.js';
-import { fingerprintFindings } from '../policy/fingerprint.js';
+import { fingerprintFindings } from './fingerprint.js';
 import type { Judgement, TargetFile } from './judge.js';
 
 export function markNewFindings(

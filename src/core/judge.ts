@@ -4,6 +4,7 @@
  */
 
 import type { Severity } from '../config/configuration.js';
+import { errorMessage } from '../errors.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { DockerfileFacts, PolicyInput } from '../input/policy-input.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
@@ -12,14 +13,13 @@ import { compareFindings, type Finding, type TargetError } from '../policy/findi
 import type { PolicySet } from '../policy/policy-set.js';
 import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../policy/sandbox.js';
 import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
+import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import type { TargetKind } from '../targets/detect.js';
 import { policyInputFor } from '../targets/input.js';
 import { ReferenceExtractError } from '../targets/references.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
-import { errorMessage } from './errors.js';
 import { gatherFacts, type ImageFactsGatherer, mergeFacts } from './facts.js';
 import { applyRepositoryRules, isFailing } from './repository-rules.js';
-import { decodeSourceText, MAX_TARGET_BYTES } from './source-file.js';
 import { INPUT_RULES, isContainerFile, unjudgedFinding } from './unjudged.js';
 
 /** The rules the pipeline itself raises, not the policies: described wherever policy rules are (SARIF, the catalog). */
@@ -189,5 +189,3 @@ function instructionRanges(dockerfile: DockerfileFacts): { line: number; end_lin
     .map(({ line, end_line }) => ({ line, end_line }))
     .sort((a, b) => a.line - b.line);
 }
-
-export { errorMessage };

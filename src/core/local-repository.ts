@@ -4,11 +4,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { PortcullisConfig } from '../config/configuration.js';
+import { isWithin, OutsideRepositoryError, realPathInside } from '../repository/path.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { isTargetPath, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
-import type { PullRequestFiles } from './pull-request.js';
-import { isWithin, OutsideRepositoryError, realPathInside } from './repository-path.js';
-import { formatBytes, MAX_TARGET_BYTES } from './source-file.js';
+import type { ChangedFile, PullRequestFiles } from './pull-request.js';
 
 const run = promisify(execFile);
 const git = (repo: string, args: string[]) =>
@@ -106,11 +106,6 @@ export async function listFiles(repo: string): Promise<string[]> {
       .map((e) => relative(repo, join(e.parentPath, e.name)).split(sep).join('/'))
       .filter((p) => !/(^|\/)(\.git|node_modules)\//.test(p));
   }
-}
-
-export interface ChangedFile {
-  path: string;
-  status: 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed';
 }
 
 /** Files changed between two commits, as a pull request from `base` to `head` shows them. */

@@ -6,7 +6,12 @@
 import type { PolicyEvaluator } from '../policy/sandbox.js';
 import { targetSelector } from '../targets/detect.js';
 import { type Judgement, type JudgeOptions, judgeTargets, type TargetFile } from './judge.js';
-import type { ChangedFile } from './local-repository.js';
+
+/** A file a pull request changes, with GitHub's word for the change. */
+export interface ChangedFile {
+  path: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed';
+}
 
 export interface PullRequestFiles {
   /** Every file the pull request changes (all pages). */

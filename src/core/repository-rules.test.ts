@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Finding } from '../policy/findings.js';
 import { loadPolicySet } from '../policy/policy-set.js';
 import { inlineIgnores } from '../policy/waivers.js';
+import { workingTreeSnapshot } from '../repository/snapshot.js';
 import { applyRepositoryRules } from './repository-rules.js';
-import { workingTreeSnapshot } from './snapshot.js';
 
 const TODAY = new Date('2026-11-29T12:00:00Z');
 let repo: string;

@@ -4,7 +4,6 @@
  * parser). Fail closed: silence about such a file would let whatever it holds through.
  * It is a finding like any other, so `rules:` can lower or turn it off and waivers apply.
  */
-
 import type { ReferenceFileKind } from '../input/policy-input.js';
 import type { RuleMetadata } from '../policy/compile.js';
 import type { Finding } from '../policy/findings.js';

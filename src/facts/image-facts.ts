@@ -27,8 +27,7 @@ import { join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { ImageBuilder } from '../build/builder.js';
 import type { PortcullisConfig } from '../config/configuration.js';
-import { errorMessage } from '../core/errors.js';
-import { decodeSourceText, MAX_TARGET_BYTES } from '../core/source-file.js';
+import { errorMessage } from '../errors.js';
 import type {
   BuiltImageFacts,
   DockerfileFacts,
@@ -36,6 +35,7 @@ import type {
   ImageFacts,
   PolicyInput,
 } from '../input/policy-input.js';
+import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { readImageArchive } from '../scan/archive.js';
 import { compareImages } from '../scan/compare.js';
 import { describeImage, notBuilt } from '../scan/describe.js';
@@ -269,7 +269,7 @@ function imagesToPull(input: DockerfileInput): string[] {
   return [...new Set(images)];
 }
 
-/** A regular file's text, when Portcullis could judge it at all (size, encoding: src/core/source-file.ts). */
+/** A regular file's text, when Portcullis could judge it at all (size, encoding: src/repository/source-file.ts). */
 function readIfFile(path: string): string | null {
   try {
     const info = lstatSync(path);

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage } from '../errors.js';
 import type { ImageReference } from '../image/reference.js';
 import type { ReferenceVulnerability, RegistryFacts } from '../input/policy-input.js';
 import type { RegistryClient } from '../registry/client.js';

@@ -12,14 +12,14 @@
  * no write access, nothing to fix) and `failure` when an error stopped the commit.
  */
 import type { TargetFile } from '../core/judge.js';
-import { errorMessage } from '../core/judge.js';
 import { judgePullRequest } from '../core/pull-request.js';
-import { decodeSourceText } from '../core/source-file.js';
+import { errorMessage } from '../errors.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import { applyFixes, type ProposedFix } from '../fix/compose.js';
 import type { Finding } from '../policy/findings.js';
 import { CHECK_RUN_NAME, type CheckRunConclusion } from '../report/check-run.js';
 import { markdownCode, markdownFence, markdownText } from '../report/markdown.js';
+import { decodeSourceText } from '../repository/source-file.js';
 import { pullRequestsWithHead } from './handlers.js';
 import { githubPullRequestFiles, type Octokit, rememberingHeadFiles } from './pull-request-files.js';
 import { basePolicy } from './repository-policy.js';

@@ -1,15 +1,9 @@
 /** What the App does for each event: plain functions of an Octokit and the payload's facts. */
 import { ConfigError } from '../config/configuration.js';
 import { markNewFindings } from '../core/baseline.js';
-import {
-  errorMessage,
-  type Judgement,
-  judgementFails,
-  judgeTargets,
-  type TargetFile,
-} from '../core/judge.js';
-import type { ChangedFile } from '../core/local-repository.js';
-import { judgePullRequest } from '../core/pull-request.js';
+import { type Judgement, judgementFails, judgeTargets, type TargetFile } from '../core/judge.js';
+import { type ChangedFile, judgePullRequest } from '../core/pull-request.js';
+import { errorMessage } from '../errors.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import type { PolicySet } from '../policy/policy-set.js';

@@ -20,16 +20,17 @@
  * the targets are read as blobs, each once, a few at a time.
  */
 import { CONFIG_PATH, ConfigError, DEFAULT_CONFIG, type PortcullisConfig } from '../config/configuration.js';
-import { errorMessage, type TargetFile } from '../core/judge.js';
-import type { ChangedFile } from '../core/local-repository.js';
-import type { RepositorySnapshot } from '../core/snapshot.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
-import { type CommitTree, policyImpact } from '../policy/impact.js';
+import { type CommitTree, policyImpact } from '../core/impact.js';
+import type { TargetFile } from '../core/judge.js';
+import type { ChangedFile } from '../core/pull-request.js';
+import { errorMessage } from '../errors.js';
 import { examinePolicySet, readPolicyTests } from '../policy/opa-tools.js';
 import { loadPolicySet, type PolicySet } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
 import type { CheckRunReport } from '../report/check-run.js';
 import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
+import type { RepositorySnapshot } from '../repository/snapshot.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { runCheck } from './check-run.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 import { headExtendsLoader, locatedProblems } from './repository-policy.js';

@@ -1,9 +1,8 @@
 /** The pull request's files over the GitHub REST API (PullRequestFiles for the App). */
 import type { ProbotOctokit } from 'probot';
 import type { TargetFile } from '../core/judge.js';
-import type { ChangedFile } from '../core/local-repository.js';
-import type { PullRequestFiles } from '../core/pull-request.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
+import type { ChangedFile, PullRequestFiles } from '../core/pull-request.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 

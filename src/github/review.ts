@@ -8,9 +8,9 @@
  * recognises its earlier comments: an unchanged finding is not posted again, a changed one
  * has its comment edited, and one that went away has its comment minimized as resolved.
  */
+import { fingerprintFindings } from '../core/fingerprint.js';
 import type { TargetFile } from '../core/judge.js';
 import { compareFindings, type Finding, SEVERITY_ORDER } from '../policy/findings.js';
-import { fingerprintFindings } from '../policy/fingerprint.js';
 import { BADGE, CHECK_RUN_NAME } from '../report/check-run.js';
 import { codeFence, markdownCode, markdownText } from '../report/markdown.js';
 import { containsSecret } from '../report/redact.js';

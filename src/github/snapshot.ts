@@ -2,7 +2,7 @@
  * A repository at one commit through the GitHub contents API: what the App reads the
  * configuration, policies and waivers from (at the pull request's base commit).
  */
-import type { RepositorySnapshot } from '../core/snapshot.js';
+import type { RepositorySnapshot } from '../repository/snapshot.js';
 import type { Octokit } from './pull-request-files.js';
 
 /** A policy folder is a handful of files; past these limits something is wrong. */

@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { workingTreeSnapshot } from '../core/snapshot.js';
+import { workingTreeSnapshot } from '../repository/snapshot.js';
 import { examinePolicySet, readPolicyTests } from './opa-tools.js';
 import { loadPolicySet } from './policy-set.js';
 

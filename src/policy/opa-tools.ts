@@ -11,7 +11,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { RepositorySnapshot } from '../core/snapshot.js';
+import type { RepositorySnapshot } from '../repository/snapshot.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { PolicyCompileError, type PolicyProblem } from './compile.js';
 import { deepMerge } from './evaluate.js';

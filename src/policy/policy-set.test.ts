@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/configuration.js';
 import { judgeTargets } from '../core/judge.js';
-import { workingTreeSnapshot } from '../core/snapshot.js';
+import { workingTreeSnapshot } from '../repository/snapshot.js';
 import { loadPolicySet, policyEngineFor } from './policy-set.js';
 
 const TODAY = new Date('2026-11-29T12:00:00Z');

@@ -14,7 +14,7 @@ import {
   type TrustDocument,
 } from '../config/configuration.js';
 import { formatKeyPath, mergeData, plainDataProblem } from '../config/plain-data.js';
-import type { RepositorySnapshot } from '../core/snapshot.js';
+import type { RepositorySnapshot } from '../repository/snapshot.js';
 import {
   TrustPolicyError,
   type TrustPolicySet,

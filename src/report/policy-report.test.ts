@@ -1,6 +1,6 @@
 /** The policy report renders what a pull request's policies, tests and files say: all of it hostile. */
+import type { PolicyImpact } from '../core/impact.js';
 import type { Finding } from '../policy/findings.js';
-import type { PolicyImpact } from '../policy/impact.js';
 import type { PolicyExamination, PolicyTestResult } from '../policy/opa-tools.js';
 import { impactTextReport, policyCheckReport, policyTestTextReport } from './policy-report.js';
 

@@ -3,8 +3,8 @@
  * opa test on the head policies as annotations, the impact on the repository's targets in
  * the summary), and the CLI's `policy test` and `policy impact` output. Pure.
  */
+import type { ChangedFinding, PolicyImpact } from '../core/impact.js';
 import type { Finding } from '../policy/findings.js';
-import type { ChangedFinding, PolicyImpact } from '../policy/impact.js';
 import type { PolicyExamination, PolicyTestResult } from '../policy/opa-tools.js';
 import {
   BADGE,

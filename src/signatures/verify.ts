@@ -35,7 +35,7 @@ import {
   VerificationError,
   Verifier,
 } from '@sigstore/verify';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage } from '../errors.js';
 import type { SignatureErrorCode, SignatureFacts, SignatureFormat } from '../input/signatures.js';
 import type { FetchedManifest, ManifestName, RepositoryName } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { gitCommitSnapshot } from '../core/snapshot.js';
-import type { Finding } from './findings.js';
+import type { Finding } from '../policy/findings.js';
+import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
+import { gitCommitSnapshot } from '../repository/snapshot.js';
 import { gitCommitTree, type ImpactSide, impactTargetPaths, policyImpact, resolveCommit } from './impact.js';
-import { loadPolicySet, policyEngineFor } from './policy-set.js';
 
 const run = promisify(execFile);
 let repo: string;

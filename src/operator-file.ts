@@ -5,7 +5,7 @@
  * multi-gigabyte file named by mistake would exhaust memory.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { formatBytes } from './source-file.js';
+import { formatBytes } from './repository/source-file.js';
 
 /** A PEM public key is well under 4 KiB; a certificate chain a little more. */
 export const MAX_KEY_BYTES = 64 * 1024;

@@ -2,7 +2,7 @@
  * What a change to the policies would change: every container target of the repository at
  * the head commit, judged once by the base policy set and once by the head policy set, and
  * the findings that would newly appear or go away. A finding is the same on both sides when
- * its rule, path and the text of its lines are (src/policy/fingerprint.ts), so a message
+ * its rule, path and the text of its lines are (src/core/fingerprint.ts), so a message
  * reworded by the new policies is not counted as a removal and an addition.
  *
  * The report judges without registry look-ups: the facts would be the same for both sets,
@@ -10,14 +10,14 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type Judgement, judgeTargets, type TargetFile } from '../core/judge.js';
-import { UsageError } from '../core/local-repository.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../core/source-file.js';
+import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
+import type { PolicySet } from '../policy/policy-set.js';
+import type { PolicyEvaluator } from '../policy/sandbox.js';
+import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { targetSelector } from '../targets/detect.js';
-import { compareFindings, type Finding, type TargetError } from './findings.js';
 import { fingerprintFindings } from './fingerprint.js';
-import type { PolicySet } from './policy-set.js';
-import type { PolicyEvaluator } from './sandbox.js';
+import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
+import { UsageError } from './local-repository.js';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { realPathInside } from './repository-path.js';
+import { realPathInside } from './path.js';
 
 const run = promisify(execFile);
 

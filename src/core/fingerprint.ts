@@ -4,9 +4,9 @@
  * policy impact report matches the findings of two policy sets with it.
  */
 import { createHash } from 'node:crypto';
-import type { TargetFile } from '../core/judge.js';
-import { decodeSourceText } from '../core/source-file.js';
-import type { Finding } from './findings.js';
+import type { Finding } from '../policy/findings.js';
+import { decodeSourceText } from '../repository/source-file.js';
+import type { TargetFile } from './judge.js';
 
 /**
  * Fingerprints, aligned with `findings`: rule id, path and a hash of the offending lines'
