@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { loadSettings, resetSettings, useSettings } from '../settings.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
@@ -15,10 +16,10 @@ import { strictBuiltins } from './strict-builtins.js';
 let cacheDir: string;
 beforeAll(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), 'portcullis-cache-'));
-  process.env.PORTCULLIS_CACHE_DIR = cacheDir;
+  useSettings(loadSettings({ PORTCULLIS_CACHE_DIR: cacheDir }));
 });
 afterAll(async () => {
-  delete process.env.PORTCULLIS_CACHE_DIR;
+  resetSettings();
   await rm(cacheDir, { recursive: true, force: true });
 });
 
