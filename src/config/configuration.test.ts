@@ -74,6 +74,30 @@ describe('parseConfig', () => {
     expect(problemsOf('a: &x [1]\nb: *x\n').length).toBeGreaterThan(0);
     expect(problemsOf('rules: {}\nrules: {}\n')).toEqual([expect.objectContaining({ line: 2 })]);
   });
+
+  it('names a duplicate key at any depth, with the line of the second one', () => {
+    expect(problemsOf('rules:\n  PC-DF-001: warn\n  X: off\n  PC-DF-001: off\n')).toEqual([
+      expect.objectContaining({
+        line: 4,
+        key: 'rules.PC-DF-001',
+        message: expect.stringContaining('unique'),
+      }),
+    ]);
+    // YAML compares scalar keys by value: the number 1 and the string "1" are two keys.
+    expect(problemsOf('rules:\n  1: warn\n  "1": off\n')).toEqual([]);
+  });
+
+  // Every key used to be checked against every earlier key (yaml's uniqueKeys) and every
+  // problem's line looked up by a search of its mapping: this test ran for over five minutes
+  // (the CLI took over 20 s on the 50 000 valid rules). Linear, it takes a few seconds.
+  it('reads 50 000 rules, and locates 50 000 bad ones, in linear time', () => {
+    const rules = (value: string) =>
+      `rules:\n${Array.from({ length: 50_000 }, (_, i) => `  X-${i}: ${value}`).join('\n')}\n`;
+    expect(Object.keys(parseConfig(rules('warn')).rules)).toHaveLength(50_000);
+    const problems = problemsOf(rules('shout'));
+    expect(problems).toHaveLength(50_000);
+    expect(problems[49_999]).toMatchObject({ line: 50_001, key: 'rules.X-49999' });
+  });
   it('reads review settings, and rejects a cap out of range', () => {
     expect(parseConfig('review:\n  event: request_changes\n').review).toEqual({
       event: 'request_changes',
