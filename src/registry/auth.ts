@@ -7,10 +7,11 @@
  * repository fetches its token up front instead of being refused first. Tokens are cached
  * per registry and scope until shortly before they expire.
  */
+
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
 import { type RegistryCredential, type RegistryCredentials, registryCredentialKey } from './credentials.js';
 import { RegistryError } from './errors.js';
 import { type HttpResponse, send, type TransportOptions } from './http.js';
-import { isObject } from './manifest.js';
 
 export interface Challenge {
   scheme: 'basic' | 'bearer';
@@ -188,26 +189,27 @@ export class RegistryAuthenticator {
         status: response.status,
       });
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(response.body.toString('utf8'));
-    } catch {
-      json = null;
-    }
-    const token = isObject(json) ? (json.token ?? json.access_token) : undefined;
-    if (typeof token !== 'string' || token === '') {
+    const checked = checkJson(response.body, TOKEN_RESPONSE);
+    const json = 'value' in checked ? checked.value : {};
+    const token = json.token || json.access_token;
+    if (!token) {
+      // Not the problem itself: the body of a token response is a secret, and so may be its keys.
       throw new RegistryError('server_error', `The ${peer} answered without a token`, { registry });
     }
     this.secrets.add(token);
     const seconds =
-      isObject(json) && typeof json.expires_in === 'number' && json.expires_in > 0
-        ? json.expires_in
-        : DEFAULT_TOKEN_SECONDS;
+      json.expires_in !== undefined && json.expires_in > 0 ? json.expires_in : DEFAULT_TOKEN_SECONDS;
     // Renew a little early, so a token does not expire between our check and the registry's.
     const margin = Math.min(10, seconds / 2);
     return { token, expiresAt: Date.now() + (seconds - margin) * 1000 };
   }
 }
+
+/** The distribution token spec: `token`, or OAuth's `access_token`, valid for `expires_in` seconds. */
+const TOKEN_RESPONSE: JsonSchema<{ token?: string; access_token?: string; expires_in?: number }> = {
+  type: 'object',
+  properties: { token: { type: 'string' }, access_token: { type: 'string' }, expires_in: { type: 'number' } },
+};
 
 function tokenKey(registry: string, scope: string | null): string {
   return `${registry} ${scope ?? ''}`;

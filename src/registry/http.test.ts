@@ -273,6 +273,76 @@ describe('content checks', () => {
   });
 });
 
+describe('answers of the wrong shape', () => {
+  /** A registry answering `body` (JSON) for every request. */
+  async function answering(
+    body: unknown,
+    contentType: string = MEDIA_TYPES.oci.manifest,
+  ): Promise<LoopbackServer> {
+    return server((_request, response) => {
+      response.writeHead(200, { 'content-type': contentType });
+      response.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+  }
+
+  test('a manifest whose layers are not a list is invalid_manifest naming the field, not a crash', async () => {
+    const wrong = await answering({
+      schemaVersion: 2,
+      config: { mediaType: MEDIA_TYPES.oci.config, digest: configDigest, size: config.length },
+      layers: { digest: configDigest },
+    });
+    const error = await failure(clientFor(wrong.host).resolve(ref(`${wrong.host}/acme/web:1.0`)));
+    expect(error.code).toBe('invalid_manifest');
+    expect(error.message).toBe(
+      `Registry ${wrong.host} sent an unusable manifest for acme/web:1.0: /layers must be array`,
+    );
+  });
+
+  test('an index entry with a size that is not a number names the entry', async () => {
+    const wrong = await answering({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.oci.index,
+      manifests: [{ mediaType: MEDIA_TYPES.oci.manifest, digest: manifestDigest, size: '12' }],
+    });
+    const error = await failure(clientFor(wrong.host).resolve(ref(`${wrong.host}/acme/web:1.0`)));
+    expect(error.message).toBe(
+      `Registry ${wrong.host} sent an unusable manifest for acme/web:1.0: manifests[0]: the descriptor has no valid size`,
+    );
+  });
+
+  test('an image config with Env that is not a list of strings is named, not read as empty', async () => {
+    const badConfig = Buffer.from(
+      JSON.stringify({ os: 'linux', architecture: 'amd64', config: { Env: 'A=1' } }),
+    );
+    const badManifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.oci.manifest,
+        config: { mediaType: MEDIA_TYPES.oci.config, digest: sha256(badConfig), size: badConfig.length },
+        layers: [],
+      }),
+    );
+    const wrong = await server((request, response) => {
+      const blob = new URL(request.url ?? '/', 'http://x').pathname.includes('/blobs/');
+      response.writeHead(200, {
+        'content-type': blob ? 'application/octet-stream' : MEDIA_TYPES.oci.manifest,
+      });
+      response.end(blob ? badConfig : badManifest);
+    });
+    const error = await failure(clientFor(wrong.host).resolve(ref(`${wrong.host}/acme/web:1.0`)));
+    expect(error.code).toBe('invalid_manifest');
+    expect(error.message).toBe(
+      `Registry ${wrong.host} sent an unusable manifest for acme/web: the image config: /config/Env must be array,null`,
+    );
+  });
+
+  test('a tag list of the wrong shape says where', async () => {
+    const wrong = await answering({ name: 'acme/web', tags: [1, 2] }, 'application/json');
+    const error = await failure(clientFor(wrong.host).tags(ref(`${wrong.host}/acme/web`)));
+    expect(error.message).toBe(`Registry ${wrong.host} sent an unreadable tag list: /tags/0 must be string`);
+  });
+});
+
 describe('pagination and referrers', () => {
   test('tags follows Link rel="next" pages, with the credentials on each', async () => {
     const pages: Record<string, { tags: string[]; next?: string }> = {

@@ -3,7 +3,7 @@
  * JSON), reduced to what policies judge. Missing fields become empty values rather than
  * errors: a scratch image has no Env, and that is a fact, not a fault.
  */
-import { isObject } from './manifest.js';
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
 
 export interface ImageConfig {
   /** `config.User` as written (`1000`, `app:app`); null when unset, which runs as root. */
@@ -36,48 +36,83 @@ export interface ImageHistoryEntry {
   emptyLayer: boolean;
 }
 
+/**
+ * The fields read. Go's encoder writes a nil slice or map as `null` (`"Cmd": null` is common),
+ * so null is the same as absent; any other type is a config we cannot read.
+ */
+interface ImageConfigDocument {
+  os: string;
+  architecture: string;
+  variant?: string;
+  created?: string;
+  config?: {
+    User?: string;
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    ExposedPorts?: Record<string, unknown> | null;
+    Labels?: Record<string, string> | null;
+  } | null;
+  history?: { created?: string; created_by?: string; comment?: string; empty_layer?: boolean }[] | null;
+}
+const STRING = { type: 'string' };
+const STRINGS_OR_NULL = { type: ['array', 'null'], items: STRING };
+const OBJECT_OR_NULL = { type: ['object', 'null'] };
+const IMAGE_CONFIG: JsonSchema<ImageConfigDocument> = {
+  type: 'object',
+  required: ['os', 'architecture'],
+  properties: {
+    os: STRING,
+    architecture: STRING,
+    variant: STRING,
+    created: STRING,
+    config: {
+      type: ['object', 'null'],
+      properties: {
+        User: STRING,
+        Env: STRINGS_OR_NULL,
+        Cmd: STRINGS_OR_NULL,
+        Entrypoint: STRINGS_OR_NULL,
+        ExposedPorts: OBJECT_OR_NULL,
+        Labels: { type: ['object', 'null'], additionalProperties: STRING },
+      },
+    },
+    history: {
+      type: ['array', 'null'],
+      items: {
+        type: 'object',
+        properties: {
+          created: STRING,
+          created_by: STRING,
+          comment: STRING,
+          empty_layer: { type: 'boolean' },
+        },
+      },
+    },
+  },
+};
+
 export function parseImageConfig(bytes: Uint8Array): ImageConfig | { error: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    return { error: 'the image config is not JSON' };
-  }
-  if (!isObject(json)) return { error: 'the image config is not a JSON object' };
-  if (typeof json.os !== 'string' || typeof json.architecture !== 'string') {
-    return { error: 'the image config has no os or architecture' };
-  }
-  const config = isObject(json.config) ? json.config : {};
+  const checked = checkJson(bytes, IMAGE_CONFIG);
+  if ('problem' in checked) return { error: `the image config: ${checked.problem}` };
+  const json = checked.value;
+  const config = json.config ?? {};
   return {
-    user: typeof config.User === 'string' && config.User !== '' ? config.User : null,
-    env: strings(config.Env) ?? [],
-    cmd: strings(config.Cmd),
-    entrypoint: strings(config.Entrypoint),
-    exposedPorts: isObject(config.ExposedPorts) ? Object.keys(config.ExposedPorts).sort() : [],
-    labels: isObject(config.Labels)
-      ? Object.fromEntries(
-          Object.entries(config.Labels).filter(
-            (entry): entry is [string, string] => typeof entry[1] === 'string',
-          ),
-        )
-      : {},
-    created: typeof json.created === 'string' ? json.created : null,
-    history: Array.isArray(json.history) ? json.history.filter(isObject).map(historyEntry) : [],
+    user: config.User || null,
+    env: config.Env ?? [],
+    cmd: config.Cmd ?? null,
+    entrypoint: config.Entrypoint ?? null,
+    exposedPorts: Object.keys(config.ExposedPorts ?? {}).sort(),
+    labels: config.Labels ?? {},
+    created: json.created ?? null,
+    history: (json.history ?? []).map((entry) => ({
+      created: entry.created ?? null,
+      createdBy: entry.created_by ?? null,
+      comment: entry.comment ?? null,
+      emptyLayer: entry.empty_layer === true,
+    })),
     os: json.os,
     architecture: json.architecture,
-    variant: typeof json.variant === 'string' && json.variant !== '' ? json.variant : null,
+    variant: json.variant || null,
   };
-}
-
-function historyEntry(entry: Record<string, unknown>): ImageHistoryEntry {
-  return {
-    created: typeof entry.created === 'string' ? entry.created : null,
-    createdBy: typeof entry.created_by === 'string' ? entry.created_by : null,
-    comment: typeof entry.comment === 'string' ? entry.comment : null,
-    emptyLayer: entry.empty_layer === true,
-  };
-}
-
-function strings(value: unknown): string[] | null {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }

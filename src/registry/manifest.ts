@@ -4,6 +4,7 @@
  * structure (OCI grew out of Docker schema 2); only the media types differ.
  */
 import { DIGEST_HEX_LENGTHS } from '../image/reference.js';
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
 
 export const MEDIA_TYPE = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -79,22 +80,60 @@ export function isDigest(text: string): boolean {
   return length === undefined || (hex.length === length && /^[0-9a-f]+$/.test(hex));
 }
 
+const STRING = { type: 'string' };
+const STRING_MAP = { type: 'object', additionalProperties: STRING };
+const DESCRIPTOR = {
+  type: 'object',
+  required: ['mediaType', 'digest', 'size'],
+  properties: {
+    mediaType: STRING,
+    digest: { type: 'string', pattern: DIGEST.source },
+    size: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    platform: {
+      type: 'object',
+      required: ['os', 'architecture'],
+      properties: { os: STRING, architecture: STRING, variant: STRING },
+    },
+    artifactType: STRING,
+    annotations: STRING_MAP,
+  },
+};
+
+/** Both shapes in one: which fields a kind needs is decided by its media type, below. */
+interface ManifestDocument {
+  schemaVersion?: unknown;
+  mediaType?: string;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  manifests?: Descriptor[];
+  subject?: Descriptor;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+const MANIFEST_DOCUMENT: JsonSchema<ManifestDocument> = {
+  type: 'object',
+  properties: {
+    mediaType: STRING,
+    config: DESCRIPTOR,
+    layers: { type: 'array', items: DESCRIPTOR },
+    manifests: { type: 'array', items: DESCRIPTOR },
+    subject: DESCRIPTOR,
+    artifactType: STRING,
+    annotations: STRING_MAP,
+  },
+};
+
 /**
  * Parses a manifest or index. The `mediaType` field wins over the Content-Type header (the
  * digest covers the body, not the header); OCI lets both be absent, and then the shape says.
  */
 export function parseManifest(bytes: Uint8Array, contentType: string | null): Manifest | { error: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    return { error: 'it is not JSON' };
-  }
-  if (!isObject(json)) return { error: 'it is not a JSON object' };
+  const checked = checkJson(bytes, MANIFEST_DOCUMENT);
+  if ('problem' in checked) return { error: manifestProblem(checked.problem) };
+  const json = checked.value;
   const header = contentType?.split(';')[0]?.trim() || null;
-  const declared = typeof json.mediaType === 'string' ? json.mediaType : null;
   const mediaType =
-    declared ??
+    json.mediaType ??
     (header && header !== 'application/json' && header !== 'application/octet-stream'
       ? header
       : Array.isArray(json.manifests)
@@ -108,60 +147,75 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
   }
   if (json.schemaVersion !== 2)
     return { error: `schemaVersion is ${JSON.stringify(json.schemaVersion)}, not 2` };
-  const subject = json.subject === undefined ? undefined : parseDescriptor(json.subject);
-  if (subject && 'error' in subject) return { error: `subject: ${subject.error}` };
+  const invalid = [
+    ['subject', json.subject] as const,
+    ['config', json.config] as const,
+    ...(json.manifests ?? json.layers ?? []).map(
+      (entry, index) => [`${json.manifests ? 'manifests' : 'layers'}[${index}]`, entry] as const,
+    ),
+  ].find(([, descriptor]) => descriptor && !isDigest(descriptor.digest));
+  if (invalid) return { error: `${invalid[0]}: the descriptor has no valid digest` };
   const common = {
     mediaType,
-    ...(subject ? { subject } : {}),
-    ...(typeof json.artifactType === 'string' ? { artifactType: json.artifactType } : {}),
-    ...(isStringRecord(json.annotations) ? { annotations: json.annotations } : {}),
+    ...(json.subject ? { subject: descriptor(json.subject) } : {}),
+    ...(json.artifactType !== undefined ? { artifactType: json.artifactType } : {}),
+    ...(json.annotations ? { annotations: json.annotations } : {}),
   };
 
   if (INDEX_TYPES.has(mediaType)) {
-    if (!Array.isArray(json.manifests)) return { error: 'an index needs a "manifests" array' };
-    const manifests: Descriptor[] = [];
-    for (const [index, entry] of json.manifests.entries()) {
-      const descriptor = parseDescriptor(entry);
-      if ('error' in descriptor) return { error: `manifests[${index}]: ${descriptor.error}` };
-      manifests.push(descriptor);
-    }
-    return { kind: 'index', ...common, manifests };
+    if (!json.manifests) return { error: 'an index needs a "manifests" array' };
+    return { kind: 'index', ...common, manifests: json.manifests.map(descriptor) };
   }
   if (MANIFEST_TYPES.has(mediaType)) {
-    const config = parseDescriptor(json.config);
-    if ('error' in config) return { error: `config: ${config.error}` };
-    if (!Array.isArray(json.layers)) return { error: 'a manifest needs a "layers" array' };
-    const layers: Descriptor[] = [];
-    for (const [index, entry] of json.layers.entries()) {
-      const descriptor = parseDescriptor(entry);
-      if ('error' in descriptor) return { error: `layers[${index}]: ${descriptor.error}` };
-      layers.push(descriptor);
-    }
-    return { kind: 'manifest', ...common, config, layers };
+    if (!json.config) return { error: 'config: a descriptor must be an object' };
+    if (!json.layers) return { error: 'a manifest needs a "layers" array' };
+    return {
+      kind: 'manifest',
+      ...common,
+      config: descriptor(json.config),
+      layers: json.layers.map(descriptor),
+    };
   }
   return { error: `its media type ${mediaType} is neither an image manifest nor an index` };
 }
 
-export function parseDescriptor(value: unknown): Descriptor | { error: string } {
-  if (!isObject(value)) return { error: 'a descriptor must be an object' };
-  const { mediaType, digest, size } = value;
-  if (typeof mediaType !== 'string') return { error: 'the descriptor has no mediaType' };
-  if (typeof digest !== 'string' || !isDigest(digest)) return { error: 'the descriptor has no valid digest' };
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    return { error: 'the descriptor has no valid size' };
-  }
-  const descriptor: Descriptor = { mediaType, digest, size };
-  const platform = value.platform;
-  if (isObject(platform) && typeof platform.os === 'string' && typeof platform.architecture === 'string') {
-    descriptor.platform = {
-      os: platform.os,
-      architecture: platform.architecture,
-      ...(typeof platform.variant === 'string' && platform.variant ? { variant: platform.variant } : {}),
-    };
-  }
-  if (typeof value.artifactType === 'string') descriptor.artifactType = value.artifactType;
-  if (isStringRecord(value.annotations)) descriptor.annotations = value.annotations;
-  return descriptor;
+/**
+ * The schema's complaint in the words of a descriptor: `layers[0]: the descriptor has no
+ * valid size` rather than `/layers/0/size must be >= 0`.
+ */
+function manifestProblem(problem: string): string {
+  if (problem.startsWith('the document must be object')) return 'it is not a JSON object';
+  const match = /^\/(config|subject|layers\/\d+|manifests\/\d+)(?:\/(mediaType|digest|size)\b)?/.exec(
+    problem,
+  );
+  if (!match?.[1]) return problem;
+  const where = match[1].replace(/\/(\d+)$/, '[$1]');
+  const field = match[2] ?? /required property '(mediaType|digest|size)'/.exec(problem)?.[1];
+  if (field === 'mediaType') return `${where}: the descriptor has no mediaType`;
+  if (field) return `${where}: the descriptor has no valid ${field}`;
+  if (problem === `${match[0]} must be object`) return `${where}: a descriptor must be an object`;
+  return `${where}: ${problem}`;
+}
+
+/** The descriptor as the client uses it: the fields it knows, no empty variant. */
+function descriptor(value: Descriptor): Descriptor {
+  const { mediaType, digest, size, platform, artifactType, annotations } = value;
+  return {
+    mediaType,
+    digest,
+    size,
+    ...(platform
+      ? {
+          platform: {
+            os: platform.os,
+            architecture: platform.architecture,
+            ...(platform.variant ? { variant: platform.variant } : {}),
+          },
+        }
+      : {}),
+    ...(artifactType !== undefined ? { artifactType } : {}),
+    ...(annotations ? { annotations } : {}),
+  };
 }
 
 /** `os/arch[/variant]`, the form Docker's `--platform` takes. */
@@ -203,12 +257,4 @@ export function indexPlatforms(index: ImageIndex): string[] {
     .filter((platform): platform is Platform => platform !== undefined && platform.os !== 'unknown')
     .map(formatPlatform);
   return [...new Set(platforms)];
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return isObject(value) && Object.values(value).every((entry) => typeof entry === 'string');
 }

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type ImageConfig, parseImageConfig } from '../registry/image-config.js';
-import { isObject, parseManifest } from '../registry/manifest.js';
+import { parseManifest } from '../registry/manifest.js';
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
 import { listTar, readTarEntry, type TarEntry, TarWriter } from './tar.js';
 
 export interface ArchiveLayer {
@@ -107,15 +108,28 @@ function listEntries(path: string): TarEntry[] {
   }
 }
 
+/** `docker save`'s manifest.json: one entry per image, the first one is read. */
+const DOCKER_ARCHIVE_MANIFEST: JsonSchema<[{ Config: string; Layers: string[] }]> = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    required: ['Config', 'Layers'],
+    properties: { Config: { type: 'string' }, Layers: { type: 'array', items: { type: 'string' } } },
+  },
+};
+
 function readDockerArchive(path: string, byName: Map<string, TarEntry>): ArchiveImage {
-  const manifest = json(path, byName, 'manifest.json');
-  const first = Array.isArray(manifest) ? manifest[0] : null;
-  if (!isObject(first) || typeof first.Config !== 'string' || !Array.isArray(first.Layers)) {
-    throw new ImageArchiveError(`${path}: manifest.json does not describe an image`);
+  const checked = checkJson(
+    readTarEntry(path, entryOf(path, byName, 'manifest.json')),
+    DOCKER_ARCHIVE_MANIFEST,
+  );
+  if ('problem' in checked) {
+    throw new ImageArchiveError(`${path}: manifest.json does not describe an image (${checked.problem})`);
   }
+  const [first] = checked.value;
   const configBytes = readTarEntry(path, resolveEntry(path, byName, first.Config));
   const layers = first.Layers.map((name) => {
-    if (typeof name !== 'string') throw new ImageArchiveError(`${path}: manifest.json lists a bad layer`);
     const entry = resolveEntry(path, byName, name);
     const digest = /^(?:blobs\/sha256\/)?([0-9a-f]{64})(?:\.tar|\/layer\.tar)?$/.exec(entry.name)?.[1];
     return { digest: digest ? `sha256:${digest}` : null, size: entry.size };
@@ -186,15 +200,6 @@ function entryOf(path: string, byName: Map<string, TarEntry>, name: string): Tar
   const entry = byName.get(name.replace(/^\.?\//, ''));
   if (!entry) throw new ImageArchiveError(`${path}: ${name} is missing from the archive`);
   return entry;
-}
-
-function json(path: string, byName: Map<string, TarEntry>, name: string): unknown {
-  try {
-    return JSON.parse(readTarEntry(path, entryOf(path, byName, name)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof ImageArchiveError) throw error;
-    throw new ImageArchiveError(`${path}: ${name} is not JSON`);
-  }
 }
 
 function hex(digest: string): string {
