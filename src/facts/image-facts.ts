@@ -10,22 +10,12 @@
  * however many pull requests share it, and a re-run of the check builds nothing new.
  */
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { ImageBuilder } from '../build/builder.js';
+import { DiskCache } from '../cache/disk-cache.js';
 import type { PortcullisConfig } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
 import type {
@@ -40,7 +30,9 @@ import { readImageArchive } from '../scan/archive.js';
 import { compareImages } from '../scan/compare.js';
 import { describeImage, notBuilt } from '../scan/describe.js';
 import { type ImageScanner, ScanError } from '../scan/scanner.js';
+import { type JsonSchema, parseJson } from '../schema/parse-json.js';
 import { parseDockerfile } from '../targets/dockerfile/parse.js';
+import { PROJECT_ROOT } from '../tools.js';
 
 /** How a Dockerfile is built: from the operator's configuration, never from the pull request. */
 export interface BuildSettings {
@@ -218,8 +210,11 @@ async function buildAndScan(
         createHash('sha256').update(readFileSync(dockerfilePath)).digest('hex'),
       ])
     : null;
-  const cached = key && options.cacheDir ? readCache(options.cacheDir, key) : null;
-  if (cached) return { facts: cached, timedOut: false };
+  const cache = options.cacheDir
+    ? new DiskCache({ dir: options.cacheDir, schema: builtImageFactsSchema() })
+    : null;
+  const cached = key ? await cache?.get(key) : null;
+  if (cached) return { facts: cached.value, timedOut: false };
 
   const work = mkdtempSync(join(tmpdir(), 'portcullis-image-'));
   try {
@@ -249,7 +244,7 @@ async function buildAndScan(
       scan = { error: error.message };
     }
     const facts = describeImage(image, scan, input.dockerfile, settings.target);
-    if (key && options.cacheDir && facts.scan_error === null) writeCache(options.cacheDir, key, facts);
+    if (key && facts.scan_error === null) await cache?.set(key, facts);
     return { facts, timedOut: false };
   } catch (error) {
     return { facts: notBuilt(`the image could not be read: ${errorMessage(error)}`), timedOut: false };
@@ -320,22 +315,19 @@ function cacheKey(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-function readCache(dir: string, key: string): BuiltImageFacts | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as BuiltImageFacts;
-  } catch {
-    return null;
-  }
-}
+let builtImageSchema: JsonSchema<BuiltImageFacts> | undefined;
 
-function writeCache(dir: string, key: string, facts: BuiltImageFacts): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    const temporary = join(dir, `${key}.${process.pid}.tmp`);
-    writeFileSync(temporary, JSON.stringify(facts));
-    // Rename is atomic: a reader sees the whole entry or none.
-    renameSync(temporary, join(dir, `${key}.json`));
-  } catch {
-    // A cache that cannot be written only costs a rebuild.
+/** A cached build is used only if it is what the input contract says a built image is. */
+function builtImageFactsSchema(): JsonSchema<BuiltImageFacts> {
+  if (!builtImageSchema) {
+    const path = join(PROJECT_ROOT, 'docs', 'policy-input.schema.json');
+    const { $defs } = parseJson(readFileSync(path), INPUT_SCHEMA_DEFS, path);
+    builtImageSchema = { $defs, $ref: '#/$defs/BuiltImageFacts' };
   }
+  return builtImageSchema;
 }
+const INPUT_SCHEMA_DEFS: JsonSchema<{ $defs: Record<string, unknown> }> = {
+  type: 'object',
+  required: ['$defs'],
+  properties: { $defs: { type: 'object', required: ['BuiltImageFacts'] } },
+};

@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { errorMessage } from '../errors.js';
 import type { ImageReference } from '../image/reference.js';
 import type { ReferenceVulnerability, RegistryFacts } from '../input/policy-input.js';
@@ -22,7 +23,6 @@ import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 /** Images larger than this (compressed, as the manifest declares) are not pulled. */
 export const SCAN_SIZE_LIMIT = 1024 * 1024 * 1024;
 const SCAN_CONCURRENCY = 2;
-const CACHE_ENTRIES = 500;
 
 type ScanOutcome =
   | { vulnerabilities: ReferenceVulnerability[] }
@@ -33,7 +33,8 @@ export type ReferenceScanFacts =
   | Required<Pick<RegistryFacts, 'vulnerabilities'>>
   | Required<Pick<RegistryFacts, 'scan_error'>>;
 
-const cache = new Map<string, ScanOutcome>();
+/** Failed scans are not kept: the next run tries again. */
+const cache = new LRUCache<string, ScanOutcome>({ max: 500 });
 
 /** `vulnerabilities` (or `scan_error`) of each resolved image, by site; nothing for an image not resolved. */
 export async function scanReferencedImages(
@@ -90,16 +91,9 @@ async function cachedScan(
   scanner: Pick<ImageScanner, 'scan'>,
 ): Promise<ScanOutcome> {
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit); // most recently used last
-    return hit;
-  }
+  if (hit) return hit;
   const outcome = await scanImage(image, client, scanner);
-  if ('vulnerabilities' in outcome) {
-    cache.set(key, outcome);
-    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  }
+  if ('vulnerabilities' in outcome) cache.set(key, outcome);
   return outcome;
 }
 

@@ -8,6 +8,7 @@
  * fetched; a pull request's own `extends:` (loaded for the policy report) is fetched only
  * when it names exactly what the base names, else a fork could read any of them.
  */
+import { LRUCache } from 'lru-cache';
 import { CONFIG_PATH, ConfigError, type PortcullisConfig } from '../config/configuration.js';
 import { PolicyCompileError } from '../policy/compile.js';
 import { loadPolicySet, type PolicyFiles, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
@@ -95,8 +96,8 @@ function extendsError(message: string, key = 'extends'): ConfigError {
   return new ConfigError([{ path: CONFIG_PATH, line: 1, key, message }]);
 }
 
-const EXTENDS_CACHE_LIMIT = 32;
-const extendsCache = new Map<string, Promise<PolicyFiles>>();
+/** Fetched folders by commit: a commit's files never change. */
+const extendsCache = new LRUCache<string, Promise<PolicyFiles>>({ max: 32 });
 
 export async function extendsFromGitHub(
   octokit: Octokit,
@@ -110,8 +111,6 @@ export async function extendsFromGitHub(
     files = readFolder(octokit, owner, repo, sha, target.path);
     files.catch(() => extendsCache.delete(key));
     extendsCache.set(key, files);
-    if (extendsCache.size > EXTENDS_CACHE_LIMIT)
-      extendsCache.delete(extendsCache.keys().next().value as string);
   }
   return files;
 }

@@ -5,6 +5,7 @@
  * weaken the gate that judges it.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { parse as parseYaml } from 'yaml';
 import {
   CONFIG_PATH,
@@ -221,20 +222,15 @@ function countRego(files: PolicyFiles): number {
   return [...files.keys()].filter((p) => p.endsWith('.rego') && !p.endsWith('_test.rego')).length;
 }
 
-const ENGINE_CACHE_LIMIT = 16;
-const engines = new Map<string, Promise<PolicyEvaluator>>();
+const engines = new LRUCache<string, Promise<PolicyEvaluator>>({ max: 16 });
 
 /** The compiled engine of a policy set, loaded in the policy sandbox, cached by bundle and data content. */
 export function policyEngineFor(set: PolicySet): Promise<PolicyEvaluator> {
   const key = `${set.bundle.hash}:${createHash('sha256').update(JSON.stringify(set.data)).digest('hex')}`;
-  let engine = engines.get(key);
-  if (engine) {
-    engines.delete(key);
-  } else {
-    engine = compilePolicy(set.bundle).then((compiled) => SandboxedPolicyEngine.load(compiled, set.data));
-    engine.catch(() => engines.delete(key));
-  }
+  const cached = engines.get(key);
+  if (cached) return cached;
+  const engine = compilePolicy(set.bundle).then((compiled) => SandboxedPolicyEngine.load(compiled, set.data));
   engines.set(key, engine);
-  if (engines.size > ENGINE_CACHE_LIMIT) engines.delete(engines.keys().next().value as string);
+  engine.catch(() => engines.delete(key));
   return engine;
 }
