@@ -8,6 +8,7 @@ import { workingTreeTargets } from '../core/local-repository.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
 import { applyFixes } from '../fix/compose.js';
 import type { Finding, Fix, TargetError } from '../policy/findings.js';
+import { plainLine, plainText, workflowSafe } from '../report/plain-text.js';
 import { writeInside } from '../repository/path.js';
 import { decodeSourceText } from '../repository/source-file.js';
 import { type CliCommand, EXIT, parseOptions } from './command.js';
@@ -53,11 +54,14 @@ export const fixCommand: CliCommand = {
         const why = await writeInside(values.repo, file.path, file.after);
         if (why) refused.set(file.path, why);
       }
-      io.stdout(summary(fixed, changed, judgement.errors, refused));
+      // The summary names files and quotes messages: on stdout here, so escaped as stderr is.
+      io.stdout(workflowSafe(summary(fixed, changed, judgement.errors, refused)));
       // A fix asked for and not made is a failure, not a quiet success.
       return refused.size > 0 ? EXIT.usage : EXIT.ok;
     }
-    // The diff alone goes to stdout, so that it can be piped to `git apply`.
+    // The diff alone goes to stdout, so that it can be piped to `git apply`. Its file lines are
+    // the files' own text and stay byte-exact for that; its header paths are C-quoted as git
+    // quotes them (`"a/\033[2Jx"`), so a path puts no control character or line on the terminal.
     if (changed.length > 0) io.stdout(changed.map(gitDiff).join('').replace(/\n$/, ''));
     io.stderr(summary(fixed, changed, judgement.errors, null));
     return EXIT.ok;
@@ -99,17 +103,17 @@ function summary(
   for (const file of fixed) {
     const why = refused?.get(file.path);
     if (why) {
-      lines.push(`${file.path}: not written: ${why}`);
+      lines.push(`${plainLine(file.path)}: not written: ${plainLine(why)}`);
       continue;
     }
     const counts = [plural(file.applied.length, 'fix')];
     if (file.skipped.length > 0) counts.push(`${file.skipped.length} skipped`);
-    lines.push(`${file.path}: ${counts.join(', ')}`);
+    lines.push(`${plainLine(file.path)}: ${counts.join(', ')}`);
     for (const { fix, reason } of file.skipped) {
-      lines.push(`  line ${fix.line} ${fix.rule_id} skipped: ${reason}`);
+      lines.push(`  line ${fix.line} ${plainLine(fix.rule_id)} skipped: ${plainLine(reason)}`);
     }
   }
-  for (const error of errors) lines.push(`${error.path}: ${error.message}`);
+  for (const error of errors) lines.push(`${plainLine(error.path)}: ${plainText(error.message)}`);
   const applied = kept.reduce((n, f) => n + f.applied.length, 0);
   const skipped = kept.reduce((n, f) => n + f.skipped.length, 0);
   const skippedNote = skipped > 0 ? `, ${skipped} skipped (run fix again to retry them)` : '';

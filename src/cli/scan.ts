@@ -13,6 +13,7 @@ import { parseImageReference } from '../image/reference.js';
 import type { BuiltImageFacts, VulnerabilityFacts } from '../input/policy-input.js';
 import { readOperatorFile } from '../operator-file.js';
 import { registryClientFromEnv } from '../registry/client.js';
+import { plainLine, workflowSafe } from '../report/plain-text.js';
 import { MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
@@ -90,7 +91,11 @@ export const scanCommand: CliCommand = {
         architecture: image.config.architecture,
         image: facts,
       };
-      io.stdout(format === 'json' ? JSON.stringify(jsonScan(report), null, 2) : textScan(report, io.color));
+      io.stdout(
+        format === 'json'
+          ? JSON.stringify(jsonScan(report), null, 2)
+          : workflowSafe(textScan(report, io.color)),
+      );
       return facts.vulnerabilities.some(blocking) ? EXIT.deny : EXIT.ok;
     } catch (error) {
       if (error instanceof ScanError) {
@@ -177,19 +182,23 @@ function textScan(report: ScanReport, color: boolean): string {
     (a, b) =>
       ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity) || a.package.name.localeCompare(b.package.name),
   );
-  const rows = sorted.map((v) => [
-    v.severity,
-    v.id,
-    `${v.package.name} ${v.package.version}`,
-    v.fixed_version ?? '(no fix)',
-    v.layer?.line
-      ? `line ${v.layer.line} (${v.layer.keyword})`
-      : v.layer?.in_base_image
-        ? 'base image'
-        : v.layer
-          ? `step ${v.layer.history_index}`
-          : '',
-  ]);
+  // Every cell and name comes from the image, its database or the command line: escaped
+  // before the columns are measured, so no escape sequence or line break reaches a terminal.
+  const rows = sorted.map((v) =>
+    [
+      v.severity,
+      v.id,
+      `${v.package.name} ${v.package.version}`,
+      v.fixed_version ?? '(no fix)',
+      v.layer?.line
+        ? `line ${v.layer.line} (${v.layer.keyword})`
+        : v.layer?.in_base_image
+          ? 'base image'
+          : v.layer
+            ? `step ${v.layer.history_index}`
+            : '',
+    ].map(plainLine),
+  );
   const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => (r[i] ?? '').length)));
   const lines = rows.map((r) =>
     r
@@ -207,14 +216,14 @@ function textScan(report: ScanReport, color: boolean): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s.toLowerCase()}`);
   const root = image.user === '' || /^(0|root)(:|$)/.test(image.user ?? '') ? ', runs as root' : '';
-  const secrets = image.env.filter((e) => e.secret).map((e) => e.name);
+  const secrets = image.env.filter((e) => e.secret).map((e) => plainLine(e.name));
   return [
-    `${report.subject}: ${(image.size ?? 0).toLocaleString('en')} bytes in ${image.layer_count} layers${root}; ${report.packages} packages`,
+    `${plainLine(report.subject)}: ${(image.size ?? 0).toLocaleString('en')} bytes in ${image.layer_count} layers${root}; ${report.packages} packages`,
     ...(secrets.length > 0 ? [`secret-looking values in Env: ${secrets.join(', ')}`] : []),
     '',
     ...(lines.length > 0 ? lines : ['no known vulnerabilities']),
     '',
-    `${image.vulnerabilities.length} vulnerabilities${counts.length > 0 ? `: ${counts.join(', ')}` : ''} (${report.scanner.name} ${report.scanner.version ?? ''})`.replace(
+    `${image.vulnerabilities.length} vulnerabilities${counts.length > 0 ? `: ${counts.join(', ')}` : ''} (${plainLine(`${report.scanner.name} ${report.scanner.version ?? ''}`)})`.replace(
       ' )',
       ')',
     ),

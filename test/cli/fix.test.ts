@@ -114,6 +114,45 @@ describe('portcullis fix', () => {
     expect(await readFile(join(repo, 'Dockerfile'), 'utf8')).toBe(API);
   });
 
+  describe('a file named with escape sequences and a workflow command', () => {
+    const HOSTILE = ['\u001b[2Jx.Dockerfile', '\n::error::forged\n.Dockerfile'];
+    const FIXABLE = 'FROM alpine:3.20\nMAINTAINER x\nUSER 10001\n';
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
+    const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    beforeEach(async () => {
+      for (const name of HOSTILE) await writeFile(join(repo, name), FIXABLE);
+    });
+
+    it('is named inertly in what --write prints', async () => {
+      const { code, stdout, stderr } = await cli(
+        'fix',
+        '--repo',
+        repo,
+        '--write',
+        ...HOSTILE.map((n) => join(repo, n)),
+      );
+      expect(code).toBe(0);
+      expect(`${stdout}${stderr}`).not.toMatch(CONTROL);
+      expect(`${stdout}${stderr}`).not.toMatch(/^\s*::/m);
+      expect(stdout).toContain('\nx.Dockerfile: 1 fix');
+      expect(stdout).toContain('2 files changed: 2 fixes applied.');
+      for (const name of HOSTILE) expect(await readFile(join(repo, name), 'utf8')).toContain('LABEL');
+    });
+
+    // The diff is input for git apply: its file lines stay byte-exact, and the paths in its
+    // headers are C-quoted as git writes them, which git apply reads back.
+    it('is C-quoted in the diff headers, which git apply takes', async () => {
+      const { code, stdout } = await cli('fix', '--repo', repo, ...HOSTILE.map((n) => join(repo, n)));
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(CONTROL);
+      expect(stdout).not.toMatch(/^\s*::/m);
+      expect(stdout).toContain('diff --git "a/\\033[2Jx.Dockerfile" "b/\\033[2Jx.Dockerfile"\n');
+      await writeFile(join(repo, 'fixes.patch'), stdout);
+      await run('git', ['-C', repo, 'apply', 'fixes.patch']);
+      for (const name of HOSTILE) expect(await readFile(join(repo, name), 'utf8')).toContain('LABEL');
+    });
+  });
+
   it('exits 2 on usage errors', async () => {
     expect((await cli('fix', '--format', 'json')).code).toBe(2);
     expect((await cli('fix', '--repo', repo, join(repo, 'missing'))).code).toBe(2);

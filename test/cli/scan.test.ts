@@ -228,6 +228,30 @@ describeWithTools(TOOLS, 'portcullis scan', () => {
     expect(stdout).toContain('HIGH      ALPINE-CVE-2024-0003  zlib 1.3-r2');
   });
 
+  it('prints nothing from the image or its name that drives a terminal or an Actions log', async () => {
+    const tars = [makeTar(alpineRootfs(ALPINE_BASE_PACKAGES))];
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64\u001b[2J',
+        os: 'linux\n::error::forged',
+        config: {
+          User: '\u001b]0;owned\u0007root',
+          Env: ['\u001b[31mSECRET_KEY=x', 'API_TOKEN\n::warning::x=y'],
+        },
+        rootfs: { type: 'layers', diff_ids: tars.map((t) => sha256(t)) },
+        history: [{ created_by: '\u001b[2J\n::error::forged' }],
+      }),
+    );
+    const hostile = join(dir, '\u001b[2J\n::error::named.tar');
+    writeDockerArchive(hostile, { config, layers: tars.map((t) => ({ digest: sha256(t), data: t })) });
+    const { code, stdout, stderr } = await cli('scan', hostile, '--db', db);
+    expect(code).toBe(1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
+    expect(`${stdout}\n${stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(`${stdout}\n${stderr}`).not.toMatch(/^\s*::/m);
+    expect(stdout).toContain('secret-looking values in Env: SECRET_KEY');
+  });
+
   it('exits 0 without fixable critical or high vulnerabilities, and 2 on what it cannot scan', async () => {
     const clean = writeOsvDatabase(join(dir, 'clean'), [
       ALPINE_VULNERABILITIES[1] as (typeof ALPINE_VULNERABILITIES)[number],
