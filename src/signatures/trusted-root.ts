@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { checkJson, type JsonSchema } from '../schema/parse-json.js';
 
 const MEDIA_TYPES = [
   'application/vnd.dev.sigstore.trustedroot.v0.1+json',
@@ -19,14 +20,25 @@ export function loadTrustedRoot(path: string): TrustedRoot {
   return parseTrustedRoot(readFileSync(path, 'utf8'));
 }
 
+/** What is checked before the protobuf reader, which fills in defaults rather than complain. */
+const TRUSTED_ROOT: JsonSchema<{ mediaType: string; certificateAuthorities?: object[] }> = {
+  type: 'object',
+  required: ['mediaType'],
+  properties: {
+    mediaType: { type: 'string' },
+    certificateAuthorities: { type: 'array', items: { type: 'object' } },
+    tlogs: { type: 'array', items: { type: 'object' } },
+    ctlogs: { type: 'array', items: { type: 'object' } },
+    timestampAuthorities: { type: 'array', items: { type: 'object' } },
+  },
+};
+
 export function parseTrustedRoot(text: string): TrustedRoot {
-  const json: unknown = JSON.parse(text);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error('expected a JSON object (a Sigstore trusted_root.json)');
-  }
-  const mediaType = (json as { mediaType?: unknown }).mediaType;
-  if (typeof mediaType !== 'string' || !MEDIA_TYPES.includes(mediaType)) {
-    throw new Error(`its mediaType ${JSON.stringify(mediaType)} is not a Sigstore trusted root's`);
+  const checked = checkJson(text, TRUSTED_ROOT);
+  if ('problem' in checked) throw new Error(`${checked.problem} (expected a Sigstore trusted_root.json)`);
+  const json = checked.value;
+  if (!MEDIA_TYPES.includes(json.mediaType)) {
+    throw new Error(`its mediaType ${JSON.stringify(json.mediaType)} is not a Sigstore trusted root's`);
   }
   const root = TrustedRoot.fromJSON(json);
   if (root.certificateAuthorities.length === 0) {

@@ -40,6 +40,7 @@ import type { SignatureErrorCode, SignatureFacts, SignatureFormat } from '../inp
 import type { FetchedManifest, ManifestName, RepositoryName } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import type { Descriptor } from '../registry/manifest.js';
+import { checkJson, type JsonSchema, parseJson } from '../schema/parse-json.js';
 import { type KeylessIdentity, subjectMatches, type TrustedKey } from './trust-policy.js';
 
 /** What verification needs of a registry: RegistryClient fits. */
@@ -160,13 +161,20 @@ async function simpleSignatures(
   );
 }
 
+/** Only the outline: bundleFromJSON then checks the bundle against the Sigstore spec, field by field. */
+const SIGSTORE_BUNDLE: JsonSchema<Record<string, unknown>> = {
+  type: 'object',
+  required: ['mediaType'],
+  properties: { mediaType: { type: 'string' } },
+};
+
 /** A Sigstore bundle (JSON bytes) for `digest`. */
 export function verifyBundle(bytes: Uint8Array, digest: string, signers: Signers): SignatureFacts {
   let entity: SignedEntity;
   let claimed: string | { error: string };
   let keyless: boolean;
   try {
-    const bundle = bundleFromJSON(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    const bundle = bundleFromJSON(parseJson(bytes, SIGSTORE_BUNDLE, 'the Sigstore bundle'));
     if (bundle.content.$case !== 'dsseEnvelope') {
       return failed(
         'bundle',
@@ -389,50 +397,66 @@ function keyHints(trusted: TrustedKey): string[] {
   return [hex, Buffer.from(hex, 'hex').toString('base64'), trusted.fingerprint];
 }
 
+/** An in-toto statement, the fields read; the values are judged below, with reasons of their own. */
+const STATEMENT: JsonSchema<{ predicateType?: unknown; subject?: { digest?: { sha256?: string } }[] }> = {
+  type: 'object',
+  properties: {
+    subject: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { digest: { type: 'object', properties: { sha256: { type: 'string' } } } },
+      },
+    },
+  },
+};
+
 /** The sha256 digest an in-toto statement names as its subject, if it is a cosign signature. */
 function statementDigest(payload: Buffer): string | { error: string } {
-  const statement = parseJson(payload);
-  if (!isRecord(statement)) return { error: 'it is not a JSON object' };
+  const checked = checkJson(payload, STATEMENT);
+  if ('problem' in checked) return { error: checked.problem };
+  const statement = checked.value;
   if (statement.predicateType !== COSIGN_SIGN_PREDICATE) {
     return {
       error: `its predicate is ${JSON.stringify(statement.predicateType)}, not ${COSIGN_SIGN_PREDICATE}`,
     };
   }
-  const subjects = Array.isArray(statement.subject) ? statement.subject : [];
-  const hex = subjects
-    .map((subject) => (isRecord(subject) && isRecord(subject.digest) ? subject.digest.sha256 : null))
-    .find((value) => typeof value === 'string');
-  return typeof hex === 'string' && /^[0-9a-f]{64}$/.test(hex)
+  const hex = (statement.subject ?? []).map((subject) => subject.digest?.sha256).find((value) => value);
+  return hex !== undefined && /^[0-9a-f]{64}$/.test(hex)
     ? `sha256:${hex}`
     : { error: 'its subject has no sha256 digest' };
 }
 
+/** A simple-signing payload (containers/image's signature format as cosign writes it), the fields read. */
+const SIMPLE_SIGNING: JsonSchema<{
+  critical: { type?: unknown; image?: { 'docker-manifest-digest'?: string } };
+}> = {
+  type: 'object',
+  required: ['critical'],
+  properties: {
+    critical: {
+      type: 'object',
+      properties: {
+        image: { type: 'object', properties: { 'docker-manifest-digest': { type: 'string' } } },
+      },
+    },
+  },
+};
+
 /** `critical.image.docker-manifest-digest` of a simple-signing payload. */
 function simpleSigningDigest(payload: Buffer): string | { error: string } {
-  const json = parseJson(payload);
-  const critical = isRecord(json) && isRecord(json.critical) ? json.critical : null;
-  if (!critical) return { error: 'it has no "critical" section' };
+  const checked = checkJson(payload, SIMPLE_SIGNING);
+  if ('problem' in checked) return { error: checked.problem };
+  const { critical } = checked.value;
   if (critical.type !== 'cosign container image signature') {
     return { error: `its type is ${JSON.stringify(critical.type)}` };
   }
-  const value = isRecord(critical.image) ? critical.image['docker-manifest-digest'] : undefined;
-  return typeof value === 'string' && /^sha(256|384|512):[0-9a-f]+$/.test(value)
+  const value = critical.image?.['docker-manifest-digest'];
+  return value !== undefined && /^sha(256|384|512):[0-9a-f]+$/.test(value)
     ? value
     : { error: 'it names no manifest digest' };
 }
 
 function failed(format: SignatureFormat | null, code: SignatureErrorCode, message: string): SignatureFacts {
   return { verified: false, format, signer: null, issuer: null, digest: null, error: { code, message } };
-}
-
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return null;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
