@@ -3,21 +3,19 @@
  * (a base and a head commit), judges the "pull request" between them exactly as the App
  * would, and prints the check run the App would post.
  */
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { markNewFindings } from './core/baseline.js';
 import { judgeTargets } from './core/judge.js';
 import { changedFilesBetween, localPullRequestFiles, readFileAtCommit } from './core/local-repository.js';
 import { judgePullRequest } from './core/pull-request.js';
+import { commitAll, initRepository, removeTracked } from './git.js';
 import { loadPolicySet, policyEngineFor } from './policy/policy-set.js';
 import { CHECK_RUN_NAME, type CheckRunReport, checkRunReport, chunkAnnotations } from './report/check-run.js';
 import { gitCommitSnapshot } from './repository/snapshot.js';
 import { PROJECT_ROOT } from './tools.js';
 
-const run = promisify(execFile);
 const EXAMPLE = join(PROJECT_ROOT, 'examples', 'demo-repo');
 
 export async function runDemo(write: (text: string) => void): Promise<CheckRunReport> {
@@ -64,22 +62,10 @@ export async function runDemo(write: (text: string) => void): Promise<CheckRunRe
 }
 
 async function commitTree(repo: string, tree: string, message: string): Promise<string> {
-  const git = (...args: string[]) =>
-    run('git', [
-      '-C',
-      repo,
-      '-c',
-      'user.name=Portcullis Demo',
-      '-c',
-      'user.email=demo@portcullis.invalid',
-      ...args,
-    ]);
-  await git('init', '--quiet', '--initial-branch=main').catch(() => undefined);
-  await git('rm', '-r', '--quiet', '--ignore-unmatch', '.');
+  await initRepository(repo).catch(() => undefined);
+  await removeTracked(repo);
   await cp(tree, repo, { recursive: true });
-  await git('add', '--all');
-  await git('commit', '--quiet', '-m', message);
-  return (await git('rev-parse', 'HEAD')).stdout.trim();
+  return commitAll(repo, message, { name: 'Portcullis Demo', email: 'demo@portcullis.invalid' });
 }
 
 function renderCheckRun(report: CheckRunReport): string {

@@ -8,8 +8,8 @@
  * The report judges without registry look-ups: the facts would be the same for both sets,
  * and looking up the images of hundreds of targets would make it slow and flaky.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+
+import { catFileBatch, commitOf, lsTree } from '../git.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
@@ -18,8 +18,6 @@ import { targetSelector } from '../targets/detect.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
 import { UsageError } from './local-repository.js';
-
-const run = promisify(execFile);
 
 /** One side of the comparison: a policy set and its compiled engine. */
 export interface ImpactSide {
@@ -173,16 +171,11 @@ async function compareJudgements(
  * `git cat-file --batch` for the contents, however many files there are.
  */
 export async function gitCommitTree(repo: string, commit: string): Promise<CommitTree> {
-  const { stdout } = await run('git', ['-C', repo, 'ls-tree', '-r', '-l', '-z', commit], {
-    maxBuffer: 256 << 20,
-  });
   const entries = new Map<string, { object: string; size: number }>();
-  for (const record of stdout.split('\0')) {
-    // <mode> SP <type> SP <object> SP+ <size> TAB <path>
-    const match = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(record);
+  for (const { mode, type, object, size, path } of await lsTree(repo, commit, { recursive: true })) {
     // Symbolic links (120000) and submodules are not files to judge.
-    if (match?.[2] !== 'blob' || match[1] === '120000') continue;
-    entries.set(match[5] as string, { object: match[3] as string, size: Number(match[4]) });
+    if (type !== 'blob' || mode === '120000') continue;
+    entries.set(path, { object, size: size ?? 0 });
   }
   return {
     paths: [...entries.keys()],
@@ -191,7 +184,7 @@ export async function gitCommitTree(repo: string, commit: string): Promise<Commi
       const small = wanted.flatMap(({ entry }) =>
         entry && entry.size <= MAX_TARGET_BYTES ? [entry.object] : [],
       );
-      const blobs = await catFiles(repo, small);
+      const blobs = await catFileBatch(repo, small);
       return wanted.map(({ path, entry }): TargetFile => {
         if (!entry) return { path, content: { unavailable: `not found at ${commit}` } };
         if (entry.size > MAX_TARGET_BYTES) {
@@ -209,51 +202,12 @@ export async function gitCommitTree(repo: string, commit: string): Promise<Commi
   };
 }
 
-/** The commit a ref names, or a usage error saying which ref is unknown. */
+/**
+ * The commit a ref names, or a usage error saying which ref is unknown; any other git
+ * failure is an error with git's message.
+ */
 export async function resolveCommit(repo: string, ref: string): Promise<string> {
-  try {
-    const { stdout } = await run('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    return stdout.trim();
-  } catch {
-    throw new UsageError(`${ref} is not a commit of the repository ${repo}`);
-  }
-}
-
-/** Blob contents by object id, through one `git cat-file --batch`. */
-function catFiles(repo: string, objects: readonly string[]): Promise<Map<string, Uint8Array>> {
-  const unique = [...new Set(objects)];
-  if (unique.length === 0) return Promise.resolve(new Map());
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', repo, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`git cat-file failed (${code}): ${stderr.trim()}`));
-        return;
-      }
-      const out = Buffer.concat(chunks);
-      const blobs = new Map<string, Uint8Array>();
-      let offset = 0;
-      while (offset < out.length) {
-        const newline = out.indexOf(10, offset);
-        if (newline < 0) break;
-        // <object> SP <type> SP <size> LF <contents> LF, or "<object> missing" LF
-        const [object, type, size] = out.subarray(offset, newline).toString('utf8').split(' ');
-        offset = newline + 1;
-        if (type === undefined || size === undefined) continue;
-        const length = Number(size);
-        if (type === 'blob')
-          blobs.set(object as string, new Uint8Array(out.subarray(offset, offset + length)));
-        offset += length + 1;
-      }
-      resolve(blobs);
-    });
-    child.stdin.end(`${unique.join('\n')}\n`);
-  });
+  const commit = await commitOf(repo, ref);
+  if (commit === null) throw new UsageError(`${ref} is not a commit of the repository ${repo}`);
+  return commit;
 }

@@ -1,18 +1,13 @@
 /** Target files from a local checkout or from commits of a local git repository. */
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
 import type { PortcullisConfig } from '../config/configuration.js';
+import { catFileBlob, diffNameStatus, lsFiles, lsTree } from '../git.js';
 import { isWithin, OutsideRepositoryError, realPathInside } from '../repository/path.js';
 import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { isTargetPath, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { ChangedFile, PullRequestFiles } from './pull-request.js';
-
-const run = promisify(execFile);
-const git = (repo: string, args: string[]) =>
-  run('git', ['-C', repo, ...args], { maxBuffer: 256 << 20, encoding: 'buffer' }).then((r) => r.stdout);
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -97,8 +92,7 @@ export async function readWorkingFile(repo: string, path: string): Promise<Targe
 /** Repository-relative paths: git's view when it is a repository, else a walk of the folder. */
 export async function listFiles(repo: string): Promise<string[]> {
   try {
-    const out = await git(repo, ['ls-files', '--cached', '--others', '--exclude-standard', '-z']);
-    return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
+    return await lsFiles(repo, { tracked: true });
   } catch {
     const entries = await readdir(repo, { recursive: true, withFileTypes: true });
     return entries
@@ -110,17 +104,10 @@ export async function listFiles(repo: string): Promise<string[]> {
 
 /** Files changed between two commits, as a pull request from `base` to `head` shows them. */
 export async function changedFilesBetween(repo: string, base: string, head: string): Promise<ChangedFile[]> {
-  const out = (
-    await git(repo, ['diff', '--name-status', '-z', '--no-renames', `${base}...${head}`])
-  ).toString('utf8');
-  const fields = out.split('\0').filter(Boolean);
-  const files: ChangedFile[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const code = (fields[i] as string)[0];
+  return (await diffNameStatus(repo, base, head)).map(({ status: code, path }) => {
     const status = code === 'A' ? 'added' : code === 'D' ? 'removed' : code === 'M' ? 'modified' : 'changed';
-    files.push({ path: fields[i + 1] as string, status });
-  }
-  return files;
+    return { path, status };
+  });
 }
 
 /** A file's bytes at a commit, with the same size limit as the working tree. */
@@ -130,17 +117,18 @@ export async function readFileAtCommit(
   path: string,
 ): Promise<TargetFile['content']> {
   try {
+    const [entry] = await lsTree(repo, commit, { path });
+    if (!entry) return { unavailable: `unreadable at ${commit}: ${path} does not exist there` };
     // A link's blob is the path it names: a link is no file to judge, as in the App.
-    const entry = await git(repo, ['--literal-pathspecs', 'ls-tree', '--full-tree', commit, '--', path]);
-    if (entry.toString('utf8').startsWith('120000 '))
-      return { unavailable: 'not a regular file (a symlink entry)' };
-    const size = Number((await git(repo, ['cat-file', '-s', `${commit}:${path}`])).toString().trim());
+    if (entry.mode === '120000') return { unavailable: 'not a regular file (a symlink entry)' };
+    if (entry.type !== 'blob') return { unavailable: 'not a regular file' };
+    const size = entry.size ?? 0;
     if (size > MAX_TARGET_BYTES) {
       return { unavailable: `skipped: ${formatBytes(size)} is over the 1 MiB limit for a target file` };
     }
-    return new Uint8Array(await git(repo, ['cat-file', 'blob', `${commit}:${path}`]));
+    return new Uint8Array(await catFileBlob(repo, entry.object));
   } catch (error) {
-    return { unavailable: `unreadable at ${commit}: ${(error as Error).message.split('\n')[0]}` };
+    return { unavailable: `unreadable at ${commit}: ${(error as Error).message}` };
   }
 }
 

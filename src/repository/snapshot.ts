@@ -3,13 +3,10 @@
  * need it. The App reads the pull request's base commit through the GitHub API; the CLI
  * reads a working tree or a local commit: the same loaders serve all three.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
+import { catFileBlob, commitOf, lsTree } from '../git.js';
 import { realPathInside } from './path.js';
-
-const run = promisify(execFile);
 
 export interface RepositorySnapshot {
   /** Where the files come from, for messages and the report footer: `acme/web@1a2b3c4`, `working tree`. */
@@ -59,41 +56,29 @@ export function workingTreeSnapshot(repo: string): RepositorySnapshot {
  * fallback to the defaults.
  */
 export function gitCommitSnapshot(repo: string, commit: string): RepositorySnapshot {
-  const git = (...args: string[]) => run('git', ['-C', repo, ...args], { maxBuffer: 64 << 20 });
   const failed = (error: unknown) =>
-    new Error(`git could not read ${commit} in ${repo}: ${gitMessage(error)}`, { cause: error });
+    new Error(`git could not read ${commit} in ${repo}: ${(error as Error).message}`, { cause: error });
   return {
     label: `${commit.length > 12 ? commit.slice(0, 7) : commit}`,
     async readFile(path) {
-      // ls-tree tells a missing path (no line) from a git failure (an error), and a link's mode.
-      const entry = await git(
-        '--literal-pathspecs',
-        'ls-tree',
-        '-z',
-        '--full-tree',
-        commit,
-        '--',
-        path,
-      ).catch((error) => {
+      // ls-tree tells a missing path (no entry) from a git failure (an error), and a link's mode.
+      const [entry] = await lsTree(repo, commit, { path }).catch((error) => {
         throw failed(error);
       });
-      const [mode, type, object] = entry.stdout.split(/[ \t\0]/);
-      if (!object || type !== 'blob') return null;
+      if (entry?.type !== 'blob') return null;
       // A link's blob is the path it names, which git would check out as a link: not read.
-      if (mode === '120000') throw new Error(`${path} is a symbolic link at ${commit}; not read`);
+      if (entry.mode === '120000') throw new Error(`${path} is a symbolic link at ${commit}; not read`);
       return (
-        await git('cat-file', 'blob', object).catch((error) => {
+        await catFileBlob(repo, entry.object).catch((error) => {
           throw failed(error);
         })
-      ).stdout;
+      ).toString('utf8');
     },
     async listFiles(folder) {
-      const { stdout } = await git('ls-tree', '-r', '-z', '--name-only', commit, '--', folder).catch(
-        (error) => {
-          throw failed(error);
-        },
-      );
-      return stdout.split('\0').filter(Boolean).sort();
+      const entries = await lsTree(repo, commit, { path: folder, recursive: true }).catch((error) => {
+        throw failed(error);
+      });
+      return entries.map((entry) => entry.path).sort();
     },
   };
 }
@@ -103,20 +88,7 @@ export function gitCommitSnapshot(repo: string, commit: string): RepositorySnaps
  * shallow clone has not fetched). Any other git failure is an error with git's message.
  */
 export async function localCommit(repo: string, ref: string): Promise<string | null> {
-  try {
-    const args = ['-C', repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
-    return (await run('git', args)).stdout.trim();
-  } catch (error) {
-    // rev-parse --verify --quiet exits 1, silently, for a name that is no commit.
-    const { code, stderr } = error as { code?: unknown; stderr?: string };
-    if (code === 1 && !stderr?.trim()) return null;
-    throw new Error(`${ref}: git failed in ${resolve(repo)}: ${gitMessage(error)}`, { cause: error });
-  }
-}
-
-/** git's own words: the first line it wrote to stderr. */
-function gitMessage(error: unknown): string {
-  const stderr = (error as { stderr?: unknown }).stderr;
-  const text = typeof stderr === 'string' && stderr.trim() ? stderr : (error as Error).message;
-  return text.trim().split('\n')[0] ?? '';
+  return commitOf(repo, ref).catch((error) => {
+    throw new Error(`${ref}: git failed in ${resolve(repo)}: ${(error as Error).message}`, { cause: error });
+  });
 }
