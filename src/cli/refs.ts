@@ -8,12 +8,11 @@ import { errorMessage } from '../errors.js';
 import { decodeSourceText } from '../repository/source-file.js';
 import { dockerfileReferenceExtractor } from '../targets/dockerfile/references.js';
 import {
-  extractorFor,
   type ImageReferenceSite,
-  mayHoldReferences,
   ReferenceExtractError,
   type ReferenceExtractor,
-} from '../targets/references.js';
+} from '../targets/extractor.js';
+import { extractorFor, mayHoldReferences } from '../targets/references.js';
 import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
 
 /** A file that could not be read or parsed; `line` when the parser knows where. */

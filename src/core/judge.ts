@@ -15,8 +15,8 @@ import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../p
 import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
 import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import type { TargetKind } from '../targets/detect.js';
+import { ReferenceExtractError } from '../targets/extractor.js';
 import { policyInputFor } from '../targets/input.js';
-import { ReferenceExtractError } from '../targets/references.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { gatherFacts, type ImageFactsGatherer, mergeFacts } from './facts.js';
 import { applyRepositoryRules, isFailing } from './repository-rules.js';

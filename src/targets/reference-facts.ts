@@ -1,6 +1,6 @@
 /** An extracted ImageReferenceSite as the policy input shows it (before registry facts). */
 import type { ReferenceFacts } from '../input/policy-input.js';
-import type { ImageReferenceSite } from './references.js';
+import type { ImageReferenceSite } from './extractor.js';
 
 /** `lines` are the file's lines, to give each reference the text of its own line. */
 export function toReferenceFacts(site: ImageReferenceSite, lines: readonly string[]): ReferenceFacts {

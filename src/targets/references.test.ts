@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the values under test are templates.
-import { extractorFor, mayHoldReferences, REFERENCE_EXTRACTORS, toSite } from './references.js';
+import { toSite } from './extractor.js';
+import { extractorFor, mayHoldReferences, REFERENCE_EXTRACTORS } from './references.js';
 
 const at = { path: 'x.yaml', line: 3, kind: 'kubernetes' as const, field: 'spec.containers[0].image' };
 

@@ -7,8 +7,8 @@
  * one look-up at a time, within a budget per file.
  */
 import { type Alias, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import { ReferenceExtractError, toSite } from './reference-site.js';
-import type { ImageReferenceSite, SiteLocation } from './references.js';
+import type { ImageReferenceSite, SiteLocation } from './extractor.js';
+import { ReferenceExtractError, toSite } from './extractor.js';
 
 /** The CLI and the App already skip larger files; refusing here too keeps the extractors safe alone. */
 export const MAX_YAML_BYTES = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { ImageReferenceSite } from '../references.js';
+import type { ImageReferenceSite } from '../extractor.js';
 import { byLine, fieldPath, parseYaml, stringValue, yamlSite } from '../yaml.js';
 
 /**

@@ -1,5 +1,5 @@
 /** Compose files: the image of every service. */
-import type { ReferenceExtractor } from '../references.js';
+import type { ReferenceExtractor } from '../extractor.js';
 import { extractCompose } from './extract.js';
 
 export const composeExtractor: ReferenceExtractor = {

@@ -5,8 +5,8 @@
  */
 import picomatch from 'picomatch';
 import type { DockerfileFacts, DockerfileInstruction, DockerfileStage } from '../../input/policy-input.js';
-import { toSite } from '../reference-site.js';
-import type { ImageReferenceSite, ReferenceExtractor } from '../references.js';
+import type { ImageReferenceSite, ReferenceExtractor } from '../extractor.js';
+import { toSite } from '../extractor.js';
 import { parseDockerfile } from './parse.js';
 import { DOCKERFILE_EXCLUDED, DOCKERFILE_PATTERNS } from './patterns.js';
 

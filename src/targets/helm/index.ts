@@ -1,5 +1,5 @@
 /** Helm chart values: the images a chart's values name, in the shapes charts commonly use. */
-import type { ReferenceExtractor } from '../references.js';
+import type { ReferenceExtractor } from '../extractor.js';
 import { extractHelmValues } from './extract.js';
 
 export const helmValuesExtractor: ReferenceExtractor = {

@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: manifests under test hold ${VARIABLES}.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractorFor, ReferenceExtractError } from '../references.js';
+import { ReferenceExtractError } from '../extractor.js';
+import { extractorFor } from '../references.js';
 import { kubernetesExtractor } from './index.js';
 
 const FIXTURES = join(process.cwd(), 'src', 'targets', 'kubernetes', '__fixtures__');

@@ -1,5 +1,5 @@
 /** Kubernetes manifests: the images of every workload's containers. */
-import type { ReferenceExtractor } from '../references.js';
+import type { ReferenceExtractor } from '../extractor.js';
 import { extractKubernetes, looksLikeKubernetes } from './extract.js';
 
 export const kubernetesExtractor: ReferenceExtractor = {

@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
-import { toSite } from '../reference-site.js';
-import type { ImageReferenceSite, ReferenceProblem } from '../references.js';
+import type { ImageReferenceSite, ReferenceProblem } from '../extractor.js';
+import { toSite } from '../extractor.js';
 import { byLine, fieldPath, parseYaml, stringValue, type YamlDocument } from '../yaml.js';
 
 /**

@@ -1,5 +1,5 @@
 /** Kustomizations: the images their `images:` overrides produce. */
-import type { ReferenceExtractor } from '../references.js';
+import type { ReferenceExtractor } from '../extractor.js';
 import { extractKustomize } from './extract.js';
 
 export const kustomizeExtractor: ReferenceExtractor = {

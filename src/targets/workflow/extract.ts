@@ -1,5 +1,5 @@
 import { isMap, type Node } from 'yaml';
-import type { ImageReferenceSite } from '../references.js';
+import type { ImageReferenceSite } from '../extractor.js';
 import { byLine, fieldPath, parseYaml, stringValue, type YamlDocument, yamlSite } from '../yaml.js';
 
 const DOCKER_SCHEME = 'docker://';

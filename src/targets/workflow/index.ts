@@ -1,5 +1,5 @@
 /** GitHub Actions workflows: job containers, service containers and `docker://` steps. */
-import type { ReferenceExtractor } from '../references.js';
+import type { ReferenceExtractor } from '../extractor.js';
 import { extractWorkflow } from './extract.js';
 
 export const workflowExtractor: ReferenceExtractor = {

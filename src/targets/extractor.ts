@@ -1,10 +1,48 @@
 /**
- * Turning a value found in a file into an `ImageReferenceSite`. Kept apart from
- * `references.ts`, which lists the extractors, so that extractors can use it without an
- * import cycle; `references.ts` re-exports everything here.
+ * The one interface every format's extractor implements, what it returns, and turning a
+ * value found in a file into an `ImageReferenceSite`. Kept apart from `references.ts`,
+ * which lists the extractors and so imports every one of them: the extractors import this.
  */
-import { parseImageReference } from '../image/reference.js';
-import type { ImageReferenceSite, ReferenceProblem, SiteLocation } from './references.js';
+import { type ImageReference, parseImageReference } from '../image/reference.js';
+import type { ReferenceFileKind } from '../input/policy-input.js';
+
+/** Why a site has no image: a value only known where the file is used, or one that is not a reference. */
+export interface ReferenceProblem {
+  kind: 'unresolvable' | 'invalid';
+  message: string;
+}
+
+/** Where a reference was found, before its value is judged. */
+export interface SiteLocation {
+  /** Repository-relative path with `/` separators. */
+  path: string;
+  /** 1-based line of the value (for a reference composed of several keys, the repository's). */
+  line: number;
+  kind: ReferenceFileKind;
+  /** Where in the file, e.g. `spec.template.spec.containers[0].image`, `FROM`, `COPY --from`, `images[0]`. */
+  field: string;
+  /** The platform the file asks for (`FROM --platform=…`, Compose's `platform:`), when it says. */
+  platform?: string;
+}
+
+/** One image reference as a file writes it, with the parsed image when it can be known. */
+export interface ImageReferenceSite extends SiteLocation {
+  /** The value as written (YAML-unquoted); for composed references (Helm, Kustomize) the composed text. */
+  raw: string;
+  /** The parsed reference; null exactly when `problem` is set. */
+  image: ImageReference | null;
+  problem: ReferenceProblem | null;
+}
+
+export interface ReferenceExtractor {
+  kind: ReferenceFileKind;
+  /** File globs, case-insensitive; without a slash they match the file name in any folder. */
+  patterns: readonly string[];
+  /** Content sniffing for patterns that are too broad (every `*.yaml` is not Kubernetes). */
+  claims?(path: string, content: string): boolean;
+  /** Throws `ReferenceExtractError` (with a line when known) on malformed input. */
+  extract(path: string, content: string): ImageReferenceSite[];
+}
 
 /** A file an extractor cannot read (malformed YAML, hostile input); the message is for the user. */
 export class ReferenceExtractError extends Error {
