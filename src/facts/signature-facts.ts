@@ -7,12 +7,7 @@
  */
 import type { RegistryFacts } from '../input/policy-input.js';
 import type { SignatureFacts, TrustPolicyFacts, TrustPolicySigner } from '../input/signatures.js';
-import {
-  matchTrustPolicy,
-  type TrustPolicy,
-  type TrustPolicySet,
-  trustPolicyFromEnv,
-} from '../signatures/trust-policy.js';
+import { matchTrustPolicy, type TrustPolicy, type TrustPolicySet } from '../signatures/trust-policy.js';
 import { type SignatureSource, verifyImageSignatures } from '../signatures/verify.js';
 import { runLimited } from './run-limited.js';
 import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
@@ -23,19 +18,16 @@ const VERIFY_CONCURRENCY = 4;
 export type ImageSignatureFacts = Required<Pick<RegistryFacts, 'trust_policy' | 'signatures'>>;
 
 /**
- * `trust_policy` and `signatures` for each looked-up image, by site; none at all without a
- * trust policy. An image whose digest could not be resolved gets `signatures: null` (its
- * registry error says why). `trust` defaults to PORTCULLIS_TRUST_POLICY; a policy file that
- * cannot be read throws TrustPolicyError, since judging as though there were no policy
- * would let unsigned images in.
+ * `trust_policy` and `signatures` for each looked-up image, by site. An image whose digest
+ * could not be resolved gets `signatures: null` (its registry error says why). Called only
+ * with a trust policy: without one the input has neither field.
  */
 export async function gatherSignatureFacts(
   images: readonly (ImageSite & { facts: RegistryFacts })[],
   registry: unknown,
-  trust: TrustPolicySet | null = trustPolicyFromEnv(),
+  trust: TrustPolicySet,
 ): Promise<FactsBySite<ImageSignatureFacts>> {
   const found: FactsBySite<ImageSignatureFacts> = new Map();
-  if (!trust) return found;
   const source = isSignatureSource(registry) ? registry : null;
   const verifications = new Map<string, () => Promise<SignatureFacts[]>>();
   // Sites that share a look-up share its signature facts, as they share the registry facts.
