@@ -7,6 +7,7 @@
  * and last lines lie in the same hunk. So a file's diff is kept as its hunks' ranges of
  * head lines, plus the lines the pull request added, which is what "changed" means here.
  */
+import { parsePatch as parseUnifiedDiff, type StructuredPatchHunk } from 'diff';
 
 /** The head-side lines one hunk shows: `start`..`end`, 1-based and inclusive. */
 export interface HunkRange {
@@ -21,8 +22,6 @@ export interface FileDiff {
   added: ReadonlySet<number>;
 }
 
-const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-
 /**
  * Parses a unified diff's hunks. `patch` is absent when GitHub shows no diff: binary
  * files, files whose diff is too large, renames without changes.
@@ -31,38 +30,33 @@ export function parsePatch(patch: string | null | undefined): FileDiff {
   const hunks: HunkRange[] = [];
   const added = new Set<number>();
   if (!patch) return { hunks, added };
-  let oldLeft = 0;
-  let newLeft = 0;
-  let next = 0;
-  for (const raw of patch.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const header = HUNK_HEADER.exec(line);
-    if (header) {
-      // An omitted count means 1 (`@@ -3 +3 @@`); a count of 0 is a hunk with no lines on that side.
-      oldLeft = header[1] === undefined ? 1 : Number(header[1]);
-      const start = Number(header[2]);
-      newLeft = header[3] === undefined ? 1 : Number(header[3]);
-      next = start;
-      if (newLeft > 0) hunks.push({ start, end: start + newLeft - 1 });
-      continue;
-    }
-    if (oldLeft <= 0 && newLeft <= 0) continue; // between hunks, or a trailing empty line
-    // `\ No newline at end of file` describes the line before it and takes no line of its own.
-    if (line.startsWith('\\')) continue;
-    const marker = line[0];
-    if (marker === '+') {
-      added.add(next++);
-      newLeft--;
-    } else if (marker === '-') {
-      oldLeft--;
-    } else {
-      // A context line; some tools strip the single space of an empty context line.
-      next++;
-      oldLeft--;
-      newLeft--;
+  // A patch of a CRLF file ends its lines with CR LF; jsdiff reads LF only.
+  const text = patch.replace(/\r$/gm, '');
+  for (const hunk of hunksOf(text)) {
+    // A hunk with no head-side lines (a deletion) offers no line to comment on.
+    if (hunk.newLines > 0) hunks.push({ start: hunk.newStart, end: hunk.newStart + hunk.newLines - 1 });
+    let next = hunk.newStart;
+    for (const line of hunk.lines) {
+      if (line.startsWith('+')) added.add(next++);
+      // A removed line and `\ No newline at end of file` take no head-side line; anything else
+      // is context (an empty context line may have lost its single space).
+      else if (!line.startsWith('-') && !line.startsWith('\\')) next++;
     }
   }
   return { hunks, added };
+}
+
+/**
+ * jsdiff refuses a hunk whose line counts do not match its header. GitHub's patches come
+ * from git and match; one that does not gives no line to comment on: no review comment
+ * rather than one on a line that may be wrong (the check run still annotates the finding).
+ */
+function hunksOf(text: string): StructuredPatchHunk[] {
+  try {
+    return parseUnifiedDiff(text).flatMap((file) => file.hunks);
+  } catch {
+    return [];
+  }
 }
 
 /** The hunk that shows every line of `start`..`end`, if one does. */
