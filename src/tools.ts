@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type JsonSchema, parseJson } from './schema/parse-json.js';
 import { settings } from './settings.js';
 
 /** The project root: the folder holding package.json, policies/ and tools/. */
@@ -28,7 +29,16 @@ export function toolPath(name: string): string {
   return existsSync(local) ? local : name;
 }
 
-/** This package's version, for report footers and SARIF. */
-export const PORTCULLIS_VERSION: string = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'),
-).version;
+const PACKAGE_JSON: JsonSchema<{ version: string }> = {
+  type: 'object',
+  required: ['version'],
+  properties: { version: { type: 'string' } },
+};
+
+let version: string | undefined;
+/** This package's version, for report footers and SARIF; read on first use. */
+export function portcullisVersion(): string {
+  const path = join(PROJECT_ROOT, 'package.json');
+  version ??= parseJson(readFileSync(path), PACKAGE_JSON, path).version;
+  return version;
+}

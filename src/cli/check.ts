@@ -3,8 +3,9 @@ import { judgementFails, judgeTargets, PIPELINE_RULES } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { registryResolverFromEnv } from '../facts/registry-facts.js';
-import { portcullisVersion, sarifReport } from '../report/sarif.js';
+import { sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
+import { portcullisVersion } from '../tools.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 import { localImageFacts } from './local-build.js';
 import { cliPolicy } from './policy-context.js';
@@ -52,7 +53,7 @@ export const checkCommand: CliCommand = {
     }).finally(() => build?.cleanup());
     if (format === 'sarif') {
       const rules = { ...engine.rules, ...Object.fromEntries(PIPELINE_RULES.map((rule) => [rule.id, rule])) };
-      const sarif = sarifReport(judgement, rules, { version: await portcullisVersion() }, files);
+      const sarif = sarifReport(judgement, rules, { version: portcullisVersion() }, files);
       io.stdout(JSON.stringify(sarif, null, 2));
     } else {
       io.stdout(

@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { compiledSchema, type JsonSchema, parseJson } from '../schema/parse-json.js';
 import { PROJECT_ROOT } from '../tools.js';
 import { formatKeyPath, type KeyPath, yamlDataProblem } from './plain-data.js';
 import { repositoryPath } from './repository-path.js';
@@ -69,9 +70,23 @@ export class ConfigError extends Error {
   }
 }
 
-/** Shipped as docs/configuration.schema.json, so editors can validate the file too. */
-const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs', 'configuration.schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+/** A JSON Schema document; ajv checks it against the meta-schema when it compiles it. */
+const SCHEMA_DOCUMENT: JsonSchema<{ properties: Record<string, unknown> }> = {
+  type: 'object',
+  required: ['properties'],
+  properties: { properties: { type: 'object' } },
+};
+
+let shipped: { properties: Record<string, unknown> } | undefined;
+/**
+ * Shipped as docs/configuration.schema.json, so editors can validate the file too. Read and
+ * compiled on first use: a command that never reads a configuration does not pay for it.
+ */
+function configurationSchema(): { properties: Record<string, unknown> } {
+  const path = join(PROJECT_ROOT, 'docs', 'configuration.schema.json');
+  shipped ??= parseJson(readFileSync(path), SCHEMA_DOCUMENT, path);
+  return shipped;
+}
 
 /** Parses and validates; throws ConfigError listing every problem. A missing file is the defaults. */
 export function parseConfig(text: string | null, path = CONFIG_PATH): PortcullisConfig {
@@ -108,6 +123,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
   }
   if (value === null || value === undefined) return DEFAULT_CONFIG;
   const lineOf = keyLines(document.contents, lineAt);
+  const validate = compiledSchema(configurationSchema());
   if (!validate(value)) {
     throw new ConfigError((validate.errors ?? []).map((error) => describe(error, path, lineOf)));
   }
@@ -194,7 +210,7 @@ function describe(error: ErrorObject, path: string, lineOf: (segments: string[])
 
 /** The schema node describing the object at `segments`, to list its known keys. */
 function schemaAt(segments: string[]): { properties?: Record<string, unknown> } | undefined {
-  let node = schema as { properties?: Record<string, unknown> };
+  let node: { properties?: Record<string, unknown> } = configurationSchema();
   for (const segment of segments) {
     // `segment` may be a key the user wrote: only the schema's own properties count.
     const properties = node.properties ?? {};

@@ -6,7 +6,7 @@ import type { Judgement } from '../core/judge.js';
 import { isFailing } from '../core/repository-rules.js';
 import type { Finding } from '../policy/findings.js';
 import { settings } from '../settings.js';
-import { PORTCULLIS_VERSION } from '../tools.js';
+import { portcullisVersion } from '../tools.js';
 import { htmlText, markdownFence, markdownText } from './markdown.js';
 import { plainText } from './plain-text.js';
 import { containsSecret } from './redact.js';
@@ -97,7 +97,7 @@ export function checkRunReport(judgement: Judgement): CheckRunReport {
     '',
   ];
   const sections = judgement.targets.map((target) => targetSection(target, judgement.failOn));
-  const footer = `\n---\nPolicies: ${markdownText(judgement.policySource)}. Portcullis ${PORTCULLIS_VERSION}.`;
+  const footer = `\n---\nPolicies: ${markdownText(judgement.policySource)}. Portcullis ${portcullisVersion()}.`;
   return {
     conclusion,
     title,

@@ -4,14 +4,11 @@
  * fingerprint, the fix as a SARIF replacement, and the files that went unjudged.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type * as Sarif from 'sarif';
 import type { Judgement, TargetFile } from '../core/judge.js';
 import type { ResultSet, RuleMetadata } from '../policy/compile.js';
 import type { Finding, Fix } from '../policy/findings.js';
 import { decodeSourceText } from '../repository/source-file.js';
-import { PROJECT_ROOT } from '../tools.js';
 import { plainFinding, plainText } from './plain-text.js';
 import { redactSecrets } from './redact.js';
 
@@ -194,12 +191,4 @@ function fingerprinter(sources: ReadonlyMap<string, readonly string[]>): (findin
     seen.set(hash, occurrence);
     return `${hash}:${occurrence}`;
   };
-}
-
-/** Portcullis's own version, for the SARIF tool driver. */
-export async function portcullisVersion(): Promise<string> {
-  const manifest = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-    version?: string;
-  };
-  return manifest.version ?? '0.0.0';
 }
