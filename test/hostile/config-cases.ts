@@ -31,6 +31,8 @@ interface ConfigSpec {
   expect: (run: ProcessRun) => string[];
   after?: (ws: Workspace) => string[];
   secrets?: string[];
+  /** A case whose path through the code this one shares: run in process (see SoloCase). */
+  samePathAs?: string;
 }
 
 const waiver = (extra: string) =>
@@ -45,30 +47,35 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'proto-at-root',
+    samePathAs: 'proto-under-rules',
     why: '__proto__ at the root',
     config: '__proto__:\n  fail_on: []\n',
     expect: configError(CONFIG),
   },
   {
     id: 'proto-flow-json',
+    samePathAs: 'proto-under-rules',
     why: '{"__proto__": …} in flow style',
     config: '{"__proto__": {"rules": {"PC-DF-002": "off"}}}\n',
     expect: configError(CONFIG),
   },
   {
     id: 'constructor-prototype',
+    samePathAs: 'proto-under-rules',
     why: 'constructor.prototype at the root',
     config: 'constructor:\n  prototype:\n    fail_on: []\n',
     expect: configError(CONFIG),
   },
   {
     id: 'prototype-under-targets',
+    samePathAs: 'proto-under-rules',
     why: 'prototype under targets',
     config: 'targets:\n  prototype: {ignore: ["**"]}\n',
     expect: configError(CONFIG),
   },
   {
     id: 'proto-rule-value',
+    samePathAs: 'proto-under-rules',
     why: 'a rule whose value is an object with __proto__',
     config: 'rules:\n  PC-DF-002: {__proto__: off}\n',
     expect: configError(CONFIG),
@@ -87,6 +94,7 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'policies-path-absolute',
+    samePathAs: 'policies-path-dotdot',
     why: 'policies.path: /etc',
     config: 'policies:\n  path: /etc\n',
     expect: configError(CONFIG),
@@ -99,6 +107,7 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'policies-path-nested-dotdot',
+    samePathAs: 'policies-path-dotdot',
     why: 'policies.path: .github/../../x',
     config: 'policies:\n  path: .github/../../x\n',
     expect: configError(CONFIG),
@@ -131,6 +140,7 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'waivers-absolute',
+    samePathAs: 'policies-path-dotdot',
     why: 'waivers: /etc/passwd',
     config: 'waivers: /etc/passwd\n',
     expect: configError(CONFIG),
@@ -147,12 +157,14 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'waiver-month-99',
+    samePathAs: 'waiver-feb-30',
     why: 'expires: 2026-99-99',
     files: () => ({ '.github/portcullis/waivers.yml': waiver('    expires: 2026-99-99\n') }),
     expect: configError(WAIVERS),
   },
   {
     id: 'waiver-never',
+    samePathAs: 'waiver-feb-30',
     why: 'expires: never',
     files: () => ({ '.github/portcullis/waivers.yml': waiver('    expires: never\n') }),
     expect: configError(WAIVERS),
@@ -174,6 +186,7 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'waivers-root-proto',
+    samePathAs: 'waiver-proto',
     why: '__proto__ at the root of the waivers file',
     files: () => ({ '.github/portcullis/waivers.yml': '__proto__:\n  waivers: []\nwaivers: []\n' }),
     expect: configError(WAIVERS),
@@ -297,6 +310,7 @@ const SPECS: ConfigSpec[] = [
   },
   {
     id: 'policy-ref-typo',
+    samePathAs: 'policy-ref-missing',
     why: '--policy-ref origin/main in a clone without it',
     commit: true,
     args: [...CHECK, '--policy-ref', 'origin/main'],
@@ -326,6 +340,7 @@ export function configCases(): SoloCase[] {
     category: 'configuration',
     why: spec.why,
     ...(spec.secrets ? { secrets: spec.secrets } : {}),
+    ...(spec.samePathAs ? { samePathAs: `config-${spec.samePathAs}` } : {}),
     prepare: (ws, dir) => {
       const config =
         typeof spec.config === 'function'

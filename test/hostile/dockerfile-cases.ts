@@ -14,6 +14,8 @@ const ROOT_DOCKERFILE = 'FROM alpine:latest\nUSER root\n';
 const judged: Verdict = { kind: 'deny', rules: ['PC-DF-002', 'PC-INPUT-001', 'PC-SANDBOX-001'] };
 const rootSeen: Verdict = { kind: 'deny', rules: ['PC-DF-002'] };
 const unreadable: Verdict = { kind: 'input' };
+/** Judged with the root user found, or failed closed as unreadable: either way never a pass. */
+const rootSeenOrUnreadable: Verdict = { kind: 'deny', rules: ['PC-DF-002', 'PC-INPUT-001'] };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is checked
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -179,7 +181,10 @@ const SPECIALS: Special[] = [
   {
     id: 'arg-doubling',
     why: 'ARG chain doubling 16 bytes 40 times (Invalid string length)',
-    verdict: unreadable,
+    // Stage ARGs (after FROM) are never expanded by the parser, only global ones for FROM
+    // (arg-doubling-in-from, which hits the 64 KiB cap of variables.ts): nothing grows here,
+    // so judging the file as written is right, and it fails on its USER root.
+    verdict: rootSeenOrUnreadable,
     make: `${doubling.join('\n')}\n`,
   },
   {
@@ -311,7 +316,10 @@ const SPECIALS: Special[] = [
   {
     id: 'symlink-inside',
     why: 'a symlink to another Dockerfile of the repository',
-    verdict: unreadable,
+    // An uncommitted link inside the repository: the CLI judges its target's content, as the
+    // builder reads it; the App refuses a symlink in a pull request (PC-INPUT-001). Either
+    // fails on the target's USER root; a pass of the denied content never.
+    verdict: rootSeenOrUnreadable,
     make: (repo, path) => {
       writeFileSync(join(repo, 'linked-target.txt'), ROOT_DOCKERFILE);
       symlinkSync('../linked-target.txt', join(repo, path));

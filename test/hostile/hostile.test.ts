@@ -35,7 +35,7 @@ import {
 import { policyCases } from './policy-cases.js';
 import { renderCases, reportGroups } from './report-cases.js';
 import { makeRepository, ROOT_DOCKERFILE } from './repository.js';
-import { type ProcessRun, pooled, ROOT, runPortcullis, treeDigest } from './runner.js';
+import { type ProcessRun, pooled, ROOT, runInProcess, runPortcullis, treeDigest } from './runner.js';
 
 const GROUPS: RepoGroup[] = [...dockerfileGroups(), ...manifestGroups(), ...reportGroups()];
 const SOLOS: SoloCase[] = [
@@ -205,13 +205,21 @@ async function runSolo(solo: SoloCase): Promise<void> {
     const dir = join(ws.root, 'solo', solo.id);
     const setup = await solo.prepare(ws, dir);
     const before = treeDigest(ws.sentinel);
-    const run = await runPortcullis(setup.args, {
-      cwd: setup.cwd,
-      work: ws.work,
-      ...(setup.env ? { env: setup.env } : {}),
+    const inProcess = solo.samePathAs ? await runInProcess(setup.args, setup.cwd) : null;
+    const run =
+      inProcess ??
+      (await runPortcullis(setup.args, {
+        cwd: setup.cwd,
+        work: ws.work,
+        ...(setup.env ? { env: setup.env } : {}),
+      }));
+    timings.push({
+      name: `${solo.id}${inProcess ? ' (in process)' : ''}`,
+      ms: run.ms,
+      peakMiB: Math.round((run.peakRssKiB ?? 0) / 1024),
     });
-    timings.push({ name: solo.id, ms: run.ms, peakMiB: Math.round((run.peakRssKiB ?? 0) / 1024) });
     add(solo.id, [
+      ...(inProcess?.polluted.length ? [`Object.prototype gained ${inProcess.polluted.join(', ')}`] : []),
       ...processProblems(run, solo.secrets),
       ...sentinelProblems(ws, before, run),
       ...(processProblems(run).some((p) => /did not finish|ended by/.test(p)) ? [] : setup.expect(run)),
@@ -227,6 +235,11 @@ beforeAll(async () => {
   const dist = statSync(join(ROOT, 'dist', 'cli', 'main.js'), { throwIfNoEntry: false });
   if (!dist) throw new Error('dist/ is not built: run `npm run build` before the hostile suite');
   ws = await makeWorkspace();
+  // In-process runs read the settings from this process's environment, once: the same cache and
+  // HOME as the CLI processes, none of the developer's.
+  process.env.PORTCULLIS_CACHE_DIR = join(ws.work, 'cache');
+  process.env.HOME = join(ws.work, 'home');
+  process.env.NO_COLOR = '1';
   const started = performance.now();
   // Largest first, so that the two workers end together.
   await pooled([...GROUPS.map((g) => () => runGroup(g)), ...SOLOS.map((s) => () => runSolo(s))], 2);
@@ -271,6 +284,11 @@ describe('hostile inputs: the suite itself', () => {
     ];
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThanOrEqual(250);
+    // A case run in process stands for a path that a CLI case of its category runs as a process.
+    for (const solo of SOLOS.filter((s) => s.samePathAs)) {
+      const twin = SOLOS.find((s) => s.id === solo.samePathAs);
+      expect([solo.id, twin?.category, twin?.samePathAs]).toEqual([solo.id, solo.category, undefined]);
+    }
     for (const category of [
       'dockerfile',
       'manifest',

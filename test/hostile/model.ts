@@ -73,6 +73,14 @@ export interface SoloCase {
   why: string;
   prepare(ws: Workspace, dir: string): Promise<SoloSetup> | SoloSetup;
   secrets?: string[];
+  /**
+   * The id of a case that takes the same path through the code as a CLI process: this one then
+   * runs the same command in the suite's own process (`runCli` of dist/, `--repo` for the
+   * working folder), which spares a Node start and a policy load per variant while the twin
+   * keeps the process-level assertions (exit, memory, time, environment) for that path. Only
+   * for paths the twin shows to be bounded: an in-process hang cannot be stopped.
+   */
+  samePathAs?: string;
 }
 
 export interface SoloSetup {

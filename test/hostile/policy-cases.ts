@@ -51,6 +51,8 @@ interface PolicySpec {
   expect: (run: ProcessRun) => string[];
   /** The trap server must not have been called. */
   network?: boolean;
+  /** A case whose path through the code this one shares: run in process (see SoloCase). */
+  samePathAs?: string;
 }
 
 /** Each case calls the trap on its own path (`/<case id>`), so concurrent runs do not blur the count. */
@@ -73,6 +75,7 @@ const SPECS: PolicySpec[] = [
   },
   {
     id: 'data-proto-yaml',
+    samePathAs: 'data-proto-json',
     why: '__proto__ in a YAML data file',
     files: () => ({ [`${POLICIES}/d.yaml`]: '__proto__:\n  PC-DF-002: "off"\n  waived: true\n' }),
     dockerfile: ROOT_DOCKERFILE,
@@ -80,6 +83,7 @@ const SPECS: PolicySpec[] = [
   },
   {
     id: 'data-proto-nested',
+    samePathAs: 'data-proto-json',
     why: 'a nested __proto__ key',
     files: () => ({ [`${POLICIES}/d.json`]: '{"acme": {"__proto__": {"x": 1}}}' }),
     dockerfile: ROOT_DOCKERFILE,
@@ -87,6 +91,7 @@ const SPECS: PolicySpec[] = [
   },
   {
     id: 'data-constructor-prototype',
+    samePathAs: 'data-proto-json',
     why: 'constructor.prototype in a data file',
     files: () => ({ [`${POLICIES}/d.json`]: '{"constructor": {"prototype": {"waived": true}}}' }),
     dockerfile: ROOT_DOCKERFILE,
@@ -94,6 +99,7 @@ const SPECS: PolicySpec[] = [
   },
   {
     id: 'data-prototype-key',
+    samePathAs: 'data-proto-json',
     why: 'a "prototype" key in a data file',
     files: () => ({ [`${POLICIES}/d.yml`]: 'acme:\n  prototype: {x: 1}\n' }),
     dockerfile: ROOT_DOCKERFILE,
@@ -363,6 +369,7 @@ export function policyCases(): SoloCase[] {
     id: `policy-${spec.id}`,
     category: 'policy',
     why: spec.why,
+    ...(spec.samePathAs ? { samePathAs: `policy-${spec.samePathAs}` } : {}),
     prepare: (ws, dir) => {
       makeRepository(dir, {
         Dockerfile: spec.dockerfile ?? CLEAN_DOCKERFILE,

@@ -140,6 +140,52 @@ export function runPortcullis(args: string[], options: RunOptions): Promise<Proc
   });
 }
 
+/**
+ * The command in this process, through the same entry as bin/portcullis.js (dist/cli/main.js),
+ * with `--repo cwd` for the working folder. Also a check the CLI process cannot give: no key
+ * was added to Object.prototype (the hostile inputs here are the `__proto__` family).
+ */
+export async function runInProcess(
+  args: string[],
+  cwd: string,
+): Promise<ProcessRun & { polluted: string[] }> {
+  const { runCli } = (await import(join(ROOT, 'dist', 'cli', 'main.js'))) as {
+    runCli(
+      argv: string[],
+      io: { stdout(t: string): void; stderr(t: string): void; color: boolean },
+    ): Promise<number>;
+  };
+  const before = new Set(Object.getOwnPropertyNames(Object.prototype));
+  const out: string[] = [];
+  const err: string[] = [];
+  const started = performance.now();
+  let code: number | null;
+  try {
+    code = await runCli([...args, '--repo', cwd], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      color: false,
+    });
+  } catch (error) {
+    code = null;
+    err.push(String((error as Error).stack ?? error));
+  }
+  const polluted = Object.getOwnPropertyNames(Object.prototype).filter((name) => !before.has(name));
+  return {
+    args,
+    cwd,
+    code,
+    signal: null,
+    timedOut: false,
+    ms: performance.now() - started,
+    peakRssKiB: null,
+    // As bin/portcullis.js writes them: each piece of output on its own line.
+    stdout: out.map((t) => `${t}\n`).join(''),
+    stderr: err.map((t) => `${t}\n`).join(''),
+    polluted,
+  };
+}
+
 /** Runs `jobs` with at most `limit` at a time (the machine has two cores), keeping their order. */
 export async function pooled<T>(jobs: (() => Promise<T>)[], limit = 2): Promise<T[]> {
   const results: T[] = new Array(jobs.length);
