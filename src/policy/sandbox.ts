@@ -10,10 +10,7 @@
  * evaluating it) and each keeps the last few policies loaded, by bundle hash and data.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PolicyInput } from '../input/policy-input.js';
 import { type CompiledPolicy, RESULT_SETS, type ResultSet, type RuleMetadata } from './compile.js';
@@ -354,63 +351,15 @@ function limitFinding(error: PolicyLimitError, path: string, rules: Readonly<Rec
 }
 
 /**
- * The worker next to this module. Run from TypeScript sources (jest with ts-jest), a
- * worker thread cannot load them: it first registers loader hooks that transpile them
- * with the project's TypeScript, caching the output on disk by content.
+ * The compiled worker. Built, this module sits beside it in dist/; run from its TypeScript
+ * source (the tests, through ts-jest), it starts the one `npm run build` put in dist/ (the
+ * test script builds first): a worker thread runs only compiled JavaScript, so production
+ * code carries no TypeScript loader.
  */
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/policy/sandbox-worker.js', import.meta.url)
+  : new URL('./sandbox-worker.js', import.meta.url);
+
 function startWorker(data: SandboxWorkerData, resourceLimits: Worker['resourceLimits']): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./sandbox-worker.js', import.meta.url), { workerData: data, resourceLimits });
-  }
-  const typescript = pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href;
-  const hooks = { typescript, cache: join(tmpdir(), 'portcullis-sandbox-ts') };
-  const workerData = { ...data, hooks, entry: new URL('./sandbox-worker.ts', import.meta.url).href };
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(SOURCE_BOOTSTRAP)}`), {
-    workerData,
-    resourceLimits,
-  });
+  return new Worker(WORKER_URL, { workerData: data, resourceLimits });
 }
-
-const SOURCE_HOOKS = `
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-let options;
-let ts;
-export function initialize(data) { options = data; }
-export async function resolve(specifier, context, next) {
-  if (/^\\.\\.?\\/.*\\.js$/.test(specifier) && context.parentURL?.endsWith('.ts')) {
-    const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
-    if (existsSync(fileURLToPath(url))) return { url: url.href, format: 'module', shortCircuit: true };
-  }
-  return next(specifier, context);
-}
-export async function load(url, context, next) {
-  if (!url.endsWith('.ts')) return next(url, context);
-  const source = await readFile(new URL(url), 'utf8');
-  const hash = createHash('sha256').update(options.typescript).update(url).update(source).digest('hex');
-  const file = join(options.cache, hash + '.js');
-  let output = await readFile(file, 'utf8').catch(() => undefined);
-  if (output === undefined) {
-    ts ??= (await import(options.typescript)).default;
-    output = ts.transpileModule(source, {
-      fileName: fileURLToPath(url),
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, inlineSourceMap: true },
-    }).outputText;
-    await mkdir(options.cache, { recursive: true });
-    const temporary = file + '.' + process.pid + '.' + Math.random().toString(36).slice(2);
-    await writeFile(temporary, output);
-    await rename(temporary, file);
-  }
-  return { format: 'module', source: output, shortCircuit: true };
-}
-`;
-
-const SOURCE_BOOTSTRAP = `
-import { register } from 'node:module';
-import { workerData } from 'node:worker_threads';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(SOURCE_HOOKS)}), { data: workerData.hooks });
-await import(workerData.entry);
-`;
