@@ -30,6 +30,8 @@ interface KeySpec {
   expect: (run: ProcessRun) => string[];
   format?: 'json' | 'text';
   secrets?: string[];
+  /** A case whose path through the code this one shares: run in process (see SoloCase). */
+  samePathAs?: string;
 }
 
 const write = (name: string, bytes: string | Buffer) => (dir: string) => {
@@ -45,8 +47,15 @@ const SPECS: KeySpec[] = [
     expect: exitIn([1]),
   },
   { id: 'dev-zero', why: '--key /dev/zero', key: () => '/dev/zero', expect: usage },
-  { id: 'dev-urandom', why: '--key /dev/urandom', key: () => '/dev/urandom', expect: usage },
-  { id: 'dev-null', why: '--key /dev/null', key: () => '/dev/null', expect: usage },
+  // Devices are refused before a byte is read (dev-zero shows it, bounded, as a process).
+  {
+    id: 'dev-urandom',
+    samePathAs: 'dev-zero',
+    why: '--key /dev/urandom',
+    key: () => '/dev/urandom',
+    expect: usage,
+  },
+  { id: 'dev-null', samePathAs: 'dev-zero', why: '--key /dev/null', key: () => '/dev/null', expect: usage },
   {
     id: 'symlink-dev-zero',
     why: 'a symlink to /dev/zero',
@@ -76,7 +85,13 @@ const SPECS: KeySpec[] = [
   },
   { id: 'missing', why: 'a path that does not exist', key: (dir) => join(dir, 'nope.pub'), expect: usage },
   { id: 'empty', why: 'an empty file', key: write('e.pub', ''), expect: usage },
-  { id: 'garbage', why: 'random text', key: write('g.pub', 'this is not a key at all'), expect: usage },
+  {
+    id: 'garbage',
+    samePathAs: 'pem-garbage',
+    why: 'random text',
+    key: write('g.pub', 'this is not a key at all'),
+    expect: usage,
+  },
   {
     id: 'pem-garbage',
     why: 'a PEM frame around garbage',
@@ -85,6 +100,7 @@ const SPECS: KeySpec[] = [
   },
   {
     id: 'pem-truncated',
+    samePathAs: 'pem-garbage',
     why: 'a public key cut in half',
     key: write('t.pub', PUBLIC_PEM.slice(0, PUBLIC_PEM.length / 2)),
     expect: usage,
@@ -103,6 +119,7 @@ const SPECS: KeySpec[] = [
   },
   {
     id: 'binary',
+    samePathAs: 'pem-garbage',
     why: 'binary bytes',
     key: write('b.pub', Buffer.from([0x30, 0x82, 0xff, 0xff, 0, 0, 0x7f, 0x45])),
     expect: usage,
@@ -136,6 +153,7 @@ export function keyCases(): SoloCase[] {
     category: 'key',
     why: spec.why,
     ...(spec.secrets ? { secrets: spec.secrets } : {}),
+    ...(spec.samePathAs ? { samePathAs: `key-${spec.samePathAs}` } : {}),
     prepare: (_ws, dir) => {
       mkdirSync(dir, { recursive: true });
       return {

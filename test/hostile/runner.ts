@@ -142,7 +142,7 @@ export function runPortcullis(args: string[], options: RunOptions): Promise<Proc
 
 /**
  * The command in this process, through the same entry as bin/portcullis.js (dist/cli/main.js),
- * with `--repo cwd` for the working folder. Also a check the CLI process cannot give: no key
+ * with `--repo cwd` for check and fix. Also a check the CLI process cannot give: no key
  * was added to Object.prototype (the hostile inputs here are the `__proto__` family).
  */
 export async function runInProcess(
@@ -161,7 +161,9 @@ export async function runInProcess(
   const started = performance.now();
   let code: number | null;
   try {
-    code = await runCli([...args, '--repo', cwd], {
+    // Only the commands that judge a repository take --repo; the others name absolute paths.
+    const repo = args[0] === 'check' || args[0] === 'fix' ? ['--repo', cwd] : [];
+    code = await runCli([...args, ...repo], {
       stdout: (t) => out.push(t),
       stderr: (t) => err.push(t),
       color: false,
