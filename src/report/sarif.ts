@@ -1,14 +1,8 @@
-/**
- * Renders a Judgement as a SARIF 2.1.0 log, the format GitHub code scanning and other
- * dashboards read: rules with their metadata, one result per finding with a stable
- * fingerprint, the fix as a SARIF replacement, and the files that went unjudged.
- */
-import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
+import { type FindingIdentity, findingIdentities, sourceLinesOf } from '../core/fingerprint.js';
 import type { Judgement, TargetFile } from '../core/judge.js';
 import type { ResultSet, RuleMetadata } from '../policy/compile.js';
 import type { Finding, Fix } from '../policy/findings.js';
-import { decodeSourceText } from '../repository/source-file.js';
 import { plainFinding, plainText } from './plain-text.js';
 import { redactSecrets } from './redact.js';
 
@@ -46,8 +40,9 @@ export function sarifReport(
 ): Sarif.Log {
   const descriptors = ruleDescriptors(judgement.findings, Object.values(rules));
   const ruleIndex = new Map(descriptors.map((rule, index) => [rule.id, index]));
-  const sources = sourceLines(files);
-  const fingerprint = fingerprinter(sources);
+  const sources = sourceLinesOf(files);
+  // The fingerprint the review uses too, spelled as this key's version has always stored it.
+  const identities = findingIdentities(judgement.findings, sources);
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -74,7 +69,7 @@ export function sarifReport(
             })),
           },
         ],
-        results: judgement.findings.map((finding) => {
+        results: judgement.findings.map((finding, index) => {
           // Shown by code scanning and other tools: plain text, no credentials, no fix that carries one.
           const shown = plainFinding(finding);
           return {
@@ -90,7 +85,7 @@ export function sarifReport(
                 },
               },
             ],
-            partialFingerprints: { [FINGERPRINT]: fingerprint(finding) },
+            partialFingerprints: { [FINGERPRINT]: sarifFingerprint(identities[index]) },
             ...(shown.fix ? { fixes: [sarifFix(finding.path, shown.fix, sources.get(finding.path))] } : {}),
           };
         }),
@@ -156,39 +151,11 @@ function sarifFix(path: string, fix: Fix, lines: readonly string[] | undefined):
   };
 }
 
+/** `hash:n` with 32 hex digits: what `portcullisFindingHash/v1` has always held. */
+function sarifFingerprint(identity: FindingIdentity | undefined): string {
+  return identity ? `${identity.hash.slice(0, 32)}:${identity.occurrence}` : '';
+}
+
 function artifactLocation(path: string): Sarif.ArtifactLocation {
   return { uri: path.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
-}
-
-function sourceLines(files: readonly TargetFile[]): Map<string, string[]> {
-  const sources = new Map<string, string[]>();
-  for (const file of files) {
-    if (!(file.content instanceof Uint8Array)) continue;
-    const source = decodeSourceText(file.content);
-    if (source.ok) sources.set(file.path, source.text.split(/\r?\n/));
-  }
-  return sources;
-}
-
-/**
- * Stable across commits: the rule, the path and the finding's lines with their
- * whitespace normalised, not the line number, so that a line moving down keeps its
- * alert. Identical lines are told apart by their order, as `hash:n`.
- */
-function fingerprinter(sources: ReadonlyMap<string, readonly string[]>): (finding: Finding) => string {
-  const seen = new Map<string, number>();
-  return (finding) => {
-    const lines = sources.get(finding.path)?.slice(finding.line - 1, finding.end_line);
-    const text =
-      lines && lines.length > 0
-        ? lines.map((line) => line.trim().replace(/\s+/g, ' ')).join('\n')
-        : finding.message;
-    const hash = createHash('sha256')
-      .update(`${finding.rule_id}\0${finding.path}\0${text}`)
-      .digest('hex')
-      .slice(0, 32);
-    const occurrence = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, occurrence);
-    return `${hash}:${occurrence}`;
-  };
 }
