@@ -5,6 +5,7 @@
  * kept as a bounded tail for the log excerpt.
  */
 import { spawn } from 'node:child_process';
+import { settings } from './settings.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -89,9 +90,6 @@ export function runProcess(
   });
 }
 
-/** Variables a builder or scanner may see from the App's environment: where programs are, and the locale. */
-const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ'];
-
 /**
  * The environment of a build or scan: PATH and locale from ours, `HOME` and `TMPDIR` in
  * a folder of the build's own, plus `extra`. Everything else (APP_ID, PRIVATE_KEY,
@@ -99,8 +97,11 @@ const PASSED_THROUGH = ['PATH', 'LANG', 'LC_ALL', 'TZ'];
  * proxy settings …) stays out.
  */
 export function cleanEnvironment(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // What a builder or scanner may see from the App's environment: where programs are, and the locale.
+  const { path, lang, lcAll, tz } = settings();
   const env: NodeJS.ProcessEnv = {};
-  for (const name of PASSED_THROUGH) if (process.env[name]) env[name] = process.env[name];
+  for (const [name, value] of Object.entries({ PATH: path, LANG: lang, LC_ALL: lcAll, TZ: tz }))
+    if (value) env[name] = value;
   env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
   env.HOME = home;
   env.TMPDIR = home;
