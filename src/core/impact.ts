@@ -13,7 +13,7 @@ import { catFileBatch, commitOf, lsTree } from '../git.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
+import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
 import { targetSelector } from '../targets/detect.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
@@ -191,7 +191,7 @@ export async function gitCommitTree(repo: string, commit: string): Promise<Commi
           return {
             path,
             content: {
-              unavailable: `skipped: ${formatBytes(entry.size)} is over the 1 MiB limit for a target file`,
+              unavailable: oversizedReason(entry.size),
             },
           };
         }

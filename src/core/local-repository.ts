@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PortcullisConfig } from '../config/configuration.js';
 import { catFileBlob, diffNameStatus, lsFiles, lsTree } from '../git.js';
 import { isWithin, OutsideRepositoryError, realPathInside } from '../repository/path.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
+import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
 import { isTargetPath, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { ChangedFile, PullRequestFiles } from './pull-request.js';
@@ -80,7 +80,7 @@ export async function readWorkingFile(repo: string, path: string): Promise<Targe
     if (!info.isFile()) return { unavailable: 'not a regular file' };
     // Reading a huge file only to skip it would waste memory: say so from its size.
     if (info.size > MAX_TARGET_BYTES) {
-      return { unavailable: `skipped: ${formatBytes(info.size)} is over the 1 MiB limit for a target file` };
+      return { unavailable: oversizedReason(info.size) };
     }
     return await readFile(full);
   } catch (error) {
@@ -124,7 +124,7 @@ export async function readFileAtCommit(
     if (entry.type !== 'blob') return { unavailable: 'not a regular file' };
     const size = entry.size ?? 0;
     if (size > MAX_TARGET_BYTES) {
-      return { unavailable: `skipped: ${formatBytes(size)} is over the 1 MiB limit for a target file` };
+      return { unavailable: oversizedReason(size) };
     }
     return new Uint8Array(await catFileBlob(repo, entry.object));
   } catch (error) {

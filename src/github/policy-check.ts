@@ -30,7 +30,7 @@ import type { PolicyEvaluator } from '../policy/sandbox.js';
 import type { CheckRunReport } from '../report/check-run.js';
 import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
 import type { RepositorySnapshot } from '../repository/snapshot.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
+import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
 import { runCheck } from './check-run.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 import { headExtendsLoader, locatedProblems } from './repository-policy.js';
@@ -171,7 +171,7 @@ export async function githubCommitTree(
       return {
         path,
         content: {
-          unavailable: `skipped: ${formatBytes(entry.size)} is over the 1 MiB limit for a target file`,
+          unavailable: oversizedReason(entry.size),
         },
       };
     }

@@ -2,7 +2,7 @@
 import type { ProbotOctokit } from 'probot';
 import type { TargetFile } from '../core/judge.js';
 import type { ChangedFile, PullRequestFiles } from '../core/pull-request.js';
-import { formatBytes, MAX_TARGET_BYTES } from '../repository/source-file.js';
+import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -56,7 +56,7 @@ export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): Gi
           return { unavailable: `not a regular file (${describe(data)})` };
         if (data.size > MAX_TARGET_BYTES) {
           return {
-            unavailable: `skipped: ${formatBytes(data.size)} is over the 1 MiB limit for a target file`,
+            unavailable: oversizedReason(data.size),
           };
         }
         return new Uint8Array(Buffer.from(data.content, 'base64'));

@@ -10,10 +10,7 @@ export type SourceText = { ok: true; text: string } | { ok: false; reason: strin
 
 export function decodeSourceText(bytes: Uint8Array): SourceText {
   if (bytes.byteLength > MAX_TARGET_BYTES) {
-    return {
-      ok: false,
-      reason: `skipped: ${formatBytes(bytes.byteLength)} is over the 1 MiB limit for a target file`,
-    };
+    return { ok: false, reason: oversizedReason(bytes.byteLength) };
   }
   // Git's own heuristic: a NUL byte in the first 8000 bytes means binary.
   if (bytes.subarray(0, 8000).includes(0)) return { ok: false, reason: 'skipped: binary file' };
@@ -22,6 +19,11 @@ export function decodeSourceText(bytes: Uint8Array): SourceText {
   } catch {
     return { ok: false, reason: 'skipped: not valid UTF-8 text' };
   }
+}
+
+/** Why a file of `size` bytes is not read: one wording wherever a size is known before the bytes. */
+export function oversizedReason(size: number): string {
+  return `skipped: ${formatBytes(size)} is over the 1 MiB limit for a target file`;
 }
 
 export function formatBytes(n: number): string {
