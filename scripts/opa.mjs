@@ -1,7 +1,7 @@
 // Runs the project's pinned OPA (tools/bin/opa, installed by scripts/setup.sh) with the given arguments.
 //
 // `npm run test:rego` runs it on policies/ as a pull request changed them, so it runs the way
-// the App runs OPA (src/policy/opa-process.ts): an empty environment, a 1 GiB data limit, and
+// the App runs OPA (src/policy/opa-process.ts): an empty environment, a 512 MiB data limit, and
 // for the commands that evaluate Rego, capabilities without the built-ins that reach out of
 // the process (every non-deterministic one but the clock and random numbers: http.send,
 // opa.runtime, net.lookup_ip_addr…). The App's own file is narrower still (what WebAssembly runs).
@@ -18,7 +18,7 @@ if (!existsSync(opa)) {
 }
 const ALLOWED_NONDETERMINISTIC = new Set(['time.now_ns', 'rand.intn']);
 const restricted = (args, stdio) =>
-  spawnSync('/bin/sh', ['-c', `ulimit -d ${1 << 20} && exec "$0" "$@"`, opa, ...args], {
+  spawnSync('/bin/sh', ['-c', `ulimit -d ${512 << 10} && exec "$0" "$@"`, opa, ...args], {
     stdio,
     env: {},
     encoding: 'utf8',

@@ -53,8 +53,8 @@ it('runs OPA with an empty environment, a data limit, a temporary folder and the
     await runOpa(['check', '--format', 'json', '.']);
     const env = (await readFile(join(seen, 'env'), 'utf8')).trim().split('\n').sort();
     // /bin/sh itself exports PWD; nothing of Portcullis' environment gets through.
-    expect(env.filter((line) => !line.startsWith('PWD='))).toEqual(['GOMEMLIMIT=768MiB']);
-    expect(await readFile(join(seen, 'ulimit'), 'utf8')).toBe(`${1 << 20}\n`);
+    expect(env.filter((line) => !line.startsWith('PWD='))).toEqual(['GOMEMLIMIT=384MiB']);
+    expect(await readFile(join(seen, 'ulimit'), 'utf8')).toBe(`${512 << 10}\n`);
     expect((await readFile(join(seen, 'pwd'), 'utf8')).trim()).toMatch(/portcullis-opa-run-/);
     expect((await readFile(join(seen, 'args'), 'utf8')).split('\n').slice(0, 2)).toEqual([
       'check',

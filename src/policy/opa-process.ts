@@ -37,8 +37,9 @@ export interface OpaLimits {
 export const DEFAULT_OPA_LIMITS: Readonly<OpaLimits> = {
   // `opa test` stops each test after 5 s (`--timeout`); this bounds a whole run of many.
   timeoutMs: 2 * 60_000,
-  // The built-in pack builds and tests in under 80 MiB; 1 GiB is ample for real policy sets.
-  memoryBytes: 1 << 30,
+  // The built-in pack builds and tests in under 80 MiB; 512 MiB is ample for real policy
+  // sets, and keeps a hostile test's process well inside what the App host can spare.
+  memoryBytes: 512 << 20,
   outputBytes: 32 << 20,
 };
 
