@@ -84,12 +84,17 @@ function post(
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString();
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ms: Date.now() - begun }));
-        res.on('error', reject);
+        // 'close', not only 'end': the server may reset the connection after its answer while
+        // a refused body is still being sent, and then the answer is all there is.
+        res.on('close', () => resolve({ status: res.statusCode ?? 0, text, ms: Date.now() - begun }));
       },
     );
-    // The server closes the connection while a refused body is still being sent.
-    req.on('error', (error) => (req.headersSent ? undefined : reject(error)));
+    // A reset after the answer arrived is the refusal working; before any answer, a failure.
+    let answered = false;
+    req.on('response', () => {
+      answered = true;
+    });
+    req.on('error', (error) => (answered ? undefined : reject(error)));
     req.end(body);
   });
 }
