@@ -77,7 +77,12 @@ function post(
         port,
         path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          // Declared, unless the caller streams it (`transfer-encoding: chunked`).
+          ...('transfer-encoding' in headers ? {} : { 'content-length': String(body.length) }),
+          ...headers,
+        },
       },
       (res) => {
         let text = '';
@@ -89,13 +94,24 @@ function post(
         res.on('close', () => resolve({ status: res.statusCode ?? 0, text, ms: Date.now() - begun }));
       },
     );
-    // A reset after the answer arrived is the refusal working; before any answer, a failure.
+    // Sent in pieces, as a client does, and no more once the server has answered: a refused
+    // body is not read to its end, and the server may close the connection after its answer.
     let answered = false;
     req.on('response', () => {
       answered = true;
     });
     req.on('error', (error) => (answered ? undefined : reject(error)));
-    req.end(body);
+    const piece = 256 * 1024;
+    const send = (at: number): void => {
+      if (answered || at >= body.length) {
+        req.end();
+        return;
+      }
+      const more = req.write(body.subarray(at, at + piece));
+      if (more) setImmediate(() => send(at + piece));
+      else req.once('drain', () => send(at + piece));
+    };
+    send(0);
   });
 }
 
