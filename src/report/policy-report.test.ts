@@ -1,19 +1,10 @@
 /** The policy report renders what a pull request's policies, tests and files say: all of it hostile. */
+
+import { finding } from '../../test/support/findings.js';
 import type { PolicyImpact } from '../core/impact.js';
 import type { Finding } from '../policy/findings.js';
 import type { PolicyExamination, PolicyTestResult } from '../policy/opa-tools.js';
 import { impactTextReport, policyCheckReport, policyTestTextReport } from './policy-report.js';
-
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  rule_id: 'PC-DF-001',
-  severity: 'deny',
-  path: 'Dockerfile',
-  line: 1,
-  end_line: 1,
-  message: 'Base image has no tag',
-  title: 'Base image uses latest or no tag',
-  ...overrides,
-});
 
 const impactOf = (added: Finding[]): PolicyImpact => ({
   added,

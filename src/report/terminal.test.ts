@@ -1,17 +1,7 @@
+import { finding } from '../../test/support/findings.js';
 import type { Judgement } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
 import { jsonReport, textReport } from './terminal.js';
-
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  rule_id: 'PC-DF-001',
-  severity: 'deny',
-  path: 'Dockerfile',
-  line: 1,
-  end_line: 1,
-  message: 'Base image has no tag',
-  title: 'Base image uses latest or no tag',
-  ...overrides,
-});
 
 const judgementOf = (findings: Finding[], skipped?: string): Judgement => {
   const paths = [...new Set(findings.map((f) => f.path))];
