@@ -13,7 +13,7 @@ import { catFileBatch, commitOf, lsTree } from '../git.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
-import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
+import { MAX_TARGET_BYTES, readableTreeEntry } from '../repository/source-file.js';
 import { targetSelector } from '../targets/detect.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
@@ -186,16 +186,9 @@ export async function gitCommitTree(repo: string, commit: string): Promise<Commi
       );
       const blobs = await catFileBatch(repo, small);
       return wanted.map(({ path, entry }): TargetFile => {
-        if (!entry) return { path, content: { unavailable: `not found at ${commit}` } };
-        if (entry.size > MAX_TARGET_BYTES) {
-          return {
-            path,
-            content: {
-              unavailable: oversizedReason(entry.size),
-            },
-          };
-        }
-        const bytes = blobs.get(entry.object);
+        const readable = readableTreeEntry(entry, commit);
+        if ('unavailable' in readable) return { path, content: readable };
+        const bytes = blobs.get(readable.object);
         return { path, content: bytes ?? { unavailable: `unreadable at ${commit}` } };
       });
     },

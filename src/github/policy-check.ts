@@ -30,7 +30,7 @@ import type { PolicyEvaluator } from '../policy/sandbox.js';
 import type { CheckRunReport } from '../report/check-run.js';
 import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
 import type { RepositorySnapshot } from '../repository/snapshot.js';
-import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
+import { readableTreeEntry } from '../repository/source-file.js';
 import { runCheck } from './check-run.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 import { headExtendsLoader, locatedProblems } from './repository-policy.js';
@@ -165,17 +165,9 @@ export async function githubCommitTree(
   };
   const short = commit.slice(0, 7);
   const readTarget = async (path: string): Promise<TargetFile> => {
-    const entry = entries.get(path);
-    if (!entry) return { path, content: { unavailable: `not found at ${short}` } };
-    if (entry.size > MAX_TARGET_BYTES) {
-      return {
-        path,
-        content: {
-          unavailable: oversizedReason(entry.size),
-        },
-      };
-    }
-    return { path, content: await blob(entry.sha) };
+    const readable = readableTreeEntry(entries.get(path), short);
+    if ('unavailable' in readable) return { path, content: readable };
+    return { path, content: await blob(readable.sha) };
   };
   return {
     paths: [...entries.keys()],

@@ -26,6 +26,18 @@ export function oversizedReason(size: number): string {
   return `skipped: ${formatBytes(size)} is over the 1 MiB limit for a target file`;
 }
 
+/**
+ * A target's entry in a commit's tree, or why it cannot be read before its bytes are
+ * fetched: absent at `where`, or over the size limit.
+ */
+export function readableTreeEntry<T extends { size: number }>(
+  entry: T | undefined,
+  where: string,
+): T | { unavailable: string } {
+  if (!entry) return { unavailable: `not found at ${where}` };
+  return entry.size > MAX_TARGET_BYTES ? { unavailable: oversizedReason(entry.size) } : entry;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
