@@ -124,6 +124,15 @@ const BUILDS = 'Builds and scans';
 const POLICIES = 'Policies and reports';
 const PROGRAMS = 'Programs';
 const PROCESS = 'The process';
+const SERVICE = 'Service: queue, workers, shutdown';
+
+/** `web`, `worker` or `all`. */
+const role: Parser<'web' | 'worker' | 'all'> = (raw) => {
+  if (raw === undefined) return 'all';
+  const value = raw.trim().toLowerCase();
+  if (value === 'web' || value === 'worker' || value === 'all') return value;
+  throw new SettingsProblem('must be web, worker or all');
+};
 
 function variable<T>(
   name: string,
@@ -245,16 +254,65 @@ const VARIABLES = {
     text,
     'The protocol for `GHE_HOST`, passed to Probot.',
   ),
+
+  sentryDsn: variable('SENTRY_DSN', APP, 'URL', '', text, 'Passed to Probot: where it reports errors.', true),
+  role: variable(
+    'PORTCULLIS_ROLE',
+    SERVICE,
+    'web, worker or all',
+    'all',
+    role,
+    '`web` answers webhooks and queues jobs; `worker` runs jobs; `all` does both in one process. `web` and `worker` apart need `REDIS_URL`.',
+  ),
   redisUrl: variable(
     'REDIS_URL',
-    APP,
+    SERVICE,
     'URL',
     '',
     text,
-    'Passed to Probot, for its rate-limit bookkeeping.',
+    'The Redis server of the job queue (BullMQ): set it to run several processes on one queue. Unset, jobs are kept in the embedded store under `PORTCULLIS_DATA_DIR`.',
     true,
   ),
-  sentryDsn: variable('SENTRY_DSN', APP, 'URL', '', text, 'Passed to Probot: where it reports errors.', true),
+  dataDir: variable(
+    'PORTCULLIS_DATA_DIR',
+    SERVICE,
+    'path',
+    '`./data`',
+    textOr('data'),
+    'The embedded job store (SQLite), when `REDIS_URL` is unset: jobs there survive a restart. One process per folder.',
+  ),
+  workerConcurrency: variable(
+    'PORTCULLIS_WORKER_CONCURRENCY',
+    SERVICE,
+    'whole number',
+    '2',
+    integerOr(1, 64, 2),
+    'Jobs one worker process runs at once.',
+  ),
+  jobAttempts: variable(
+    'PORTCULLIS_JOB_ATTEMPTS',
+    SERVICE,
+    'whole number',
+    '3',
+    integerOr(1, 20, 3),
+    'Attempts of a job that fails or whose process dies, before its check run is concluded as failed.',
+  ),
+  shutdownTimeoutSeconds: variable(
+    'PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS',
+    SERVICE,
+    'seconds',
+    '60',
+    integerOr(0, 3600, 60),
+    'On SIGTERM, how long running jobs may go on; the rest go back to the queue.',
+  ),
+  githubTimeoutSeconds: variable(
+    'PORTCULLIS_GITHUB_TIMEOUT_SECONDS',
+    SERVICE,
+    'seconds',
+    '30',
+    integerOr(1, 600, 30),
+    'A GitHub API request that takes longer is abandoned (and retried like a network error).',
+  ),
   offline: variable(
     'PORTCULLIS_OFFLINE',
     REGISTRIES,

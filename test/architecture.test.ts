@@ -49,8 +49,16 @@ const LAYERS: readonly { modules: readonly string[]; why: string }[] = [
     why: 'the pipeline: targets, then facts merged in one place, then policy, then decisions; impact',
   },
   { modules: ['report', 'docs'], why: 'renderers of decisions; generated docs (rule catalog, settings)' },
+  {
+    modules: ['queue'],
+    why: 'jobs as data, and the durable queue that holds them (SQLite or BullMQ on Redis)',
+  },
   { modules: ['github', 'cli', 'demo.ts'], why: 'the adapters: the GitHub App, the command line, the demo' },
   { modules: ['index.ts'], why: 'Probot wiring' },
+  {
+    modules: ['service'],
+    why: 'the running service: roles, the worker loop, health and metrics, graceful shutdown',
+  },
   { modules: ['main.ts'], why: '`npm start`' },
 ];
 

@@ -80,7 +80,9 @@ export async function startAppServer(
 
 /**
  * The variables Probot reads for what is not a credential (log level and format, GitHub
- * Enterprise host, Redis, Sentry). The credentials go to Probot as overrides, already checked.
+ * Enterprise host, Sentry). The credentials go to Probot as overrides, already checked.
+ * Not REDIS_URL: that is the job queue's; given it, Probot would fetch ioredis with npx at
+ * start-up, and its rate-limit bookkeeping is replaced by the per-installation throttle.
  */
 function probotEnvironment(from: Settings): Record<string, string> {
   const env: Record<string, string | undefined> = {
@@ -90,7 +92,6 @@ function probotEnvironment(from: Settings): Record<string, string> {
     LOG_MESSAGE_KEY: from.logMessageKey,
     GHE_HOST: from.gheHost,
     GHE_PROTOCOL: from.gheProtocol,
-    REDIS_URL: from.redisUrl,
     SENTRY_DSN: from.sentryDsn,
   };
   return Object.fromEntries(
