@@ -17,7 +17,10 @@ const SRC = resolve('src');
  */
 const LAYERS: readonly { modules: readonly string[]; why: string }[] = [
   { modules: ['settings.ts'], why: 'the environment, read and validated once' },
-  { modules: ['errors.ts', 'schema'], why: 'pure helpers: error text, JSON checked against a schema' },
+  {
+    modules: ['errors.ts', 'schema', 'metrics.ts'],
+    why: 'pure helpers: error text, JSON checked against a schema, the names of what the service measures',
+  },
   {
     modules: ['git.ts', 'tools.ts', 'tool-process.ts', 'cache'],
     why: 'the host: git, where tools are, running a builder or scanner, the disk cache',
