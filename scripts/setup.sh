@@ -65,6 +65,11 @@ if command -v systemctl >/dev/null; then $SUDO systemctl disable --now docker-re
 # network policy also use `unshare` (util-linux, in every Debian).
 install_apt_package "${PORTCULLIS_BUILDAH:-buildah}" buildah "1.28.2+ds1-3+deb12u1+b3"
 
+# The job queue on Redis (REDIS_URL): its tests start their own redis-server on a free
+# loopback port with a temporary folder, so the packaged service is not wanted running.
+install_apt_package redis-server redis-server "5:7.0.15-1~deb12u10"
+if command -v systemctl >/dev/null; then $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+
 # npm ci when the lock file is newer than the installed tree; skip otherwise.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
