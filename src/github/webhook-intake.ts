@@ -9,7 +9,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type ApplicationFunction, createNodeMiddleware, createProbot } from 'probot';
+import { type ApplicationFunction, createNodeMiddleware, createProbot, type Probot } from 'probot';
 import { type Settings, settings } from '../settings.js';
 import type { AppSettings } from './app-settings.js';
 
@@ -27,14 +27,9 @@ interface IntakeLog {
   error(object: unknown, message?: string): void;
 }
 
-/** Starts the App: Probot configured from the validated settings, behind the intake checks. */
-export async function startAppServer(
-  credentials: AppSettings,
-  app: ApplicationFunction,
-  from: Settings = settings(),
-): Promise<Server> {
-  const path = normalizePath(from.webhookPath);
-  const probot = createProbot({
+/** Probot configured from the validated settings: the webhook server's, and a worker's for `auth`. */
+export function appProbot(credentials: AppSettings, from: Settings = settings()): Probot {
+  return createProbot({
     env: probotEnvironment(from),
     overrides: {
       appId: credentials.appId,
@@ -42,10 +37,30 @@ export async function startAppServer(
       secret: credentials.webhookSecret,
     },
   });
+}
+
+export interface AppServerOptions {
+  /** The Probot to serve (default: a new one from the settings). */
+  probot?: Probot;
+  /** Answers a request before the intake (the service's health and metrics GETs), or returns false. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** Starts the App: Probot configured from the validated settings, behind the intake checks. */
+export async function startAppServer(
+  credentials: AppSettings,
+  app: ApplicationFunction,
+  from: Settings = settings(),
+  options: AppServerOptions = {},
+): Promise<Server> {
+  const path = normalizePath(from.webhookPath);
+  const probot = options.probot ?? appProbot(credentials, from);
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: path });
   const log: IntakeLog = probot.log;
   const intake = webhookIntake({ path, secret: credentials.webhookSecret, log });
   const server = createServer((req, res) => {
+    // Probes and scrapes every few seconds are not worth a log line each.
+    if (options.routes?.(req, res)) return;
     const started = Date.now();
     res.on('finish', () =>
       log.info(`${req.method} ${pathOf(req.url)} ${res.statusCode} - ${Date.now() - started}ms`),
