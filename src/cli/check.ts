@@ -1,14 +1,13 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
 import { judgementFails, judgeTargets, PIPELINE_RULES } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
-import { buildSettingsFrom } from '../facts/image-facts.js';
-import { registryResolverFromEnv } from '../facts/registry-facts.js';
-import { sarifReport } from '../report/sarif.js';
 import { jsonReport, textReport } from '../report/terminal.js';
 import { portcullisVersion } from '../tools.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
-import { localImageFacts } from './local-build.js';
 import { cliPolicy } from './policy-context.js';
+
+// The registry client, the builders and scanners (--build) and SARIF are imported when an
+// option asks for them: a one-file offline check is a pre-commit hook's, and starts cold.
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -37,13 +36,15 @@ export const checkCommand: CliCommand = {
     const format = formatOption(values.format, ['text', 'json', 'sarif']);
     const { set, engine } = await cliPolicy(values.repo, values['policy-ref']);
     const files = await workingTreeTargets(values.repo, positionals, set.config.targets);
-    const registry = values.offline ? {} : { registry: registryResolverFromEnv() };
+    const registry = values.offline
+      ? {}
+      : { registry: (await import('../facts/registry-facts.js')).registryResolverFromEnv() };
     const build = values.build
-      ? await localImageFacts(values.repo, {
+      ? await (await import('./local-build.js')).localImageFacts(values.repo, {
           ...(values.base ? { base: values.base } : {}),
           ...(values['offline-db'] ? { database: values['offline-db'] } : {}),
           progress: (title) => io.stderr(`portcullis: ${title}`),
-          settings: buildSettingsFrom(set.config.build),
+          settings: (await import('../facts/image-facts.js')).buildSettingsFrom(set.config.build),
         })
       : null;
     const judgement = await judgeTargets(files, engine, {
@@ -53,6 +54,7 @@ export const checkCommand: CliCommand = {
     }).finally(() => build?.cleanup());
     if (format === 'sarif') {
       const rules = { ...engine.rules, ...Object.fromEntries(PIPELINE_RULES.map((rule) => [rule.id, rule])) };
+      const { sarifReport } = await import('../report/sarif.js');
       const sarif = sarifReport(judgement, rules, { version: portcullisVersion() }, files);
       io.stdout(JSON.stringify(sarif, null, 2));
     } else {

@@ -3,41 +3,41 @@
  * Exit codes: 0 no deny finding, 1 a deny finding, 2 usage or configuration error.
  */
 
-import { ConfigError } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
-import { PolicyCompileError } from '../policy/compile.js';
 import { plainText, workflowSafe } from '../report/plain-text.js';
 import { settings } from '../settings.js';
-import { checkCommand } from './check.js';
 import { type CliCommand, type CliIO, EXIT, UsageError } from './command.js';
-import { fixCommand } from './fix.js';
-import { policyCommand } from './policy.js';
-import { refsCommand } from './refs.js';
-import { scanCommand } from './scan.js';
-import { verifyCommand } from './verify.js';
 
 export type { CliIO };
 export { EXIT };
 
-/** One entry per command, each in its own module. */
-const COMMANDS: readonly CliCommand[] = [
-  checkCommand,
-  fixCommand,
-  policyCommand,
-  refsCommand,
-  scanCommand,
-  verifyCommand,
-];
+/**
+ * One entry per command, each in its own module, imported only when it runs: `check` on
+ * one file is a pre-commit hook's or an editor's call, and must not load the scanner,
+ * the signature verifier or the diff library of the other commands.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  check: async () => (await import('./check.js')).checkCommand,
+  fix: async () => (await import('./fix.js')).fixCommand,
+  policy: async () => (await import('./policy.js')).policyCommand,
+  refs: async () => (await import('./refs.js')).refsCommand,
+  scan: async () => (await import('./scan.js')).scanCommand,
+  verify: async () => (await import('./verify.js')).verifyCommand,
+};
 
-const HELP = `Usage: portcullis <command> [options]
+/** The help text loads every command for its usage: it is shown rarely, and never on the way to work. */
+async function help(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return `Usage: portcullis <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
+${commands.map((c) => `  ${c.usage}`).join('\n')}
   help
       Show this help.
 
 Exit status: 0 when nothing is denied, 1 when a finding is at deny level,
 2 on a usage or configuration error.`;
+}
 
 export async function runCli(argv: readonly string[], terminal: CliIO): Promise<number> {
   // Everything on stderr is a message that may quote a path, a registry's answer or git's:
@@ -45,23 +45,24 @@ export async function runCli(argv: readonly string[], terminal: CliIO): Promise<
   const io: CliIO = { ...terminal, stderr: (text) => terminal.stderr(workflowSafe(plainText(text))) };
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout(HELP);
+    io.stdout(await help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   try {
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    // Own properties only: `portcullis constructor` is an unknown command, not Object's.
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) throw new UsageError(`unknown command "${name}"`);
+    const command = await load();
     // Read before the command starts, so a bad variable stops it before any work.
     const { noColor } = settings();
     return await command.run(rest, { ...io, color: io.color && !noColor });
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`portcullis: ${error.message}\n\n${HELP}`);
-    } else if (error instanceof PolicyCompileError || error instanceof ConfigError) {
-      io.stderr(`portcullis: ${error.message}`);
-    } else {
-      io.stderr(`portcullis: ${errorMessage(error)}`);
-    }
+    // A configuration or policy compile error is shown by its message, as any other.
+    io.stderr(
+      error instanceof UsageError
+        ? `portcullis: ${error.message}\n\n${await help()}`
+        : `portcullis: ${errorMessage(error)}`,
+    );
     return EXIT.usage;
   }
 }
