@@ -7,6 +7,7 @@ import type { Severity } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { DockerfileFacts, PolicyInput } from '../input/policy-input.js';
+import { metrics, secondsSince } from '../metrics.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
@@ -115,9 +116,11 @@ export async function judgeTargets(
     });
     mergeFacts(inputs, facts);
   }
+  const evaluating = performance.now();
   const targets = await Promise.all(
     prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result)),
   );
+  metrics().observe('policyEvaluation', secondsSince(evaluating));
   const set = options.policySet;
   if (set) {
     const aboutWaivers = applyRepositoryRules(targets, set, options.today ?? new Date());

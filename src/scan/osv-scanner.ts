@@ -29,6 +29,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.js';
+import { metrics, secondsSince } from '../metrics.js';
 import { type Settings, settings } from '../settings.js';
 import { cleanEnvironment, runProcess } from '../tool-process.js';
 import { toolPath } from '../tools.js';
@@ -87,6 +88,22 @@ export class OsvScanner implements ImageScanner {
   }
 
   async scan(archivePath: string): Promise<ScanResult> {
+    const started = performance.now();
+    const outcome = (label: string) =>
+      metrics().observe('scanDuration', secondsSince(started), { outcome: label });
+    return this.#scan(archivePath).then(
+      (result) => {
+        outcome('scanned');
+        return result;
+      },
+      (error: unknown) => {
+        outcome(error instanceof ScanError ? error.code : 'failed');
+        throw error;
+      },
+    );
+  }
+
+  async #scan(archivePath: string): Promise<ScanResult> {
     const database = this.#database;
     if (!database || (!this.#download && !existsSync(database))) {
       throw new ScanError(
