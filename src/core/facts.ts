@@ -4,15 +4,13 @@
  * them into the policy input documents.
  */
 
-import { type ReferenceScanFacts, scanReferencedImages } from '../facts/reference-scans.js';
-import { gatherRegistryFacts, type ImageResolver } from '../facts/registry-facts.js';
-import { gatherSignatureFacts, type ImageSignatureFacts } from '../facts/signature-facts.js';
+import type { ReferenceScanFacts } from '../facts/reference-scans.js';
+import type { ImageResolver } from '../facts/registry-facts.js';
+import type { ImageSignatureFacts } from '../facts/signature-facts.js';
 import { type FactsBySite, factsAt, type ImageSite, sitesWithFacts } from '../facts/sites.js';
 import type { ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
-import { RegistryClient } from '../registry/client.js';
-import { OsvScanner } from '../scan/osv-scanner.js';
 import { settings } from '../settings.js';
-import { type TrustPolicySet, trustPolicyFromEnv } from '../signatures/trust-policy.js';
+import type { TrustPolicySet } from '../signatures/trust-policy.js';
 
 /** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts): `image` facts by target path. */
 export type ImageFactsGatherer = (inputs: readonly PolicyInput[]) => Promise<Map<string, ImageFacts>>;
@@ -45,6 +43,23 @@ export async function gatherFacts(
   const facts: GatheredFacts = {};
   const { registry } = sources;
   if (registry) {
+    // The online gatherers (registry client, sigstore, osv-scanner) are imported only here:
+    // an offline check, a pre-commit hook's, starts cold without them.
+    const [
+      { gatherRegistryFacts },
+      { gatherSignatureFacts },
+      { scanReferencedImages },
+      { RegistryClient },
+      { OsvScanner },
+      { trustPolicyFromEnv },
+    ] = await Promise.all([
+      import('../facts/registry-facts.js'),
+      import('../facts/signature-facts.js'),
+      import('../facts/reference-scans.js'),
+      import('../registry/client.js'),
+      import('../scan/osv-scanner.js'),
+      import('../signatures/trust-policy.js'),
+    ]);
     // Read first: a trust policy that cannot be read stops the run before any look-up.
     const trust = sources.trust === undefined ? trustPolicyFromEnv() : sources.trust;
     facts.registry = await gatherRegistryFacts(inputs, registry, sources.now);

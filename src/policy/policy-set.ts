@@ -16,13 +16,8 @@ import {
 } from '../config/configuration.js';
 import { formatKeyPath, mergeData, plainDataProblem } from '../config/plain-data.js';
 import type { RepositorySnapshot } from '../repository/snapshot.js';
-import {
-  TrustPolicyError,
-  type TrustPolicySet,
-  trustedRootFromEnv,
-  trustPolicyFromDocument,
-  trustPolicyFromEnv,
-} from '../signatures/trust-policy.js';
+import { settings } from '../settings.js';
+import type { TrustPolicySet } from '../signatures/trust-policy.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { loadPolicyDirectory, type PolicyBundle, policyBundle } from './bundle.js';
 import { compilePolicy } from './compile.js';
@@ -96,7 +91,7 @@ export async function loadPolicySet(
     data = mergeData(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
   }
   const waivers = parseWaivers(await snapshot.readFile(config.waivers), config.waivers);
-  const trust = trustPolicyFromEnv() ?? (config.trust ? await loadTrust(snapshot, config.trust) : null);
+  const trust = await loadTrust(snapshot, config.trust);
   const ownSource = countRego(own) > 0 ? ` + ${folder} at ${snapshot.label} (${regoFiles(own)})` : '';
   return {
     config,
@@ -113,8 +108,21 @@ export async function loadPolicySet(
   };
 }
 
-/** The configuration's `trust:` with key files read from the same snapshot (never from the disk). */
-async function loadTrust(snapshot: RepositorySnapshot, document: TrustDocument): Promise<TrustPolicySet> {
+/**
+ * The operator's PORTCULLIS_TRUST_POLICY, else the configuration's `trust:` with key files
+ * read from the same snapshot (never from the disk). Sigstore's modules are imported only
+ * when there is a trust policy: most runs have none, and they cost a cold start dearly.
+ */
+async function loadTrust(
+  snapshot: RepositorySnapshot,
+  document: TrustDocument | null,
+): Promise<TrustPolicySet | null> {
+  if (!settings().trustPolicy && !document) return null;
+  const { TrustPolicyError, trustedRootFromEnv, trustPolicyFromDocument, trustPolicyFromEnv } = await import(
+    '../signatures/trust-policy.js'
+  );
+  const fromEnv = trustPolicyFromEnv();
+  if (fromEnv || !document) return fromEnv;
   const policies = [];
   for (const [index, policy] of document.policies.entries()) {
     const keys: string[] = [];
