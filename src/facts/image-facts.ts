@@ -78,6 +78,8 @@ export interface ImageFactsOptions {
   cacheDir?: string | null;
   /** Told as each long step starts (`Building 1 of 3 images…`, `Scanning…`); its failures are ignored. */
   progress?: (title: string, summary: string) => unknown;
+  /** Stops builds and scans (the App's check timed out or its process is stopping). */
+  signal?: AbortSignal;
 }
 
 async function report(options: ImageFactsOptions, title: string, summary: string): Promise<void> {
@@ -227,6 +229,7 @@ async function buildAndScan(
       platform: settings.platform,
       pullImages,
       outputArchive: archive,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     if (!outcome.ok) {
       return {
@@ -238,7 +241,7 @@ async function buildAndScan(
     let scan: Awaited<ReturnType<ImageScanner['scan']>> | { error: string };
     await report(options, 'Scanning…', `Scanning the image of \`${path}\` for vulnerabilities.`);
     try {
-      scan = await options.scanner.scan(archive);
+      scan = await options.scanner.scan(archive, options.signal);
     } catch (error) {
       if (!(error instanceof ScanError)) throw error;
       scan = { error: error.message };

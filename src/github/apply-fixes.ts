@@ -5,7 +5,7 @@
  * is the head, a fast-forward of the branch).
  *
  * The outcome, done or not, is a check run of its own, `Portcullis: apply fixes`, on the
- * commit the button was clicked on: it is completed as it is created (it can never hang),
+ * commit the button was clicked on: it is concluded whatever happens (it can never hang),
  * it is listed with the pull request's checks, where whoever clicked looks for an answer,
  * and the judging check run stays the record of what was judged. It is `neutral` when
  * nothing was committed for a reason the user can act on (a fork, a head that moved on,
@@ -20,6 +20,8 @@ import type { Finding } from '../policy/findings.js';
 import { CHECK_RUN_NAME, type CheckRunConclusion } from '../report/check-run.js';
 import { markdownCode, markdownFence, markdownText } from '../report/markdown.js';
 import { decodeSourceText } from '../repository/source-file.js';
+import { type CheckRunJob, runCheck } from './check-run.js';
+import { interruptsJob } from './github-client.js';
 import { pullRequestsWithHead } from './handlers.js';
 import { githubPullRequestFiles, type Octokit, rememberingHeadFiles } from './pull-request-files.js';
 import { basePolicy } from './repository-policy.js';
@@ -55,32 +57,30 @@ interface FixedFile {
   skipped: { fix: FileFix; reason: string }[];
 }
 
-export async function applyFixesOnRequest(octokit: Octokit, request: ApplyFixesRequest): Promise<void> {
-  let outcome: Outcome;
-  try {
-    outcome = await commitFixes(octokit, request);
-  } catch (error) {
-    outcome = {
-      conclusion: 'failure',
-      title: 'Fixes not applied: an error stopped them',
-      summary: [
-        '**Portcullis could not commit the fixes.** Nothing was changed on the branch.',
-        '',
-        markdownFence(errorMessage(error).slice(0, 10_000)),
-        '',
-        'Click **Apply fixes** again once the cause is fixed, or apply the suggestions of the review by hand.',
-      ].join('\n'),
-    };
-  }
-  await octokit.rest.checks.create({
-    owner: request.owner,
-    repo: request.repo,
-    name: APPLY_FIXES_CHECK_NAME,
-    head_sha: request.headSha,
-    status: 'completed',
-    conclusion: outcome.conclusion,
-    completed_at: new Date().toISOString(),
-    output: { title: outcome.title, summary: outcome.summary },
+export async function applyFixesOnRequest(
+  octokit: Octokit,
+  request: ApplyFixesRequest,
+  job: CheckRunJob,
+): Promise<void> {
+  const target = { owner: request.owner, repo: request.repo, headSha: request.headSha };
+  await runCheck(octokit, { ...target, name: APPLY_FIXES_CHECK_NAME }, job, async () => {
+    try {
+      return { ...(await commitFixes(octokit, request)), annotations: [] };
+    } catch (error) {
+      if (interruptsJob(error)) throw error;
+      return {
+        conclusion: 'failure',
+        title: 'Fixes not applied: an error stopped them',
+        summary: [
+          '**Portcullis could not commit the fixes.** Nothing was changed on the branch.',
+          '',
+          markdownFence(errorMessage(error).slice(0, 10_000)),
+          '',
+          'Click **Apply fixes** again once the cause is fixed, or apply the suggestions of the review by hand.',
+        ].join('\n'),
+        annotations: [],
+      };
+    }
   });
 }
 

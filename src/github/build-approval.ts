@@ -162,6 +162,8 @@ export interface AppImageFactsOptions {
   progress?: (title: string, summary: string) => unknown;
   /** Build args, target and platform per Dockerfile: the base commit's `build:` configuration. */
   settings?: (path: string) => BuildSettings;
+  /** The check's signal: builds and scans stop when it is aborted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -205,6 +207,7 @@ export async function appImageFacts(
       approval,
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       cacheDir: cacheRoot ? join(cacheRoot, 'images') : null,
     });
   };

@@ -1,17 +1,29 @@
 /**
- * Publishing a CheckRunReport: create the `Portcullis` check run in progress, send the
- * annotations 50 per request, and always finish with a conclusion, even when judging
- * or publishing fails part-way.
+ * Publishing a CheckRunReport on the check run of a job, with few writes, and always with
+ * a conclusion, even when judging or publishing fails part-way:
+ *
+ * - A report ready within FAST_CHECK_MS is created already `completed`, with its first 50
+ *   annotations, in one request. Slower work (builds, a slow GitHub) first shows an
+ *   `in_progress` run, which its progress updates. Further annotation batches follow the
+ *   conclusion, so a crash between batches leaves a concluded run, never one in progress.
+ * - The run carries the job's `external_id`: a retry or a restart of the job finds it
+ *   (`checks.listForRef` by name and head) and updates it instead of creating a second.
+ * - The check's time limit (PORTCULLIS_CHECK_TIMEOUT_MINUTES) and the job's signal stop the
+ *   work: on the limit the run is concluded as failed; on a stop (shutdown) the job goes
+ *   back to the queue and its rerun updates the same run.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
 import {
   CHECK_RUN_NAME,
+  type CheckRunAnnotation,
   type CheckRunReport,
   chunkAnnotations,
   errorReport,
   SUMMARY_LIMIT,
 } from '../report/check-run.js';
 import { settings } from '../settings.js';
+import { interruptsJob } from './github-client.js';
 import type { Octokit } from './pull-request-files.js';
 
 export interface CheckRunTarget {
@@ -22,64 +34,82 @@ export interface CheckRunTarget {
   name?: string;
 }
 
-export async function startCheckRun(octokit: Octokit, target: CheckRunTarget): Promise<number> {
-  const { data } = await octokit.rest.checks.create({
-    owner: target.owner,
-    repo: target.repo,
-    name: target.name ?? CHECK_RUN_NAME,
-    head_sha: target.headSha,
-    status: 'in_progress',
-    started_at: new Date().toISOString(),
-  });
-  return data.id;
+/** What publishing a check run needs of the job doing it (see run-job.ts). */
+export interface CheckRunJob {
+  /** The runs' `external_id` (externalId(job)): how a retry finds the runs its job created. */
+  externalId: string;
+  /** Whether an earlier attempt may have created runs: only then are they looked up. */
+  mayHaveRuns: boolean;
+  /** Aborted when the job is stopped (shutdown) or timed out by its worker. */
+  signal: AbortSignal;
+  /** Records a created run durably before anything else is posted to it. */
+  recordCheckRun(id: number): Promise<void>;
 }
+
+/** A report ready within this long is published as its run is created, in one request. */
+export const FAST_CHECK_MS = 1000;
+/** Waits before the retries of a failed completion (5xx, no answer). */
+const COMPLETION_RETRY_MS = [1000, 3000];
 
 /** Shows a long step on the in-progress check run (`Building 1 of 3 images…`); never throws. */
 export type CheckProgress = (title: string, summary: string) => Promise<void>;
 
 /**
  * Runs `produce` and publishes its report on the check run. An exception from `produce`
- * or from publishing becomes a completed check run that explains the failure. `produce`
- * may report progress, which updates the run's title and summary while it is in progress.
+ * or from publishing becomes a completed check run that explains the failure; only a
+ * rate limit or a stop of the job (see `interruptsJob`) is thrown, for the queue. `produce`
+ * gets the check's signal and may report progress.
  */
 export async function runCheck(
   octokit: Octokit,
   target: CheckRunTarget,
-  produce: (progress: CheckProgress) => Promise<CheckRunReport>,
+  job: CheckRunJob,
+  produce: (progress: CheckProgress, signal: AbortSignal) => Promise<CheckRunReport>,
 ): Promise<{ id: number; report: CheckRunReport }> {
-  const checkRunId = await startCheckRun(octokit, target);
+  const run = checkRunWriter(octokit, target, job);
+  await run.find();
+  const limitMs = checkTimeoutMs();
+  const signal = AbortSignal.any([job.signal, AbortSignal.timeout(limitMs)]);
   let done = false;
   const progress: CheckProgress = async (title, summary) => {
     if (done) return;
     try {
-      await octokit.rest.checks.update({
-        owner: target.owner,
-        repo: target.repo,
-        check_run_id: checkRunId,
-        output: { title, summary },
-      });
+      await run.show(title, summary);
     } catch (error) {
-      octokit.log.warn(
-        `Portcullis could not show progress on check run ${checkRunId}: ${errorMessage(error)}`,
-      );
+      octokit.log.warn(`Portcullis could not show progress on a check run: ${errorMessage(error)}`);
     }
   };
+  const slow = setTimeout(() => {
+    void progress('Checking…', 'Portcullis is checking this commit.');
+  }, FAST_CHECK_MS);
   let report: CheckRunReport;
   try {
-    report = await withTimeout(produce(progress), checkTimeoutMs()).finally(() => {
-      done = true;
-    });
+    report = await untilAborted(produce(progress, signal), signal);
   } catch (error) {
-    report = errorReport('An error stopped the check.', errorMessage(error));
+    if (timedOut(signal)) {
+      report = errorReport(
+        'The check took too long and was stopped.',
+        `The check took longer than ${Math.round(limitMs / 1000)} s (PORTCULLIS_CHECK_TIMEOUT_MINUTES).`,
+      );
+    } else if (job.signal.aborted || interruptsJob(error)) {
+      throw error;
+    } else {
+      report = errorReport('An error stopped the check.', errorMessage(error));
+    }
+  } finally {
+    done = true;
+    clearTimeout(slow);
   }
   try {
-    await publish(octokit, target, checkRunId, report);
+    await run.publish(report);
   } catch (error) {
-    // Publishing failed (a rejected annotation, an API error): still end the run, briefly.
+    // A refusal (a rejected annotation, a 422) still ends the run, briefly; anything else
+    // (no answer, a rate limit, a failed create) is the queue's to retry.
+    if (interruptsJob(error) || !refused(error)) throw error;
     report = errorReport('GitHub refused part of the report.', errorMessage(error));
-    await complete(octokit, target, checkRunId, report, []);
+    await run.publish(report);
   }
-  return { id: checkRunId, report };
+  return { id: run.id() as number, report };
 }
 
 /**
@@ -94,7 +124,12 @@ export async function appendToSummary(
   note: string,
 ): Promise<void> {
   const summary = `${report.summary.slice(0, SUMMARY_LIMIT - note.length - 2)}\n\n${note}`;
-  await complete(octokit, target, id, { ...report, summary }, []);
+  await octokit.rest.checks.update({
+    owner: target.owner,
+    repo: target.repo,
+    check_run_id: id,
+    ...completion({ ...report, summary }, []),
+  });
 }
 
 /** A check that runs longer than this is ended as failed rather than left in progress. */
@@ -102,60 +137,130 @@ export function checkTimeoutMs(): number {
   return settings().checkTimeoutMinutes * 60_000;
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`The check took longer than ${Math.round(ms / 1000)} s and was stopped.`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function publish(
+/**
+ * The runs of `name` on `headSha` that carry `externalId`, newest first (GitHub lists at
+ * most the 1,000 newest check runs of a commit).
+ */
+export async function findCheckRuns(
   octokit: Octokit,
   target: CheckRunTarget,
-  id: number,
-  report: CheckRunReport,
-): Promise<void> {
-  const chunks = chunkAnnotations(report.annotations);
-  const last = chunks.pop() ?? [];
-  // Every update must repeat title and summary; annotations accumulate across updates.
-  for (const annotations of chunks) {
-    await octokit.rest.checks.update({
-      owner: target.owner,
-      repo: target.repo,
-      check_run_id: id,
-      output: { title: report.title, summary: report.summary, annotations },
-    });
-  }
-  await complete(octokit, target, id, report, last);
-}
-
-async function complete(
-  octokit: Octokit,
-  target: CheckRunTarget,
-  id: number,
-  report: CheckRunReport,
-  annotations: CheckRunReport['annotations'],
-): Promise<void> {
-  await octokit.rest.checks.update({
+  externalId: string,
+): Promise<{ id: number; status: string }[]> {
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: target.owner,
     repo: target.repo,
-    check_run_id: id,
-    status: 'completed',
+    ref: target.headSha,
+    ...(target.name ? { check_name: target.name } : {}),
+    filter: 'all',
+    per_page: 100,
+  });
+  return runs
+    .filter((run) => run.external_id === externalId)
+    .sort((a, b) => b.id - a.id)
+    .map((run) => ({ id: run.id, status: run.status }));
+}
+
+/** The fields that conclude a run with `report` and the given annotations. */
+export function completion(report: CheckRunReport, annotations: readonly CheckRunAnnotation[]) {
+  return {
+    status: 'completed' as const,
     conclusion: report.conclusion,
     completed_at: new Date().toISOString(),
     output: {
       title: report.title,
       summary: report.summary,
-      ...(annotations.length > 0 ? { annotations } : {}),
+      ...(annotations.length > 0 ? { annotations: [...annotations] } : {}),
     },
     ...(report.actions?.length ? { actions: report.actions } : {}),
+  };
+}
+
+/** The job's run of `target.name`: found, created when first needed, updated after. */
+function checkRunWriter(octokit: Octokit, target: CheckRunTarget, job: CheckRunJob) {
+  const name = target.name ?? CHECK_RUN_NAME;
+  const { owner, repo } = target;
+  let id: number | undefined;
+  let creating: Promise<number> | undefined;
+
+  const create = async (fields: Record<string, unknown>) => {
+    const { data } = await octokit.rest.checks.create({
+      owner,
+      repo,
+      name,
+      head_sha: target.headSha,
+      external_id: job.externalId,
+      ...fields,
+    });
+    id = data.id;
+    await job.recordCheckRun(data.id);
+    return data.id;
+  };
+  const update = (fields: Record<string, unknown>) =>
+    octokit.rest.checks.update({ owner, repo, check_run_id: id as number, ...fields });
+
+  return {
+    id: () => id,
+    async find() {
+      if (!job.mayHaveRuns) return;
+      id = (await findCheckRuns(octokit, { ...target, name }, job.externalId))[0]?.id;
+    },
+    /** Shows the run in progress with `title`: created so on first use. */
+    async show(title: string, summary: string) {
+      if (id === undefined) {
+        creating ??= create({
+          status: 'in_progress',
+          started_at: new Date().toISOString(),
+          output: { title, summary },
+        });
+        await creating;
+        return;
+      }
+      await update({ status: 'in_progress', output: { title, summary } });
+    },
+    /** Concludes the run with the first batch of annotations, then sends the other batches. */
+    async publish(report: CheckRunReport) {
+      const [first = [], ...rest] = chunkAnnotations(report.annotations);
+      await creating?.catch(() => undefined);
+      if (id === undefined) await create(completion(report, first));
+      else await withRetries(() => update(completion(report, first)));
+      // Every update must repeat title and summary; annotations accumulate across updates.
+      for (const annotations of rest) {
+        await update({ output: { title: report.title, summary: report.summary, annotations } });
+      }
+    },
+  };
+}
+
+/** A completion that failed for want of an answer is tried again a few times, then thrown. */
+async function withRetries<T>(write: () => Promise<T>): Promise<T> {
+  for (const wait of COMPLETION_RETRY_MS) {
+    try {
+      return await write();
+    } catch (error) {
+      if (interruptsJob(error) || refused(error)) throw error;
+      await sleep(wait);
+    }
+  }
+  return write();
+}
+
+/** GitHub answered and said no (4xx other than a rate limit): trying again will not help. */
+function refused(error: unknown): boolean {
+  const status = (error as { status?: number } | null)?.status ?? 0;
+  return status >= 400 && status < 500 && status !== 429;
+}
+
+function timedOut(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+}
+
+/** `work`, or the signal's reason once it is aborted (work that ignores the signal is left behind). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

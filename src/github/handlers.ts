@@ -8,11 +8,12 @@ import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { parseWaivers, waiverChanges } from '../policy/waivers.js';
-import { checkRunReport, errorReport } from '../report/check-run.js';
-import { markdownText } from '../report/markdown.js';
+import { type CheckRunReport, checkRunReport, errorReport } from '../report/check-run.js';
+import { markdownCode, markdownText } from '../report/markdown.js';
 import { waiverChangesSection } from '../report/waiver-report.js';
 import { appImageFacts, contextChangedDockerfiles } from './build-approval.js';
-import { appendToSummary, runCheck } from './check-run.js';
+import { appendToSummary, type CheckRunJob, runCheck } from './check-run.js';
+import { interruptsJob } from './github-client.js';
 import { checkPolicyChange, type PolicyChangeContext } from './policy-check.js';
 import {
   githubPullRequestFiles,
@@ -28,12 +29,13 @@ import { githubSnapshot } from './snapshot.js';
 export async function checkPullRequest(
   octokit: Octokit,
   pr: PullRequestRef,
+  job: CheckRunJob,
   reviewOptions: ReviewOptions = {},
 ): Promise<void> {
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
   let review: ReviewInput | undefined;
   let policyChange: PolicyChangeContext | undefined;
-  const { id, report } = await runCheck(octokit, target, async (progress) => {
+  const { id, report } = await runCheck(octokit, target, job, async (progress, signal) => {
     const baseSha =
       pr.baseSha ??
       (await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.pullNumber })).data.base
@@ -59,7 +61,7 @@ export async function checkPullRequest(
       octokit,
       { ...pr, baseSha },
       changed.map((f) => f.path),
-      { progress, settings: buildSettingsFrom(policy.set.config.build) },
+      { progress, signal, settings: buildSettingsFrom(policy.set.config.build) },
     );
     // A Dockerfile whose build context changed is judged (and built) as though it changed.
     const contextChanged = await contextChangedDockerfiles(
@@ -100,15 +102,34 @@ export async function checkPullRequest(
     if (changed.length >= LIST_FILES_LIMIT) {
       report.summary += `\n\n> GitHub lists at most ${LIST_FILES_LIMIT} changed files of a pull request: files beyond that were not checked.`;
     }
+    // Judged on a head that is no longer the pull request's: no verdict, no review, for a
+    // commit nobody merges; the newer head's job judges and reviews that one.
+    const current = await currentHead(octokit, pr);
+    if (current !== pr.headSha) {
+      review = undefined;
+      return supersededReport(pr.headSha, current);
+    }
     return report;
   });
+  // The review comes right after the check run (little time for the head to move since it
+  // was read), and its failure leaves the check's verdict alone.
+  if (review) await postReview(octokit, pr, target, { id, report }, review, reviewOptions);
   // A second check run when the pull request changes the policies; it never throws.
-  await checkPolicyChange(octokit, pr, policyChange);
-  // The review comes after the check run, and its failure leaves the check's verdict alone.
-  if (!review) return;
+  await checkPolicyChange(octokit, pr, policyChange, job);
+}
+
+async function postReview(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  target: { owner: string; repo: string; headSha: string },
+  { id, report }: { id: number; report: CheckRunReport },
+  review: ReviewInput,
+  reviewOptions: ReviewOptions,
+): Promise<void> {
   try {
     await publishReview(octokit, pr, review, reviewOptions);
   } catch (error) {
+    if (interruptsJob(error)) throw error;
     octokit.log.warn(`Portcullis could not post its review on #${pr.pullNumber}: ${errorMessage(error)}`);
     await appendToSummary(
       octokit,
@@ -118,6 +139,25 @@ export async function checkPullRequest(
       `> **The review comments could not be posted:** ${markdownText(errorMessage(error).slice(0, 1000))}. The findings above are complete; the next push or re-run tries again.`,
     ).catch(() => {});
   }
+}
+
+async function currentHead(octokit: Octokit, pr: PullRequestRef): Promise<string> {
+  const { data } = await octokit.rest.pulls.get({
+    owner: pr.owner,
+    repo: pr.repo,
+    pull_number: pr.pullNumber,
+  });
+  return data.head.sha;
+}
+
+function supersededReport(judged: string, current: string): CheckRunReport {
+  const short = (sha: string) => markdownCode(sha.slice(0, 7));
+  return {
+    conclusion: 'neutral',
+    title: 'Superseded by a newer commit',
+    summary: `A newer commit, ${short(current)}, was pushed while ${short(judged)} was being checked, and is being checked instead: its check run has the verdict. No review was posted for ${short(judged)}.`,
+    annotations: [],
+  };
 }
 
 /** Waivers the pull request adds or extends, called out in the summary (they apply only once merged). */
@@ -164,6 +204,7 @@ async function markAgainstBase(
     );
     markNewFindings(judgement, headFiles, base, baseFiles);
   } catch (error) {
+    if (interruptsJob(error)) throw error;
     octokit.log.warn(`Portcullis could not judge the base of #${pr.pullNumber}: ${errorMessage(error)}`);
   }
 }
@@ -177,6 +218,7 @@ export async function recheckCommit(
   repo: { owner: string; repo: string },
   headSha: string,
   pulls: { number: number; baseSha?: string }[],
+  job: CheckRunJob,
 ): Promise<void> {
   let pull = pulls[0];
   if (!pull) {
@@ -188,19 +230,18 @@ export async function recheckCommit(
     pull = open ? { number: open.number, baseSha: open.base.sha } : undefined;
   }
   if (!pull) {
-    await runCheck(octokit, { ...repo, headSha }, async () => ({
+    await runCheck(octokit, { ...repo, headSha }, job, async () => ({
       ...errorReport('No open pull request has this commit as its head.', `commit ${headSha}`),
       conclusion: 'neutral',
       title: 'No pull request to check',
     }));
     return;
   }
-  await checkPullRequest(octokit, {
-    ...repo,
-    pullNumber: pull.number,
-    headSha,
-    ...(pull.baseSha ? { baseSha: pull.baseSha } : {}),
-  });
+  await checkPullRequest(
+    octokit,
+    { ...repo, pullNumber: pull.number, headSha, ...(pull.baseSha ? { baseSha: pull.baseSha } : {}) },
+    job,
+  );
 }
 
 /** The payload's pull requests, or, when it lists none (a fork's), the open ones whose head is `headSha`. */

@@ -31,7 +31,8 @@ import type { CheckRunReport } from '../report/check-run.js';
 import { POLICY_CHECK_NAME, type PolicyChangeOutcome, policyCheckReport } from '../report/policy-report.js';
 import type { RepositorySnapshot } from '../repository/snapshot.js';
 import { readableTreeEntry } from '../repository/source-file.js';
-import { runCheck } from './check-run.js';
+import { type CheckRunJob, runCheck } from './check-run.js';
+import { interruptsJob } from './github-client.js';
 import type { Octokit, PullRequestRef } from './pull-request-files.js';
 import { headExtendsLoader, locatedProblems } from './repository-policy.js';
 
@@ -48,12 +49,14 @@ const BLOB_CONCURRENCY = 8;
 
 /**
  * Creates the `Portcullis policy` check run when the pull request changes the policies.
- * Never throws: the main check's verdict stands whatever happens here.
+ * Throws only what interrupts the job (see `interruptsJob`): the main check's verdict
+ * stands whatever happens here.
  */
 export async function checkPolicyChange(
   octokit: Octokit,
   pr: PullRequestRef,
   context: PolicyChangeContext | undefined,
+  job: CheckRunJob,
 ): Promise<void> {
   if (!context) return;
   try {
@@ -63,9 +66,11 @@ export async function checkPolicyChange(
     await runCheck(
       octokit,
       { owner: pr.owner, repo: pr.repo, headSha: pr.headSha, name: POLICY_CHECK_NAME },
+      job,
       () => policyChangeReport(octokit, pr, context),
     );
   } catch (error) {
+    if (interruptsJob(error)) throw error;
     octokit.log.warn(
       `Portcullis could not check the policy change of #${pr.pullNumber}: ${errorMessage(error)}`,
     );

@@ -87,11 +87,11 @@ export class OsvScanner implements ImageScanner {
     return this.#version;
   }
 
-  async scan(archivePath: string): Promise<ScanResult> {
+  async scan(archivePath: string, signal?: AbortSignal): Promise<ScanResult> {
     const started = performance.now();
     const outcome = (label: string) =>
       metrics().observe('scanDuration', secondsSince(started), { outcome: label });
-    return this.#scan(archivePath).then(
+    return this.#scan(archivePath, signal).then(
       (result) => {
         outcome('scanned');
         return result;
@@ -103,7 +103,7 @@ export class OsvScanner implements ImageScanner {
     );
   }
 
-  async #scan(archivePath: string): Promise<ScanResult> {
+  async #scan(archivePath: string, signal: AbortSignal | undefined): Promise<ScanResult> {
     const database = this.#database;
     if (!database || (!this.#download && !existsSync(database))) {
       throw new ScanError(
@@ -151,6 +151,7 @@ export class OsvScanner implements ImageScanner {
           env: cleanEnvironment(work),
           timeoutMs: this.#timeoutMs,
           tailBytes: 64 * 1024,
+          ...(signal ? { signal } : {}),
         });
       } catch (error) {
         throw new ScanError(

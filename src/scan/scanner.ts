@@ -45,9 +45,10 @@ export interface ImageScanner {
   readonly name: string;
   /**
    * Scans a docker-archive or oci-archive. Throws ScanError when the scan cannot be
-   * trusted (no database for an ecosystem the image uses, the scanner failed).
+   * trusted (no database for an ecosystem the image uses, the scanner failed). `signal`
+   * stops the scan (the App's check timed out or its process is stopping).
    */
-  scan(archivePath: string): Promise<ScanResult>;
+  scan(archivePath: string, signal?: AbortSignal): Promise<ScanResult>;
   /** The scanner's own version, when it tells. */
   version(): Promise<string | null>;
   /** Changes when the vulnerability data changes: part of the cache key of a scan. */

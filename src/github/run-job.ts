@@ -1,0 +1,120 @@
+/**
+ * What a worker does with a job (src/queue): the work its kind names, with the
+ * installation's Octokit the worker made (github-client.ts), and, when the queue gives up
+ * on it, the conclusion of whatever check run it left unfinished.
+ */
+import { errorMessage } from '../errors.js';
+import { externalId, type Job } from '../queue/job.js';
+import type { JobControl } from '../queue/work-queue.js';
+import { CHECK_RUN_NAME, type CheckRunReport } from '../report/check-run.js';
+import { markdownFence } from '../report/markdown.js';
+import { applyFixesOnRequest } from './apply-fixes.js';
+import { type CheckRunJob, completion, findCheckRuns } from './check-run.js';
+import { checkPullRequest, recheckCommit } from './handlers.js';
+import type { Octokit } from './pull-request-files.js';
+
+/** Runs `job`; throws for the queue to retry (or `RetryLater` to delay it). */
+export async function runJob(job: Job, octokit: Octokit, control: JobControl): Promise<void> {
+  const runs = checkRunJob(job, control);
+  const repo = { owner: job.owner, repo: job.repo };
+  switch (job.kind) {
+    case 'check': {
+      const [pullNumber] = job.pullNumbers;
+      if (pullNumber === undefined) throw new Error(`job ${job.id}: a check needs a pull request number`);
+      await checkPullRequest(
+        octokit,
+        {
+          ...repo,
+          pullNumber,
+          headSha: job.headSha,
+          ...(job.baseSha ? { baseSha: job.baseSha } : {}),
+          ...(job.buildApproval ? { buildApproval: job.buildApproval } : {}),
+        },
+        runs,
+      );
+      return;
+    }
+    case 'recheck': {
+      // The job keeps one base commit; with several pull requests each is looked up.
+      const pulls = job.pullNumbers.map((number) => ({
+        number,
+        ...(job.baseSha && job.pullNumbers.length === 1 ? { baseSha: job.baseSha } : {}),
+      }));
+      await recheckCommit(octokit, repo, job.headSha, pulls, runs);
+      return;
+    }
+    case 'apply-fixes':
+      await applyFixesOnRequest(
+        octokit,
+        {
+          ...repo,
+          headSha: job.headSha,
+          pullNumbers: job.pullNumbers,
+          requestedBy: job.requestedBy ?? '',
+        },
+        runs,
+      );
+      return;
+    default: {
+      const kind: never = job.kind;
+      throw new Error(`job ${(job as Job).id}: unknown kind ${String(kind)}`);
+    }
+  }
+}
+
+/** What check-run publishing needs of a job and its control. */
+export function checkRunJob(job: Job, control: JobControl): CheckRunJob {
+  return {
+    externalId: externalId(job),
+    // A first attempt that recorded no run has created none: nothing to look up.
+    mayHaveRuns: job.attempt > 1 || job.checkRunId !== undefined,
+    signal: control.signal,
+    recordCheckRun: (id) => control.recordCheckRun(id),
+  };
+}
+
+/**
+ * The job's last attempt failed: every check run it started and did not conclude is
+ * completed as `failure`, saying why and what to do. GitHub shows its own **Re-run**
+ * button on a check run an App created, which sends `check_run.rerequested` (a `recheck`
+ * job), so no action of ours is added. When the job never managed to create its run, a
+ * concluded one is created, so the pull request shows the failure instead of nothing.
+ * Throws when GitHub cannot be told (the queue logs it; the store keeps the run's id).
+ */
+export async function concludeExhaustedJob(job: Job, octokit: Octokit, error: unknown): Promise<void> {
+  const repo = { owner: job.owner, repo: job.repo };
+  const found = await findCheckRuns(octokit, { ...repo, headSha: job.headSha }, externalId(job));
+  const open = found.filter((run) => run.status !== 'completed').map((run) => run.id);
+  if (job.checkRunId !== undefined && !found.some((run) => run.id === job.checkRunId)) {
+    open.push(job.checkRunId);
+  }
+  const report = exhaustedReport(job, error);
+  for (const id of open) {
+    await octokit.rest.checks.update({ ...repo, check_run_id: id, ...completion(report, []) });
+  }
+  if (found.length === 0 && job.checkRunId === undefined && job.kind !== 'apply-fixes') {
+    await octokit.rest.checks.create({
+      ...repo,
+      name: CHECK_RUN_NAME,
+      head_sha: job.headSha,
+      external_id: externalId(job),
+      ...completion(report, []),
+    });
+  }
+}
+
+function exhaustedReport(job: Job, error: unknown): CheckRunReport {
+  const attempts = job.attempt === 1 ? '1 attempt' : `${job.attempt} attempts`;
+  return {
+    conclusion: 'failure',
+    title: 'Portcullis could not finish',
+    summary: [
+      `**Portcullis could not finish checking this commit** after ${attempts}. Nothing was judged, so the check fails rather than letting changes through unchecked.`,
+      '',
+      markdownFence(errorMessage(error).slice(0, 10_000)),
+      '',
+      'Use **Re-run** on this check run to try again (or push a new commit).',
+    ].join('\n'),
+    annotations: [],
+  };
+}
