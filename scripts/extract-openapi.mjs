@@ -35,6 +35,7 @@ const OPERATION_IDS = [
   'pulls/get',
   'pulls/list-files',
   'pulls/list-review-comments',
+  'pulls/list-reviews',
   'pulls/update-review-comment',
   'repos/compare-commits-with-basehead',
   'repos/download-tarball-archive',
