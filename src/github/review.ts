@@ -85,6 +85,7 @@ export interface ReviewOutcome {
  * quote a pull request's text carrying a marker.
  */
 const MARKER = /^<!-- portcullis:finding:([0-9a-f]{16}(?:-\d+)?) -->/;
+const REVIEW_MARKER = '<!-- portcullis:review -->';
 const MESSAGE_LIMIT = 4000;
 /** GitHub's limit on a comment body is 65,536 characters. */
 const COMMENT_LIMIT = 65_536;
@@ -111,7 +112,7 @@ export async function publishReview(
     options.maxComments ?? DEFAULT_MAX_COMMENTS,
   );
 
-  if (plan.create.length > 0) {
+  if (plan.create.length > 0 && !(await reviewedAlready(octokit, pr))) {
     const deny = input.findings.some((f) => f.severity === 'deny');
     await octokit.rest.pulls.createReview({
       owner,
@@ -276,7 +277,7 @@ function suggestionBlock(replacement: string): string {
 function reviewBody(plan: ReviewPlan): string {
   const n = plan.create.length;
   const lines = [
-    '<!-- portcullis:review -->',
+    REVIEW_MARKER,
     `Portcullis has ${n === 1 ? '1 comment' : `${n} comments`} on lines this pull request changes. ` +
       `The **${CHECK_RUN_NAME}** check run lists every finding.`,
   ];
@@ -305,6 +306,24 @@ function toReviewComment(c: PlannedComment) {
     side: 'RIGHT' as const,
     ...(c.start < c.end ? { start_line: c.start, start_side: 'RIGHT' as const } : {}),
   };
+}
+
+/**
+ * Whether Portcullis already reviewed the head commit: a job run again (a retry after a
+ * crash, a redelivery that got past the queue) must not post a second review, even while
+ * GitHub does not list the first one's comments yet. Same rule as for comments: only a bot's
+ * review with the marker counts.
+ */
+async function reviewedAlready(octokit: Octokit, pr: PullRequestRef): Promise<boolean> {
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    owner: pr.owner,
+    repo: pr.repo,
+    pull_number: pr.pullNumber,
+    per_page: 100,
+  });
+  return reviews.some(
+    (r) => r.commit_id === pr.headSha && r.user?.type === 'Bot' && r.body.startsWith(REVIEW_MARKER),
+  );
 }
 
 /**

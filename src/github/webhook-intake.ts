@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type ApplicationFunction, createNodeMiddleware, createProbot, type Probot } from 'probot';
 import { type Settings, settings } from '../settings.js';
 import type { AppSettings } from './app-settings.js';
+import { PortcullisOctokit } from './github-client.js';
 
 /** GitHub caps webhook payloads at 25 MB (docs: "Webhook events and payloads"). */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -35,6 +36,8 @@ export function appProbot(credentials: AppSettings, from: Settings = settings())
       appId: credentials.appId,
       privateKey: credentials.privateKey,
       secret: credentials.webhookSecret,
+      // Rate limits end the job with RetryLater instead of sleeping in it (github-client.ts).
+      Octokit: PortcullisOctokit,
     },
   });
 }
