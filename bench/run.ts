@@ -1,711 +1,723 @@
 /**
- * `npm run bench`: Dockerfiles per second through Portcullis' pipeline (parse with
- * `dockerfileInput`, evaluate with the WebAssembly `PolicyEngine`), against OPA itself
- * evaluating the same input documents with the same policy files as a local server.
+ * `npm run bench`: Portcullis timed as users run it, whole processes, against the peers on
+ * the same files, interleaved round by round. Then the in-process engine benchmark
+ * (bench/in-process.ts) as a second table.
  *
- *   npm run bench                 readable table (progress on stderr)
- *   npm run -s bench -- --json    machine-readable summary on stdout
- *   npm run bench -- --count 200 --runs 3 --no-peer --policies path/to/policies
+ *   npm run bench                        full run (about 15 minutes on 2 cores)
+ *   npm run bench -- --quick             a few rounds on 100 files: a smoke test, not figures
+ *   npm run -s bench -- --json           the summary as JSON on stdout
+ *   npm run bench -- --sizes 100,1000 --rounds 9 --no-in-process --no-scan
  *
- * Every series does one warm-up pass over the first files of the corpus, then up to
- * --runs timed passes over the whole corpus; it stops early once it has used --budget
- * seconds (after at least three passes, or two when one pass takes over half the budget),
- * so that a slow policy pack still finishes in about two minutes. The summary says how
- * many runs each figure is the median of. BENCHMARKS.md explains what is measured.
+ * Peers (bash scripts/setup-bench.sh, or npm run bench:peers, installs them into tools/):
+ * Hadolint, Conftest with bench/conftest-pack (Portcullis's built-in Dockerfile rules
+ * restated on Conftest's own Dockerfile input), osv-scanner for the scan row. A peer that
+ * is not installed is reported as missing; the rows still run for the others.
  *
- * Everything stays on the machine: the OPA server listens on 127.0.0.1 only and is
- * stopped at the end, also when the benchmark fails or is interrupted.
+ * Rows:
+ * - cold single file: `portcullis check --offline --format json Dockerfile` in a folder with
+ *   one Dockerfile of the corpus (the median one by lines), against `hadolint Dockerfile`
+ *   and `conftest test Dockerfile`;
+ * - whole repository of N files (the first N of the seeded corpus, bench/corpus.ts):
+ *   `portcullis check --offline --format json` in the folder (it finds the files itself),
+ *   against hadolint and conftest given every file on the command line;
+ * - scan: `portcullis scan docker-archive:…` against `osv-scanner scan image --archive
+ *   --offline` on the same archive and fixture OSV database (the tests' fixtures).
+ *
+ * Every tool runs once untimed before a row (page cache, Portcullis's compiled-policy disk
+ * cache in a temporary PORTCULLIS_CACHE_DIR), then each round runs every tool once, in an
+ * order that rotates from round to round, so that load on the machine falls on all alike.
+ * Wall time is taken around the child process (spawn to exit); peak RSS is GNU time's
+ * maximum resident set size when /usr/bin/time exists. Output goes to files, not pipes,
+ * so this process does no work while a tool runs. Findings are counted from each tool's
+ * JSON output and must be the same in every round.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs, promisify } from 'node:util';
-import type { PolicyInput } from '#portcullis/input/policy-input.js';
-import { loadPolicyDirectory, type PolicyBundle } from '#portcullis/policy/bundle.js';
-import type { CompiledPolicy } from '#portcullis/policy/compile.js';
-import { PolicyEngine } from '#portcullis/policy/evaluate.js';
-import type { Finding } from '#portcullis/policy/findings.js';
-import { resetSettings } from '#portcullis/settings.js';
-import { dockerfileInput } from '#portcullis/targets/dockerfile/index.js';
-import { BUILTIN_POLICY_DIR, toolPath } from '#portcullis/tools.js';
-import { freePort } from '../test/support/free-port.js';
-import { type CorpusFile, DEFAULT_CORPUS_SIZE, DEFAULT_SEED, generateCorpus } from './corpus.js';
-import { median, rates } from './measure.js';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeDockerArchive } from '#portcullis/scan/archive.js';
+import {
+  ALPINE_BASE_PACKAGES,
+  ALPINE_VULNERABILITIES,
+  alpineRootfs,
+  apkInstalled,
+  rootfsTar,
+  writeOsvDatabase,
+} from '../test/support/fixture-images.js';
+import { type CorpusFile, DEFAULT_SEED, generateCorpus } from './corpus.js';
+import type { Summary as InProcessSummary } from './in-process.js';
+import { median } from './measure.js';
 
-const run = promisify(execFile);
-
-/** Files in a warm-up pass: enough for the JIT and wasm tier-up, cheap with a slow policy. */
-const WARMUP_FILES = 100;
-/** Timed runs a series always does, whatever the budget (two when one pass takes over half of it). */
-const MIN_RUNS = 3;
-/** Compiles timed for the cold and the warm figure. */
-const COMPILE_RUNS = 3;
+/** The repository root: bench/dist/bench/run.js is three folders down. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const TOOLS = join(ROOT, 'tools/bin');
+const GNU_TIME = '/usr/bin/time';
 
 interface Options {
-  count: number;
-  runs: number;
-  warmup: number;
-  seed: number;
-  /** Soft limit in seconds per series; see the file comment. */
-  budget: number;
+  quick: boolean;
   json: boolean;
-  peer: boolean;
-  /** Requests in flight for the secondary, concurrent OPA measurement. */
-  concurrency: number;
-  /** The policy folder: the built-in pack unless --policies says otherwise. */
-  policies: string;
+  /** Rounds of the cold single-file row and of the scan row. */
+  rounds: number;
+  /** Repository sizes, with the rounds each gets. */
+  sizes: { files: number; rounds: number }[];
+  inProcess: boolean;
+  scan: boolean;
+  out: string;
 }
+
+/** Fewer rounds for bigger repositories: a round of 5,000 files takes minutes (documented in BENCHMARKS.md). */
+const DEFAULT_ROUNDS: Record<number, number> = { 100: 9, 1000: 5, 5000: 3 };
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
+      quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
-      count: { type: 'string' },
-      runs: { type: 'string' },
-      warmup: { type: 'string' },
-      seed: { type: 'string' },
-      budget: { type: 'string' },
-      concurrency: { type: 'string' },
-      policies: { type: 'string' },
-      'no-peer': { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      sizes: { type: 'string' },
+      'size-rounds': { type: 'string' },
+      'no-in-process': { type: 'boolean', default: false },
+      'no-scan': { type: 'boolean', default: false },
+      out: { type: 'string' },
     },
     strict: true,
   });
-  const int = (value: string | undefined, fallback: number, min: number, max: number, name: string) => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be an integer in ${min}..${max}`);
+  const quick = values.quick ?? false;
+  const positive = (text: string, name: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`${name} must be a positive integer`);
     return n;
   };
+  const sizes = (values.sizes ?? (quick ? '100' : '100,1000,5000'))
+    .split(',')
+    .map((s) => positive(s.trim(), '--sizes'));
+  const sizeRounds = values['size-rounds'] ? positive(values['size-rounds'], '--size-rounds') : undefined;
   return {
+    quick,
     json: values.json ?? false,
-    count: int(values.count, DEFAULT_CORPUS_SIZE, 1, 100_000, 'count'),
-    runs: int(values.runs, 7, 1, 100, 'runs'),
-    warmup: int(values.warmup, 1, 0, 10, 'warmup'),
-    seed: int(values.seed, DEFAULT_SEED, 0, 2 ** 32 - 1, 'seed'),
-    budget: int(values.budget, 30, 1, 3600, 'budget'),
-    concurrency: int(values.concurrency, 4, 1, 64, 'concurrency'),
-    peer: !values['no-peer'],
-    policies: values.policies ?? BUILTIN_POLICY_DIR,
+    rounds: values.rounds ? positive(values.rounds, '--rounds') : quick ? 3 : 15,
+    sizes: sizes.map((files) => ({
+      files,
+      rounds: sizeRounds ?? (quick ? 2 : (DEFAULT_ROUNDS[files] ?? (files <= 1000 ? 5 : 3))),
+    })),
+    inProcess: !values['no-in-process'],
+    scan: !values['no-scan'],
+    out: resolve(values.out ?? join(ROOT, 'bench/results', quick ? 'quick.md' : 'latest.md')),
   };
 }
 
-// ── Measuring ────────────────────────────────────────────────────────────────────
+// ── Running one whole process ────────────────────────────────────────────────────
 
-/** Throughput samples of one measurement, in Dockerfiles per second. */
-interface Series {
-  runs: number;
-  median: number;
-  min: number;
-  max: number;
-  /** Median time per Dockerfile, in milliseconds. */
-  ms_per_file: number;
+interface Sample {
+  ms: number;
+  /** Peak resident set size in KiB, when GNU time is there to tell. */
+  rssKiB: number | null;
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
-interface PassResult {
-  /** Findings (or results) of the pass: must be the same in every pass over the same files. */
-  results: number;
-  /** Seconds spent in named steps inside the pass, e.g. `evaluate`. */
-  parts?: Record<string, number>;
+const hasGnuTime = existsSync(GNU_TIME);
+
+/** Runs a command to completion with its output in files, timing spawn to exit. */
+function runTimed(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  work: string,
+) {
+  const out = join(work, 'stdout');
+  const err = join(work, 'stderr');
+  const rss = join(work, 'rss');
+  const stdout = openSync(out, 'w');
+  const stderr = openSync(err, 'w');
+  const [file, argv] = hasGnuTime
+    ? [GNU_TIME, ['-f', '%M', '-o', rss, command, ...args]]
+    : [command, [...args]];
+  return new Promise<Sample>((resolvePromise, reject) => {
+    const start = performance.now();
+    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', stdout, stderr] });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      const ms = performance.now() - start;
+      closeSync(stdout);
+      closeSync(stderr);
+      const kib = hasGnuTime
+        ? Number.parseInt(readFileSync(rss, 'utf8').trim().split('\n').pop() ?? '', 10)
+        : NaN;
+      resolvePromise({
+        ms,
+        rssKiB: Number.isFinite(kib) ? kib : null,
+        code: code ?? (signal ? 128 : 1),
+        stdout: readFileSync(out, 'utf8'),
+        stderr: readFileSync(err, 'utf8'),
+      });
+    });
+  });
+}
+
+/** One tool in one row: how to run it and how to count what it found. */
+interface Contender {
+  tool: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Exit codes that mean "ran and reported", e.g. 1 for "found something". */
+  okCodes: number[];
+  /** Findings in the tool's output: a total and, where the tool names them, counts per rule. */
+  count: (stdout: string) => { total: number; byRule: Record<string, number>; note?: string };
 }
 
 interface Measured {
-  /** Wall-clock throughput of whole passes. */
-  wall: Series;
-  /** Throughput counting only the time of one named step. */
-  parts: Record<string, Series>;
+  tool: string;
+  missing?: string;
+  runs: number;
+  median_ms: number;
+  min_ms: number;
+  max_ms: number;
+  /** Median of the peak RSS samples, MiB. */
+  peak_rss_mib: number | null;
+  findings: number;
+  by_rule: Record<string, number>;
+  note?: string;
 }
 
-function series(files: number, seconds: readonly number[]): Series {
-  const { medianSeconds, ...r } = rates(files, seconds);
-  return { ...r, ms_per_file: (medianSeconds * 1000) / files };
+interface Row {
+  name: string;
+  files: number;
+  rounds: number;
+  results: Measured[];
 }
 
-async function measure(
-  label: string,
-  corpus: readonly CorpusFile[],
-  options: Pick<Options, 'runs' | 'warmup' | 'budget'>,
-  pass: (files: readonly CorpusFile[]) => PassResult | Promise<PassResult>,
-  progress: (message: string) => void,
-  maxRuns = options.runs,
-): Promise<Measured> {
-  const warm = corpus.slice(0, WARMUP_FILES);
-  for (let i = 0; i < options.warmup; i++) await pass(warm);
-  let expected: number | undefined;
-  const wall: number[] = [];
-  const parts = new Map<string, number[]>();
-  const started = performance.now();
-  let minRuns = MIN_RUNS;
-  while (wall.length < maxRuns) {
-    const start = performance.now();
-    const result = await pass(corpus);
-    const seconds = (performance.now() - start) / 1000;
-    expected ??= result.results;
-    if (result.results !== expected) {
-      throw new Error(`${label}: ${result.results} results in one pass, ${expected} in another`);
-    }
-    wall.push(seconds);
-    if (wall.length === 1 && seconds > options.budget / 2) minRuns = MIN_RUNS - 1;
-    for (const [name, value] of Object.entries(result.parts ?? {})) {
-      parts.set(name, [...(parts.get(name) ?? []), value]);
-    }
-    const used = (performance.now() - started) / 1000;
-    if (wall.length >= Math.min(minRuns, maxRuns) && used + seconds > options.budget) break;
-  }
-  const measured: Measured = {
-    wall: series(corpus.length, wall),
-    parts: Object.fromEntries([...parts].map(([name, values]) => [name, series(corpus.length, values)])),
+async function measureRow(
+  name: string,
+  files: number,
+  rounds: number,
+  contenders: (Contender | { tool: string; missing: string })[],
+  env: NodeJS.ProcessEnv,
+  work: string,
+  progress: (text: string) => void,
+): Promise<Row> {
+  const present = contenders.filter((c): c is Contender => !('missing' in c));
+  const samples = new Map<string, Sample[]>(present.map((c) => [c.tool, []]));
+  const counts = new Map<string, ReturnType<Contender['count']>>();
+  const once = async (c: Contender) => {
+    const sample = await runTimed(c.command, c.args, c.cwd, env, work);
+    if (!c.okCodes.includes(sample.code))
+      throw new Error(`${name}: ${c.tool} exited ${sample.code}: ${sample.stderr.trim().slice(0, 2000)}`);
+    const counted = c.count(sample.stdout);
+    const first = counts.get(c.tool);
+    if (first && first.total !== counted.total)
+      throw new Error(`${name}: ${c.tool} found ${counted.total} in one run and ${first.total} in another`);
+    counts.set(c.tool, counted);
+    return sample;
   };
-  progress(`${label}: median ${measured.wall.median.toFixed(0)} Dockerfiles/s over ${wall.length} runs`);
-  return measured;
-}
-
-interface Counts {
-  deny: number;
-  warn: number;
-  info: number;
-}
-
-const RESULT_SETS = ['deny', 'warn', 'info'] as const;
-
-function tally(findings: readonly Finding[]): Counts {
-  const counts: Counts = { deny: 0, warn: 0, info: 0 };
-  for (const finding of findings) counts[finding.severity]++;
-  return counts;
-}
-
-function totals(counts: readonly Counts[]): Counts & { total: number } {
-  const sum = { deny: 0, warn: 0, info: 0, total: 0 };
-  for (const c of counts) for (const set of RESULT_SETS) sum[set] += c[set];
-  sum.total = sum.deny + sum.warn + sum.info;
-  return sum;
-}
-
-// ── Compiling ────────────────────────────────────────────────────────────────────
-
-type CompileModule = typeof import('#portcullis/policy/compile.js');
-
-/**
- * A fresh instance of the compile module: its in-memory cache and memoised `opa version`
- * start empty, as in a new process, so that the disk cache is what a compile can hit.
- */
-let instances = 0;
-async function freshCompileModule(): Promise<CompileModule> {
-  const url = new URL(import.meta.resolve('#portcullis/policy/compile.js'));
-  url.searchParams.set('bench-instance', String(++instances));
-  return (await import(url.href)) as CompileModule;
-}
-
-async function timeCompile(bundle: PolicyBundle): Promise<{ compiled: CompiledPolicy; ms: number }> {
-  const module = await freshCompileModule();
-  const start = performance.now();
-  const compiled = await module.compilePolicy(bundle);
-  return { compiled, ms: performance.now() - start };
-}
-
-// ── The peer: `opa run --server` on the same policy files ────────────────────────
-
-/** Servers to kill and temporary folders to remove however this process ends (error, Ctrl-C). */
-const running = new Set<OpaServer>();
-const temporary = new Set<string>();
-
-async function temporaryDirectory(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  temporary.add(dir);
-  return dir;
-}
-
-class OpaServer {
-  private exited = false;
-  private stderr = '';
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
-    });
-    child.on('exit', () => {
-      this.exited = true;
-      running.delete(this);
-    });
+  // Untimed: fills the page cache and Portcullis's compiled-policy cache, as on a user's second run.
+  for (const c of present) await once(c);
+  for (let round = 0; round < rounds; round++) {
+    const order = present.map((_, i) => present[(i + round) % present.length] as Contender);
+    for (const c of order) samples.get(c.tool)?.push(await once(c));
+    progress(`${name}: round ${round + 1}/${rounds}`);
   }
-
-  /** Starts OPA on a free loopback port with the policy files in `dir`, and waits until it answers. */
-  static async start(dir: string): Promise<OpaServer> {
-    const port = await freePort();
-    const args = [
-      'run',
-      '--server',
-      '--addr',
-      `127.0.0.1:${port}`,
-      '--disable-telemetry',
-      '--log-level',
-      'error',
-    ];
-    const child = spawn(toolPath('opa'), [...args, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const server = new OpaServer(child, `http://127.0.0.1:${port}`);
-    running.add(server);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
-      });
-      const deadline = Date.now() + 20_000;
-      for (let attempt = 0; attempt < 400 && Date.now() < deadline; attempt++) {
-        if (server.exited) throw new Error(`opa run exited early: ${server.stderr.trim()}`);
-        try {
-          const response = await fetch(`${server.url}/health`);
-          await response.arrayBuffer();
-          if (response.ok) return server;
-        } catch {
-          // Not listening yet.
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`opa run did not answer within 20 s: ${server.stderr.trim()}`);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-  }
-
-  /**
-   * One query over keep-alive HTTP (Node's fetch): the result sets of data.portcullis.main
-   * for this input, and OPA's own evaluation time for it. OPA times every query anyway;
-   * `?metrics` only adds the timers to the response.
-   */
-  async evaluate(input: PolicyInput): Promise<{ counts: Counts; evalNs: number }> {
-    const response = await fetch(`${this.url}/v1/data/portcullis/main?metrics=true`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ input }),
-    });
-    const body = (await response.json()) as {
-      result?: Partial<Record<keyof Counts, unknown[]>>;
-      metrics?: Record<string, number>;
-      message?: string;
-    };
-    if (!response.ok) throw new Error(`OPA answered ${response.status}: ${body.message ?? ''}`);
-    const result = body.result ?? {};
+  const results = contenders.map((c): Measured => {
+    if ('missing' in c)
+      return {
+        tool: c.tool,
+        missing: c.missing,
+        runs: 0,
+        median_ms: 0,
+        min_ms: 0,
+        max_ms: 0,
+        peak_rss_mib: null,
+        findings: 0,
+        by_rule: {},
+      };
+    const s = samples.get(c.tool) ?? [];
+    const ms = s.map((x) => x.ms);
+    const rss = s.flatMap((x) => (x.rssKiB === null ? [] : [x.rssKiB / 1024]));
+    const counted = counts.get(c.tool) ?? { total: 0, byRule: {} };
     return {
-      counts: {
-        deny: result.deny?.length ?? 0,
-        warn: result.warn?.length ?? 0,
-        info: result.info?.length ?? 0,
-      },
-      evalNs: body.metrics?.timer_rego_query_eval_ns ?? 0,
+      tool: c.tool,
+      runs: s.length,
+      median_ms: median(ms),
+      min_ms: Math.min(...ms),
+      max_ms: Math.max(...ms),
+      peak_rss_mib: rss.length > 0 ? median(rss) : null,
+      findings: counted.total,
+      by_rule: counted.byRule,
+      ...(counted.note ? { note: counted.note } : {}),
     };
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000).unref());
-    if ((await Promise.race([exited, timeout])) === 'timeout') {
-      this.child.kill('SIGKILL');
-      await exited;
-    }
-  }
-
-  /** Last resort while this process exits: nothing can be awaited any more. */
-  killNow(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
-  }
+  });
+  return { name, files, rounds, results };
 }
 
-process.on('exit', () => {
-  for (const server of running) server.killNow();
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => process.exit(130));
+// ── The tools ────────────────────────────────────────────────────────────────────
+
+function tally(ids: readonly string[]): Record<string, number> {
+  const byRule: Record<string, number> = {};
+  for (const id of ids) byRule[id] = (byRule[id] ?? 0) + 1;
+  return byRule;
 }
 
-async function writeBundle(bundle: PolicyBundle, dir: string): Promise<void> {
-  for (const [path, content] of bundle.files) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-}
-
-/** Runs `task` on every item with at most `limit` in flight; results in item order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
+const countPortcullis = (stdout: string) => {
+  const report = JSON.parse(stdout) as { findings: { rule_id: string }[]; errors?: unknown[] };
+  const errors = report.errors?.length ?? 0;
+  return {
+    total: report.findings.length,
+    byRule: tally(report.findings.map((f) => f.rule_id)),
+    ...(errors > 0 ? { note: `${errors} files not judged` } : {}),
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+};
+
+const countHadolint = (stdout: string) => {
+  const findings = JSON.parse(stdout) as { code: string; file: string }[];
+  // Hadolint 2.15 cannot parse here-documents (RUN <<EOF): such a file yields one DL1000 and nothing else.
+  const unparsed = new Set(findings.filter((f) => f.code === 'DL1000').map((f) => f.file)).size;
+  return {
+    total: findings.length,
+    byRule: tally(findings.map((f) => f.code)),
+    ...(unparsed > 0 ? { note: `${unparsed} files unparsed (DL1000)` } : {}),
+  };
+};
+
+const countConftest = (stdout: string) => {
+  const files = JSON.parse(stdout) as { failures?: { msg: string }[]; warnings?: { msg: string }[] }[];
+  const messages = files.flatMap((f) => [...(f.failures ?? []), ...(f.warnings ?? [])].map((r) => r.msg));
+  return {
+    total: messages.length,
+    byRule: tally(messages.map((m) => /^(PC-[A-Z]+-\d+):/.exec(m)?.[1] ?? 'other')),
+  };
+};
+
+interface Tool {
+  name: string;
+  path: string | null;
+  version: string;
+}
+
+/** A peer in tools/bin, with its version, or why it is missing. */
+async function findTool(name: string, versionArgs: string[], pattern: RegExp, work: string): Promise<Tool> {
+  const path = join(TOOLS, name);
+  if (!existsSync(path)) return { name, path: null, version: 'not installed (bash scripts/setup-bench.sh)' };
+  const sample = await runTimed(path, versionArgs, ROOT, process.env, work);
+  let version = pattern.exec(sample.stdout + sample.stderr)?.[1] ?? 'unknown';
+  if (version === 'dev') {
+    // `go install` builds report "dev"; the module version is in the Go build info.
+    const info = await runTimed('go', ['version', '-m', path], ROOT, process.env, work).catch(() => null);
+    version = /\bmod\s+\S+\s+v(\S+)/.exec(info?.stdout ?? '')?.[1] ?? version;
+  }
+  return { name, path, version };
+}
+
+function writeCorpus(dir: string, files: readonly CorpusFile[]): string[] {
+  for (const f of files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.content);
+  }
+  return files.map((f) => f.path);
+}
+
+/** The image of the scan tests: an Alpine root filesystem and an app layer adding zlib 1.3-r2. */
+function writeScanFixture(dir: string): { archive: string; database: string; osvRoot: string } {
+  const database = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
+  const layers = [
+    rootfsTar(alpineRootfs(ALPINE_BASE_PACKAGES)),
+    rootfsTar({
+      'lib/apk/db/installed': apkInstalled([...ALPINE_BASE_PACKAGES, { name: 'zlib', version: '1.3-r2' }]),
+    }),
+  ];
+  const sha = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { User: '1000' },
+      rootfs: { type: 'layers', diff_ids: layers.map(sha) },
+      history: [{ created_by: 'ADD base in /' }, { created_by: 'ADD app in /' }],
+    }),
+  );
+  const archive = join(dir, 'image.tar');
+  writeDockerArchive(archive, { config, layers: layers.map((data) => ({ digest: sha(data), data })) });
+  // osv-scanner run directly reads <root>/osv-scanner/<ecosystem>/all.zip (and osv-scalibr for images).
+  const osvRoot = join(dir, 'osv-root');
+  mkdirSync(osvRoot);
+  for (const name of ['osv-scanner', 'osv-scalibr']) symlinkSync(database, join(osvRoot, name), 'dir');
+  return { archive, database, osvRoot };
 }
 
 // ── Report ───────────────────────────────────────────────────────────────────────
 
-interface Summary {
+interface WholeProcessSummary {
   date: string;
-  machine: {
-    cpus: number;
-    model: string;
-    node: string;
-    opa: string;
-    platform: string;
-    /** 1-minute load average when the benchmark started and ended: other work on the machine skews figures. */
-    load_average: { start: number; end: number };
-  };
-  corpus: {
-    files: number;
-    seed: number;
-    bytes: number;
-    lines: { total: number; min: number; median: number; max: number };
-    stages: { total: number; max: number };
-    /** Mean size of a policy input document as JSON. */
-    input_json_bytes: number;
-  };
-  policy: { dir: string; rules: number; rego_files: number };
-  settings: {
-    max_runs: number;
-    min_runs: number;
-    warmup_passes: number;
-    warmup_files: number;
-    budget_s: number;
-  };
-  compile_ms: {
-    /** `opa build` + `opa inspect` into an empty cache folder, as a new process does. */
-    cold: number;
-    /** A new process with the disk cache filled: `opa version` + reading the cache. */
-    warm_disk_cache: number;
-    /** WebAssembly compile and instantiate, data loaded: `PolicyEngine.load`. */
-    engine_load: number;
-    cold_runs: number[];
-    warm_runs: number[];
-    engine_load_runs: number[];
-  };
-  throughput: {
-    /** `dockerfileInput` alone. */
-    parse: Series;
-    /** Time inside `PolicyEngine.evaluate`, summed over the parse + evaluate passes. */
-    evaluate: Series;
-    /** Wall clock of `engine.evaluate(dockerfileInput(…))` over the corpus. */
-    parse_evaluate: Series;
-    /** Wall clock of parse + JSON + HTTP POST + OPA eval + response decoding, one request at a time. */
-    opa_server?: Series;
-    /** OPA's `timer_rego_query_eval_ns`, summed over the same requests. */
-    opa_server_eval_timer?: Series;
-    /** As opa_server with several requests in flight. */
-    opa_server_concurrent?: Series & { in_flight: number };
-  };
-  ratios?: {
-    /** Portcullis parse + evaluate ÷ OPA server, one request at a time. */
-    wasm_vs_opa_server: number;
-    /** Portcullis evaluate only ÷ OPA's own evaluation timer. */
-    wasm_evaluate_vs_opa_eval_timer: number;
-    /** Portcullis parse + evaluate ÷ OPA server with several requests in flight. */
-    wasm_vs_opa_server_concurrent: number;
-  };
-  sanity: {
-    wasm: Counts & { total: number };
-    opa?: Counts & { total: number };
-    files_differing?: number;
-    first_difference?: string;
-    match?: boolean;
-  };
+  machine: { cpus: number; model: string; node: string; load_average: { start: number; end: number } };
+  tools: Record<string, string>;
+  corpus: { seed: number; cold_file: { path: string; lines: number } };
+  peak_rss: string;
+  rows: Row[];
+  in_process?: InProcessSummary;
+  seconds: number;
 }
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function printTable(s: Summary): void {
+function markdown(s: WholeProcessSummary, options: Options): string {
   const out: string[] = [];
   const line = (text = '') => out.push(text);
-  line(`Portcullis benchmark, ${s.date}`);
+  line(`## \`npm run bench\`, ${s.date}${options.quick ? ' (--quick: smoke test, not figures)' : ''}`);
+  line();
   line(
-    `Machine: ${s.machine.cpus} CPUs (${s.machine.model}), Node ${s.machine.node}, OPA ${s.machine.opa}; ` +
-      `load average ${fmt(s.machine.load_average.start, 2)} at start, ${fmt(s.machine.load_average.end, 2)} at end`,
+    `${s.machine.cpus} CPUs (${s.machine.model}), Node ${s.machine.node}; load average ${fmt(s.machine.load_average.start, 2)} ` +
+      `at the start, ${fmt(s.machine.load_average.end, 2)} at the end; ${fmt(s.seconds)} s in all.`,
   );
   line(
-    `Corpus:  ${s.corpus.files} Dockerfiles (seed ${s.corpus.seed}), ${fmt(s.corpus.lines.total)} lines, ` +
-      `${fmt(s.corpus.bytes / 1024)} KiB; lines per file ${s.corpus.lines.min}–${s.corpus.lines.max}, ` +
-      `median ${s.corpus.lines.median}; ${s.corpus.stages.total} stages; input JSON ${fmt(s.corpus.input_json_bytes / 1024, 1)} KiB per file`,
-  );
-  line(`Policy:  ${s.policy.rules} rules, ${s.policy.rego_files} Rego files (${s.policy.dir})`);
-  line(
-    `Runs:    ${s.settings.warmup_passes} warm-up pass over ${s.settings.warmup_files} files, then ` +
-      `up to ${s.settings.max_runs} timed passes over the corpus per series, fewer once a series has used ` +
-      `${s.settings.budget_s} s (but at least ${s.settings.min_runs}, or 2 when one pass takes over half of that)`,
+    `Tools: ${Object.entries(s.tools)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. Peak RSS: ${s.peak_rss}.`,
   );
   line();
-  const rows: [string, Series | undefined][] = [
-    ['Portcullis: parse only (dockerfileInput)', s.throughput.parse],
-    ['Portcullis: evaluate only (PolicyEngine.evaluate)', s.throughput.evaluate],
-    ['Portcullis: parse + evaluate', s.throughput.parse_evaluate],
-    ['OPA server: parse + HTTP + eval, 1 in flight', s.throughput.opa_server],
-    ['OPA server: its own eval timer, same requests', s.throughput.opa_server_eval_timer],
-    [
-      `OPA server: parse + HTTP + eval, ${s.throughput.opa_server_concurrent?.in_flight ?? '-'} in flight`,
-      s.throughput.opa_server_concurrent,
-    ],
-  ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const head = ['median', 'min', 'max', 'ms/file', 'runs'];
-  line(`${'Dockerfiles per second'.padEnd(width)}  ${head.map((h) => h.padStart(8)).join('  ')}`);
-  line('-'.repeat(width + 2 + head.length * 10 - 2));
-  for (const [label, r] of rows) {
-    if (!r) continue;
-    const cells = [fmt(r.median), fmt(r.min), fmt(r.max), fmt(r.ms_per_file, 3), String(r.runs)];
-    line(`${label.padEnd(width)}  ${cells.map((c) => c.padStart(8)).join('  ')}`);
+  line('### Whole processes, interleaved round by round');
+  line();
+  line(
+    '| row | tool | median | min | max | files/s | peak RSS | findings | peer time ÷ Portcullis time | runs |',
+  );
+  line('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of s.rows) {
+    const ours = row.results.find((r) => r.tool === 'portcullis');
+    for (const r of row.results) {
+      if (r.missing) {
+        line(`| ${row.name} | ${r.tool} | ${r.missing} | | | | | | | |`);
+        continue;
+      }
+      const ratio = ours && r.tool !== 'portcullis' ? `${fmt(r.median_ms / ours.median_ms, 2)}×` : '';
+      const rate = row.files > 1 ? fmt(row.files / (r.median_ms / 1000)) : '';
+      const findings = `${fmt(r.findings)}${r.note ? ` (${r.note})` : ''}`;
+      const name = r.tool === 'portcullis' ? `**${row.name}**` : row.name;
+      const tool = r.tool === 'portcullis' ? '**portcullis**' : r.tool;
+      const rss = r.peak_rss_mib === null ? '–' : `${fmt(r.peak_rss_mib)} MiB`;
+      line(
+        `| ${name} | ${tool} | ${fmt(r.median_ms)} ms | ${fmt(r.min_ms)} | ${fmt(r.max_ms)} | ${rate} | ${rss} | ${findings} | ${ratio} | ${r.runs} |`,
+      );
+    }
   }
   line();
-  const c = s.compile_ms;
   line(
-    `Compile (median of ${c.cold_runs.length}): cold ${fmt(c.cold)} ms (empty cache: opa build + inspect), ` +
-      `warm ${fmt(c.warm_disk_cache, 1)} ms (disk cache), engine load ${fmt(c.engine_load, 1)} ms (wasm instantiate)`,
+    '"Peer time ÷ Portcullis time" above 1 means Portcullis was faster. Rounds are interleaved: each round runs every tool once, in an order that rotates by one each round; fewer rounds for bigger repositories (a round of 5,000 files takes minutes). Cold single file: one Dockerfile ' +
+      `(${s.corpus.cold_file.path}, ${s.corpus.cold_file.lines} lines), a new process each run, caches warm ` +
+      '(one untimed run first). Repository rows: the first N files of the seeded corpus (bench/corpus.ts, seed ' +
+      `${s.corpus.seed}); Portcullis finds them itself (\`check --offline --format json\` in the folder), the peers get ` +
+      'every path on the command line. Conftest runs bench/conftest-pack (the built-in Dockerfile rules on ' +
+      "Conftest's own parse); Hadolint runs its own rules.",
   );
-  if (s.ratios) {
+  const perRule = s.rows
+    .filter((r) => r.files > 1)
+    .sort((a, b) => Math.abs(a.files - 1000) - Math.abs(b.files - 1000))[0];
+  const ours = perRule?.results.find((r) => r.tool === 'portcullis');
+  const conftest = perRule?.results.find((r) => r.tool === 'conftest' && !r.missing);
+  if (perRule && ours) {
     line();
-    line(`Portcullis parse + evaluate ÷ OPA server, 1 in flight:   ${fmt(s.ratios.wasm_vs_opa_server, 2)}×`);
+    line(`### Findings per rule, ${fmt(perRule.files)} files: Portcullis and the Conftest pack`);
+    line();
+    line('| rule | portcullis | conftest pack |');
+    line('| --- | ---: | ---: |');
+    const ids = [...new Set([...Object.keys(ours.by_rule), ...Object.keys(conftest?.by_rule ?? {})])].sort();
+    for (const id of ids)
+      line(`| ${id} | ${fmt(ours.by_rule[id] ?? 0)} | ${conftest ? fmt(conftest.by_rule[id] ?? 0) : '–'} |`);
+    line(`| total | ${fmt(ours.findings)} | ${conftest ? fmt(conftest.findings) : '–'} |`);
+    line();
     line(
-      `Portcullis evaluate only ÷ OPA's own eval timer:         ${fmt(s.ratios.wasm_evaluate_vs_opa_eval_timer, 2)}×`,
-    );
-    line(
-      `Portcullis parse + evaluate ÷ OPA server, ${s.throughput.opa_server_concurrent?.in_flight} in flight:   ${fmt(s.ratios.wasm_vs_opa_server_concurrent, 2)}×`,
-    );
-  }
-  line();
-  const counts = (x: Counts & { total: number }) =>
-    `${x.total} (deny ${x.deny}, warn ${x.warn}, info ${x.info})`;
-  line(`Sanity:  Portcullis findings ${counts(s.sanity.wasm)}`);
-  if (s.sanity.opa) {
-    line(`         OPA server results  ${counts(s.sanity.opa)}`);
-    line(
-      s.sanity.match
-        ? '         Same counts for every Dockerfile and result set.'
-        : `         MISMATCH in ${s.sanity.files_differing} Dockerfiles, e.g. ${s.sanity.first_difference}`,
+      "Differences come from the input: Conftest's Dockerfile input has no shell parsing (the pack splits RUN " +
+        'text with regular expressions), no here-document bodies and no line numbers.',
     );
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  if (s.in_process) {
+    const p = s.in_process;
+    line();
+    line(`### In process (\`npm run bench:in-process\`), ${fmt(p.corpus.files)} Dockerfiles, one thread`);
+    line();
+    line(
+      'No user runs this path: parse and evaluate called in a loop, no process start, no file reading, no workers.',
+    );
+    line();
+    line('| Dockerfiles per second | median | min | max | ms per file | runs |');
+    line('| --- | ---: | ---: | ---: | ---: | ---: |');
+    const rows: [
+      string,
+      { median: number; min: number; max: number; ms_per_file: number; runs: number } | undefined,
+    ][] = [
+      ['Portcullis: parse only', p.throughput.parse],
+      ['Portcullis: evaluate only', p.throughput.evaluate],
+      ['**Portcullis: parse + evaluate**', p.throughput.parse_evaluate],
+      ['**OPA server: parse + HTTP + evaluate, 1 in flight**', p.throughput.opa_server],
+      ['OPA server: its own evaluation timer', p.throughput.opa_server_eval_timer],
+      [
+        `OPA server: parse + HTTP + evaluate, ${p.throughput.opa_server_concurrent?.in_flight ?? '-'} in flight`,
+        p.throughput.opa_server_concurrent,
+      ],
+    ];
+    for (const [label, r] of rows)
+      if (r)
+        line(
+          `| ${label} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${fmt(r.ms_per_file, 2)} | ${r.runs} |`,
+        );
+    line();
+    line(
+      `Compile: cold ${fmt(p.compile_ms.cold)} ms, warm ${fmt(p.compile_ms.warm_disk_cache, 1)} ms, engine load ` +
+        `${fmt(p.compile_ms.engine_load, 1)} ms. ${p.policy.rules} rules in ${p.policy.rego_files} Rego files. ` +
+        `Findings: Portcullis ${fmt(p.sanity.wasm.total)}` +
+        (p.sanity.opa
+          ? `, OPA ${fmt(p.sanity.opa.total)} (${p.sanity.match ? 'the same for every file' : 'MISMATCH'})`
+          : '') +
+        (p.ratios
+          ? `; parse + evaluate ÷ OPA server, 1 in flight: ${fmt(p.ratios.wasm_vs_opa_server, 2)}×.`
+          : '.'),
+    );
+  }
+  return `${out.join('\n')}\n`;
 }
 
 // ── Main ─────────────────────────────────────────────────────────────────────────
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const progress = (text: string) => process.stderr.write(`… ${text}\n`);
   const loadStart = loadavg()[0] as number;
-  const progress = (message: string) => {
-    if (!options.json) process.stderr.write(`… ${message}\n`);
-  };
-  let server: OpaServer | undefined;
-  const previousCacheDir = process.env.PORTCULLIS_CACHE_DIR;
+  const started = performance.now();
+  const work = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
+  const cleanup = () => rmSync(work, { recursive: true, force: true });
+  process.once('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   try {
-    const corpus = generateCorpus(options.count, options.seed);
-    const bundle = await loadPolicyDirectory(options.policies);
+    const node = process.execPath;
+    const cli = join(ROOT, 'bin/portcullis.js');
+    if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+      throw new Error('dist/ is not built: npm run bench:compile');
+    const pack = join(ROOT, 'bench/conftest-pack');
+    const hadolint = await findTool('hadolint', ['--version'], /Linter (\S+)/, work);
+    const conftest = await findTool('conftest', ['--version'], /Conftest: (\S+)/, work);
+    const osv = await findTool('osv-scanner', ['--version'], /osv-scanner version: (\S+)/, work);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NO_COLOR: '1',
+      // Portcullis's compiled-policy cache, filled by the untimed first run of each row.
+      PORTCULLIS_CACHE_DIR: join(work, 'cache'),
+    };
+    const peer = (tool: Tool, contender: (path: string) => Contender) =>
+      tool.path ? contender(tool.path) : { tool: tool.name, missing: tool.version };
+    const hadolintOn = (cwd: string, paths: string[]) =>
+      peer(hadolint, (path) => ({
+        tool: 'hadolint',
+        command: path,
+        args: ['--no-fail', '--format', 'json', ...paths],
+        cwd,
+        okCodes: [0],
+        count: countHadolint,
+      }));
+    const conftestOn = (cwd: string, paths: string[]) =>
+      peer(conftest, (path) => ({
+        tool: 'conftest',
+        command: path,
+        // --parser: Conftest picks Dockerfile, Dockerfile.* and *.Dockerfile by name, not Containerfile.
+        args: [
+          'test',
+          '--no-color',
+          '--output',
+          'json',
+          '--parser',
+          'dockerfile',
+          '--policy',
+          pack,
+          ...paths,
+        ],
+        cwd,
+        okCodes: [0, 1],
+        count: countConftest,
+      }));
 
-    // One-time costs. Cold: a fresh cache folder each time; warm: the last one, filled.
-    const coldRuns: number[] = [];
-    let compiled: CompiledPolicy | undefined;
-    for (let i = 0; i < COMPILE_RUNS; i++) {
-      const cacheDir = await temporaryDirectory('portcullis-bench-cache-');
-      process.env.PORTCULLIS_CACHE_DIR = cacheDir;
-      resetSettings();
-      const cold = await timeCompile(bundle);
-      coldRuns.push(cold.ms);
-      compiled = cold.compiled;
-    }
-    const warmRuns: number[] = [];
-    for (let i = 0; i < COMPILE_RUNS; i++) warmRuns.push((await timeCompile(bundle)).ms);
-    if (!compiled) throw new Error('nothing compiled');
-    const loadRuns: number[] = [];
-    let engine: PolicyEngine | undefined;
-    for (let i = 0; i < COMPILE_RUNS; i++) {
-      const start = performance.now();
-      engine = await PolicyEngine.load(compiled);
-      loadRuns.push(performance.now() - start);
-    }
-    if (!engine) throw new Error('no engine');
-    const wasm = engine;
-    progress(`compiled ${bundle.files.size} policy files: cold ${median(coldRuns).toFixed(0)} ms`);
+    const corpus = generateCorpus(Math.max(1, ...options.sizes.map((s) => s.files)), DEFAULT_SEED);
+    const rows: Row[] = [];
 
-    // Portcullis, in process.
-    const inputs = corpus.map((f) => dockerfileInput(f.path, f.content));
-    const parse = await measure(
-      'parse only',
-      corpus,
-      options,
-      (files) => {
-        let stages = 0;
-        for (const f of files) stages += dockerfileInput(f.path, f.content).dockerfile.stages.length;
-        return { results: stages };
-      },
-      progress,
+    // Cold single file: the corpus file with the median number of lines.
+    const byLines = [...corpus.slice(0, 1000)].sort((a, b) => a.lines - b.lines);
+    const coldFile = byLines[byLines.length >> 1] as CorpusFile;
+    const coldDir = join(work, 'one');
+    mkdirSync(coldDir);
+    writeFileSync(join(coldDir, 'Dockerfile'), coldFile.content);
+    rows.push(
+      await measureRow(
+        'cold single file',
+        1,
+        options.rounds,
+        [
+          {
+            tool: 'portcullis',
+            command: node,
+            args: [cli, 'check', '--offline', '--format', 'json', 'Dockerfile'],
+            cwd: coldDir,
+            okCodes: [0, 1],
+            count: countPortcullis,
+          },
+          hadolintOn(coldDir, ['Dockerfile']),
+          conftestOn(coldDir, ['Dockerfile']),
+        ],
+        env,
+        work,
+        progress,
+      ),
     );
-    const wasmCounts: Counts[] = [];
-    const parseEvaluate = await measure(
-      'parse + evaluate',
-      corpus,
-      options,
-      (files) => {
-        let results = 0;
-        let evaluating = 0;
-        for (const [i, f] of files.entries()) {
-          const input = dockerfileInput(f.path, f.content);
-          const start = performance.now();
-          const findings = wasm.evaluate(input);
-          evaluating += performance.now() - start;
-          results += findings.length;
-          wasmCounts[i] = tally(findings);
-        }
-        return { results, parts: { evaluate: evaluating / 1000 } };
-      },
-      progress,
-    );
 
-    const lineCounts = corpus.map((f) => f.lines);
-    const summary: Summary = {
+    for (const size of options.sizes) {
+      const dir = join(work, `repo-${size.files}`);
+      const paths = writeCorpus(dir, corpus.slice(0, size.files));
+      rows.push(
+        await measureRow(
+          `repository, ${fmt(size.files)} files`,
+          size.files,
+          size.rounds,
+          [
+            {
+              tool: 'portcullis',
+              command: node,
+              args: [cli, 'check', '--offline', '--format', 'json'],
+              cwd: dir,
+              okCodes: [0, 1],
+              count: countPortcullis,
+            },
+            hadolintOn(dir, paths),
+            conftestOn(dir, paths),
+          ],
+          env,
+          work,
+          progress,
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    if (options.scan) {
+      const fixture = writeScanFixture(join(work, 'scan'));
+      const countPortcullisScan = (stdout: string) => {
+        const report = JSON.parse(stdout) as { vulnerabilities: { id: string }[] };
+        return {
+          total: report.vulnerabilities.length,
+          byRule: tally(report.vulnerabilities.map((v) => v.id)),
+        };
+      };
+      const countOsv = (stdout: string) => {
+        const report = JSON.parse(stdout) as {
+          results?: { packages?: { vulnerabilities?: { id: string }[] }[] }[];
+        };
+        const ids = (report.results ?? []).flatMap((r) =>
+          (r.packages ?? []).flatMap((p) => (p.vulnerabilities ?? []).map((v) => v.id)),
+        );
+        return { total: ids.length, byRule: tally(ids) };
+      };
+      rows.push(
+        await measureRow(
+          'scan of an image archive',
+          1,
+          options.rounds,
+          [
+            {
+              tool: 'portcullis',
+              command: node,
+              args: [
+                cli,
+                'scan',
+                `docker-archive:${fixture.archive}`,
+                '--offline-db',
+                fixture.database,
+                '--format',
+                'json',
+              ],
+              cwd: work,
+              okCodes: [0, 1],
+              count: countPortcullisScan,
+            },
+            peer(osv, (path) => ({
+              tool: 'osv-scanner',
+              command: path,
+              args: [
+                'scan',
+                'image',
+                '--archive',
+                '--offline',
+                '--local-db-path',
+                fixture.osvRoot,
+                '--all-packages',
+                '--format',
+                'json',
+                fixture.archive,
+              ],
+              cwd: work,
+              okCodes: [0, 1],
+              count: countOsv,
+            })),
+          ],
+          env,
+          work,
+          progress,
+        ),
+      );
+    }
+
+    let inProcess: InProcessSummary | undefined;
+    if (options.inProcess) {
+      progress('in-process engine benchmark (bench/in-process.ts)');
+      const args = [join(ROOT, 'bench/dist/bench/in-process.js'), '--json'];
+      if (options.quick) args.push('--count', '100', '--runs', '1', '--budget', '5');
+      const sample = await runTimed(node, args, ROOT, process.env, work);
+      if (sample.code !== 0 && sample.code !== 1)
+        throw new Error(`bench/in-process.ts exited ${sample.code}: ${sample.stderr.trim().slice(-2000)}`);
+      inProcess = JSON.parse(sample.stdout) as InProcessSummary;
+    }
+
+    const opaVersion = inProcess?.machine.opa;
+    const summary: WholeProcessSummary = {
       date: new Date().toISOString().slice(0, 10),
       machine: {
         cpus: availableParallelism(),
         model: cpus()[0]?.model.trim() ?? 'unknown',
         node: process.versions.node,
-        opa: await run(toolPath('opa'), ['version']).then(
-          ({ stdout }) => /Version: (\S+)/.exec(stdout)?.[1] ?? 'unknown',
-        ),
-        platform: `${process.platform}/${process.arch}`,
         load_average: { start: loadStart, end: loadavg()[0] as number },
       },
-      corpus: {
-        files: corpus.length,
-        seed: options.seed,
-        bytes: corpus.reduce((n, f) => n + Buffer.byteLength(f.content), 0),
-        lines: {
-          total: lineCounts.reduce((a, b) => a + b, 0),
-          min: Math.min(...lineCounts),
-          median: median(lineCounts),
-          max: Math.max(...lineCounts),
-        },
-        stages: {
-          total: inputs.reduce((n, i) => n + i.dockerfile.stages.length, 0),
-          max: Math.max(...inputs.map((i) => i.dockerfile.stages.length)),
-        },
-        input_json_bytes:
-          inputs.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i)), 0) / inputs.length,
+      tools: {
+        Hadolint: hadolint.version,
+        Conftest: conftest.version,
+        'osv-scanner': osv.version,
+        ...(opaVersion ? { OPA: opaVersion } : {}),
       },
-      policy: {
-        dir: relative(process.cwd(), options.policies) || '.',
-        rules: Object.keys(compiled.rules).length,
-        rego_files: [...bundle.files.keys()].filter((p) => p.endsWith('.rego')).length,
-      },
-      settings: {
-        max_runs: options.runs,
-        min_runs: Math.min(MIN_RUNS, options.runs),
-        warmup_passes: options.warmup,
-        warmup_files: Math.min(WARMUP_FILES, corpus.length),
-        budget_s: options.budget,
-      },
-      compile_ms: {
-        cold: median(coldRuns),
-        warm_disk_cache: median(warmRuns),
-        engine_load: loadRuns[0] as number,
-        cold_runs: coldRuns,
-        warm_runs: warmRuns,
-        engine_load_runs: loadRuns,
-      },
-      throughput: {
-        parse: parse.wall,
-        evaluate: parseEvaluate.parts.evaluate as Series,
-        parse_evaluate: parseEvaluate.wall,
-      },
-      sanity: { wasm: totals(wasmCounts) },
+      corpus: { seed: DEFAULT_SEED, cold_file: { path: coldFile.path, lines: coldFile.lines } },
+      peak_rss: hasGnuTime
+        ? "GNU time's maximum resident set size, median over the runs"
+        : 'not measured (no /usr/bin/time)',
+      rows,
+      ...(inProcess ? { in_process: inProcess } : {}),
+      seconds: (performance.now() - started) / 1000,
     };
-
-    if (options.peer) {
-      // The peer: the same policy files (the bundle, without tests) served by OPA itself.
-      const policyDir = await temporaryDirectory('portcullis-bench-opa-');
-      await writeBundle(bundle, policyDir);
-      server = await OpaServer.start(policyDir);
-      const opa = server;
-      progress(`OPA server listening on ${opa.url}`);
-
-      const sum = (c: Counts) => c.deny + c.warn + c.info;
-      const opaCounts: Counts[] = [];
-      const sequential = await measure(
-        'OPA server, 1 in flight',
-        corpus,
-        options,
-        async (files) => {
-          let results = 0;
-          let evalNs = 0;
-          for (const [i, f] of files.entries()) {
-            const answer = await opa.evaluate(dockerfileInput(f.path, f.content));
-            results += sum(answer.counts);
-            evalNs += answer.evalNs;
-            opaCounts[i] = answer.counts;
-          }
-          return { results, parts: { eval_timer: evalNs / 1e9 } };
-        },
-        progress,
-      );
-      const concurrent = await measure(
-        `OPA server, ${options.concurrency} in flight`,
-        corpus,
-        options,
-        async (files) => {
-          const answers = await mapLimit(files, options.concurrency, (f) =>
-            opa.evaluate(dockerfileInput(f.path, f.content)),
-          );
-          return { results: answers.reduce((n, a) => n + sum(a.counts), 0) };
-        },
-        progress,
-        Math.min(options.runs, MIN_RUNS),
-      );
-      await server.stop();
-
-      let differing = 0;
-      for (const [i, w] of wasmCounts.entries()) {
-        const o = opaCounts[i] ?? { deny: 0, warn: 0, info: 0 };
-        if (RESULT_SETS.some((set) => w[set] !== o[set])) {
-          differing++;
-          summary.sanity.first_difference ??= `${corpus[i]?.path}: Portcullis ${JSON.stringify(w)}, OPA ${JSON.stringify(o)}`;
-        }
-      }
-      summary.sanity.opa = totals(opaCounts);
-      summary.sanity.files_differing = differing;
-      summary.sanity.match = differing === 0;
-
-      const evalTimer = sequential.parts.eval_timer as Series;
-      summary.throughput.opa_server = sequential.wall;
-      summary.throughput.opa_server_eval_timer = evalTimer;
-      summary.throughput.opa_server_concurrent = { ...concurrent.wall, in_flight: options.concurrency };
-      summary.ratios = {
-        wasm_vs_opa_server: parseEvaluate.wall.median / sequential.wall.median,
-        wasm_evaluate_vs_opa_eval_timer: summary.throughput.evaluate.median / evalTimer.median,
-        wasm_vs_opa_server_concurrent: parseEvaluate.wall.median / concurrent.wall.median,
-      };
-    }
-
-    if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printTable(summary);
-    if (summary.sanity.match === false) process.exitCode = 1;
+    const text = markdown(summary, options);
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, text);
+    progress(`written to ${relative(process.cwd(), options.out)}`);
+    process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : text);
   } finally {
-    await server?.stop();
-    if (previousCacheDir === undefined) delete process.env.PORTCULLIS_CACHE_DIR;
-    else process.env.PORTCULLIS_CACHE_DIR = previousCacheDir;
-    resetSettings();
-    for (const dir of temporary) await rm(dir, { recursive: true, force: true });
-    temporary.clear();
+    cleanup();
   }
 }
 
