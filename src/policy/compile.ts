@@ -1,10 +1,14 @@
 /**
- * Compiles a PolicyBundle to WebAssembly with the real OPA compiler (`opa build -t wasm`)
- * and reads its rule metadata (`opa inspect -a`). Results are cached by the bundle's
- * content hash, in memory and on disk, so a repository's policies compile once.
+ * Compiles a PolicyBundle to WebAssembly with the real OPA compiler (`opa build -t wasm`),
+ * makes its built-ins strict (strict-builtins.ts) and reads its rule metadata
+ * (`opa inspect -a`). Results are cached by the bundle's content hash: in memory, in the
+ * package for the built-in pack (prebuilt by `npm run build`), and on disk, so a
+ * repository's policies compile once.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,9 +16,11 @@ import { LRUCache } from 'lru-cache';
 import { DiskCache } from '../cache/disk-cache.js';
 import type { JsonSchema } from '../schema/parse-json.js';
 import { settings } from '../settings.js';
+import { PROJECT_ROOT, toolPath } from '../tools.js';
 import type { PolicyBundle } from './bundle.js';
 import { checkOpaCheckReport, parseBundleData, parseOpaInspectOutput } from './opa-output.js';
 import { OpaProcessError, runOpa } from './opa-process.js';
+import { strictBuiltins } from './strict-builtins.js';
 
 const run = promisify(execFile);
 
@@ -102,16 +108,22 @@ export function cacheDirectory(): string {
 export function compilePolicy(bundle: PolicyBundle): Promise<CompiledPolicy> {
   const cached = memoryCache.get(bundle.hash);
   if (cached) return cached;
-  const compiled = compileThroughDiskCache(bundle);
+  const compiled = prebuiltPolicy(bundle.hash) ?? compileThroughDiskCache(bundle);
   memoryCache.set(bundle.hash, compiled);
   compiled.catch(() => memoryCache.delete(bundle.hash));
   return compiled;
 }
 
+/**
+ * Changes whenever what is stored of a compiled policy changes, so that an entry written
+ * before is never read as one written after: 2, the strict built-ins pass runs at compile
+ * time (before, at every load).
+ */
+const COMPILED_FORMAT = 2;
+
 async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPolicy> {
-  const opaVersion = await opaVersionString();
   const cache = new DiskCache({ dir: join(cacheDirectory(), 'policies'), schema: COMPILED_META });
-  const key = `${bundle.hash} ${opaVersion}`;
+  const key = `${bundle.hash} ${await opaIdentity()} ${COMPILED_FORMAT}`;
   const cached = await cache.get(key);
   if (cached) return { hash: bundle.hash, wasm: cached.payload, ...cached.value };
   const compiled = await compileWithOpa(bundle).catch((error: unknown) => {
@@ -124,20 +136,97 @@ async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPo
   return compiled;
 }
 
-let versionPromise: Promise<string> | undefined;
-function opaVersionString(): Promise<string> {
-  versionPromise ??= runOpa(['version']).then(({ code, stdout, stderr }) => {
-    if (code !== 0)
-      throw new OpaProcessError(`Could not run OPA: ${stderr.trim() || `exit code ${code}`}`, null);
-    return /Version: (\S+)/.exec(stdout)?.[1] ?? 'unknown';
+/**
+ * Which OPA compiles, for the cache key: another OPA may compile the same sources to
+ * another module. The binary's real path, size and modification time name it without
+ * running it (`opa version` is a child process, ~20 ms of every cold start); a bare
+ * name left to PATH has no file to look at, so there it is asked for its version.
+ */
+let identity: Promise<string> | undefined;
+function opaIdentity(): Promise<string> {
+  identity ??= opaBinaryIdentity();
+  identity.catch(() => {
+    identity = undefined;
   });
-  versionPromise.catch(() => {
-    versionPromise = undefined;
-  });
-  return versionPromise;
+  return identity;
 }
 
+async function opaBinaryIdentity(): Promise<string> {
+  const opa = toolPath('opa');
+  if (opa.includes('/')) {
+    try {
+      const real = realpathSync(opa);
+      const { size, mtimeMs } = statSync(real);
+      return `${real}:${size}:${mtimeMs}`;
+    } catch {
+      // Missing or unreadable: running it (below) says why in OPA's or the system's words.
+    }
+  }
+  const { code, stdout, stderr } = await runOpa(['version']);
+  if (code !== 0)
+    throw new OpaProcessError(`Could not run OPA: ${stderr.trim() || `exit code ${code}`}`, null);
+  return /Version: (\S+)/.exec(stdout)?.[1] ?? 'unknown';
+}
+
+/**
+ * The built-in pack compiled by `npm run build` (scripts/build-policy-pack.mjs), shipped in
+ * the package, so that a cold `portcullis check` runs no OPA at all. A file is named by the
+ * hash of the sources it was compiled from, so a pack edited since is never served stale;
+ * it is part of the package like its JavaScript, and checked only against a torn or
+ * truncated copy (the module's hash). Anything amiss: null, and the policy compiles as any other.
+ */
+export const PREBUILT_DIR = join(PROJECT_ROOT, 'dist', 'policy-pack');
+
+function prebuiltPolicy(hash: string): Promise<CompiledPolicy> | null {
+  try {
+    const wasm = readFileSync(join(PREBUILT_DIR, `${hash}.wasm`));
+    const meta = JSON.parse(readFileSync(join(PREBUILT_DIR, `${hash}.json`), 'utf8')) as Partial<
+      Pick<CompiledPolicy, 'data' | 'rules'> & { sha256: string }
+    >;
+    const { sha256, data, rules } = meta;
+    if (sha256 !== createHash('sha256').update(wasm).digest('hex') || !isObject(data) || !isObject(rules))
+      return null;
+    return Promise.resolve({ hash, wasm, data, rules });
+  } catch {
+    return null;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, never> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Compiles `bundle` afresh into PREBUILT_DIR, removing what was there (other hashes are stale). */
+export async function writePrebuiltPolicy(bundle: PolicyBundle): Promise<CompiledPolicy> {
+  const compiled = await compileWithOpa(bundle);
+  const work = `${PREBUILT_DIR}.${process.pid}`;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const sha256 = createHash('sha256').update(compiled.wasm).digest('hex');
+  await writeFile(join(work, `${bundle.hash}.wasm`), compiled.wasm);
+  await writeFile(
+    join(work, `${bundle.hash}.json`),
+    JSON.stringify({ sha256, data: compiled.data, rules: compiled.rules }),
+  );
+  // Whole or not at all: a reader sees the old folder or the new one.
+  await rm(PREBUILT_DIR, { recursive: true, force: true });
+  await rename(work, PREBUILT_DIR);
+  return compiled;
+}
+
+/** Whether PREBUILT_DIR holds `hash`, whole. */
+export function hasPrebuiltPolicy(hash: string): boolean {
+  return prebuiltPolicy(hash) !== null;
+}
+
+/** OPA's module with the gate's strict built-ins: what every cache holds and every engine loads. */
 async function compileWithOpa(bundle: PolicyBundle): Promise<CompiledPolicy> {
+  const built = await opaBuild(bundle);
+  return { ...built, wasm: Buffer.from(strictBuiltins(built.wasm)) };
+}
+
+/** `opa build -t wasm` and `opa inspect`: the module as OPA wrote it. */
+export async function opaBuild(bundle: PolicyBundle): Promise<CompiledPolicy> {
   const work = await mkdtemp(join(tmpdir(), 'portcullis-opa-'));
   try {
     const src = join(work, 'src');

@@ -5,7 +5,7 @@ import { loadSettings, resetSettings, useSettings } from '../settings.js';
 import { dockerfileInput } from '../targets/dockerfile/index.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { loadPolicyDirectory, policyBundle } from './bundle.js';
-import { compilePolicy, PolicyCompileError, RESULT_SETS } from './compile.js';
+import { compilePolicy, hasPrebuiltPolicy, PolicyCompileError, RESULT_SETS } from './compile.js';
 import { PolicyEngine } from './evaluate.js';
 import { declaredMemoryPages } from './wasm-memory.js';
 
@@ -21,6 +21,24 @@ afterAll(async () => {
 
 const bundle = (files: Record<string, string>) =>
   policyBundle(new Map(Object.entries(files)), 'repo-policies');
+
+// First in the file: the pack must not be in the process' memory cache yet.
+describe('the built-in pack prebuilt by npm run build (dist/policy-pack)', () => {
+  afterEach(() => useSettings(loadSettings({ PORTCULLIS_CACHE_DIR: cacheDir })));
+
+  it('is served without OPA; the pack edited is not served stale but compiled, which needs OPA', async () => {
+    const pack = await loadPolicyDirectory(BUILTIN_POLICY_DIR);
+    expect(hasPrebuiltPolicy(pack.hash)).toBe(true);
+    useSettings(loadSettings({ PORTCULLIS_CACHE_DIR: cacheDir, PORTCULLIS_OPA: '/nonexistent/opa' }));
+    const compiled = await compilePolicy(pack);
+    expect(Object.keys(compiled.rules).length).toBeGreaterThan(20);
+    const edited = new Map(pack.files);
+    edited.set('rules/extra.rego', 'package portcullis.rules.extra\n');
+    await expect(compilePolicy(policyBundle(edited, 'policies'))).rejects.toThrow(
+      /OPA binary was not found|Could not run OPA/,
+    );
+  });
+});
 
 describe('the built-in policy pack', () => {
   it('compiles to WebAssembly with metadata for every rule, each in the result set its metadata names', async () => {

@@ -14,7 +14,7 @@ import {
   type RuleMetadata,
 } from './compile.js';
 import type { Finding, Fix } from './findings.js';
-import { builtinFailure, strictBuiltins } from './strict-builtins.js';
+import { builtinFailure } from './strict-builtins.js';
 import { declaredMemoryPages } from './wasm-memory.js';
 
 /**
@@ -45,8 +45,8 @@ export class PolicyEngine {
       );
     }
     const memory = { ...MEMORY, initial: Math.max(MEMORY.initial, declared) };
-    // Here rather than at compile time, so that policies compiled and cached before it are strict too.
-    const policy = await loadPolicy(strictBuiltins(compiled.wasm), memory, CUSTOM_BUILTINS);
+    // Strict already: compile.ts runs strictBuiltins before any cache stores the module.
+    const policy = await loadPolicy(compiled.wasm, memory, CUSTOM_BUILTINS);
     policy.setData(deepMerge(compiled.data, data));
     return new PolicyEngine(policy, compiled.rules);
   }
