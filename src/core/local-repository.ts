@@ -46,12 +46,18 @@ export async function selectRepositoryPaths(
   paths: readonly string[],
   select: (path: string) => unknown,
 ): Promise<Map<string, { named: boolean }>> {
-  const all = await listFiles(repo);
+  // Listed only when a folder is to be walked: `git ls-files` is a child process, and
+  // `check FILE` (a pre-commit hook's, an editor's) needs none.
+  let listed: Promise<string[]> | undefined;
+  const all = () => {
+    listed ??= listFiles(repo);
+    return listed;
+  };
   const selected = new Map<string, { named: boolean }>();
   const add = (path: string) => {
     if (!selected.has(path) && select(path)) selected.set(path, { named: false });
   };
-  if (paths.length === 0) all.forEach(add);
+  if (paths.length === 0) (await all()).forEach(add);
   for (const given of paths) {
     const full = isAbsolute(given) ? given : resolve(given);
     const path = relative(repo, full).split(sep).join('/');
@@ -60,7 +66,7 @@ export async function selectRepositoryPaths(
     if (!info) throw new UsageError(`${given}: no such file or directory`);
     if (info.isDirectory()) {
       const prefix = path === '' ? '' : `${path}/`;
-      all.filter((file) => file.startsWith(prefix)).forEach(add);
+      (await all()).filter((file) => file.startsWith(prefix)).forEach(add);
     } else {
       selected.set(path, { named: true });
     }
