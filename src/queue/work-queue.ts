@@ -6,7 +6,9 @@
  *
  * The contract, which test/queue/contract.test.ts runs against both back-ends:
  * - `enqueue` drops a request whose delivery id was seen before ('duplicate'), and replaces
- *   a *waiting* job with the same coalesce key ('replaced'); a running job is never replaced.
+ *   a *waiting* job with the same coalesce key that has never started ('replaced'; the new
+ *   job is placed last). A running job is never replaced, nor one waiting for a retry: it may
+ *   have created a check run, so it runs and finds out itself that its head is stale.
  * - A job is leased while it runs; the lease is renewed while the handler works. A job whose
  *   process died (its lease expired, or on start-up of the embedded store) is run again.
  * - Two jobs with the same head lock key never run at once, in any number of workers.
@@ -70,6 +72,7 @@ export interface WorkQueue {
   stop(deadlineMs: number): Promise<void>;
   /** Resolves when nothing is waiting, delayed or running (tests, benchmarks). */
   idle(): Promise<void>;
+  /** The whole queue's jobs (all processes); `byKind` counts the waiting and delayed ones. */
   counts(): Promise<QueueCounts & { byKind: Record<JobKind, number> }>;
   /** Whether the store answers (for /readyz). */
   ready(): Promise<boolean>;
