@@ -175,7 +175,10 @@ export class SqliteWorkQueue implements WorkQueue {
       ),
       updateRecord: db.prepare('UPDATE jobs SET record = ? WHERE id = ?'),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM jobs'),
-      counts: db.prepare<[{ now: number }], { kind: JobKind; waiting: number; delayed: number; running: number }>(`
+      counts: db.prepare<
+        [{ now: number }],
+        { kind: JobKind; waiting: number; delayed: number; running: number }
+      >(`
         SELECT kind,
           SUM(status = 'waiting' AND run_at <= @now) AS waiting,
           SUM(status = 'waiting' AND run_at > @now) AS delayed,
