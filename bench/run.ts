@@ -6,7 +6,7 @@
  *   npm run bench                        full run (about 15 minutes on 2 cores)
  *   npm run bench -- --quick             a few rounds on 100 files: a smoke test, not figures
  *   npm run -s bench -- --json           the summary as JSON on stdout
- *   npm run bench -- --sizes 100,1000 --rounds 9 --no-in-process --no-scan
+ *   npm run bench -- --sizes 100,1000 --size-rounds 5,3 --rounds 9 --no-in-process --no-scan
  *
  * Peers (bash scripts/setup-bench.sh, or npm run bench:peers, installs them into tools/):
  * Hadolint, Conftest with bench/conftest-pack (Portcullis's built-in Dockerfile rules
@@ -106,14 +106,17 @@ function parseOptions(argv: string[]): Options {
   const sizes = (values.sizes ?? (quick ? '100' : '100,1000,5000'))
     .split(',')
     .map((s) => positive(s.trim(), '--sizes'));
-  const sizeRounds = values['size-rounds'] ? positive(values['size-rounds'], '--size-rounds') : undefined;
+  // --size-rounds 5 (every size) or 5,3,1 (one per size, in the order of --sizes).
+  const sizeRounds = values['size-rounds']?.split(',').map((s) => positive(s.trim(), '--size-rounds'));
   return {
     quick,
     json: values.json ?? false,
     rounds: values.rounds ? positive(values.rounds, '--rounds') : quick ? 3 : 15,
-    sizes: sizes.map((files) => ({
+    sizes: sizes.map((files, i) => ({
       files,
-      rounds: sizeRounds ?? (quick ? 2 : (DEFAULT_ROUNDS[files] ?? (files <= 1000 ? 5 : 3))),
+      rounds:
+        sizeRounds?.[sizeRounds.length === 1 ? 0 : i] ??
+        (quick ? 2 : (DEFAULT_ROUNDS[files] ?? (files <= 1000 ? 5 : 3))),
     })),
     inProcess: !values['no-in-process'],
     scan: !values['no-scan'],
