@@ -1,14 +1,14 @@
 /**
- * `npm start`: with GitHub App credentials, the App server; without them, the demo of
- * the whole pipeline on the example repository.
+ * `npm start`: with GitHub App credentials, the service in its role (src/service/); without
+ * them, the demo of the whole pipeline on the example repository. SIGTERM or SIGINT drains
+ * (running jobs finish up to PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS) and exits 0; a second one
+ * exits at once.
  */
 import { existsSync } from 'node:fs';
-import { builtinPolicyEngine } from './core/judge.js';
 import { runDemo } from './demo.js';
 import { errorMessage } from './errors.js';
 import { appSettings } from './github/app-settings.js';
-import { startAppServer } from './github/webhook-intake.js';
-import portcullis from './index.js';
+import { roleProblem, startService } from './service/service.js';
 import { resetSettings, settings } from './settings.js';
 
 async function main(): Promise<number> {
@@ -30,11 +30,34 @@ async function main(): Promise<number> {
     process.stderr.write(`portcullis: ${credentials.error}\n`);
     return 2;
   }
-  // Compile the policies before accepting events, so a broken installation fails now.
-  await builtinPolicyEngine();
-  const server = await startAppServer(credentials, portcullis);
-  process.once('SIGINT', () => server.close(() => process.exit(0)));
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  const problem = roleProblem(settings());
+  if (problem) {
+    process.stderr.write(`portcullis: ${problem}\n`);
+    return 2;
+  }
+  const service = await startService(credentials);
+  // No job's failure may end the process and the work of every other job with it.
+  process.on('unhandledRejection', (reason) =>
+    service.log.error({ err: reason }, `Unhandled rejection: ${errorMessage(reason)}`),
+  );
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // Jobs still running are taken back from the store after the restart.
+      service.log.warn(`${signal} again: exiting at once`);
+      process.exit(1);
+    }
+    stopping = true;
+    service.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        service.log.error({ err: error }, `Shutdown failed: ${errorMessage(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return 0;
 }
 
