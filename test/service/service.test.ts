@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { METRICS } from '../../src/metrics.js';
 import { SqliteWorkQueue } from '../../src/queue/sqlite-queue.js';
 import { freePort } from '../support/free-port.js';
+import { type RedisServer, startRedis } from '../support/redis.js';
 import {
   type AppProcess,
   exitWithin,
@@ -187,5 +188,65 @@ describe('role all on the embedded store', () => {
       expect(output).not.toContain(keyBody.slice(0, 64));
     }
     expect(github.problems).toEqual([]);
+  });
+});
+
+describe('web and worker apart on Redis', () => {
+  let redis: RedisServer;
+  let github: SlowGitHub;
+  beforeAll(async () => {
+    redis = await startRedis();
+    github = await slowGitHub();
+  }, 60_000);
+  afterAll(async () => {
+    await stopAll();
+    await github.close();
+    await redis.stop();
+  });
+
+  it('the web process queues, the worker process runs; each serves the health routes', async () => {
+    const [webPort, workerPort] = [await freePort(), await freePort()];
+    const common = {
+      ...credentials(),
+      ...github.env,
+      REDIS_URL: redis.url,
+      PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS: '1',
+    };
+    const worker = startApp(dir, { ...common, PORTCULLIS_ROLE: 'worker', PORT: String(workerPort) });
+    const web = startApp(dir, { ...common, PORTCULLIS_ROLE: 'web', PORT: String(webPort) });
+    await waitForOutput(worker, 'Listening on');
+    await waitForOutput(web, 'Listening on');
+    expect(worker.output()).toMatch(/Job queue \(redis\): .*; role worker, 2 jobs at once/);
+    expect(web.output()).toMatch(/Job queue \(redis\): .*; role web"/);
+
+    for (const port of [webPort, workerPort]) {
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      let ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      for (let i = 0; ready.status !== 200 && i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      }
+      expect(await ready.json()).toEqual({ status: 'ready', queue: 'redis' });
+    }
+    // A worker takes no webhook.
+    expect((await sendWebhook(workerPort, SECRET, 'pull_request', 'delivery-apart-0', PAYLOAD)).status).toBe(
+      404,
+    );
+
+    expect((await sendWebhook(webPort, SECRET, 'pull_request', 'delivery-apart-1', PAYLOAD)).status).toBe(
+      200,
+    );
+    await github.waitFor(/^GET \/repos\/acme\/web\//);
+    await waitForOutput(worker, /"deliveryId":"delivery-apart-1"/);
+    expect(web.output()).not.toContain('"jobId"');
+    const webMetrics = await (await fetch(`http://127.0.0.1:${webPort}/metrics`)).text();
+    expect(webMetrics).toContain('portcullis_webhooks_total{event="pull_request.opened",result="queued"} 1');
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
+    expect(workerMetrics).toContain('portcullis_jobs_running{kind="check"} 1');
+
+    web.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await exitWithin(web, 20_000)).toBe(0);
+    expect(await exitWithin(worker, 20_000)).toBe(0);
   });
 });
