@@ -7,6 +7,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRICS } from '../../src/metrics.js';
@@ -66,6 +67,25 @@ describe('roles', () => {
     const app = startApp(dir, { ...credentials(), PORT: String(await freePort()), PORTCULLIS_ROLE: 'both' });
     expect(await exitWithin(app, 30_000)).toBe(2);
     expect(app.output()).toMatch(/PORTCULLIS_ROLE must be web, worker or all/);
+  });
+});
+
+describe('a start that fails', () => {
+  it('exits 2 on a port in use: the queue it opened is closed, nothing holds the process', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const dataDir = join(dir, 'data-port-in-use');
+    try {
+      const app = startApp(dir, { ...credentials(), PORT: String(port), PORTCULLIS_DATA_DIR: dataDir });
+      expect(await exitWithin(app, 30_000)).toBe(2);
+      expect(app.output()).toContain(
+        `portcullis: listen EADDRINUSE: address already in use 127.0.0.1:${port}`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
 
