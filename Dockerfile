@@ -23,8 +23,9 @@ RUN go install "github.com/open-policy-agent/opa@${OPA_VERSION}" \
  && go install "github.com/google/osv-scanner/v2/cmd/osv-scanner@${OSV_SCANNER_VERSION}" \
  && /out/opa version && /out/osv-scanner --version
 
-# Compiles the TypeScript, then drops the development packages, keeping the native
-# better-sqlite3 binding compiled (or fetched) here for this platform's Node.
+# Compiles the TypeScript and the built-in policy pack (dist/policy-pack, with OPA), then
+# drops the development packages, keeping the native better-sqlite3 binding compiled (or
+# fetched) here for this platform's Node.
 FROM ${NODE_IMAGE} AS build
 # better-sqlite3 falls back to node-gyp when no prebuilt binding fits the platform.
 RUN apt-get update \
@@ -33,7 +34,10 @@ RUN apt-get update \
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+COPY --from=tools /out/opa tools/bin/
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build-policy-pack.mjs scripts/
+COPY policies/ policies/
 COPY src/ src/
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
@@ -64,7 +68,8 @@ COPY --from=build /src/node_modules/ node_modules/
 COPY --from=build /src/dist/ dist/
 COPY --from=tools /out/opa /out/osv-scanner tools/bin/
 COPY bin/ bin/
-COPY policies/ policies/
+# The sources the prebuilt pack in dist/ was compiled from, so that its hash matches them.
+COPY --from=build /src/policies/ policies/
 COPY app.yml ./
 # The two schemas the App validates against at run time; the rest of docs/ is for readers.
 COPY docs/configuration.schema.json docs/policy-input.schema.json docs/
