@@ -36,7 +36,8 @@ const REST_VALIDATION = Symbol.for('portcullis.github-openapi.watched');
 
 let schema: GraphQLSchema | undefined;
 
-function githubSchema(): GraphQLSchema {
+/** GitHub's public GraphQL schema, built once (the loopback simulator executes queries against it). */
+export function githubSchema(): GraphQLSchema {
   schema ??= buildClientSchema(githubSchemaSource.json as IntrospectionQuery);
   return schema;
 }
