@@ -2,10 +2,12 @@
  * Publishing a CheckRunReport on the check run of a job, with few writes, and always with
  * a conclusion, even when judging or publishing fails part-way:
  *
- * - A report ready within FAST_CHECK_MS is created already `completed`, with its first 50
- *   annotations, in one request. Slower work (builds, a slow GitHub) first shows an
- *   `in_progress` run, which its progress updates. Further annotation batches follow the
- *   conclusion, so a crash between batches leaves a concluded run, never one in progress.
+ * - A report is published as its run is created, already `completed` with its first 50
+ *   annotations, in one request. Only slow work that reports progress (builds, scans) first
+ *   shows an `in_progress` run, which the progress updates. (A timer would make the number
+ *   of writes depend on the machine's load; static checks take well under a second.)
+ *   Further annotation batches follow the conclusion, so a crash between batches leaves a
+ *   concluded run, never one in progress.
  * - The run carries the job's `external_id`: a retry or a restart of the job finds it
  *   (`checks.listForRef` by name and head) and updates it instead of creating a second.
  * - The check's time limit (PORTCULLIS_CHECK_TIMEOUT_MINUTES) and the job's signal stop the
@@ -46,8 +48,6 @@ export interface CheckRunJob {
   recordCheckRun(id: number): Promise<void>;
 }
 
-/** A report ready within this long is published as its run is created, in one request. */
-export const FAST_CHECK_MS = 1000;
 /** Waits before the retries of a failed completion (5xx, no answer). */
 const COMPLETION_RETRY_MS = [1000, 3000];
 
@@ -79,9 +79,6 @@ export async function runCheck(
       octokit.log.warn(`Portcullis could not show progress on a check run: ${errorMessage(error)}`);
     }
   };
-  const slow = setTimeout(() => {
-    void progress('Checking…', 'Portcullis is checking this commit.');
-  }, FAST_CHECK_MS);
   let report: CheckRunReport;
   try {
     report = await untilAborted(produce(progress, signal), signal);
@@ -98,7 +95,6 @@ export async function runCheck(
     }
   } finally {
     done = true;
-    clearTimeout(slow);
   }
   try {
     await run.publish(report);
@@ -215,7 +211,7 @@ function checkRunWriter(octokit: Octokit, target: CheckRunTarget, job: CheckRunJ
         await creating;
         return;
       }
-      await update({ status: 'in_progress', output: { title, summary } });
+      await update({ output: { title, summary } });
     },
     /** Concludes the run with the first batch of annotations, then sends the other batches. */
     async publish(report: CheckRunReport) {

@@ -98,6 +98,7 @@ function fakeRepository(
       'services/api/Dockerfile': NESTED,
       'README.md': '# hi',
     },
+    pull: options.pr ?? pullRequest(),
   });
   const writes: GitWrites = { blobs: [], trees: [], commits: [], refs: [] };
   const api = nock(API);
@@ -106,10 +107,6 @@ function fakeRepository(
     role_name: options.permission ?? 'write',
     user: null,
   });
-  api
-    .get(`/repos/${OWNER}/${REPO}/pulls/7`)
-    .optionally()
-    .reply(200, options.pr ?? pullRequest());
   api
     .get(`/repos/${OWNER}/${REPO}/git/trees/${HEAD_SHA}`)
     .optionally()

@@ -172,11 +172,12 @@ it('reports opa check, opa test and the impact of a new rule on the policy pull 
   expect(finalCheckRun(main).title).toBe('No container files changed');
   expect(policyRuns[0]).toMatchObject({
     method: 'POST',
-    body: { name: 'Portcullis policy', head_sha: HEAD_SHA, status: 'in_progress' },
+    // Created concluded, with its first annotations: one write unless more batches follow.
+    body: { name: 'Portcullis policy', head_sha: HEAD_SHA, status: 'completed' },
   });
   const run = finalCheckRun(policyRuns);
   expect(run.completedCount).toBe(1);
-  expect(run.lastIsCompletion).toBe(true);
+  expect(run.endsCompleted).toBe(true);
   expect(run.conclusion).toBe('failure'); // a test fails
   expect(annotation(run, 'opa test: acme_node_mirror_test.test_node_is_denied_twice')).toMatchObject({
     path: `${POLICIES}/mirror_test.rego`,
@@ -288,19 +289,17 @@ it('completes the policy check run as failed when GitHub will not list the head 
     .query({ recursive: 'true' })
     .reply(500, { message: 'Server Error' });
   nock(API)
-    .post(`/repos/${OWNER}/${REPO}/check-runs`, (body) => body.name === POLICY_CHECK_NAME)
-    .reply(201, { id: POLICY_RUN_ID });
-  nock(API)
-    .patch(`/repos/${OWNER}/${REPO}/check-runs/${POLICY_RUN_ID}`, (body) => {
-      policyRuns.push({ method: 'PATCH', body });
+    .post(`/repos/${OWNER}/${REPO}/check-runs`, (body) => {
+      if (body.name !== POLICY_CHECK_NAME) return false;
+      policyRuns.push({ method: 'POST', body });
       return true;
     })
-    .reply(200, { id: POLICY_RUN_ID });
+    .reply(201, { id: POLICY_RUN_ID });
   fakePullRequest({ files: { [`${POLICIES}/mirror.rego`]: MIRROR_RULE } });
   await receive(createApp(), 'pull_request.opened');
 
   const run = finalCheckRun(policyRuns);
-  expect(run.lastIsCompletion).toBe(true);
+  expect(run.endsCompleted).toBe(true);
   expect(run.conclusion).toBe('failure');
   expect(run.summary).toContain('Server Error');
 });
@@ -364,7 +363,7 @@ describe('a fork whose policy tests try to read the environment and reach the ne
 
     const run = finalCheckRun(policyRuns);
     expect(run.conclusion).toBe('failure');
-    expect(run.lastIsCompletion).toBe(true);
+    expect(run.endsCompleted).toBe(true);
     // The gate's capabilities refuse both built-ins, naming them on their line.
     expect(run.annotations).toEqual(
       expect.arrayContaining([

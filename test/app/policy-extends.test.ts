@@ -77,7 +77,7 @@ it("does not fetch a fork's head extends of another repository, and says it is n
 
   expect(unmatched.filter((path) => path.includes('private-secrets'))).toEqual([]);
   const run = finalCheckRun(policyRuns);
-  expect(run.lastIsCompletion).toBe(true);
+  expect(run.endsCompleted).toBe(true);
   expect(run.summary).toContain(
     "the head's extends (acme/private-secrets@main/.github/portcullis/policies) is a change and is not loaded: the base commit extends nothing",
   );

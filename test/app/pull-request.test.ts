@@ -4,6 +4,7 @@ import { resetSettings } from '../../src/settings.js';
 import {
   API,
   createApp,
+  createTestApp,
   fakeBaseCommit,
   fakePullRequest,
   finalCheckRun,
@@ -35,20 +36,34 @@ const RISKY_DOCKERFILE = [
   'CMD ["node", "server.js"]',
 ].join('\n');
 
+const SAFE_DOCKERFILE = [
+  'FROM alpine:3.19@sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b',
+  'USER 10001',
+  'HEALTHCHECK NONE',
+  '',
+].join('\n');
+
 describe('pull request with a changed Dockerfile', () => {
-  it('creates the Portcullis check run in progress, then completes it with annotations on the right lines', async () => {
+  it('creates the Portcullis check run completed, with annotations on the right lines, in one request', async () => {
     const requests = fakePullRequest({
       files: { 'services/web/Dockerfile': RISKY_DOCKERFILE, 'README.md': '# hello' },
     });
     await receive(createApp(), 'pull_request.opened');
 
+    // A static check writes once: no in-progress run first, no separate completion.
+    expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
       method: 'POST',
-      body: { name: 'Portcullis', head_sha: 'a'.repeat(40), status: 'in_progress' },
+      body: {
+        name: 'Portcullis',
+        head_sha: 'a'.repeat(40),
+        status: 'completed',
+        external_id: expect.stringMatching(/^portcullis-job:/),
+      },
     });
     const run = finalCheckRun(requests);
     expect(run.completedCount).toBe(1);
-    expect(run.lastIsCompletion).toBe(true);
+    expect(run.endsCompleted).toBe(true);
     expect(run.conclusion).toBe('failure');
     const byRule = new Map(run.annotations.map((a) => [a.title.split(':')[0], a]));
     expect(byRule.get('PC-DF-001')).toMatchObject({
@@ -84,7 +99,7 @@ describe('pull request with a changed Dockerfile', () => {
     const run = finalCheckRun(requests);
     expect(run.annotations.length).toBeGreaterThan(60);
     expect(run.completedCount).toBe(1);
-    expect(run.lastIsCompletion).toBe(true);
+    expect(run.endsCompleted).toBe(true);
   });
 
   it('skips binary and oversized files with a note instead of parsing them', async () => {
@@ -176,16 +191,14 @@ describe('errors', () => {
     nock(API)
       .post(`/app/installations/${INSTALLATION}/access_tokens`)
       .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
-      .post(`/repos/${OWNER}/${REPO}/check-runs`)
-      .reply(201, { id: 556 })
       .get(`/repos/${OWNER}/${REPO}/pulls/7/files`)
       .query(true)
       .reply(502, { message: 'Server Error' })
-      .patch(`/repos/${OWNER}/${REPO}/check-runs/556`, (body) => {
+      .post(`/repos/${OWNER}/${REPO}/check-runs`, (body) => {
         checkRuns.push(body);
         return true;
       })
-      .reply(200, { id: 556 });
+      .reply(201, { id: 556 });
     await receive(createApp(), 'pull_request.opened');
     expect(checkRuns).toHaveLength(1);
     expect(checkRuns[0]).toMatchObject({
@@ -196,44 +209,28 @@ describe('errors', () => {
     expect(JSON.stringify(checkRuns[0])).toContain('Server Error');
   });
 
-  it('completes the check run when GitHub rate-limits the contents API', async () => {
-    const checkRuns: { conclusion?: string }[] = [];
+  it('delays the job when GitHub rate-limits the contents API, then checks without using an attempt', async () => {
+    // Registered first, so the first read of the file is refused: the primary limit, reset in 1 s.
+    const reset = String(Math.ceil(Date.now() / 1000));
     nock(API)
-      .post(`/app/installations/${INSTALLATION}/access_tokens`)
-      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
-      .post(`/repos/${OWNER}/${REPO}/check-runs`)
-      .reply(201, { id: 557 })
-      .get(`/repos/${OWNER}/${REPO}/pulls/7/files`)
-      .query(true)
-      .reply(200, [
-        {
-          sha: '0'.repeat(40),
-          filename: 'Dockerfile',
-          status: 'added',
-          additions: 1,
-          deletions: 0,
-          changes: 1,
-          blob_url: '',
-          raw_url: '',
-          contents_url: '',
-        },
-      ])
       .get(`/repos/${OWNER}/${REPO}/contents/Dockerfile`)
       .query(true)
       .reply(
         403,
         { message: 'API rate limit exceeded' },
-        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' },
-      )
-      .patch(`/repos/${OWNER}/${REPO}/check-runs/557`, (body) => {
-        checkRuns.push(body);
-        return true;
-      })
-      .reply(200, { id: 557 });
-    await receive(createApp(), 'pull_request.opened');
-    expect(checkRuns).toHaveLength(1);
-    expect(checkRuns[0]).toMatchObject({ conclusion: 'failure' });
-    expect(JSON.stringify(checkRuns[0])).toContain('rate limit');
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      );
+    // The job runs twice: the files are listed twice.
+    const requests = fakePullRequest({ files: { Dockerfile: SAFE_DOCKERFILE } });
+    const again = fakePullRequest({ files: { Dockerfile: SAFE_DOCKERFILE } });
+    const app = createTestApp({ maxAttempts: 1 });
+    await receive(app.probot, 'pull_request.opened');
+    // One attempt allowed, and still judged: the wait used none.
+    expect(app.exhausted).toEqual([]);
+    const run = finalCheckRun([...requests, ...again]);
+    expect(run.completedCount).toBe(1);
+    expect(run.conclusion).toBe('success');
+    expect(run.summary).toContain('Dockerfile');
   });
   it('ends a check that takes too long as failed instead of leaving it in progress', async () => {
     process.env.PORTCULLIS_CHECK_TIMEOUT_MINUTES = String(100 / 60_000); // 100 ms
@@ -243,17 +240,15 @@ describe('errors', () => {
       nock(API)
         .post(`/app/installations/${INSTALLATION}/access_tokens`)
         .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
-        .post(`/repos/${OWNER}/${REPO}/check-runs`)
-        .reply(201, { id: 558 })
         .get(`/repos/${OWNER}/${REPO}/pulls/7/files`)
         .query(true)
         .delay(1000)
         .reply(200, [])
-        .patch(`/repos/${OWNER}/${REPO}/check-runs/558`, (body) => {
+        .post(`/repos/${OWNER}/${REPO}/check-runs`, (body) => {
           checkRuns.push(body);
           return true;
         })
-        .reply(200, { id: 558 });
+        .reply(201, { id: 558 });
       await receive(createApp(), 'pull_request.opened');
       expect(checkRuns).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'failure' })]);
       expect(JSON.stringify(checkRuns[0])).toContain('took longer than');

@@ -251,6 +251,7 @@ describe('the review of a pull request', () => {
     const state = new ReviewState();
     state.intercept();
     nock(API).get(`/repos/${OWNER}/${REPO}/pulls/7/comments`).query(true).reply(200, []);
+    nock(API).get(`/repos/${OWNER}/${REPO}/pulls/7/reviews`).query(true).times(2).reply(200, []);
     const octokit = new ProbotOctokit({
       auth: { token: 'ghs_test' },
       retry: { enabled: false },
@@ -469,7 +470,7 @@ describe('the review of a pull request', () => {
     );
     const final = finalCheckRun(checkRuns);
     expect(final.conclusion).toBe('failure'); // the deny findings', not the review's
-    expect(final.lastIsCompletion).toBe(true);
+    expect(final.endsCompleted).toBe(true);
     expect(checkRuns.at(-1)?.body.conclusion).toBe('failure');
     expect(final.summary).toContain('The review comments could not be posted');
     expect(final.summary).toContain('Dockerfile');

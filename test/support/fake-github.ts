@@ -2,12 +2,20 @@
  * A pull request as GitHub's REST API serves it, faked at the HTTP boundary with nock:
  * installation token, changed files (paginated), file contents at the head commit, its
  * review comments, and the check-run endpoints, whose requests are recorded for assertions.
+ *
+ * The App runs as in the service: webhooks become jobs in a real embedded queue (SQLite in
+ * a temporary folder), which a worker runs with the installation's Octokit.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
-import portcullis, { workQueue } from '../../src/index.js';
+import { Probot } from 'probot';
+import { installationOctokit, PortcullisOctokit } from '../../src/github/github-client.js';
+import { concludeExhaustedJob, runJob } from '../../src/github/run-job.js';
+import { createPortcullis } from '../../src/index.js';
+import { SqliteWorkQueue } from '../../src/queue/sqlite-queue.js';
 import { resetSettings } from '../../src/settings.js';
 
 export const OWNER = 'acme';
@@ -21,7 +29,32 @@ const { privateKey } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
-export function createApp(): Probot {
+export interface TestApp {
+  probot: Probot;
+  queue: SqliteWorkQueue;
+  /** Errors the worker's last attempts ended with (after every attempt failed). */
+  exhausted: unknown[];
+}
+
+const apps: { queue: SqliteWorkQueue; dir: string }[] = [];
+afterAll(async () => {
+  for (const { queue, dir } of apps.splice(0)) {
+    await queue.stop(0);
+    await queue.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+export interface AppOptions {
+  /** Attempts per job (default 3), as PORTCULLIS_JOB_ATTEMPTS. */
+  maxAttempts?: number;
+}
+
+export function createApp(options: AppOptions = {}): Probot {
+  return createTestApp(options).probot;
+}
+
+export function createTestApp(options: AppOptions = {}): TestApp {
   // GitHub is all these tests fake: registry look-ups (tested against a real registry
   // elsewhere) stay off, or nock's refusal would show up as findings.
   process.env.PORTCULLIS_OFFLINE = '1';
@@ -29,17 +62,38 @@ export function createApp(): Probot {
   const probot = new Probot({
     appId: 123,
     privateKey,
-    // Retries and throttling would turn a deliberate API error into minutes of waiting.
-    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-      ...options,
+    // Retries and throttling would turn a deliberate API error into minutes of waiting:
+    // the queue's attempts (with a short backoff here) retry instead.
+    Octokit: PortcullisOctokit.defaults((octokitOptions: Record<string, unknown>) => ({
+      ...octokitOptions,
       retry: { enabled: false },
       throttle: { enabled: false },
     })),
     logLevel: 'fatal',
   });
-  probot.load(portcullis);
-  return probot;
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-app-test-'));
+  const queue = new SqliteWorkQueue({ dataDir: dir, maxAttempts: options.maxAttempts ?? 3, backoffMs: 10 });
+  apps.push({ queue, dir });
+  const exhausted: unknown[] = [];
+  queue.work({
+    concurrency: 2,
+    handler: async (job, control) =>
+      runJob(job, await installationOctokit(probot, job.installationId, control.signal), control),
+    onExhausted: async (job, error) => {
+      exhausted.push(error);
+      await concludeExhaustedJob(job, await installationOctokit(probot, job.installationId), error).catch(
+        () => {},
+      );
+    },
+  });
+  probot.load(createPortcullis({ queue }));
+  current = queue;
+  return { probot, queue, exhausted };
 }
+
+/** The queue of the App created last: `receive` waits for it. */
+let current: SqliteWorkQueue | undefined;
+let deliveries = 0;
 
 export function webhook(name: string): { name: string; payload: Record<string, unknown> } {
   const [event] = name.split('.');
@@ -53,12 +107,13 @@ export async function receive(
   probot: Probot,
   name: string,
   patch?: (payload: Record<string, unknown>) => void,
+  deliveryId = `delivery-${name}-${++deliveries}`,
 ) {
   const { name: event, payload } = webhook(name);
   patch?.(payload);
-  await probot.receive({ id: `delivery-${name}`, name: event, payload } as Parameters<Probot['receive']>[0]);
-  // The App answers the webhook at once and works in its queue: wait for that work.
-  await workQueue.idle();
+  await probot.receive({ id: deliveryId, name: event, payload } as Parameters<Probot['receive']>[0]);
+  // The App answers the webhook once its job is queued, and works in the queue: wait for that work.
+  await current?.idle();
 }
 
 export interface CheckRunRequest {
@@ -93,6 +148,12 @@ export interface FakePullRequest {
   patches?: Record<string, string>;
   /** Review comments already on the pull request, one array per page (default: none). */
   reviewComments?: unknown[][];
+  /** Reviews already on the pull request (default: none). */
+  reviews?: unknown[];
+  /** The pull request as `pulls.get` serves it (default: open, with `headSha` as its head). */
+  pull?: Record<string, unknown>;
+  /** Check runs already on the head commit, as `checks.listForRef` lists them (default: none). */
+  existingCheckRuns?: { id: number; name: string; external_id: string; status: string }[];
   /** Files at the base commit: configuration, policies, waivers (default: none). */
   baseFiles?: Record<string, string>;
   baseSha?: string;
@@ -214,6 +275,41 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
       .reply(200, comments, link);
   });
 
+  api
+    .get(`/repos/${OWNER}/${REPO}/pulls/${number}`)
+    .optionally()
+    .times(10)
+    .reply(
+      200,
+      pr.pull ?? {
+        number,
+        state: 'open',
+        user: { login: 'alice', type: 'User' },
+        labels: [],
+        head: { sha: headSha, ref: 'feature', repo: { id: 1, full_name: `${OWNER}/${REPO}` } },
+        base: { sha: pr.baseSha ?? BASE_SHA, ref: 'main', repo: { id: 1, full_name: `${OWNER}/${REPO}` } },
+      },
+    );
+  api
+    .get(`/repos/${OWNER}/${REPO}/pulls/${number}/reviews`)
+    .query({ per_page: '100' })
+    .optionally()
+    .times(10)
+    .reply(200, pr.reviews ?? []);
+  api
+    .get(`/repos/${OWNER}/${REPO}/commits/${headSha}/check-runs`)
+    .query(true)
+    .optionally()
+    .times(10)
+    .reply((uri) => {
+      const name = new URL(uri, API).searchParams.get('check_name');
+      const runs = (pr.existingCheckRuns ?? []).filter((run) => !name || run.name === name);
+      return [
+        200,
+        { total_count: runs.length, check_runs: runs.map((run) => checkRunListing(run, headSha)) },
+      ];
+    });
+
   for (const [path, content] of Object.entries(pr.files)) {
     if (content === null) continue;
     const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
@@ -255,18 +351,45 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
   return checkRuns;
 }
 
+/** A check run as `checks.listForRef` lists it. */
+export function checkRunListing(
+  run: { id: number; name: string; external_id: string; status: string },
+  headSha: string,
+) {
+  return {
+    id: run.id,
+    name: run.name,
+    head_sha: headSha,
+    external_id: run.external_id,
+    status: run.status,
+    conclusion: null,
+    node_id: `CR_${run.id}`,
+    url: `${API}/repos/${OWNER}/${REPO}/check-runs/${run.id}`,
+    html_url: null,
+    details_url: null,
+    started_at: null,
+    completed_at: null,
+    output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: '' },
+    check_suite: null,
+    app: null,
+    pull_requests: [],
+  };
+}
+
 /** The final state of the check run after all requests: conclusion and every annotation sent. */
 export function finalCheckRun(requests: CheckRunRequest[]) {
   const completed = requests.filter((r) => r.body.status === 'completed');
   const annotations = requests.flatMap((r) => r.body.output?.annotations ?? []);
   const last = requests[requests.length - 1];
+  const lastStatus = requests.filter((r) => r.body.status).pop();
   return {
     completedCount: completed.length,
     conclusion: completed[0]?.body.conclusion,
     title: last?.body.output?.title,
     summary: last?.body.output?.summary ?? '',
     annotations,
-    lastIsCompletion: last?.body.status === 'completed',
+    /** No request put the run back in progress after its completion (batches of annotations may follow it). */
+    endsCompleted: lastStatus?.body.status === 'completed',
   };
 }
 
