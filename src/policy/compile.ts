@@ -20,15 +20,13 @@ import { PROJECT_ROOT, toolPath } from '../tools.js';
 import type { PolicyBundle } from './bundle.js';
 import { checkOpaCheckReport, parseBundleData, parseOpaInspectOutput } from './opa-output.js';
 import { OpaProcessError, runOpa } from './opa-process.js';
+import { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet } from './result-sets.js';
 import { strictBuiltins } from './strict-builtins.js';
 
 const run = promisify(execFile);
 
-/** The WebAssembly entrypoints: one per result set, as the Conftest convention names them. */
-export const RESULT_SETS = ['deny', 'warn', 'info'] as const;
-export type ResultSet = (typeof RESULT_SETS)[number];
-/** All three result sets in one document: one evaluation per input instead of three. */
-export const RESULTS_ENTRYPOINT = 'portcullis/main/results';
+export { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet };
+
 const ENTRYPOINTS = [...RESULT_SETS.map((set) => `portcullis/main/${set}`), RESULTS_ENTRYPOINT];
 
 /** What a rule package says about itself in its `# METADATA` block. */

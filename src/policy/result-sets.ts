@@ -1,0 +1,11 @@
+/**
+ * What a compiled policy answers: its result sets and the entrypoint that returns them all.
+ * Apart from compile.ts, so that the policy sandbox's worker, which evaluates but never
+ * compiles, does not load the compiler's cache, OPA process and settings modules.
+ */
+
+/** The WebAssembly entrypoints: one per result set, as the Conftest convention names them. */
+export const RESULT_SETS = ['deny', 'warn', 'info'] as const;
+export type ResultSet = (typeof RESULT_SETS)[number];
+/** All three result sets in one document: one evaluation per input instead of three. */
+export const RESULTS_ENTRYPOINT = 'portcullis/main/results';
