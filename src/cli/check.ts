@@ -1,7 +1,7 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
-import { judgementFails, judgeTargets, PIPELINE_RULES } from '../core/judge.js';
-import { workingTreeTargets } from '../core/local-repository.js';
-import { jsonReport, textReport } from '../report/terminal.js';
+import { judgementFails, judgeTargets, PIPELINE_RULES, type TargetFile } from '../core/judge.js';
+import { workingTreeStream, workingTreeTargets } from '../core/local-repository.js';
+import { jsonReport, textSummary, textTarget } from '../report/terminal.js';
 import { portcullisVersion } from '../tools.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 import { cliPolicy } from './policy-context.js';
@@ -35,7 +35,11 @@ export const checkCommand: CliCommand = {
       throw new UsageError('--base and --offline-db go with --build');
     const format = formatOption(values.format, ['text', 'json', 'sarif']);
     const { set, engine } = await cliPolicy(values.repo, values['policy-ref']);
-    const files = await workingTreeTargets(values.repo, positionals, set.config.targets);
+    // SARIF fingerprints read the files' text after judging: only then are they all kept.
+    const files =
+      format === 'sarif'
+        ? await workingTreeTargets(values.repo, positionals, set.config.targets)
+        : await workingTreeStream(values.repo, positionals, set.config.targets);
     const registry = values.offline
       ? {}
       : { registry: (await import('../facts/registry-facts.js')).registryResolverFromEnv() };
@@ -51,15 +55,17 @@ export const checkCommand: CliCommand = {
       ...registry,
       policySet: set,
       ...(build ? { images: build.images } : {}),
+      // Text is written as each target is judged, in path order; JSON and SARIF are one document.
+      ...(format === 'text' ? { onTarget: (target) => io.stdout(textTarget(target, io.color)) } : {}),
     }).finally(() => build?.cleanup());
     if (format === 'sarif') {
       const rules = { ...engine.rules, ...Object.fromEntries(PIPELINE_RULES.map((rule) => [rule.id, rule])) };
       const { sarifReport } = await import('../report/sarif.js');
-      const sarif = sarifReport(judgement, rules, { version: portcullisVersion() }, files);
+      const sarif = sarifReport(judgement, rules, { version: portcullisVersion() }, files as TargetFile[]);
       io.stdout(JSON.stringify(sarif, null, 2));
     } else {
       io.stdout(
-        format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textReport(judgement, io.color),
+        format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textSummary(judgement, io.color),
       );
     }
     return judgementFails(judgement) ? EXIT.deny : EXIT.ok;

@@ -6,21 +6,20 @@
 import type { Severity } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
-import type { DockerfileFacts, PolicyInput } from '../input/policy-input.js';
+import type { PolicyInput } from '../input/policy-input.js';
 import { metrics, secondsSince } from '../metrics.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../policy/sandbox.js';
-import { type InlineIgnore, inlineIgnores } from '../policy/waivers.js';
+import { readTarget } from '../policy/target-reading.js';
+import type { InlineIgnore } from '../policy/waivers.js';
 import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js';
 import type { TargetKind } from '../targets/detect.js';
-import { ReferenceExtractError } from '../targets/extractor.js';
-import { policyInputFor } from '../targets/input.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { gatherFacts, type ImageFactsGatherer, mergeFacts } from './facts.js';
-import { applyRepositoryRules, isFailing } from './repository-rules.js';
+import { applyTargetRules, isFailing, waiversFileFindings } from './repository-rules.js';
 import { INPUT_RULES, isContainerFile, unjudgedFinding } from './unjudged.js';
 
 /** The rules the pipeline itself raises, not the policies: described wherever policy rules are (SARIF, the catalog). */
@@ -74,6 +73,11 @@ export interface JudgeOptions {
   today?: Date;
   /** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts); without it, no image facts. */
   images?: ImageFactsGatherer;
+  /**
+   * Each target's result, repository rules applied, as soon as it and every target before
+   * it are judged, in the order of the files: a report can be written as results come.
+   */
+  onTarget?: (target: TargetResult) => void;
 }
 
 /** Whether any finding fails the check. */
@@ -97,35 +101,76 @@ export function builtinPolicyEngine(): Promise<PolicyEvaluator> {
 }
 
 /**
+ * Files judged at once: enough to keep every worker busy while this thread reads and
+ * decodes the next ones, few enough that memory stays flat however large the repository.
+ */
+const IN_FLIGHT = 16;
+
+/**
  * targets → facts → policy input → decisions. Files no extractor claims (a `*.yaml`
  * that is not a manifest) are dropped; `engine` may be null only when no file is a target.
+ *
+ * Without facts to gather (offline, no builds), files stream through: each is read into
+ * its input and evaluated in a worker (PolicyEvaluator.judgeSource) while the next are
+ * read, and only its findings are kept. Facts are gathered for all inputs at once (one
+ * look-up per image however many files name it), so those inputs are read here first.
  */
 export async function judgeTargets(
-  files: readonly TargetFile[],
+  files: Iterable<TargetFile> | AsyncIterable<TargetFile>,
   engine: PolicyEvaluator | null,
   options: JudgeOptions = {},
 ): Promise<Judgement> {
-  const prepared = files.map(prepareTarget).filter((p) => p !== null);
-  const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
-  if (inputs.length > 0) {
-    const facts = await gatherFacts(inputs, {
-      registry: options.registry,
-      trust: options.policySet?.trust,
-      now: options.today ?? new Date(),
-      images: options.images,
-    });
-    mergeFacts(inputs, facts);
-  }
-  const evaluating = performance.now();
-  const targets = await Promise.all(
-    prepared.map(({ result, input }) => (input ? evaluate(result, input, engine) : result)),
-  );
-  metrics().observe('policyEvaluation', secondsSince(evaluating));
   const set = options.policySet;
+  const today = options.today ?? new Date();
+  const targets: TargetResult[] = [];
+  const done = (target: TargetResult | null) => {
+    if (!target) return;
+    if (set) applyTargetRules(target, set, today);
+    targets.push(target);
+    options.onTarget?.(target);
+  };
+  if (options.registry || options.images) {
+    const prepared: ({ result: TargetResult; input?: PolicyInput } | undefined)[] = [];
+    for await (const file of files) {
+      const target = prepareTarget(file);
+      if (target) prepared.push(target);
+    }
+    const inputs = prepared.flatMap((p) => (p?.input ? [p.input] : []));
+    if (inputs.length > 0) {
+      const facts = await gatherFacts(inputs, {
+        registry: options.registry,
+        trust: set?.trust,
+        now: today,
+        images: options.images,
+      });
+      mergeFacts(inputs, facts);
+    }
+    inputs.length = 0;
+    const evaluating = performance.now();
+    await inOrder(
+      prepared.keys(),
+      (index) => {
+        const { result, input } = prepared[index] as { result: TargetResult; input?: PolicyInput };
+        // Evaluated: the input is no longer needed.
+        prepared[index] = undefined;
+        return input ? evaluate(result, input, engine) : Promise.resolve(result);
+      },
+      done,
+    );
+    metrics().observe('policyEvaluation', secondsSince(evaluating));
+  } else {
+    // Reading the files into inputs is part of their evaluation here (both run in the workers).
+    const evaluating = performance.now();
+    await inOrder(files, (file) => judgeFile(file, engine), done);
+    metrics().observe('policyEvaluation', secondsSince(evaluating));
+  }
   if (set) {
-    const aboutWaivers = applyRepositoryRules(targets, set, options.today ?? new Date());
-    if (aboutWaivers.length > 0)
-      targets.push({ path: set.config.waivers, kind: null, findings: aboutWaivers });
+    const aboutWaivers = waiversFileFindings(set, today);
+    if (aboutWaivers.length > 0) {
+      const target: TargetResult = { path: set.config.waivers, kind: null, findings: aboutWaivers };
+      targets.push(target);
+      options.onTarget?.(target);
+    }
   }
   return {
     targets,
@@ -136,34 +181,91 @@ export async function judgeTargets(
   };
 }
 
-function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput } | null {
-  const result: TargetResult = { path: file.path, kind: file.kind ?? null, findings: [] };
-  const unjudged = (reason: string, containerFile: boolean) => ({
-    result: {
-      ...result,
-      skipped: reason,
-      findings: containerFile ? [unjudgedFinding(file.path, reason)] : [],
-    },
-  });
-  if (!(file.content instanceof Uint8Array))
-    return unjudged(file.content.unavailable, isContainerFile(file.path, file.kind, null));
+/**
+ * Runs `work` on up to IN_FLIGHT items at once and hands the results to `done` in the
+ * items' order (a queue: a slow item holds back the report of later ones, not their work).
+ */
+async function inOrder<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  work: (item: T) => Promise<R>,
+  done: (result: R) => void,
+): Promise<void> {
+  // Settled wrappers: a rejection waiting its turn in the queue is not an unhandled one.
+  const queue: Promise<{ value: R } | { error: unknown }>[] = [];
+  const next = async () => {
+    const settled = await (queue.shift() as (typeof queue)[number]);
+    if ('error' in settled) throw settled.error;
+    done(settled.value);
+  };
+  for await (const item of items) {
+    queue.push(
+      work(item).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    if (queue.length >= IN_FLIGHT) await next();
+  }
+  while (queue.length > 0) await next();
+}
+
+/** One file without facts to add: read and evaluated by the engine where it can (a worker), else here. */
+async function judgeFile(file: TargetFile, engine: PolicyEvaluator | null): Promise<TargetResult | null> {
+  if (!engine?.judgeSource || !(file.content instanceof Uint8Array)) {
+    const prepared = prepareTarget(file);
+    return prepared?.input ? evaluate(prepared.result, prepared.input, engine) : (prepared?.result ?? null);
+  }
   const source = decodeSourceText(file.content);
   if (!source.ok)
-    return unjudged(source.reason, isContainerFile(file.path, file.kind, lenientText(file.content)));
+    return unjudged(file, source.reason, isContainerFile(file.path, file.kind, lenientText(file.content)));
+  const result: TargetResult = { path: file.path, kind: file.kind ?? null, findings: [] };
   try {
-    const input = policyInputFor(file.path, source.text, file.kind);
-    if (!input) return null;
-    const ignores =
-      'dockerfile' in input ? inlineIgnores(source.text, instructionRanges(input.dockerfile)) : [];
+    const judged = await engine.judgeSource(file.path, source.text, file.kind);
+    if (judged === null) return null;
+    if ('unreadable' in judged) return unjudged(file, judged.unreadable, true);
+    const { kind, ignores, findings } = judged;
     return {
-      result: { ...result, kind: input.target.kind, ...(ignores.length > 0 ? { ignores } : {}) },
-      input,
+      ...result,
+      kind,
+      ...(ignores.length > 0 ? { ignores } : {}),
+      findings: findings.sort(compareFindings),
     };
   } catch (error) {
-    // An extractor claimed the file (or the caller named its format), then could not read it.
-    const where = error instanceof ReferenceExtractError && error.line !== null ? `line ${error.line}: ` : '';
-    return unjudged(`could not be read: ${where}${errorMessage(error)}`, true);
+    return failed(result, error);
   }
+}
+
+function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput } | null {
+  if (!(file.content instanceof Uint8Array))
+    return { result: unjudged(file, file.content.unavailable, isContainerFile(file.path, file.kind, null)) };
+  const source = decodeSourceText(file.content);
+  if (!source.ok)
+    return {
+      result: unjudged(file, source.reason, isContainerFile(file.path, file.kind, lenientText(file.content))),
+    };
+  const reading = readTarget(file.path, source.text, file.kind);
+  if (!reading) return null;
+  if ('unreadable' in reading) return { result: unjudged(file, reading.unreadable, true) };
+  const { input, ignores } = reading;
+  return {
+    result: {
+      path: file.path,
+      kind: input.target.kind,
+      findings: [],
+      ...(ignores.length > 0 ? { ignores } : {}),
+    },
+    input,
+  };
+}
+
+/** A target not judged, with why; a container file also gets a finding that fails the check. */
+function unjudged(file: TargetFile, reason: string, containerFile: boolean): TargetResult {
+  return {
+    path: file.path,
+    kind: file.kind ?? null,
+    findings: containerFile ? [unjudgedFinding(file.path, reason)] : [],
+    skipped: reason,
+  };
 }
 
 /** Text good enough to tell whether bytes that are not clean UTF-8 look like a container file; none past the size limit. */
@@ -180,15 +282,11 @@ async function evaluate(
   try {
     return { ...result, findings: (await engine.evaluate(input)).sort(compareFindings) };
   } catch (error) {
-    // Fails closed: an input that makes the policy throw must not pass unjudged.
-    return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}`, evaluationFailed: true };
+    return failed(result, error);
   }
 }
 
-/** Every instruction's lines, `FROM` included, in file order: what an inline ignore can cover. */
-function instructionRanges(dockerfile: DockerfileFacts): { line: number; end_line: number }[] {
-  return dockerfile.stages
-    .flatMap((stage) => [{ line: stage.line, end_line: stage.line }, ...stage.instructions])
-    .map(({ line, end_line }) => ({ line, end_line }))
-    .sort((a, b) => a.line - b.line);
+/** Fails closed: an input that makes the policy throw must not pass unjudged. */
+function failed(result: TargetResult, error: unknown): TargetResult {
+  return { ...result, skipped: `policy evaluation failed: ${errorMessage(error)}`, evaluationFailed: true };
 }

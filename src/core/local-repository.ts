@@ -23,17 +23,40 @@ export async function workingTreeTargets(
   paths: readonly string[] = [],
   targets?: PortcullisConfig['targets'],
 ): Promise<TargetFile[]> {
+  return Promise.all((await workingTreeEntries(repo, paths, targets)).map((read) => read()));
+}
+
+/**
+ * As workingTreeTargets, each file read only when the consumer takes it (the pipeline,
+ * a few at a time): a large repository's files are never all in memory at once. The paths
+ * are chosen before the first is read, so a bad PATH fails before any work.
+ */
+export async function workingTreeStream(
+  repo: string,
+  paths: readonly string[] = [],
+  targets?: PortcullisConfig['targets'],
+): Promise<AsyncIterable<TargetFile>> {
+  const entries = await workingTreeEntries(repo, paths, targets);
+  return (async function* () {
+    for (const read of entries) yield await read();
+  })();
+}
+
+/** The chosen files in path order, each with the function that reads it. */
+async function workingTreeEntries(
+  repo: string,
+  paths: readonly string[],
+  targets: PortcullisConfig['targets'] | undefined,
+): Promise<(() => Promise<TargetFile>)[]> {
   const select = targetSelector(targets);
   const selected = await selectRepositoryPaths(repo, paths, select);
-  return Promise.all(
-    [...selected]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(async ([path, { named }]) => {
-        // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
-        const kind = select(path)?.kind ?? (named && !isTargetPath(path) ? 'dockerfile' : undefined);
-        return { path, ...(kind ? { kind } : {}), content: await readWorkingFile(repo, path) };
-      }),
-  );
+  return [...selected]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, { named }]) => async () => {
+      // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
+      const kind = select(path)?.kind ?? (named && !isTargetPath(path) ? 'dockerfile' : undefined);
+      return { path, ...(kind ? { kind } : {}), content: await readWorkingFile(repo, path) };
+    });
 }
 
 /**

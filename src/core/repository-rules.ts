@@ -35,13 +35,21 @@ export interface TargetFindings {
  * Findings about waivers obey the same overrides: a repository can turn PC-WVR-002 off.
  */
 export function applyRepositoryRules(targets: TargetFindings[], set: PolicySet, today: Date): Finding[] {
+  for (const target of targets) applyTargetRules(target, set, today);
+  return waiversFileFindings(set, today);
+}
+
+/** Overrides, waivers and inline ignores of one target, in place: the pipeline applies them as each target is judged. */
+export function applyTargetRules(target: TargetFindings, set: PolicySet, today: Date): void {
   const usable = set.waivers.filter((w) => waiverStatus(w, today) !== 'expired');
-  for (const target of targets) {
-    target.findings = [...target.findings, ...ignoreFindings(target)]
-      .flatMap((finding) => override(finding, set.config.rules))
-      .map((finding) => waive(finding, usable, target.ignores ?? [], today))
-      .sort(compareFindings);
-  }
+  target.findings = [...target.findings, ...ignoreFindings(target)]
+    .flatMap((finding) => override(finding, set.config.rules))
+    .map((finding) => waive(finding, usable, target.ignores ?? [], today))
+    .sort(compareFindings);
+}
+
+/** Findings about the waivers file itself (expired, expiring), under the same overrides. */
+export function waiversFileFindings(set: PolicySet, today: Date): Finding[] {
   return waiverFindings(set.waivers, today).flatMap((finding) => override(finding, set.config.rules));
 }
 

@@ -6,9 +6,14 @@ import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { mergeData } from '../config/plain-data.js';
 import type { PolicyInput } from '../input/policy-input.js';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
-import type { CompiledPolicy, RuleMetadata } from './compile.js';
+import {
+  type CompiledPolicy,
+  RESULT_SETS,
+  RESULTS_ENTRYPOINT,
+  type ResultSet,
+  type RuleMetadata,
+} from './compile.js';
 import type { Finding, Fix } from './findings.js';
-import { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet } from './result-sets.js';
 import { builtinFailure } from './strict-builtins.js';
 import { declaredMemoryPages } from './wasm-memory.js';
 
@@ -46,41 +51,38 @@ export class PolicyEngine {
     return new PolicyEngine(policy, compiled.rules);
   }
 
+  /** Findings for one target. Throws when the policy itself fails (e.g. a built-in error). */
+  evaluate(input: PolicyInput): Finding[] {
+    return this.evaluateDocument(input, input.target.path);
+  }
+
   /**
-   * Findings for one target. Throws when the policy itself fails (e.g. a built-in error).
-   * `sets` narrows the result sets evaluated (the sandbox runs them one at a time).
+   * Findings for the target at `path` whose input document is `json` (UTF-8): the SDK
+   * writes the bytes into the policy's memory as they are, where a document would be
+   * encoded again, so an input encoded once (to cross to a worker) is encoded only once.
    */
-  evaluate(input: PolicyInput, sets: readonly ResultSet[] = RESULT_SETS): Finding[] {
+  evaluateJson(json: ArrayBuffer, path: string): Finding[] {
+    return this.evaluateDocument(json, path);
+  }
+
+  private evaluateDocument(input: PolicyInput | ArrayBuffer, path: string): Finding[] {
+    let results: Partial<Record<ResultSet, RawResult[]>>;
     try {
-      return this.evaluateSets(input, sets);
+      // One evaluation of every result set: the input is parsed into WebAssembly and the
+      // helpers the rules share are computed once, instead of once per set.
+      const evaluated = this.policy.evaluate(input, RESULTS_ENTRYPOINT) as {
+        result?: Partial<Record<ResultSet, RawResult[]>>;
+      }[];
+      results = evaluated[0]?.result ?? {};
     } catch (error) {
       throw this.describeBuiltinFailure(error) ?? error;
     }
-  }
-
-  private evaluateSets(input: PolicyInput, sets: readonly ResultSet[]): Finding[] {
     const findings: Finding[] = [];
-    // All sets at once in one evaluation: the input is copied into WebAssembly and the
-    // shared helpers computed once, instead of once per set.
-    const results =
-      sets.length === RESULT_SETS.length
-        ? ((
-            this.policy.evaluate(input, RESULTS_ENTRYPOINT) as {
-              result?: Partial<Record<ResultSet, RawResult[]>>;
-            }[]
-          )[0]?.result ?? {})
-        : Object.fromEntries(
-            sets.map((set) => [
-              set,
-              (this.policy.evaluate(input, `portcullis/main/${set}`) as { result?: RawResult[] }[])[0]
-                ?.result ?? [],
-            ]),
-          );
-    for (const set of sets) {
+    for (const set of RESULT_SETS) {
       for (const raw of results[set] ?? []) {
         // Own properties only: a package named `constructor` has no metadata, not Object's.
         const rule = Object.hasOwn(this.rules, raw.package) ? this.rules[raw.package] : undefined;
-        findings.push(toFinding(raw, set, rule, input.target.path));
+        findings.push(toFinding(raw, set, rule, path));
       }
     }
     return findings;

@@ -122,7 +122,7 @@ describe('SandboxedPolicyEngine', () => {
       }),
     ]);
     expect(findings[0]?.message).toContain(
-      'its 1000 ms time limit while evaluating its deny rules (rules/endless.rego)',
+      'its 1000 ms time limit while evaluating its rules (rules/endless.rego)',
     );
     expect(findings[0]?.message).toContain('app/Dockerfile was not judged');
 
@@ -178,7 +178,7 @@ describe('SandboxedPolicyEngine', () => {
         }),
       ]);
       expect(findings[0]?.message).toContain(
-        "exceeded the policy's WebAssembly memory limit while evaluating its warn rules (rules/explosive.rego)",
+        "exceeded the policy's WebAssembly memory limit while evaluating its rules (rules/explosive.rego)",
       );
       const normal = await SandboxedPolicyEngine.load(builtin, {}, roomy);
       expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
@@ -199,7 +199,7 @@ describe('SandboxedPolicyEngine', () => {
           expect.objectContaining({ rule_id: SANDBOX_RULES.memory.id, severity: 'deny' }),
         ]);
         expect(findings[0]?.message).toContain(
-          'exceeded the 32 MiB heap limit while evaluating its info rules (rules/flood.rego)',
+          'exceeded the 32 MiB heap limit while evaluating its rules (rules/flood.rego)',
         );
         const normal = await SandboxedPolicyEngine.load(builtin, {}, small);
         expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain(

@@ -12,10 +12,20 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PolicyInput } from '../input/policy-input.js';
-import { type CompiledPolicy, RESULT_SETS, type ResultSet, type RuleMetadata } from './compile.js';
+import type { PolicyInput, ReferenceFileKind } from '../input/policy-input.js';
+import type { CompiledPolicy, RuleMetadata } from './compile.js';
 import type { Finding } from './findings.js';
-import type { SandboxPolicy, SandboxReply, SandboxRequest, SandboxWorkerData } from './sandbox-worker.js';
+import {
+  SANDBOX_PHASES,
+  type SandboxJob,
+  type SandboxOutcome,
+  type SandboxPhase,
+  type SandboxPolicy,
+  type SandboxReply,
+  type SandboxRequest,
+  type SandboxWorkerData,
+} from './sandbox-protocol.js';
+import type { JudgedSource } from './target-reading.js';
 
 /** What the pipeline needs of a policy engine: in-process (PolicyEngine) or sandboxed. */
 export interface PolicyEvaluator {
@@ -23,12 +33,17 @@ export interface PolicyEvaluator {
   readonly rules: Readonly<Record<string, RuleMetadata>>;
   /** Findings for one target. Fails when the policy itself fails (e.g. a built-in error). */
   evaluate(input: PolicyInput): Finding[] | Promise<Finding[]>;
+  /**
+   * Reads a file's text into its input and evaluates it, where the engine can do that off
+   * the calling thread (the sandbox's workers); the pipeline reads the file itself otherwise.
+   */
+  judgeSource?(path: string, text: string, kind?: ReferenceFileKind): Promise<JudgedSource>;
 }
 
 export interface SandboxOptions {
   /** Worker threads evaluating at once. */
   workers?: number;
-  /** Wall-clock limit of one target's evaluation (all three result sets). */
+  /** Wall-clock limit of one target's reading and evaluation. */
   timeLimitMs?: number;
   /**
    * Each worker's JavaScript heap (V8 old generation), where results are decoded. The
@@ -79,23 +94,23 @@ export const SANDBOX_RULES = {
   },
 } as const satisfies Record<string, RuleMetadata>;
 
-/** A policy stopped by a limit: which one, and the result set it was evaluating. */
+/** A policy stopped by a limit: which one, and what the worker was doing. */
 export class PolicyLimitError extends Error {
   constructor(
     readonly limit: 'time' | 'memory',
-    readonly resultSet: ResultSet | null,
+    readonly phase: SandboxPhase | null,
     /** The limit as a user reads it: "2000 ms", "the worker's 128 MiB heap". */
     readonly what: string,
   ) {
-    super(`The policy exceeded ${what}${resultSet ? ` in its ${resultSet} rules` : ''} and was stopped`);
+    super(`The policy exceeded ${what}${phase ? ` while ${phase}` : ''} and was stopped`);
     this.name = 'PolicyLimitError';
   }
 }
 
 interface Job {
   policy: SandboxPolicy;
-  input?: PolicyInput;
-  resolve: (findings: Finding[]) => void;
+  job?: SandboxJob;
+  resolve: (outcome: SandboxOutcome) => void;
   reject: (error: Error) => void;
 }
 
@@ -127,11 +142,11 @@ export class PolicySandbox {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  /** Evaluates `input` with `policy`; without an input, only loads the policy into a worker. */
-  run(policy: SandboxPolicy, input?: PolicyInput): Promise<Finding[]> {
+  /** Runs `job` with `policy`; without a job, only loads the policy into a worker. */
+  run(policy: SandboxPolicy, job?: SandboxJob): Promise<SandboxOutcome> {
     if (this.closed) return Promise.reject(new Error('The policy sandbox is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ policy, ...(input ? { input } : {}), resolve, reject });
+      this.queue.push({ policy, ...(job ? { job } : {}), resolve, reject });
       this.dispatch();
     });
   }
@@ -185,7 +200,7 @@ export class PolicySandbox {
     // A busy worker keeps the process alive (a CLI run awaits it); an idle one does not.
     thread.worker.ref();
     thread.timer = setTimeout(() => this.timedOut(thread), this.options.timeLimitMs);
-    this.send(thread, { id, key: job.policy.key, ...(job.input ? { input: job.input } : {}) });
+    this.send(thread, { id, key: job.policy.key, ...(job.job ? { job: job.job } : {}) });
   }
 
   private send(thread: SandboxThread, request: SandboxRequest): void {
@@ -202,31 +217,31 @@ export class PolicySandbox {
     const job = thread.job;
     if (!job || job.id !== reply.id) return;
     if ('missing' in reply) {
-      const { id, policy, input } = job;
-      this.send(thread, { id, key: policy.key, policy, ...(input ? { input } : {}) });
+      const { id, policy, job: work } = job;
+      this.send(thread, { id, key: policy.key, policy, ...(work ? { job: work } : {}) });
       return;
     }
     if ('error' in reply && reply.outOfMemory) {
       // Its WebAssembly memory stays grown: replace the worker rather than keep it.
       this.finish(thread);
       this.retire(thread);
-      job.reject(new PolicyLimitError('memory', reply.resultSet, "the policy's WebAssembly memory limit"));
+      job.reject(new PolicyLimitError('memory', reply.phase, "the policy's WebAssembly memory limit"));
       this.dispatch();
       return;
     }
     this.finish(thread);
     if ('error' in reply) job.reject(new Error(reply.error));
-    else job.resolve(reply.findings);
+    else job.resolve(reply);
     this.release(thread);
   }
 
   private timedOut(thread: SandboxThread): void {
     const job = thread.job;
     if (!job) return;
-    const resultSet = RESULT_SETS[Atomics.load(thread.progress, 0) - 1] ?? null;
+    const phase = phaseOf(thread);
     this.finish(thread);
     this.retire(thread);
-    job.reject(new PolicyLimitError('time', resultSet, `its ${this.options.timeLimitMs} ms time limit`));
+    job.reject(new PolicyLimitError('time', phase, `its ${this.options.timeLimitMs} ms time limit`));
     this.dispatch();
   }
 
@@ -237,10 +252,9 @@ export class PolicySandbox {
     if (!thread.retired) this.retire(thread);
     const failure = thread.failure;
     if (job) {
-      const resultSet = RESULT_SETS[Atomics.load(thread.progress, 0) - 1] ?? null;
       job.reject(
         failure?.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new PolicyLimitError('memory', resultSet, `the ${this.options.heapLimitMb} MiB heap limit`)
+          ? new PolicyLimitError('memory', phaseOf(thread), `the ${this.options.heapLimitMb} MiB heap limit`)
           : new Error(`The policy sandbox stopped unexpectedly: ${failure?.message ?? `exit code ${code}`}`),
       );
     } else if (!thread.ready && failure && !this.closed) {
@@ -319,25 +333,63 @@ export class SandboxedPolicyEngine implements PolicyEvaluator {
 
   /** Findings for one target; a policy stopped by a limit yields one deny finding saying so. */
   async evaluate(input: PolicyInput): Promise<Finding[]> {
+    const path = input.target.path;
     try {
-      return await this.sandbox.run(this.policy, input);
+      const outcome = await this.sandbox.run(this.policy, { json: utf8Json(input), path });
+      return 'findings' in outcome ? outcome.findings : [];
     } catch (error) {
       if (!(error instanceof PolicyLimitError)) throw error;
-      return [limitFinding(error, input.target.path, this.rules)];
+      return [limitFinding(error, path, this.rules)];
+    }
+  }
+
+  /** The file read and evaluated in a worker; a limit stops the reading as it stops the policy. */
+  async judgeSource(path: string, text: string, kind?: ReferenceFileKind): Promise<JudgedSource> {
+    try {
+      const outcome = await this.sandbox.run(this.policy, {
+        source: { path, text, ...(kind ? { kind } : {}) },
+      });
+      return 'judged' in outcome ? outcome.judged : null;
+    } catch (error) {
+      if (!(error instanceof PolicyLimitError)) throw error;
+      // Whatever the file is, it was chosen as a target and is not judged: deny.
+      return { kind: kind ?? 'dockerfile', ignores: [], findings: [limitFinding(error, path, this.rules)] };
     }
   }
 }
 
-/** Names the files whose rules were running: OPA's WebAssembly has no per-rule clock. */
+/** An input document as JSON bytes in a buffer of their own (what the worker hands the policy). */
+function utf8Json(input: PolicyInput): ArrayBuffer {
+  const bytes = new TextEncoder().encode(JSON.stringify(input));
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+}
+
+function phaseOf(thread: SandboxThread): SandboxPhase | null {
+  return SANDBOX_PHASES[Atomics.load(thread.progress, 0) - 1] ?? null;
+}
+
+const DOING: Record<SandboxPhase, string> = {
+  loading: 'while loading',
+  reading: 'while reading the file',
+  evaluating: 'while evaluating its rules',
+};
+
+/**
+ * Names the files whose rules were running: OPA's WebAssembly has no per-rule clock, and
+ * one evaluation computes every result set, so every rule file is a suspect.
+ */
 function limitFinding(error: PolicyLimitError, path: string, rules: Readonly<Record<string, RuleMetadata>>) {
   const rule = SANDBOX_RULES[error.limit];
-  const all = Object.values(rules);
-  const inSet = all.filter((r) => r.severity === error.resultSet || r.severity === null);
-  const files = [...new Set((inSet.length > 0 ? inSet : all).map((r) => r.file))].sort();
+  const files = [...new Set(Object.values(rules).map((r) => r.file))].sort();
   const shown = files.length > 6 ? [...files.slice(0, 5), `${files.length - 5} more`] : files;
-  const where = error.resultSet
-    ? ` while evaluating its ${error.resultSet} rules (${shown.join(', ')})`
-    : ' while loading';
+  const where =
+    error.phase === 'evaluating'
+      ? ` ${DOING.evaluating} (${shown.join(', ')})`
+      : error.phase
+        ? ` ${DOING[error.phase]}`
+        : '';
   const finding: Finding = {
     rule_id: rule.id,
     severity: 'deny',

@@ -1,5 +1,5 @@
 /** The CLI's renderings of a Judgement: readable text for people, JSON for scripts. */
-import type { Judgement } from '../core/judge.js';
+import type { Judgement, TargetResult } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
 import { plainFinding, plainLine, plainText, workflowSafe } from './plain-text.js';
 
@@ -21,30 +21,41 @@ export function jsonReport(
 const STYLE = { deny: '31;1', warn: '33', info: '36', dim: '2', bold: '1' } as const;
 
 export function textReport(judgement: Judgement, color: boolean): string {
-  const paint = (style: keyof typeof STYLE, text: string) =>
-    color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
+  return [
+    ...judgement.targets.map((target) => textTarget(target, color)),
+    textSummary(judgement, color),
+  ].join('\n');
+}
+
+/** One target's part of the text report (ending in a blank line), written as soon as the target is judged. */
+export function textTarget(target: TargetResult, color: boolean): string {
+  const paint = painter(color);
   const out: string[] = [];
-  for (const target of judgement.targets) {
-    out.push(paint('bold', plainLine(target.path)));
-    if (target.skipped) out.push(`  ${paint('dim', plainText(target.skipped))}`);
-    else if (target.findings.length === 0) out.push(`  ${paint('dim', 'no findings')}`);
-    const width = Math.max(0, ...target.findings.map((f) => String(f.line).length));
-    for (const f of target.findings) {
-      const label = f.waived ? paint('dim', 'WAIVED') : paint(f.severity, f.severity.toUpperCase().padEnd(6));
-      out.push(
-        `  ${String(f.line).padStart(width)}  ${label}  ${paint('dim', plainLine(f.rule_id))}  ${plainText(f.message)}`,
-      );
-      const indent = `  ${' '.repeat(width)}  `;
-      if (f.waived) {
-        const until = f.waived.expires ? ` until ${f.waived.expires}` : '';
-        const waiver = plainLine(`waived${until} (${f.waived.source}): ${f.waived.reason}`);
-        out.push(`${indent}${paint('dim', waiver)}`);
-      } else if (f.fix) {
-        out.push(`${indent}${paint('dim', `fix: ${plainLine(f.fix.description)}`)}`);
-      }
+  out.push(paint('bold', plainLine(target.path)));
+  if (target.skipped) out.push(`  ${paint('dim', plainText(target.skipped))}`);
+  else if (target.findings.length === 0) out.push(`  ${paint('dim', 'no findings')}`);
+  const width = Math.max(0, ...target.findings.map((f) => String(f.line).length));
+  for (const f of target.findings) {
+    const label = f.waived ? paint('dim', 'WAIVED') : paint(f.severity, f.severity.toUpperCase().padEnd(6));
+    out.push(
+      `  ${String(f.line).padStart(width)}  ${label}  ${paint('dim', plainLine(f.rule_id))}  ${plainText(f.message)}`,
+    );
+    const indent = `  ${' '.repeat(width)}  `;
+    if (f.waived) {
+      const until = f.waived.expires ? ` until ${f.waived.expires}` : '';
+      const waiver = plainLine(`waived${until} (${f.waived.source}): ${f.waived.reason}`);
+      out.push(`${indent}${paint('dim', waiver)}`);
+    } else if (f.fix) {
+      out.push(`${indent}${paint('dim', `fix: ${plainLine(f.fix.description)}`)}`);
     }
-    out.push('');
   }
+  out.push('');
+  return workflowSafe(out.join('\n'));
+}
+
+/** The last line of the text report: counts and what fails the check. */
+export function textSummary(judgement: Judgement, color: boolean): string {
+  const paint = painter(color);
   const counts = { deny: 0, warn: 0, info: 0 };
   let waived = 0;
   for (const f of judgement.findings) {
@@ -52,8 +63,12 @@ export function textReport(judgement: Judgement, color: boolean): string {
     else counts[f.severity]++;
   }
   const files = `${judgement.targets.length} file${judgement.targets.length === 1 ? '' : 's'}`;
-  out.push(
+  return workflowSafe(
     `${files} checked: ${paint('deny', `${counts.deny} deny`)}, ${paint('warn', `${counts.warn} warn`)}, ${paint('info', `${counts.info} info`)}${waived > 0 ? `, ${waived} waived` : ''}; failing on ${judgement.failOn.join(', ')}`,
   );
-  return workflowSafe(out.join('\n'));
+}
+
+function painter(color: boolean) {
+  return (style: keyof typeof STYLE, text: string) =>
+    color ? `\u001b[${STYLE[style]}m${text}\u001b[0m` : text;
 }
