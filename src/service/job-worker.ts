@@ -61,12 +61,17 @@ export function startJobWorker({ queue, octokitFor, log, concurrency }: JobWorke
     },
     onSettled: (job, outcome, durationMs) => {
       metrics().count('jobsSettled', { kind: job.kind, outcome });
+      if (outcome === 'returned') {
+        // Given back by a shutdown: the queue reports no duration for it, and it will run again.
+        logOf(log, job).info('Job returned to the queue by the shutdown');
+        return;
+      }
       metrics().observe('jobDuration', durationMs / 1000, { kind: job.kind });
       if (CONCLUDED.has(outcome))
         metrics().observe('webhookToConclusion', Math.max(0, Date.now() - job.enqueuedAt) / 1000, {
           kind: job.kind,
         });
-      logOf(log, job)[outcome === 'completed' || outcome === 'returned' ? 'info' : 'warn'](
+      logOf(log, job)[outcome === 'completed' ? 'info' : 'warn'](
         `Job ${outcome} after ${Math.round(durationMs)} ms`,
       );
     },
