@@ -86,12 +86,12 @@ function limitedFetch(inner: typeof fetch, job: AbortSignal | undefined, timeout
       metrics().count('githubRequests', { method, status: 0 });
       // An AbortError is passed on by @octokit/request as it is, which plugin-retry does not
       // retry: the job is over, its calls must not wait out backoffs.
-      if (job?.aborted) throw new DOMException(`The job was stopped (${reasonOf(job)})`, 'AbortError');
+      if (job?.aborted) {
+        throw Object.assign(new Error(`The job was stopped (${reasonOf(job)})`), { name: 'AbortError' });
+      }
       if (timeout.aborted) {
         // Becomes a 500 RequestError, retried like a network error.
-        throw new Error(
-          `GitHub did not answer ${method} ${pathOf(input)} within ${Math.round(timeoutMs / 1000)} s`,
-        );
+        throw new Error(`GitHub did not answer ${method} ${pathOf(input)} within ${timeoutMs / 1000} s`);
       }
       throw error;
     }

@@ -121,6 +121,7 @@ export interface CheckRunRequest {
   body: {
     name?: string;
     head_sha?: string;
+    external_id?: string;
     status?: string;
     conclusion?: string;
     output?: {
@@ -303,7 +304,15 @@ export function fakePullRequest(pr: FakePullRequest): CheckRunRequest[] {
     .times(10)
     .reply((uri) => {
       const name = new URL(uri, API).searchParams.get('check_name');
-      const runs = (pr.existingCheckRuns ?? []).filter((run) => !name || run.name === name);
+      // As GitHub would: the runs already there, and those this fake created (all id 555).
+      const created = checkRuns.filter((r) => r.method === 'POST');
+      const ours = created.map((r) => ({
+        id: 555,
+        name: r.body.name ?? '',
+        external_id: r.body.external_id ?? '',
+        status: checkRuns.filter((c) => c.body.status).pop()?.body.status ?? 'queued',
+      }));
+      const runs = [...(pr.existingCheckRuns ?? []), ...ours].filter((run) => !name || run.name === name);
       return [
         200,
         { total_count: runs.length, check_runs: runs.map((run) => checkRunListing(run, headSha)) },
