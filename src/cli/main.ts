@@ -27,7 +27,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
 
 /** The help text loads every command for its usage: it is shown rarely, and never on the way to work. */
 async function help(): Promise<string> {
-  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  // One at a time: jest's ESM loader fails concurrent imports that share modules.
+  const commands: CliCommand[] = [];
+  for (const load of Object.values(COMMANDS)) commands.push(await load());
   return `Usage: portcullis <command> [options]
 
 Commands:

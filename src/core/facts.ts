@@ -44,22 +44,14 @@ export async function gatherFacts(
   const { registry } = sources;
   if (registry) {
     // The online gatherers (registry client, sigstore, osv-scanner) are imported only here:
-    // an offline check, a pre-commit hook's, starts cold without them.
-    const [
-      { gatherRegistryFacts },
-      { gatherSignatureFacts },
-      { scanReferencedImages },
-      { RegistryClient },
-      { OsvScanner },
-      { trustPolicyFromEnv },
-    ] = await Promise.all([
-      import('../facts/registry-facts.js'),
-      import('../facts/signature-facts.js'),
-      import('../facts/reference-scans.js'),
-      import('../registry/client.js'),
-      import('../scan/osv-scanner.js'),
-      import('../signatures/trust-policy.js'),
-    ]);
+    // an offline check, a pre-commit hook's, starts cold without them. One at a time: jest's
+    // ESM loader fails concurrent imports that share modules ("… is not in cache").
+    const { gatherRegistryFacts } = await import('../facts/registry-facts.js');
+    const { gatherSignatureFacts } = await import('../facts/signature-facts.js');
+    const { scanReferencedImages } = await import('../facts/reference-scans.js');
+    const { RegistryClient } = await import('../registry/client.js');
+    const { OsvScanner } = await import('../scan/osv-scanner.js');
+    const { trustPolicyFromEnv } = await import('../signatures/trust-policy.js');
     // Read first: a trust policy that cannot be read stops the run before any look-up.
     const trust = sources.trust === undefined ? trustPolicyFromEnv() : sources.trust;
     facts.registry = await gatherRegistryFacts(inputs, registry, sources.now);
