@@ -24,15 +24,15 @@ downloaders := {"curl", "wget"}
 # curl … | sh: the downloader's command, immediately followed by a shell in the pipeline.
 warn contains finding if {
 	some item in dockerfile.commands
+	item.program in downloaders
 	download := item.command
-	dockerfile.program(download) in downloaders
 	some shell in item.instruction.commands
 	shell.pipeline == download.pipeline
 	shell.position == download.position + 1
 	dockerfile.program(shell) in shells
 	finding := object.union(
 		{
-			"msg": sprintf("%s pipes %s into %s: the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(download), url_label(download.argv), dockerfile.program(shell)]),
+			"msg": sprintf("%s pipes %s into %s: the remote script runs unverified. Download it to a file, check its sha256, then run it.", [item.program, url_label(download.argv), dockerfile.program(shell)]),
 			"line": download.line,
 		},
 		end_line(download.line, shell.line),
@@ -43,12 +43,12 @@ warn contains finding if {
 # (or a process substitution, should the tokenizer keep `<(…)` in a word).
 warn contains finding if {
 	some item in dockerfile.commands
+	item.program in (shells | {"eval"})
 	shell := item.command
-	dockerfile.program(shell) in (shells | {"eval"})
 	some word in shell.argv
 	match := regex.find_all_string_submatch_n("(\\$\\(|<\\(|`)\\s*(curl|wget)\\s", word, 1)[0]
 	finding := {
-		"msg": sprintf("%s runs a script that %s downloads from %s through %s…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), match[2], url_label(split(word, " ")), match[1]]),
+		"msg": sprintf("%s runs a script that %s downloads from %s through %s…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [item.program, match[2], url_label(split(word, " ")), match[1]]),
 		"line": shell.line,
 	}
 }
@@ -57,14 +57,14 @@ warn contains finding if {
 # by the download as the next command; the source line shows the `<(`.
 warn contains finding if {
 	some item in dockerfile.commands
+	item.program in (shells | {"source", "."})
 	shell := item.command
-	dockerfile.program(shell) in (shells | {"source", "."})
 	download := item.instruction.commands[dockerfile.command_index(item.instruction, shell) + 1]
 	dockerfile.program(download) in downloaders
 	regex.match(`<\(\s*(curl|wget)\b`, dockerfile.source_line(item.instruction, shell.line))
 	finding := object.union(
 		{
-			"msg": sprintf("%s runs a script that %s downloads from %s through <(…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [dockerfile.program(shell), dockerfile.program(download), url_label(download.argv)]),
+			"msg": sprintf("%s runs a script that %s downloads from %s through <(…): the remote script runs unverified. Download it to a file, check its sha256, then run it.", [item.program, dockerfile.program(download), url_label(download.argv)]),
 			"line": shell.line,
 		},
 		end_line(shell.line, download.line),

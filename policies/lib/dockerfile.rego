@@ -27,12 +27,21 @@ instructions := [{"stage": stage, "instruction": instruction} |
 	some instruction in stage.instructions
 ]
 
-# Every shell command of every RUN, with its instruction and stage.
-commands := [{"stage": stage, "instruction": instruction, "command": command} |
+# Every shell command of every RUN, with its instruction and stage, and the program it
+# runs with its arguments (`program_args`, and `program`: "" when there is none). Computed
+# here once per command: functions are not memoized under WebAssembly, and finding the
+# program was most of the evaluation time when every rule asked for it (BENCHMARKS.md).
+commands := [{"stage": stage, "instruction": instruction, "command": command, "args": args, "program": name} |
 	some stage in stages
 	some instruction in stage.instructions
 	some command in instruction.commands
+	args := program_args(command)
+	name := _program_name(args)
 ]
+
+_program_name(args) := basename(args[0]) if count(args) > 0
+
+_program_name(args) := "" if count(args) == 0
 
 # A readable name for a stage in messages: `"builder"` or `#2`.
 stage_label(stage) := sprintf("%q", [stage.name]) if stage.name != null
