@@ -297,6 +297,14 @@ const VARIABLES = {
     integerOr(1, 20, 3),
     'Attempts of a job that fails or whose process dies, before its check run is concluded as failed.',
   ),
+  redisLockSeconds: variable(
+    'PORTCULLIS_REDIS_LOCK_SECONDS',
+    SERVICE,
+    'seconds',
+    '30',
+    integerOr(1, 600, 30),
+    'With `REDIS_URL`: a running job\'s lock, renewed while it runs, and how often workers look for jobs whose lock expired. A worker that dies loses its jobs to the others within about twice this.',
+  ),
   shutdownTimeoutSeconds: variable(
     'PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS',
     SERVICE,

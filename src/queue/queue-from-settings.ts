@@ -20,6 +20,8 @@ export async function openWorkQueue(
     return new RedisWorkQueue({
       url: from.redisUrl,
       maxAttempts: from.jobAttempts,
+      lockDurationMs: from.redisLockSeconds * 1000,
+      stalledIntervalMs: from.redisLockSeconds * 1000,
       onError: options.onError,
     });
   }
