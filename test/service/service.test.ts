@@ -1,18 +1,18 @@
 /**
  * The service as `npm start` runs it (`node dist/main.js`) with the embedded job store in a
- * temporary PORTCULLIS_DATA_DIR and a GitHub on 127.0.0.1 that never answers past the
- * installation token, so a job stays running: roles refused without Redis, the health and
- * metrics routes, a job's log lines, and the drain on SIGTERM that leaves the job in the
- * store for the next start.
+ * temporary PORTCULLIS_DATA_DIR (or Redis) and the GitHub simulator hanging every GET, so a
+ * job stays running: roles refused without Redis, the health and metrics routes, a job's log
+ * lines, and the drain on SIGTERM that leaves the job in the store for the next start.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRICS } from '../../src/metrics.js';
 import { SqliteWorkQueue } from '../../src/queue/sqlite-queue.js';
 import { freePort } from '../support/free-port.js';
+import { type Fault, type GitHubSimulator, startGitHubSimulator } from '../support/github-simulator.js';
 import { type RedisServer, startRedis } from '../support/redis.js';
 import {
   type AppProcess,
@@ -23,12 +23,8 @@ import {
   stopAll,
   waitForOutput,
 } from './app-process.js';
-import { type SlowGitHub, slowGitHub } from './slow-github.js';
 
 const SECRET = 'a-webhook-secret-of-32-characters';
-const PAYLOAD = JSON.parse(
-  readFileSync(new URL('../fixtures/webhooks/pull_request.opened.json', import.meta.url), 'utf8'),
-) as Record<string, unknown>;
 
 let dir: string;
 let keyPath: string;
@@ -47,6 +43,26 @@ afterAll(async () => {
   await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * The simulator holding acme/web (installation 4242) with a pull request changing its
+ * Dockerfile, and every GET hanging: a job gets its token, then waits until its signal
+ * (shutdown) ends it. Returns the pull request's `opened` payload.
+ */
+async function hangingGitHub(): Promise<{
+  github: GitHubSimulator;
+  hang: Fault;
+  payload: Record<string, unknown>;
+}> {
+  const github = await startGitHubSimulator({ appId: 1, appKey: privateKey });
+  github.installation(4242, 'acme');
+  github.repository('acme/web', { installation: 4242 });
+  const base = github.commit('acme/web', { 'README.md': '# web\n' }, { branch: 'main' });
+  const head = github.change('acme/web', base, { Dockerfile: 'FROM node:latest\n' }, { branch: 'feature' });
+  const pr = github.openPullRequest('acme/web', { head, headRef: 'feature', user: 'alice' });
+  const hang = github.fail({ method: 'GET', hang: true });
+  return { github, hang, payload: github.payloads.pullRequest('acme/web', pr.number, 'opened') };
+}
 
 const credentials = () => ({
   APP_ID: '1',
@@ -90,12 +106,14 @@ describe('a start that fails', () => {
 });
 
 describe('role all on the embedded store', () => {
-  let github: SlowGitHub;
+  let github: GitHubSimulator;
+  let hang: Fault;
+  let payload: Record<string, unknown>;
   let dataDir: string;
   let port: number;
   const env = () => ({
     ...credentials(),
-    ...github.env,
+    ...github.appEnv(),
     PORT: String(port),
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS: '2',
@@ -104,11 +122,11 @@ describe('role all on the embedded store', () => {
   });
 
   beforeAll(async () => {
-    github = await slowGitHub();
+    ({ github, hang, payload } = await hangingGitHub());
     dataDir = join(dir, 'data');
     port = await freePort();
   });
-  afterAll(() => github.close());
+  afterAll(() => github.stop());
 
   let first: AppProcess;
   it('serves /healthz and /readyz, and answers a webhook by queueing its job', async () => {
@@ -128,11 +146,11 @@ describe('role all on the embedded store', () => {
     }
     expect(await ready.json()).toEqual({ status: 'ready', queue: 'embedded' });
 
-    const answer = await sendWebhook(port, SECRET, 'pull_request', 'delivery-drain-1', PAYLOAD);
+    const answer = await sendWebhook(port, SECRET, 'pull_request', 'delivery-drain-1', payload);
     expect(answer.status).toBe(200);
     // The job runs: it got its installation's token and now waits on GitHub.
-    await github.waitFor(/^POST \/app\/installations\/4242\/access_tokens$/);
-    await github.waitFor(/^GET \/repos\/acme\/web\//);
+    await github.waitFor(() => hang.hits > 0, 45_000, 'a GET of the job');
+    expect(github.requests((r) => r.operationId === 'apps/create-installation-access-token')).toHaveLength(1);
   });
 
   it('exposes every metric of src/metrics.ts, the webhook counted and the job running', async () => {
@@ -154,7 +172,7 @@ describe('role all on the embedded store', () => {
       expect(line).toMatchObject({
         deliveryId: 'delivery-drain-1',
         repository: 'acme/web',
-        pullRequests: [7],
+        pullRequests: [payload.number],
         jobKind: 'check',
         attempt: 1,
         jobId: expect.any(String),
@@ -178,16 +196,11 @@ describe('role all on the embedded store', () => {
   });
 
   it('runs the returned job on the next start, its attempt not counted', async () => {
-    const seen = github.requests.length;
+    const seen = hang.hits;
     // A long deadline: the second signal below must not wait for it.
     const second = startApp(dir, { ...env(), PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS: '60' });
     await waitForOutput(second, /Job queue \(embedded\): 1 waiting, 0 delayed, 0 running \(1 check\)/);
-    await github.waitFor(/^GET \/repos\/acme\/web\//);
-    const deadline = Date.now() + 45_000;
-    while (!github.requests.slice(seen).some((r) => r.startsWith('GET /repos/acme/web/'))) {
-      if (Date.now() > deadline) throw new Error(`the job did not run again: ${second.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await github.waitFor(() => hang.hits > seen, 45_000, 'the job to run again');
     await waitForOutput(second, /"jobId"/);
     const started = logLines(second).find((line) => String(line.msg).startsWith('Job started'));
     expect(started).toMatchObject({ deliveryId: 'delivery-drain-1', attempt: 1 });
@@ -203,24 +216,26 @@ describe('role all on the embedded store', () => {
     const keyBody = privateKey.split('\n').slice(1, -2).join('');
     for (const app of [first, second]) {
       const output = app.output().replace(/\\n/g, '');
-      expect(output).not.toContain(github.token);
+      expect(output).not.toMatch(/ghs_[A-Za-z0-9_-]{16,}/);
       expect(output).not.toContain(SECRET);
       expect(output).not.toContain(keyBody.slice(0, 64));
     }
-    expect(github.problems).toEqual([]);
+    github.assertNoProblems();
   });
 });
 
 describe('web and worker apart on Redis', () => {
   let redis: RedisServer;
-  let github: SlowGitHub;
+  let github: GitHubSimulator;
+  let hang: Fault;
+  let payload: Record<string, unknown>;
   beforeAll(async () => {
     redis = await startRedis();
-    github = await slowGitHub();
+    ({ github, hang, payload } = await hangingGitHub());
   }, 60_000);
   afterAll(async () => {
     await stopAll();
-    await github.close();
+    await github.stop();
     await redis.stop();
   });
 
@@ -228,7 +243,7 @@ describe('web and worker apart on Redis', () => {
     const [webPort, workerPort] = [await freePort(), await freePort()];
     const common = {
       ...credentials(),
-      ...github.env,
+      ...github.appEnv(),
       REDIS_URL: redis.url,
       PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS: '1',
     };
@@ -249,14 +264,14 @@ describe('web and worker apart on Redis', () => {
       expect(await ready.json()).toEqual({ status: 'ready', queue: 'redis' });
     }
     // A worker takes no webhook.
-    expect((await sendWebhook(workerPort, SECRET, 'pull_request', 'delivery-apart-0', PAYLOAD)).status).toBe(
+    expect((await sendWebhook(workerPort, SECRET, 'pull_request', 'delivery-apart-0', payload)).status).toBe(
       404,
     );
 
-    expect((await sendWebhook(webPort, SECRET, 'pull_request', 'delivery-apart-1', PAYLOAD)).status).toBe(
+    expect((await sendWebhook(webPort, SECRET, 'pull_request', 'delivery-apart-1', payload)).status).toBe(
       200,
     );
-    await github.waitFor(/^GET \/repos\/acme\/web\//);
+    await github.waitFor(() => hang.hits > 0, 45_000, 'a GET of the job');
     await waitForOutput(worker, /"deliveryId":"delivery-apart-1"/);
     expect(web.output()).not.toContain('"jobId"');
     const webMetrics = await (await fetch(`http://127.0.0.1:${webPort}/metrics`)).text();
