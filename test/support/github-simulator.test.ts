@@ -495,6 +495,24 @@ describe('faults', () => {
     expect(Number(headers['x-ratelimit-remaining'])).toBeLessThan(15_000);
   });
 
+  it("answers GitHub's own 403 once an installation has used up its hour's requests", async () => {
+    await github.stop();
+    github = await startGitHubSimulator({ appId: APP_ID, appKey: privateKey, rateLimit: 2 });
+    github.installation(INSTALLATION, 'acme');
+    github.repository(REPO, { installation: INSTALLATION });
+    github.commit(REPO, { 'README.md': '# web\n' }, { branch: 'main' });
+    const app = new Octokit({ baseUrl: github.baseUrl, auth: appJwt() });
+    const { data } = await app.rest.apps.createInstallationAccessToken({ installation_id: INSTALLATION });
+    const client = new Octokit({ baseUrl: github.baseUrl, auth: data.token });
+    const read = () => client.rest.repos.getContent({ owner, repo, path: 'README.md' });
+    await expect(read()).resolves.toMatchObject({ headers: { 'x-ratelimit-remaining': '1' } });
+    await expect(read()).resolves.toMatchObject({ headers: { 'x-ratelimit-remaining': '0' } });
+    await expect(read()).rejects.toMatchObject({
+      status: 403,
+      response: { headers: { 'x-ratelimit-remaining': '0' } },
+    });
+  });
+
   it('hangs until the client gives up or the simulator stops, and resets connections', async () => {
     github.fail({ operation: 'pulls/get', hang: true, times: 1 });
     const hung = rest.rest.pulls.get({
