@@ -54,21 +54,21 @@ export function createPortcullis({ queue }: PortcullisOptions): ApplicationFunct
           const missing =
             error instanceof MissingField ? error.message : `unreadable (${errorMessage(error)})`;
           context.log.warn(
-            { delivery: context.id, event, missing },
+            { deliveryId: context.id, event, missing },
             `Dropped webhook delivery ${context.id} (${event}): ${missing}`,
           );
           count('dropped');
           return;
         }
         if ('ignored' in job) {
-          context.log.debug({ delivery: context.id, event }, `Ignored ${event}: ${job.ignored}`);
+          context.log.debug({ deliveryId: context.id, event }, `Ignored ${event}: ${job.ignored}`);
           count('ignored');
           return;
         }
         const result = await queue.enqueue(job);
         count(result);
         context.log.info(
-          { delivery: context.id, event, repository: `${job.owner}/${job.repo}`, pulls: job.pullNumbers },
+          { deliveryId: context.id, event, repository: `${job.owner}/${job.repo}`, pullRequests: job.pullNumbers },
           `Webhook ${event} ${result === 'duplicate' ? 'seen before: dropped' : `${result} a ${job.kind} job`}`,
         );
       });
@@ -87,7 +87,7 @@ export function createPortcullis({ queue }: PortcullisOptions): ApplicationFunct
           labels,
         ).catch((error: unknown) =>
           context.log.warn(
-            { delivery: context.id },
+            { deliveryId: context.id },
             `Could not remove the build approval label from #${pr.number}: ${errorMessage(error)}`,
           ),
         );
