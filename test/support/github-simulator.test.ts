@@ -626,6 +626,16 @@ describe('webhooks', () => {
         base: { repo: { full_name: REPO } },
       },
     });
+    // As on GitHub, a check run on a fork's head lists no pull request.
+    const { data: forkRun } = await rest.rest.checks.create({
+      owner,
+      repo,
+      name: 'Portcullis',
+      head_sha: forked,
+    });
+    expect(github.payloads.checkRun(forkRun.id, 'rerequested')).toMatchObject({
+      check_run: { pull_requests: [] },
+    });
     expectNoProblems();
   });
 });

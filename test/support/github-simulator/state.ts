@@ -212,10 +212,13 @@ export class SimulatorState {
     return this.changes(repo.git, from, head);
   }
 
-  /** Open pull requests of a repository whose head is `sha`, as check runs and suites list them. */
+  /**
+   * Open pull requests of a repository whose head is `sha`, as check runs and suites list them:
+   * GitHub leaves out pull requests from forks there (the App must look those up itself).
+   */
   pullRequestsAt(repo: SimRepository, sha: string) {
     return [...repo.pulls.values()]
-      .filter((pr) => pr.state === 'open' && pr.headSha === sha)
+      .filter((pr) => pr.state === 'open' && pr.headSha === sha && pr.headRepo === repo.fullName)
       .map((pr) => pullRequestRef(repo, pr, this.repository(pr.headRepo) ?? repo));
   }
 
