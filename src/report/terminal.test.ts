@@ -1,7 +1,7 @@
 import { finding } from '../../test/support/findings.js';
 import type { Judgement } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
-import { jsonReport, textReport } from './terminal.js';
+import { jsonReport, jsonReportLines, textReport } from './terminal.js';
 
 const judgementOf = (findings: Finding[], skipped?: string): Judgement => {
   const paths = [...new Set(findings.map((f) => f.path))];
@@ -72,5 +72,25 @@ describe('jsonReport with hostile input (issue #10, defect 7)', () => {
     expect(json).not.toContain('##[');
     expect(json).not.toContain('\\u001b');
     expect(json).not.toContain('\u009b');
+  });
+});
+
+describe('jsonReportLines', () => {
+  it('joined by newlines, is the JSON report as JSON.stringify indents it', () => {
+    const judgements = [
+      judgementOf([
+        finding({ fix: { line: 1, end_line: 2, replacement: 'a\n  b\n', description: 'd' } }),
+        finding({ path: 'b/Dockerfile', message: 'line\nbreak "quoted"' }),
+      ]),
+      judgementOf([]),
+    ];
+    const errors = [{ path: 'c/Dockerfile', message: 'unreadable\n  here' }];
+    for (const judgement of judgements) {
+      for (const extra of [[], errors]) {
+        expect([...jsonReportLines(judgement, extra)].join('\n')).toBe(
+          JSON.stringify(jsonReport(judgement, extra), null, 2),
+        );
+      }
+    }
   });
 });

@@ -18,6 +18,29 @@ export function jsonReport(
   };
 }
 
+/**
+ * The JSON report as `JSON.stringify(jsonReport(…), null, 2)` spells it, in pieces that
+ * joined by newlines are that text: a large repository's report is never one string
+ * (nor every finding copied at once) in memory.
+ */
+export function* jsonReportLines(
+  judgement: Judgement,
+  errors: { path: string; message: string }[] = [],
+): Generator<string> {
+  const nested = (value: unknown, indent: string) =>
+    indent + JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+  const { findings } = judgement;
+  if (findings.length === 0) {
+    yield '{\n  "findings": [],';
+  } else {
+    yield '{\n  "findings": [';
+    for (const [index, finding] of findings.entries())
+      yield `${nested(plainFinding(finding), '    ')}${index < findings.length - 1 ? ',' : ''}`;
+    yield '  ],';
+  }
+  yield `  "errors": ${nested(jsonReport({ ...judgement, findings: [] }, errors).errors, '  ').slice(2)}\n}`;
+}
+
 const STYLE = { deny: '31;1', warn: '33', info: '36', dim: '2', bold: '1' } as const;
 
 export function textReport(judgement: Judgement, color: boolean): string {
