@@ -218,9 +218,9 @@ const VARIABLES = {
     'LOG_FORMAT',
     APP,
     'json or pretty',
-    'json, or pretty outside production',
-    text,
-    "The App's log format, passed to Probot.",
+    'json',
+    textOr('json'),
+    "The App's log format, passed to Probot: one JSON object a line (for log stores), or `pretty` for a terminal.",
   ),
   logLevelInString: variable(
     'LOG_LEVEL_IN_STRING',
