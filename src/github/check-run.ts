@@ -141,7 +141,7 @@ export async function findCheckRuns(
   octokit: Octokit,
   target: CheckRunTarget,
   externalId: string,
-): Promise<{ id: number; status: string }[]> {
+): Promise<{ id: number; status: string; annotations: number }[]> {
   const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: target.owner,
     repo: target.repo,
@@ -153,7 +153,7 @@ export async function findCheckRuns(
   return runs
     .filter((run) => run.external_id === externalId)
     .sort((a, b) => b.id - a.id)
-    .map((run) => ({ id: run.id, status: run.status }));
+    .map((run) => ({ id: run.id, status: run.status, annotations: run.output?.annotations_count ?? 0 }));
 }
 
 /** The fields that conclude a run with `report` and the given annotations. */
@@ -176,6 +176,8 @@ function checkRunWriter(octokit: Octokit, target: CheckRunTarget, job: CheckRunJ
   const name = target.name ?? CHECK_RUN_NAME;
   const { owner, repo } = target;
   let id: number | undefined;
+  /** Annotations an earlier attempt of the job already sent to the run it created. */
+  let sent = 0;
   let creating: Promise<number> | undefined;
 
   const create = async (fields: Record<string, unknown>) => {
@@ -198,7 +200,9 @@ function checkRunWriter(octokit: Octokit, target: CheckRunTarget, job: CheckRunJ
     id: () => id,
     async find() {
       if (!job.mayHaveRuns) return;
-      id = (await findCheckRuns(octokit, { ...target, name }, job.externalId))[0]?.id;
+      const [found] = await findCheckRuns(octokit, { ...target, name }, job.externalId);
+      id = found?.id;
+      sent = found?.annotations ?? 0;
     },
     /** Shows the run in progress with `title`: created so on first use. */
     async show(title: string, summary: string) {
@@ -215,7 +219,10 @@ function checkRunWriter(octokit: Octokit, target: CheckRunTarget, job: CheckRunJ
     },
     /** Concludes the run with the first batch of annotations, then sends the other batches. */
     async publish(report: CheckRunReport) {
-      const [first = [], ...rest] = chunkAnnotations(report.annotations);
+      // GitHub adds every update's annotations to the run's and cannot remove one: an earlier
+      // attempt killed after it published (same head, same base policies, so the same report
+      // in the same order) sent the first `sent`; only the rest go now, none twice.
+      const [first = [], ...rest] = chunkAnnotations(report.annotations.slice(sent));
       await creating?.catch(() => undefined);
       if (id === undefined) await create(completion(report, first));
       else await withRetries(() => update(completion(report, first)));
