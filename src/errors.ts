@@ -4,3 +4,8 @@ export function errorMessage(error: unknown): string {
   if (error !== null && typeof error === 'object' && 'message' in error) return String(error.message);
   return String(error);
 }
+
+/** A command used wrongly (an unknown option, a path outside the repository): exit 2 with the usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

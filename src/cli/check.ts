@@ -1,13 +1,12 @@
 /** `portcullis check`: judge a repository's container files with the policies. */
-import { judgementFails, judgeTargets, PIPELINE_RULES, type TargetFile } from '../core/judge.js';
-import { workingTreeStream, workingTreeTargets } from '../core/local-repository.js';
-import { jsonReport, textSummary, textTarget } from '../report/terminal.js';
+import type { TargetFile } from '../core/judge.js';
 import { portcullisVersion } from '../tools.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 import { cliPolicy } from './policy-context.js';
 
-// The registry client, the builders and scanners (--build) and SARIF are imported when an
-// option asks for them: a one-file offline check is a pre-commit hook's, and starts cold.
+// The pipeline is imported once the policy is on its way (below); the registry client, the
+// builders and scanners (--build) and SARIF when an option asks for them: a one-file
+// offline check is a pre-commit hook's, and starts cold.
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -34,7 +33,15 @@ export const checkCommand: CliCommand = {
     if (!values.build && (values.base || values['offline-db']))
       throw new UsageError('--base and --offline-db go with --build');
     const format = formatOption(values.format, ['text', 'json', 'sarif']);
-    const { set, engine } = await cliPolicy(values.repo, values['policy-ref']);
+    // The policy sandbox's worker starts (on another core) while this thread loads the
+    // pipeline's modules; a failure is awaited below, not left unhandled meanwhile.
+    const policy = cliPolicy(values.repo, values['policy-ref']);
+    policy.catch(() => undefined);
+    // One at a time: jest's ESM loader fails concurrent imports that share modules.
+    const { judgementFails, judgeTargets, PIPELINE_RULES } = await import('../core/judge.js');
+    const { workingTreeStream, workingTreeTargets } = await import('../core/local-repository.js');
+    const { jsonReport, textSummary, textTarget } = await import('../report/terminal.js');
+    const { set, engine } = await policy;
     // SARIF fingerprints read the files' text after judging: only then are they all kept.
     const files =
       format === 'sarif'

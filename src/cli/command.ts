@@ -1,6 +1,6 @@
 /** What every CLI command shares: its shape, its I/O, exit codes and option parsing. */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../core/local-repository.js';
+import { UsageError } from '../errors.js';
 
 export { UsageError };
 

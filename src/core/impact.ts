@@ -9,6 +9,7 @@
  * and looking up the images of hundreds of targets would make it slow and flaky.
  */
 
+import { UsageError } from '../errors.js';
 import { catFileBatch, commitOf, lsTree } from '../git.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
@@ -17,7 +18,6 @@ import { MAX_TARGET_BYTES, readableTreeEntry } from '../repository/source-file.j
 import { targetSelector } from '../targets/detect.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
-import { UsageError } from './local-repository.js';
 
 /** One side of the comparison: a policy set and its compiled engine. */
 export interface ImpactSide {

@@ -2,16 +2,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PortcullisConfig } from '../config/configuration.js';
+import { UsageError } from '../errors.js';
 import { catFileBlob, diffNameStatus, lsFiles, lsTree } from '../git.js';
 import { isWithin, OutsideRepositoryError, realPathInside } from '../repository/path.js';
 import { MAX_TARGET_BYTES, oversizedReason } from '../repository/source-file.js';
 import { isTargetPath, targetSelector } from '../targets/detect.js';
 import type { TargetFile } from './judge.js';
 import type { ChangedFile, PullRequestFiles } from './pull-request.js';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /**
  * The container files of a working tree: every tracked or untracked-but-not-ignored file

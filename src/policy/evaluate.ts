@@ -6,14 +6,9 @@ import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { mergeData } from '../config/plain-data.js';
 import type { PolicyInput } from '../input/policy-input.js';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
-import {
-  type CompiledPolicy,
-  RESULT_SETS,
-  RESULTS_ENTRYPOINT,
-  type ResultSet,
-  type RuleMetadata,
-} from './compile.js';
+import type { CompiledPolicy, RuleMetadata } from './compile.js';
 import type { Finding, Fix } from './findings.js';
+import { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet } from './result-sets.js';
 import { builtinFailure } from './strict-builtins.js';
 import { declaredMemoryPages } from './wasm-memory.js';
 
