@@ -353,7 +353,7 @@ export class SandboxedPolicyEngine implements PolicyEvaluator {
     } catch (error) {
       if (!(error instanceof PolicyLimitError)) throw error;
       // Whatever the file is, it was chosen as a target and is not judged: deny.
-      return { kind: kind ?? 'dockerfile', ignores: [], findings: [limitFinding(error, path, this.rules)] };
+      return { kind: kind ?? null, ignores: [], findings: [limitFinding(error, path, this.rules)] };
     }
   }
 }

@@ -20,7 +20,8 @@ export type TargetReading =
 
 /** What a worker returns for a file's text: its findings, or why it was not judged. */
 export type JudgedSource =
-  | { kind: ReferenceFileKind; ignores: InlineIgnore[]; findings: Finding[] }
+  /** `kind` is null when a limit stopped the worker before it knew the format. */
+  | { kind: ReferenceFileKind | null; ignores: InlineIgnore[]; findings: Finding[] }
   | { unreadable: string }
   | null;
 
