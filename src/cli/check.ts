@@ -40,7 +40,7 @@ export const checkCommand: CliCommand = {
     // One at a time: jest's ESM loader fails concurrent imports that share modules.
     const { judgementFails, judgeTargets, PIPELINE_RULES } = await import('../core/judge.js');
     const { workingTreeStream, workingTreeTargets } = await import('../core/local-repository.js');
-    const { jsonReport, textSummary, textTarget } = await import('../report/terminal.js');
+    const { jsonReportLines, textSummary, textTarget } = await import('../report/terminal.js');
     const { set, engine } = await policy;
     // SARIF fingerprints read the files' text after judging: only then are they all kept.
     const files =
@@ -70,10 +70,10 @@ export const checkCommand: CliCommand = {
       const { sarifReport } = await import('../report/sarif.js');
       const sarif = sarifReport(judgement, rules, { version: portcullisVersion() }, files as TargetFile[]);
       io.stdout(JSON.stringify(sarif, null, 2));
+    } else if (format === 'json') {
+      for (const line of jsonReportLines(judgement)) io.stdout(line);
     } else {
-      io.stdout(
-        format === 'json' ? JSON.stringify(jsonReport(judgement), null, 2) : textSummary(judgement, io.color),
-      );
+      io.stdout(textSummary(judgement, io.color));
     }
     return judgementFails(judgement) ? EXIT.deny : EXIT.ok;
   },
