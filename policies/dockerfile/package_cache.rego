@@ -66,8 +66,10 @@ warn contains finding if {
 
 later_install(item) if {
 	some other in packages.apt_installs
-	other.instruction == item.instruction
-	dockerfile.command_index(item.instruction, other.command) < dockerfile.command_index(item.instruction, item.command)
+
+	# The same instruction (no two start on one line), an earlier command of it.
+	other.instruction.line == item.instruction.line
+	other.index < item.index
 }
 
 # The RUN has an `rm` of the directory or of something inside it.

@@ -27,14 +27,15 @@ instructions := [{"stage": stage, "instruction": instruction} |
 	some instruction in stage.instructions
 ]
 
-# Every shell command of every RUN, with its instruction and stage, and the program it
-# runs with its arguments (`program_args`, and `program`: "" when there is none). Computed
-# here once per command: functions are not memoized under WebAssembly, and finding the
-# program was most of the evaluation time when every rule asked for it (BENCHMARKS.md).
-commands := [{"stage": stage, "instruction": instruction, "command": command, "args": args, "program": name} |
+# Every shell command of every RUN, with its instruction and stage, its index among the
+# instruction's commands, and the program it runs with its arguments (`program_args`, and
+# `program`: "" when there is none). Computed here once per command: functions are not
+# memoized under WebAssembly, and finding the program was most of the evaluation time
+# when every rule asked for it.
+commands := [{"stage": stage, "instruction": instruction, "command": command, "index": index, "args": args, "program": name} |
 	some stage in stages
 	some instruction in stage.instructions
-	some command in instruction.commands
+	some index, command in instruction.commands
 	args := program_args(command)
 	name := _program_name(args)
 ]
