@@ -216,7 +216,12 @@ export class RedisWorkQueue implements WorkQueue {
     const startedAt = performance.now();
     const elapsed = () => performance.now() - startedAt;
     if (job.attempt > this.maxAttempts) {
-      await exhaust(worker, job, new ProcessDiedUnderJob(bull.stalledCounter));
+      // The attempts that ran, to onExhausted: this one does not run.
+      await exhaust(
+        worker,
+        { ...job, attempt: job.attempt - 1 },
+        new ProcessDiedUnderJob(bull.stalledCounter),
+      );
       settled(worker, job, 'exhausted', elapsed());
       return;
     }

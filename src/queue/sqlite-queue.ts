@@ -291,8 +291,9 @@ export class SqliteWorkQueue implements WorkQueue {
     const startedAt = performance.now();
     const elapsed = () => performance.now() - startedAt;
     if (job.attempt > this.maxAttempts) {
-      // Every counted attempt ended with its process: conclude instead of running it again.
-      await exhaust(worker, job, new ProcessDiedUnderJob(this.maxAttempts));
+      // Every counted attempt ended with its process: conclude instead of running it again,
+      // telling onExhausted the attempts that ran (this one does not run).
+      await exhaust(worker, { ...job, attempt: job.attempt - 1 }, new ProcessDiedUnderJob(this.maxAttempts));
       this.whileOpen(() => this.sql.remove.run(job.id));
       settled(worker, job, 'exhausted', elapsed());
       return;

@@ -172,7 +172,7 @@ describe('the embedded store: kill -9, restart on the same data dir', () => {
     for (const pr of pulls) {
       const [run] = runsOf(harness.github, pr);
       expect(run).toMatchObject({ conclusion: 'failure', output: { title: 'Portcullis could not finish' } });
-      expect(run?.output.summary).toContain('after 3 attempts');
+      expect(run?.output.summary).toContain('after 2 attempts');
       expect(run?.output.summary).toContain(
         "The job's process stopped while it ran (killed or crashed), 2 times",
       );

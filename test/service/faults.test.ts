@@ -40,7 +40,7 @@ beforeAll(async () => {
     PORTCULLIS_WORKER_CONCURRENCY: '4',
     // A hung call ends after this, and is tried again.
     PORTCULLIS_GITHUB_TIMEOUT_SECONDS: '2',
-    PORTCULLIS_JOB_ATTEMPTS: '3',
+    PORTCULLIS_JOB_ATTEMPTS: '2',
   });
 });
 afterAll(async () => {
@@ -97,19 +97,19 @@ describe('failed writes', () => {
 
   it('creating the run refused on every attempt: when attempts run out, a failed run says why', async () => {
     // 403 (the App lacks checks:write) is not retried inside a request; each attempt tries
-    // its report and then a report of the refusal: six refusals over three attempts. The
+    // its report and then a report of the refusal: four refusals over two attempts. The
     // exhausted job's own run is the first create that gets through.
     const pulls = pullsFor('createRefused');
     const installation = pulls[0]?.installation ?? 0;
-    harness.github.fail({ operation: 'checks/create', installation, status: 403, times: 6 });
+    harness.github.fail({ operation: 'checks/create', installation, status: 403, times: 4 });
     await announce(harness.github, pulls);
     await waitUntilConcluded(harness, pulls, running.app, { reviewed: false });
     await waitUntilIdle(running);
     expectSettled(harness, pulls, { review: 'none' });
     const [run] = runsOf(harness.github, pulls[0] as (typeof pulls)[0]);
     expect(run).toMatchObject({ conclusion: 'failure', output: { title: 'Portcullis could not finish' } });
-    expect(run?.output.summary).toContain('after 3 attempts');
-    expect(statuses(installation, 'checks/create')).toEqual([...Array(6).fill('status 403'), 201]);
+    expect(run?.output.summary).toContain('after 2 attempts');
+    expect(statuses(installation, 'checks/create')).toEqual([...Array(4).fill('status 403'), 201]);
   });
 
   it('a failed completion is retried until it lands', async () => {
