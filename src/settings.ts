@@ -125,6 +125,19 @@ const POLICIES = 'Policies and reports';
 const PROGRAMS = 'Programs';
 const PROCESS = 'The process';
 const SERVICE = 'Service: queue, workers, shutdown';
+const ACTIONS = 'GitHub Actions';
+
+/** `1`/`true` or `0`/`false`; unset stays undefined, so that an input left out leaves its variable alone. */
+const optionalFlag: Parser<boolean | undefined> = (raw) => (raw === undefined ? undefined : flag(raw));
+
+/** Comma-separated severities (`deny`, `warn`, `info`); unset or blank is undefined. */
+const severities: Parser<('deny' | 'warn' | 'info')[] | undefined> = (raw) => {
+  const items = list(raw).map((item) => item.toLowerCase());
+  if (items.length === 0) return undefined;
+  const bad = items.filter((item) => item !== 'deny' && item !== 'warn' && item !== 'info');
+  if (bad.length > 0) throw new SettingsProblem('must be deny, warn or info, comma-separated');
+  return [...new Set(items)] as ('deny' | 'warn' | 'info')[];
+};
 
 /** `web`, `worker` or `all`. */
 const role: Parser<'web' | 'worker' | 'all'> = (raw) => {
@@ -303,7 +316,7 @@ const VARIABLES = {
     'seconds',
     '30',
     integerOr(1, 600, 30),
-    'With `REDIS_URL`: a running job\'s lock, renewed while it runs, and how often workers look for jobs whose lock expired. A worker that dies loses its jobs to the others within about twice this.',
+    "With `REDIS_URL`: a running job's lock, renewed while it runs, and how often workers look for jobs whose lock expired. A worker that dies loses its jobs to the others within about twice this.",
   ),
   shutdownTimeoutSeconds: variable(
     'PORTCULLIS_SHUTDOWN_TIMEOUT_SECONDS',
@@ -552,6 +565,137 @@ const VARIABLES = {
   lcMessages: variable('LC_MESSAGES', PROCESS, 'locale', '', text, 'Passed to git.'),
   lcCtype: variable('LC_CTYPE', PROCESS, 'locale', '', text, 'Passed to git.'),
   tz: variable('TZ', PROCESS, 'time zone', '', text, 'Passed to builders and scanners.'),
+  // The runner passes an action's inputs as INPUT_<NAME>: upper case, spaces as `_`, dashes kept.
+  actionConfig: variable(
+    'INPUT_CONFIG',
+    ACTIONS,
+    'path',
+    '`.github/portcullis.yml`',
+    trimmedPath,
+    "The action's `config` input: the configuration file, relative to the repository (read at the base commit on a pull request).",
+  ),
+  actionFailOn: variable(
+    'INPUT_FAIL-ON',
+    ACTIONS,
+    'comma-separated deny, warn, info',
+    "the configuration's `fail_on`",
+    severities,
+    "The action's `fail-on` input: findings at these severities (not waived) fail the step.",
+  ),
+  actionFormat: variable(
+    'INPUT_FORMAT',
+    ACTIONS,
+    'text or json',
+    'text',
+    oneOf(['text', 'json'], 'text'),
+    "The action's `format` input: how the step's log shows the findings.",
+  ),
+  actionBuild: variable(
+    'INPUT_BUILD',
+    ACTIONS,
+    'boolean',
+    '`PORTCULLIS_BUILD`',
+    optionalFlag,
+    "The action's `build` input: stands for `PORTCULLIS_BUILD`.",
+  ),
+  actionOfflineDb: variable(
+    'INPUT_OFFLINE-DB',
+    ACTIONS,
+    'path',
+    '`PORTCULLIS_OSV_DB`',
+    trimmedPath,
+    "The action's `offline-db` input: stands for `PORTCULLIS_OSV_DB`.",
+  ),
+  actionTrustPolicy: variable(
+    'INPUT_TRUST-POLICY',
+    ACTIONS,
+    'path',
+    '`PORTCULLIS_TRUST_POLICY`',
+    trimmedPath,
+    "The action's `trust-policy` input: stands for `PORTCULLIS_TRUST_POLICY`.",
+  ),
+  actionGithubToken: variable(
+    'INPUT_GITHUB-TOKEN',
+    ACTIONS,
+    'token',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression, as action.yml writes it
+    '`${{ github.token }}`',
+    text,
+    "The action's `github-token` input: the token check runs and reviews are written with.",
+    true,
+  ),
+  actionSarifFile: variable(
+    'INPUT_SARIF-FILE',
+    ACTIONS,
+    'path',
+    '',
+    trimmedPath,
+    "The action's `sarif-file` input: where the SARIF report is written (also the step's `sarif-file` output).",
+  ),
+  githubEventName: variable(
+    'GITHUB_EVENT_NAME',
+    ACTIONS,
+    'event name',
+    '',
+    text,
+    'Set by the runner: the event that started the workflow (`pull_request`, `pull_request_target`, `push`).',
+  ),
+  githubEventPath: variable(
+    'GITHUB_EVENT_PATH',
+    ACTIONS,
+    'path',
+    '',
+    trimmedPath,
+    "Set by the runner: the file holding the event's webhook payload.",
+  ),
+  githubRepository: variable(
+    'GITHUB_REPOSITORY',
+    ACTIONS,
+    'owner/name',
+    '',
+    text,
+    'Set by the runner: the repository the workflow runs in.',
+  ),
+  githubSha: variable(
+    'GITHUB_SHA',
+    ACTIONS,
+    'commit SHA',
+    '',
+    text,
+    'Set by the runner: the commit the workflow runs on.',
+  ),
+  githubApiUrl: variable(
+    'GITHUB_API_URL',
+    ACTIONS,
+    'URL',
+    'https://api.github.com',
+    (raw) => httpUrl(raw) ?? 'https://api.github.com',
+    'Set by the runner: the REST API the action writes check runs and reviews to.',
+  ),
+  githubWorkspace: variable(
+    'GITHUB_WORKSPACE',
+    ACTIONS,
+    'path',
+    'the current folder',
+    trimmedPath,
+    'Set by the runner: the checked-out repository, judged whole on a `push`.',
+  ),
+  githubStepSummary: variable(
+    'GITHUB_STEP_SUMMARY',
+    ACTIONS,
+    'path',
+    '',
+    trimmedPath,
+    "Set by the runner: the file the step's markdown summary is appended to.",
+  ),
+  githubOutput: variable(
+    'GITHUB_OUTPUT',
+    ACTIONS,
+    'path',
+    '',
+    trimmedPath,
+    "Set by the runner: the file the step's outputs are appended to.",
+  ),
   noColor: variable(
     'NO_COLOR',
     PROCESS,
@@ -616,6 +760,23 @@ export function settings(): Settings {
  */
 export function resetSettings(): void {
   current = undefined;
+}
+
+/**
+ * Makes the process's settings those of its environment with the action's inputs in the
+ * place of the variables they stand for (`build` is PORTCULLIS_BUILD, `offline-db`
+ * PORTCULLIS_OSV_DB, `trust-policy` PORTCULLIS_TRUST_POLICY): a given input wins, an input
+ * left out leaves the variable as the workflow set it. Returns them.
+ */
+export function useActionInputs(): Settings {
+  const { actionBuild, actionOfflineDb, actionTrustPolicy } = settings();
+  current = loadSettings({
+    ...process.env,
+    ...(actionBuild !== undefined ? { PORTCULLIS_BUILD: String(actionBuild) } : {}),
+    ...(actionOfflineDb ? { PORTCULLIS_OSV_DB: actionOfflineDb } : {}),
+    ...(actionTrustPolicy ? { PORTCULLIS_TRUST_POLICY: actionTrustPolicy } : {}),
+  });
+  return current;
 }
 
 /** Makes `next` the process's settings: for tests that run the code in-process with an environment of their own. */

@@ -67,3 +67,17 @@ export function plainFinding(finding: Finding): Finding {
     ...(waived ? { waived: { ...waived, reason: plainText(waived.reason) } } : {}),
   };
 }
+
+/**
+ * A workflow command's message (`::error file=…::MESSAGE`), escaped as the Actions runner
+ * unescapes it (@actions/core's `escapeData`): the command is one line, so line breaks
+ * are encoded, and `%` first, so that an encoding already in the text survives.
+ */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A workflow command's property value (`file=VALUE,title=VALUE`): as `escapeData`, and `:` and `,`, which end a value. */
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
