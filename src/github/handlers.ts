@@ -6,6 +6,7 @@ import { type ChangedFile, judgePullRequest } from '../core/pull-request.js';
 import { errorMessage } from '../errors.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
+import type { RuleMetadata } from '../policy/compile.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { parseWaivers, waiverChanges } from '../policy/waivers.js';
 import { type CheckRunReport, checkRunReport, errorReport } from '../report/check-run.js';
@@ -26,13 +27,24 @@ import { basePolicy, locatedProblems } from './repository-policy.js';
 import { publishReview, type ReviewInput, type ReviewOptions } from './review.js';
 import { githubSnapshot } from './snapshot.js';
 
+/** What a check judged, for a caller that reports it elsewhere too (the GitHub Action: its exit status, SARIF). */
+export interface PullRequestVerdict {
+  judgement: Judgement;
+  /** The base policies' rule metadata. */
+  rules: Readonly<Record<string, RuleMetadata>>;
+  /** The judged files at the head. */
+  files: TargetFile[];
+}
+
+/** Judges a pull request on its check run; returns the verdict the run shows, or undefined when it shows none (an error, a superseded head). */
 export async function checkPullRequest(
   octokit: Octokit,
   pr: PullRequestRef,
   job: CheckRunJob,
   reviewOptions: ReviewOptions = {},
-): Promise<void> {
+): Promise<PullRequestVerdict | undefined> {
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
+  let verdict: PullRequestVerdict | undefined;
   let review: ReviewInput | undefined;
   let policyChange: PolicyChangeContext | undefined;
   const { id, report } = await runCheck(octokit, target, job, async (progress, signal) => {
@@ -109,6 +121,11 @@ export async function checkPullRequest(
       review = undefined;
       return supersededReport(pr.headSha, current);
     }
+    verdict = {
+      judgement,
+      rules,
+      files: [...files.headFiles].map(([path, content]) => ({ path, content })),
+    };
     return report;
   });
   // The review comes right after the check run (little time for the head to move since it
@@ -116,6 +133,7 @@ export async function checkPullRequest(
   if (review) await postReview(octokit, pr, target, { id, report }, review, reviewOptions);
   // A second check run when the pull request changes the policies; it never throws.
   await checkPolicyChange(octokit, pr, policyChange, job);
+  return verdict;
 }
 
 async function postReview(
