@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../errors.js';
 import { externalId, type Job } from '../queue/job.js';
-import type { JobControl } from '../queue/work-queue.js';
+import { type JobControl, RetryLater } from '../queue/work-queue.js';
 import { CHECK_RUN_NAME, type CheckRunReport } from '../report/check-run.js';
 import { markdownFence } from '../report/markdown.js';
 import { applyFixesOnRequest } from './apply-fixes.js';
@@ -55,10 +55,41 @@ export async function runJob(job: Job, octokit: Octokit, control: JobControl): P
         runs,
       );
       return;
+    case 'conclude':
+      await concludeLater(job, octokit);
+      return;
     default: {
       const kind: never = job.kind;
       throw new Error(`job ${(job as Job).id}: unknown kind ${String(kind)}`);
     }
+  }
+}
+
+/** How long a `conclude` job keeps trying: past this the commit is stale and the log says so. */
+const CONCLUDE_FOR_MS = 24 * 3600_000;
+
+/**
+ * A failed job's conclusion that GitHub refused when the job gave up (an outage, a revoked
+ * token): tried again with growing delays, without using attempts, for up to a day.
+ */
+async function concludeLater(job: Job, octokit: Octokit): Promise<void> {
+  const owed = job.concludes;
+  if (!owed) throw new Error(`job ${job.id}: a conclude job needs the job it concludes`);
+  const failed: Job = {
+    ...job,
+    id: owed.jobId,
+    kind: owed.kind,
+    attempt: owed.attempts,
+    ...(owed.checkRunId === undefined ? {} : { checkRunId: owed.checkRunId }),
+  };
+  try {
+    await concludeExhaustedJob(failed, octokit, new Error(owed.error));
+  } catch (error) {
+    const age = Date.now() - job.enqueuedAt;
+    if (age > CONCLUDE_FOR_MS) throw error;
+    // Half the time waited so far, between 5 s and 10 minutes: quick after a blip, calm in an outage.
+    const delay = Math.min(600_000, Math.max(5_000, age / 2));
+    throw new RetryLater(delay, `GitHub refused the failed job's conclusion: ${errorMessage(error)}`);
   }
 }
 

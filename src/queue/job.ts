@@ -11,9 +11,14 @@ export type JobKind =
   /** A re-run asked for on a check run or suite: judge `headSha` for its pull request(s). */
   | 'recheck'
   /** The check run's "Apply fixes" button: commit the fixes to the pull request's branch. */
-  | 'apply-fixes';
+  | 'apply-fixes'
+  /**
+   * A job ran out of attempts and GitHub could not be told then: its check run is concluded
+   * (or created) as failed later, from the store, so no pull request is left without one.
+   */
+  | 'conclude';
 
-export const JOB_KINDS: readonly JobKind[] = ['check', 'recheck', 'apply-fixes'];
+export const JOB_KINDS: readonly JobKind[] = ['check', 'recheck', 'apply-fixes', 'conclude'];
 
 /** What the webhook tells: enough to start the work; the rest is read from GitHub by the worker. */
 export interface JobRequest {
@@ -32,6 +37,8 @@ export interface JobRequest {
   buildApproval?: { headSha: string; by: string };
   /** Who pressed "Apply fixes". */
   requestedBy?: string;
+  /** For a `conclude` job: the job that ran out of attempts, and why. */
+  concludes?: { jobId: string; kind: JobKind; checkRunId?: number; attempts: number; error: string };
 }
 
 /** A job as the queue holds it. */
@@ -52,6 +59,8 @@ export interface Job extends JobRequest {
  * waiting check; a burst of re-runs runs once).
  */
 export function coalesceKey(job: JobRequest): string {
+  // Each failed job's conclusion is owed on its own: none replaces another.
+  if (job.concludes) return `${job.kind}:${job.owner}/${job.repo}:${job.concludes.jobId}`;
   const subject =
     job.pullNumbers.length > 0
       ? `#${[...job.pullNumbers].sort((a, b) => a - b).join(',')}`

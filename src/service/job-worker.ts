@@ -9,7 +9,7 @@ import { errorMessage } from '../errors.js';
 import type { Octokit } from '../github/pull-request-files.js';
 import { concludeExhaustedJob, runJob } from '../github/run-job.js';
 import { metrics } from '../metrics.js';
-import type { Job, JobKind } from '../queue/job.js';
+import type { Job, JobKind, JobRequest } from '../queue/job.js';
 import type { JobOutcome, WorkQueue } from '../queue/work-queue.js';
 
 export interface JobWorkerOptions {
@@ -49,14 +49,24 @@ export function startJobWorker({ queue, octokitFor, log, concurrency }: JobWorke
     },
     onExhausted: async (job, error) => {
       const jobLog = logOf(log, job);
+      if (job.kind === 'conclude') {
+        jobLog.error({ err: error }, `Gave up concluding a failed job's check run: ${errorMessage(error)}`);
+        return;
+      }
       jobLog.error({ err: error }, `Job failed on its last attempt: ${errorMessage(error)}`);
       try {
         await concludeExhaustedJob(job, await client(job, jobLog), error);
       } catch (failure) {
-        jobLog.error(
+        // GitHub cannot be told now: the conclusion is owed, kept in the store and tried again.
+        jobLog.warn(
           { err: failure },
-          `Could not conclude the failed job's check run: ${errorMessage(failure)}`,
+          `Could not conclude the failed job's check run, queued to try again: ${errorMessage(failure)}`,
         );
+        await queue
+          .enqueue(concludeRequest(job, error))
+          .catch((lost: unknown) =>
+            jobLog.error({ err: lost }, `Could not queue the conclusion: ${errorMessage(lost)}`),
+          );
       }
     },
     onSettled: (job, outcome, durationMs) => {
@@ -76,6 +86,23 @@ export function startJobWorker({ queue, octokitFor, log, concurrency }: JobWorke
       );
     },
   });
+}
+
+/** The `conclude` job owed for `job`, which ran out of attempts with `error`. */
+export function concludeRequest(job: Job, error: unknown): JobRequest {
+  const { id, attempt, enqueuedAt, checkRunId, concludes, ...request } = job;
+  return {
+    ...request,
+    kind: 'conclude',
+    deliveryId: `${job.deliveryId}:conclude:${id}`,
+    concludes: {
+      jobId: id,
+      kind: job.kind,
+      attempts: attempt,
+      error: errorMessage(error).slice(0, 10_000),
+      ...(checkRunId === undefined ? {} : { checkRunId }),
+    },
+  };
 }
 
 /** Outcomes after which the job's check run holds its conclusion (judged, or failed with why). */

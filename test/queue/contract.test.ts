@@ -494,7 +494,7 @@ for (const backend of [embedded, onRedis]) {
         waiting: 0,
         delayed: 0,
         running: 0,
-        byKind: { check: 0, recheck: 0, 'apply-fixes': 0 },
+        byKind: { check: 0, recheck: 0, 'apply-fixes': 0, conclude: 0 },
       });
       await queue.close();
       expect(await queue.ready()).toBe(false);

@@ -112,6 +112,22 @@ describe('failed writes', () => {
     expect(statuses(installation, 'checks/create')).toEqual([...Array(4).fill('status 403'), 201]);
   });
 
+  it('when even the failed run cannot be created, the conclusion is kept in the store and made later', async () => {
+    // Four refusals over two attempts, and a fifth when the exhausted job reports itself:
+    // a `conclude` job is queued and creates the failed run on its next try (5 s later).
+    const pulls = pullsFor('concludeLater');
+    const installation = pulls[0]?.installation ?? 0;
+    harness.github.fail({ operation: 'checks/create', installation, status: 403, times: 5 });
+    await announce(harness.github, pulls);
+    await waitUntilConcluded(harness, pulls, running.app, { reviewed: false });
+    await waitUntilIdle(running);
+    expectSettled(harness, pulls, { review: 'none' });
+    const [run] = runsOf(harness.github, pulls[0] as (typeof pulls)[0]);
+    expect(run).toMatchObject({ conclusion: 'failure', output: { title: 'Portcullis could not finish' } });
+    expect(run?.output.summary).toContain('after 2 attempts');
+    expect(statuses(installation, 'checks/create')).toEqual([...Array(5).fill('status 403'), 201]);
+  });
+
   it('a failed completion is retried until it lands', async () => {
     // A secondary rate limit after the run is created sends the job back (no attempt used);
     // its rerun finds the run and completes it with an update, which fails twice first.
