@@ -12,6 +12,8 @@ import { plainLine, plainText, workflowSafe } from '../report/plain-text.js';
 import { writeInside } from '../repository/path.js';
 import { decodeSourceText } from '../repository/source-file.js';
 import { type CliCommand, EXIT, parseOptions } from './command.js';
+import { COMMAND_TABLE } from './command-table.js';
+import { locateFiles } from './locate.js';
 import { cliPolicy } from './policy-context.js';
 
 type RuleFix = Fix & { rule_id: string };
@@ -27,21 +29,11 @@ interface FixedFile {
 
 export const fixCommand: CliCommand = {
   name: 'fix',
-  usage: `fix [--repo DIR] [--write] [--offline] [PATH...]
-      Apply the fixes the policies suggest to container files (chosen as for
-      check): print them as a unified diff, or change the files with --write.
-      Exits 0 once done, whatever findings remain; 2 when a file is not
-      written (a symbolic or hard link, or outside the repository).`,
-
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, {
-      repo: { type: 'string', default: '.' },
-      write: { type: 'boolean', default: false },
-      // Without registry look-ups there are no digests to pin.
-      offline: { type: 'boolean', default: false },
-    });
-    const { set, engine } = await cliPolicy(values.repo, undefined);
-    const files = await workingTreeTargets(values.repo, positionals, set.config.targets);
+    const { values, positionals } = parseOptions(args, COMMAND_TABLE.fix.options);
+    const where = locateFiles(values.repo, positionals);
+    const { set, engine } = await cliPolicy(where, undefined);
+    const files = await workingTreeTargets(where.root, where.paths, set.config.targets);
     const registry = values.offline ? {} : { registry: registryResolverFromEnv() };
     const judgement = await judgeTargets(files, engine, { ...registry, policySet: set });
     const findingsByPath = new Map(judgement.targets.map((t) => [t.path, t.findings]));
@@ -51,11 +43,12 @@ export const fixCommand: CliCommand = {
     if (values.write) {
       const refused = new Map<string, string>();
       for (const file of changed) {
-        const why = await writeInside(values.repo, file.path, file.after);
+        const why = await writeInside(where.root, file.path, file.after);
         if (why) refused.set(file.path, why);
       }
       // The summary names files and quotes messages: on stdout here, so escaped as stderr is.
-      io.stdout(workflowSafe(summary(fixed, changed, judgement.errors, refused)));
+      if (!io.quiet || refused.size > 0)
+        io.stdout(workflowSafe(summary(fixed, changed, judgement.errors, refused)));
       // A fix asked for and not made is a failure, not a quiet success.
       return refused.size > 0 ? EXIT.usage : EXIT.ok;
     }
@@ -63,7 +56,7 @@ export const fixCommand: CliCommand = {
     // the files' own text and stay byte-exact for that; its header paths are C-quoted as git
     // quotes them (`"a/\033[2Jx"`), so a path puts no control character or line on the terminal.
     if (changed.length > 0) io.stdout(changed.map(gitDiff).join('').replace(/\n$/, ''));
-    io.stderr(summary(fixed, changed, judgement.errors, null));
+    if (!io.quiet) io.stderr(summary(fixed, changed, judgement.errors, null));
     return EXIT.ok;
   },
 };

@@ -1,14 +1,38 @@
 /**
  * The policy set a CLI command judges by: the repository's configuration, policies and
  * waivers from its working tree, or from a commit with `--policy-ref` (as the App reads
- * them from the pull request's base, so a branch cannot weaken its own gate).
+ * them from the pull request's base, so a branch cannot weaken its own gate); for files
+ * in no repository, the defaults.
  */
 import { resolve } from 'node:path';
 import { loadPolicySet, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
-import { gitCommitSnapshot, localCommit, workingTreeSnapshot } from '../repository/snapshot.js';
+import {
+  gitCommitSnapshot,
+  localCommit,
+  type RepositorySnapshot,
+  workingTreeSnapshot,
+} from '../repository/snapshot.js';
+import { UsageError } from './command.js';
+import type { FileLocation } from './locate.js';
 
-export async function cliPolicySet(repo: string, policyRef: string | undefined): Promise<PolicySet> {
+/** Files in no repository: nothing configured, so the built-in pack with its defaults. */
+const NO_REPOSITORY: RepositorySnapshot = {
+  label: 'no repository',
+  readFile: async () => null,
+  listFiles: async () => [],
+};
+
+export async function cliPolicySet(
+  where: Pick<FileLocation, 'root' | 'repository'>,
+  policyRef: string | undefined,
+): Promise<PolicySet> {
+  const repo = where.root;
+  if (!where.repository) {
+    if (policyRef !== undefined)
+      throw new UsageError(`--policy-ref ${policyRef}: ${resolve(repo)} is in no git repository`);
+    return loadPolicySet(NO_REPOSITORY);
+  }
   if (policyRef === undefined) return loadPolicySet(workingTreeSnapshot(repo));
   // An unknown ref must not read as "no configuration there": that would judge by the defaults.
   if (!(await localCommit(repo, policyRef))) {
@@ -20,9 +44,9 @@ export async function cliPolicySet(repo: string, policyRef: string | undefined):
 }
 
 export async function cliPolicy(
-  repo: string,
+  where: Pick<FileLocation, 'root' | 'repository'>,
   policyRef: string | undefined,
 ): Promise<{ set: PolicySet; engine: PolicyEvaluator }> {
-  const set = await cliPolicySet(repo, policyRef);
+  const set = await cliPolicySet(where, policyRef);
   return { set, engine: await policyEngineFor(set) };
 }

@@ -8,6 +8,7 @@ import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
 import { impactJsonReport, impactTextReport, policyTestTextReport } from '../report/policy-report.js';
 import { gitCommitSnapshot, workingTreeSnapshot } from '../repository/snapshot.js';
 import { type CliCommand, type CliIO, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+import { COMMAND_TABLE } from './command-table.js';
 
 const SUBCOMMANDS: Record<string, (args: readonly string[], io: CliIO) => Promise<number>> = {
   test: policyTest,
@@ -16,16 +17,9 @@ const SUBCOMMANDS: Record<string, (args: readonly string[], io: CliIO) => Promis
 
 export const policyCommand: CliCommand = {
   name: 'policy',
-  usage: `policy test [--repo DIR]
-      Run \`opa test\` on the repository's policy folder, with the built-in
-      pack's helpers (lib) beside it. Exit 1 when a test fails.
-  policy impact --repo DIR --base REF --head REF [--format text|json]
-      Judge every container file at commit HEAD by the policies of BASE and by
-      those of HEAD, and list the findings that would appear or go away.`,
-
   async run(args, io) {
     const [sub, ...rest] = args;
-    const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
+    const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
     if (!run)
       throw new UsageError(
         sub === undefined
@@ -37,7 +31,7 @@ export const policyCommand: CliCommand = {
 };
 
 async function policyTest(args: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseOptions(args, { repo: { type: 'string', default: '.' } });
+  const { values, positionals } = parseOptions(args, COMMAND_TABLE.policy.subcommands.test.options);
   if (positionals.length > 0)
     throw new UsageError(`policy test takes no paths (got ${positionals.join(' ')})`);
   const snapshot = workingTreeSnapshot(values.repo);
@@ -49,12 +43,7 @@ async function policyTest(args: readonly string[], io: CliIO): Promise<number> {
 }
 
 async function policyImpactCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseOptions(args, {
-    repo: { type: 'string', default: '.' },
-    base: { type: 'string' },
-    head: { type: 'string' },
-    format: { type: 'string', default: 'text' },
-  });
+  const { values, positionals } = parseOptions(args, COMMAND_TABLE.policy.subcommands.impact.options);
   if (positionals.length > 0)
     throw new UsageError(`policy impact takes no paths (got ${positionals.join(' ')})`);
   if (!values.base || !values.head) throw new UsageError('policy impact needs --base REF and --head REF');

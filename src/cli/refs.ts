@@ -14,6 +14,8 @@ import {
 } from '../targets/extractor.js';
 import { extractorFor, mayHoldReferences } from '../targets/references.js';
 import { type CliCommand, EXIT, formatOption, parseOptions } from './command.js';
+import { COMMAND_TABLE } from './command-table.js';
+import { type FileLocation, locateFiles } from './locate.js';
 
 /** A file that could not be read or parsed; `line` when the parser knows where. */
 export interface ReferenceListingError {
@@ -29,17 +31,11 @@ export interface ReferenceListing {
 
 export const refsCommand: CliCommand = {
   name: 'refs',
-  usage: `refs [--repo DIR] [--format text|json] [PATH...]
-      List the image references in Dockerfiles, Kubernetes manifests, Compose
-      files, workflows, Helm values and kustomizations, with their lines.`,
-
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, {
-      repo: { type: 'string', default: '.' },
-      format: { type: 'string', default: 'text' },
-    });
+    const { values, positionals } = parseOptions(args, COMMAND_TABLE.refs.options);
     const format = formatOption(values.format, ['text', 'json']);
-    const listing = await listReferences(values.repo, positionals);
+    const where = locateFiles(values.repo, positionals);
+    const listing = shownPaths(await listReferences(where.root, where.paths), where.shown);
     io.stdout(
       format === 'json' ? JSON.stringify(jsonListing(listing), null, 2) : textListing(listing, io.color),
     );
@@ -56,6 +52,15 @@ export async function listReferences(repo: string, paths: readonly string[]): Pr
   return {
     refs: results.flatMap((r) => r.refs).sort((a, b) => byPath(a, b) || a.line - b.line),
     errors: results.flatMap((r) => r.errors).sort(byPath),
+  };
+}
+
+/** Files named as the user names them from the current folder (see FileLocation). */
+function shownPaths(listing: ReferenceListing, shown: FileLocation['shown']): ReferenceListing {
+  if (!shown) return listing;
+  return {
+    refs: listing.refs.map((site) => ({ ...site, path: shown(site.path) })),
+    errors: listing.errors.map((error) => ({ ...error, path: shown(error.path) })),
   };
 }
 

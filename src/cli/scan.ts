@@ -24,24 +24,12 @@ import { ScanError, type ScannedPackage } from '../scan/scanner.js';
 import { settings } from '../settings.js';
 import { parseDockerfile } from '../targets/dockerfile/parse.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+import { COMMAND_TABLE } from './command-table.js';
 
 export const scanCommand: CliCommand = {
   name: 'scan',
-  usage: `scan IMAGE [--format text|json] [--offline-db DIR] [--insecure-registry HOST] [--dockerfile FILE] [--platform OS/ARCH]
-      Scan an image for vulnerabilities against the OSV database in DIR
-      (default PORTCULLIS_OSV_DB; --db is an alias), offline. IMAGE is a
-      registry reference (pulled), docker-archive:PATH, oci-archive:PATH or a
-      plain archive PATH. Exit 1 when a critical or high vulnerability has a fix.`,
-
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, {
-      'offline-db': { type: 'string' },
-      db: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      'insecure-registry': { type: 'string', multiple: true, default: [] },
-      dockerfile: { type: 'string' },
-      platform: { type: 'string' },
-    });
+    const { values, positionals } = parseOptions(args, COMMAND_TABLE.scan.options);
     const format = formatOption(values.format, ['text', 'json']);
     const [subject, ...extra] = positionals;
     if (!subject || extra.length > 0) throw new UsageError('scan takes one ARCHIVE or IMAGE');

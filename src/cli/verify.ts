@@ -20,6 +20,7 @@ import {
 } from '../signatures/trust-policy.js';
 import { verifyImageSignatures } from '../signatures/verify.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
+import { COMMAND_TABLE } from './command-table.js';
 
 /** What `verify` found, as `--format json` prints it. */
 export interface VerifyReport {
@@ -37,17 +38,8 @@ export interface VerifyReport {
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  usage: `verify IMAGE [--key FILE]... [--insecure-registry HOST]... [--format text|json]
-      Verify the image's cosign signatures (Sigstore bundle or .sig) for the
-      digest it resolves to, against --key or the trust policy in
-      ${TRUST_POLICY_VARIABLE}. Exit 0 when verified, 1 when not.`,
-
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, {
-      key: { type: 'string', multiple: true },
-      'insecure-registry': { type: 'string', multiple: true },
-      format: { type: 'string', default: 'text' },
-    });
+    const { values, positionals } = parseOptions(args, COMMAND_TABLE.verify.options);
     const format = formatOption(values.format, ['text', 'json']);
     if (positionals.length !== 1) throw new UsageError('verify takes exactly one IMAGE');
     const text = positionals[0] as string;

@@ -80,7 +80,7 @@ describe('portcullis check --format sarif', () => {
   });
 
   it('is listed among the formats', async () => {
-    const { stdout } = await cli('help');
+    const { stdout } = await cli('check', '--help');
     expect(stdout).toContain('--format text|json|sarif');
   });
 });
