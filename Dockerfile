@@ -71,8 +71,9 @@ COPY bin/ bin/
 # The sources the prebuilt pack in dist/ was compiled from, so that its hash matches them.
 COPY --from=build /src/policies/ policies/
 COPY app.yml ./
-# The two schemas the App validates against at run time; the rest of docs/ is for readers.
-COPY docs/configuration.schema.json docs/policy-input.schema.json docs/
+# The schemas the App validates against at run time; the rest of docs/ is for readers.
+COPY schemas/ schemas/
+COPY docs/policy-input.schema.json docs/
 VOLUME ["/data"]
 USER 1000:1000
 EXPOSE 3000

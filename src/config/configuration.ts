@@ -79,11 +79,11 @@ const SCHEMA_DOCUMENT: JsonSchema<{ properties: Record<string, unknown> }> = {
 
 let shipped: { properties: Record<string, unknown> } | undefined;
 /**
- * Shipped as docs/configuration.schema.json, so editors can validate the file too. Read and
+ * Shipped as schemas/portcullis.schema.json, so editors can validate the file too. Read and
  * compiled on first use: a command that never reads a configuration does not pay for it.
  */
 function configurationSchema(): { properties: Record<string, unknown> } {
-  const path = join(PROJECT_ROOT, 'docs', 'configuration.schema.json');
+  const path = join(PROJECT_ROOT, 'schemas', 'portcullis.schema.json');
   shipped ??= parseJson(readFileSync(path), SCHEMA_DOCUMENT, path);
   return shipped;
 }
