@@ -5,7 +5,7 @@
  * exits at once.
  */
 import { existsSync } from 'node:fs';
-import { runDemo } from './demo.js';
+import { runDemo } from './demo/demo.js';
 import { errorMessage } from './errors.js';
 import { appSettings } from './github/app-settings.js';
 import { roleProblem, startService } from './service/service.js';
@@ -13,11 +13,7 @@ import { resetSettings, settings } from './settings.js';
 
 async function main(): Promise<number> {
   const { appId, privateKey, privateKeyPath } = settings();
-  if (appId === undefined && !privateKey && !privateKeyPath) {
-    const report = await runDemo((text) => process.stdout.write(`${text}\n`));
-    // The demo's example pull request is meant to fail the gate; that is a successful demo.
-    return report.annotations.length > 0 ? 0 : 1;
-  }
+  if (appId === undefined && !privateKey && !privateKeyPath) return demo();
   // Probot's `run` read a .env file; so does the App without it (variables already set win).
   if (existsSync('.env')) {
     process.loadEnvFile('.env');
@@ -59,6 +55,36 @@ async function main(): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return 0;
+}
+
+/**
+ * Ctrl-C (or SIGTERM) stops the demo: it stops its registry and builds and removes its
+ * folders, then exits 130; a second signal exits at once (the registry dies with the process).
+ */
+async function demo(): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    process.stderr.write(`portcullis: ${signal}: stopping the demo and cleaning up\n`);
+    stop.abort(new Error(`the demo was stopped (${signal})`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await runDemo((text) => process.stdout.write(`${text}\n`), {
+      env: process.env,
+      signal: stop.signal,
+    });
+    // The example pull request is meant to fail the gate; that is a successful demo.
+    return outcome.report.annotations.length > 0 ? 0 : 1;
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    process.stderr.write(`portcullis: ${errorMessage(error)}\n`);
+    return 130;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 main().then(

@@ -56,7 +56,11 @@ const LAYERS: readonly { modules: readonly string[]; why: string }[] = [
     modules: ['queue'],
     why: 'jobs as data, and the durable queue that holds them (SQLite or BullMQ on Redis)',
   },
-  { modules: ['github', 'cli', 'demo.ts'], why: 'the adapters: the GitHub App, the command line, the demo' },
+  { modules: ['github', 'cli'], why: 'the adapters: the GitHub App, the command line' },
+  {
+    modules: ['demo'],
+    why: "the demo: the App's check of a pull request, on a local repository with a loopback registry",
+  },
   { modules: ['index.ts'], why: 'Probot wiring' },
   {
     modules: ['service'],

@@ -113,15 +113,12 @@ export async function publishReview(
   );
 
   if (plan.create.length > 0 && !(await reviewedAlready(octokit, pr))) {
-    const deny = input.findings.some((f) => f.severity === 'deny');
     await octokit.rest.pulls.createReview({
       owner,
       repo,
       pull_number: pr.pullNumber,
       commit_id: pr.headSha,
-      event: options.event === 'REQUEST_CHANGES' && deny ? 'REQUEST_CHANGES' : 'COMMENT',
-      body: reviewBody(plan),
-      comments: plan.create.map(toReviewComment),
+      ...reviewFields(plan, input, options),
     });
   }
   for (const { id, body } of plan.update) {
@@ -136,6 +133,31 @@ export async function publishReview(
     minimized: plan.minimize.length,
     notCommented: plan.notCommented.length,
   };
+}
+
+/** The review's event, body and comments as `pulls.createReview` takes them. */
+function reviewFields(plan: ReviewPlan, input: ReviewInput, options: ReviewOptions) {
+  const deny = input.findings.some((f) => f.severity === 'deny');
+  return {
+    event: options.event === 'REQUEST_CHANGES' && deny ? ('REQUEST_CHANGES' as const) : ('COMMENT' as const),
+    body: reviewBody(plan),
+    comments: plan.create.map(toReviewComment),
+  };
+}
+
+/**
+ * The review `publishReview` creates on a pull request that has no Portcullis comments yet,
+ * without GitHub: what the demo prints. Null when no finding is on a changed line.
+ */
+export function firstReview(input: ReviewInput, options: ReviewOptions = {}) {
+  const fingerprints = fingerprintFindings(input.findings, input.headFiles);
+  const plan = planReview(
+    plannedComments(input, fingerprints),
+    new Set(fingerprints),
+    [],
+    options.maxComments ?? DEFAULT_MAX_COMMENTS,
+  );
+  return plan.create.length > 0 ? reviewFields(plan, input, options) : null;
 }
 
 /**
