@@ -36,7 +36,7 @@
  * is copied beside it before the import.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
   closeSync,
   copyFileSync,
@@ -47,8 +47,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toolPath } from '#portcullis/tools.js';
@@ -86,6 +88,12 @@ interface Options {
   out: string;
   /** Seconds a round may take before the benchmark gives up on it. */
   roundTimeout: number;
+  /** Prints every round's GitHub requests against the time since its first webhook (where time goes). */
+  trace: boolean;
+  /** Leaves each cell's folder (App logs, --cpu-prof files) and says where. */
+  keep: boolean;
+  /** Node's options for the App processes, e.g. `--cpu-prof` (profiles land in the cell's folder). */
+  nodeArgs: string[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -98,6 +106,9 @@ function parseOptions(argv: string[]): Options {
       concurrency: { type: 'string' },
       out: { type: 'string' },
       'round-timeout': { type: 'string' },
+      trace: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'node-args': { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -117,6 +128,9 @@ function parseOptions(argv: string[]): Options {
     concurrency: values.concurrency,
     out: resolve(values.out ?? join(ROOT, 'bench/results', quick ? 'service-quick.md' : 'service.md')),
     roundTimeout: Number(values['round-timeout'] ?? 300),
+    trace: values.trace ?? false,
+    keep: values.keep ?? false,
+    nodeArgs: values['node-args']?.split(' ').filter(Boolean) ?? [],
   };
 }
 
@@ -166,12 +180,17 @@ async function startRedis(dir: string): Promise<{ url: string; child: ChildProce
 }
 
 /** `node dist/main.js` with its output in a file (this process does no work for its logs). */
-async function startApp(name: string, dir: string, env: Record<string, string>): Promise<AppProcess> {
+async function startApp(
+  name: string,
+  dir: string,
+  env: Record<string, string>,
+  nodeArgs: string[],
+): Promise<AppProcess> {
   const port = await freePort();
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, 'w');
   const child = track(
-    spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
+    spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js')], {
       cwd: dir,
       env: {
         PATH: process.env.PATH ?? '',
@@ -250,6 +269,10 @@ interface Cell {
   writes: number;
   tokens: number;
   rss: { name: string; mb: number }[];
+  /** The shortest time between two writes of one installation (the throttle asks ≥ 1 s). */
+  minWriteGapMs: number;
+  /** The most installations that wrote within one second: installations proceed in parallel. */
+  parallelInstallations: number;
 }
 
 async function runCell(
@@ -273,21 +296,26 @@ async function runCell(
       PORTCULLIS_OFFLINE: '1',
       PORTCULLIS_CACHE_DIR: join(dir, 'cache'),
       ...(options.concurrency ? { PORTCULLIS_WORKER_CONCURRENCY: options.concurrency } : {}),
+      // LOG_LEVEL=debug npm run bench:service -- --keep: each GitHub request in the App's log.
+      ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     };
     const { workers } = QUEUES[queue];
     if (workers === 0) {
-      apps.push(await startApp('app', dir, { ...common, PORTCULLIS_DATA_DIR: join(dir, 'data') }));
+      apps.push(
+        await startApp('app', dir, { ...common, PORTCULLIS_DATA_DIR: join(dir, 'data') }, options.nodeArgs),
+      );
     } else {
       const started = await startRedis(dir);
       redis = started.child;
       const env = { ...common, REDIS_URL: started.url };
-      apps.push(await startApp('web', dir, { ...env, PORTCULLIS_ROLE: 'web' }));
+      apps.push(await startApp('web', dir, { ...env, PORTCULLIS_ROLE: 'web' }, options.nodeArgs));
       for (let i = 1; i <= workers; i++)
-        apps.push(await startApp(`worker${i}`, dir, { ...env, PORTCULLIS_ROLE: 'worker' }));
+        apps.push(await startApp(`worker${i}`, dir, { ...env, PORTCULLIS_ROLE: 'worker' }, options.nodeArgs));
     }
     await Promise.all(apps.map((app) => ready(app)));
     const web = apps[0] as AppProcess;
-    github.setWebhook(`http://127.0.0.1:${web.port}/api/github/webhooks`, SECRET);
+    const webhookUrl = `http://127.0.0.1:${web.port}/api/github/webhooks`;
+    github.setWebhook(webhookUrl, SECRET);
 
     const installations = load.atOnce >= 200 ? 20 : 10;
     const repos: string[] = [];
@@ -334,7 +362,7 @@ async function runCell(
       await Promise.all(
         batch.map(async ({ sample, payload }) => {
           sample.sentAt = Date.now();
-          const delivery = await github.send('pull_request', payload);
+          const delivery = await deliver(webhookUrl, payload);
           sample.webhookMs = delivery.ms;
           sample.status = delivery.status;
         }),
@@ -347,24 +375,108 @@ async function runCell(
       busyMs += roundMs;
       worstRoundMs = Math.max(worstRoundMs, roundMs);
       verify(github, roundSamples, samples, apps);
+      if (options.trace) trace(github, from);
     }
     // Everything the cell asked of GitHub, for requests per check.
     let reads = 0;
     let writes = 0;
     let tokens = 0;
+    const writesBy = new Map<number, number[]>();
     for (const r of github.requests()) {
+      if (
+        !isRead(r) &&
+        r.operationId !== 'apps/create-installation-access-token' &&
+        r.installation !== undefined
+      )
+        writesBy.set(r.installation, [...(writesBy.get(r.installation) ?? []), r.at]);
       if (r.operationId === 'apps/create-installation-access-token') tokens++;
       else if (isRead(r)) reads++;
       else writes++;
     }
     const rss = apps.map((app) => ({ name: app.name, mb: peakRssMb(app.child) }));
-    return { queue, load, installations, samples, busyMs, worstRoundMs, reads, writes, tokens, rss };
+    return {
+      queue,
+      load,
+      installations,
+      samples,
+      busyMs,
+      worstRoundMs,
+      reads,
+      writes,
+      tokens,
+      rss,
+      ...writeSpacing(writesBy),
+    };
   } finally {
     await Promise.all(apps.map((app) => stop(app.child)));
     if (redis) await stop(redis);
     await github.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (options.keep) process.stderr.write(`(kept ${dir}) `);
+    else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A signed `pull_request` delivery, as GitHub sends it. Not the simulator's `send`: its agent
+ * keeps at most 64 connections, so a burst of 200 would be timed waiting for a socket here;
+ * GitHub delivers from many hosts at once.
+ */
+function deliver(url: string, payload: unknown): Promise<{ status: number; ms: number }> {
+  const body = Buffer.from(JSON.stringify(payload));
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: DELIVERY_AGENT,
+        timeout: 30_000,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(body.length),
+          'user-agent': 'GitHub-Hookshot/bench',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('the App did not answer a delivery in 30 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const DELIVERY_AGENT = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+
+/** The per-installation write throttle, seen from GitHub's side. */
+function writeSpacing(writesBy: Map<number, number[]>): {
+  minWriteGapMs: number;
+  parallelInstallations: number;
+} {
+  let minWriteGapMs = Number.POSITIVE_INFINITY;
+  const all: { at: number; installation: number }[] = [];
+  for (const [installation, times] of writesBy) {
+    times.sort((a, b) => a - b);
+    for (let i = 1; i < times.length; i++)
+      minWriteGapMs = Math.min(minWriteGapMs, (times[i] as number) - (times[i - 1] as number));
+    for (const at of times) all.push({ at, installation });
+  }
+  all.sort((a, b) => a.at - b.at);
+  let parallelInstallations = 0;
+  for (let i = 0, j = 0; i < all.length; i++) {
+    while ((all[j] as { at: number }).at < (all[i] as { at: number }).at - 1000) j++;
+    parallelInstallations = Math.max(
+      parallelInstallations,
+      new Set(all.slice(j, i + 1).map((w) => w.installation)).size,
+    );
+  }
+  return { minWriteGapMs, parallelInstallations };
 }
 
 function isRead(r: RecordedRequest): boolean {
@@ -451,6 +563,14 @@ function verify(github: GitHubSimulator, samples: Sample[], all: Sample[], apps:
   if (problems.length > 0) {
     throw new Error(
       `CORRECTNESS FAILED (lost, duplicated or invalid):\n  ${problems.slice(0, 30).join('\n  ')}\n${tails(apps)}`,
+    );
+  }
+}
+
+function trace(github: GitHubSimulator, from: number): void {
+  for (const r of github.requests((r) => r.at >= from)) {
+    process.stderr.write(
+      `  +${String(r.at - from).padStart(5)} ms  ${String(Math.round(r.ms)).padStart(4)} ms  inst ${r.installation ?? '-'}  ${r.method} ${r.operationId ?? r.path} ${r.status}\n`,
     );
   }
 }
@@ -574,9 +694,9 @@ function report(cells: Cell[], options: Options, started: Date): string {
   );
   line();
   line(
-    '| Queue | PRs at once × rounds (installations) | concluded p50 | p99 | max | webhook p99 | jobs/s | requests per check: reads / writes / tokens | peak RSS (MB) |',
+    '| Queue | PRs at once × rounds (installations) | concluded p50 | p99 | max | webhook p99 | jobs/s | requests per check: reads / writes / tokens | writes: min gap per installation, installations in 1 s | peak RSS (MB) |',
   );
-  line('|---|---|--:|--:|--:|--:|--:|--:|---|');
+  line('|---|---|--:|--:|--:|--:|--:|--:|--:|---|');
   for (const cell of cells) {
     const values = latencies(cell);
     const n = cell.samples.length;
@@ -587,7 +707,7 @@ function report(cells: Cell[], options: Options, started: Date): string {
           cell.samples.map((s) => s.webhookMs),
           99,
         ),
-      )} | ${((n / cell.busyMs) * 1000).toFixed(1)} | ${per(cell.reads)} / ${per(cell.writes)} / ${per(cell.tokens)} | ${cell.rss.map((r) => `${r.name} ${Math.round(r.mb)}`).join(', ')} |`,
+      )} | ${((n / cell.busyMs) * 1000).toFixed(1)} | ${per(cell.reads)} / ${per(cell.writes)} / ${per(cell.tokens)} | ${Number.isFinite(cell.minWriteGapMs) ? ms(cell.minWriteGapMs) : '–'}, ${cell.parallelInstallations} | ${cell.rss.map((r) => `${r.name} ${Math.round(r.mb)}`).join(', ')} |`,
     );
   }
   line();
@@ -642,6 +762,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, text);
   process.stderr.write(`written to ${options.out}\n`);
+  DELIVERY_AGENT.destroy();
   const failed = TARGETS.some((t) =>
     [...new Set(cells.map((c) => c.queue))].some(
       (q) => t.judge(cells.filter((c) => c.queue === q))?.pass === false,
