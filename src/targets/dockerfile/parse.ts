@@ -5,12 +5,13 @@
  */
 import {
   type Arg,
+  Argument,
   DockerfileParser,
   type Env,
   type Flag,
   type From,
   type Heredoc,
-  type Instruction,
+  Instruction,
   JSONInstruction,
   type Label,
   Property,
@@ -38,6 +39,25 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bas
  * every line and column stays exact, and whitespace to both parsers alike.
  */
 const LONE_CR = /\r(?!\n)/g;
+
+/**
+ * dockerfile-ast tokenises an instruction's arguments anew on every `getRawArguments()`, and
+ * calls it about eight times per instruction (three times building a JSON instruction, again
+ * for its flags, its heredocs, and each `getArguments()`): half the time of a parse. Each
+ * instruction's arguments are tokenised once here. Its text never changes after parsing, but
+ * `From` moves the `start`/`end` of its first argument's range in place, so every caller gets
+ * its own arguments and ranges, as before; `ModifiableInstruction` shifts the array it gets.
+ */
+const tokenise = Instruction.prototype.getRawArguments;
+type Tokenised = Instruction & { portcullisArguments?: Argument[] };
+Instruction.prototype.getRawArguments = function rawArgumentsOnce(this: Tokenised): Argument[] {
+  this.portcullisArguments ??= tokenise.call(this);
+  const args = this.portcullisArguments;
+  return args.map((a) => {
+    const { start, end } = a.getRange();
+    return new Argument(a.getValue(), { start, end });
+  });
+};
 
 export function parseDockerfile(content: string): DockerfileFacts {
   const dockerfile = DockerfileParser.parse(content.replace(LONE_CR, '\t'));
@@ -153,9 +173,10 @@ function describeInstruction(
   const endLine = Math.min(range.end.line + 1, lines.length);
   const flags: Flag[] =
     'getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : [];
+  const args = instruction.getArguments();
   const heredocs = readHeredocs(instruction, lines);
   const execForm = isExecForm(instruction);
-  const argumentsText = textAfterFlags(instruction, lines);
+  const argumentsText = textAfterFlags(instruction, args, lines);
   const value = heredocs.length > 0 ? argumentsText.text : foldContinuations(argumentsText.text, escapeChar);
 
   const facts: DockerfileInstruction = {
@@ -165,7 +186,7 @@ function describeInstruction(
     flags: flags.map((f) => ({ name: f.getName(), value: f.getValue() })),
     arguments: execForm
       ? execArguments(instruction as JSONInstruction, value)
-      : instruction.getArguments().map((a) => a.getValue()),
+      : args.map((a) => a.getValue()),
     value,
     form: EXEC_FORM_KEYWORDS.has(keyword) ? (execForm ? 'exec' : 'shell') : null,
     properties: readProperties(instruction, escapeChar, propertyValue),
@@ -178,8 +199,11 @@ function describeInstruction(
 }
 
 /** The instruction's text after its keyword and flags, with the 1-based line it starts on. */
-function textAfterFlags(instruction: Instruction, lines: string[]): { text: string; line: number } {
-  const args = instruction.getArguments();
+function textAfterFlags(
+  instruction: Instruction,
+  args: Argument[],
+  lines: string[],
+): { text: string; line: number } {
   const first = args[0]?.getRange().start;
   const end = instruction.getRange().end;
   if (!first) return { text: '', line: end.line + 1 };
