@@ -110,7 +110,29 @@ export async function runOpa(
   }
 }
 
-function spawnRestricted(args: string[], cwd: string, limits: OpaLimits): Promise<OpaResult> {
+/**
+ * OPA processes running at once in this process; more wait their turn. Each may take its
+ * memory limit, and a worker runs many jobs at once (PORTCULLIS_WORKER_CONCURRENCY: they
+ * mostly wait on GitHub), so memory is sized for these processes, not for the jobs.
+ */
+const MAX_RUNNING = 2;
+let running = 0;
+const turns: (() => void)[] = [];
+
+async function spawnRestricted(args: string[], cwd: string, limits: OpaLimits): Promise<OpaResult> {
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => turns.push(resolve));
+  else running++;
+  try {
+    return await spawnLimited(args, cwd, limits);
+  } finally {
+    // The turn passes straight to the next waiter, so `running` stays counted for it.
+    const next = turns.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+function spawnLimited(args: string[], cwd: string, limits: OpaLimits): Promise<OpaResult> {
   const opa = toolPath('opa');
   const dataKiB = Math.max(1, Math.floor(limits.memoryBytes / 1024));
   return new Promise((resolve, reject) => {
