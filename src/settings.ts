@@ -298,9 +298,9 @@ const VARIABLES = {
     'PORTCULLIS_WORKER_CONCURRENCY',
     SERVICE,
     'whole number',
-    '2',
-    integerOr(1, 64, 2),
-    'Jobs one worker process runs at once.',
+    '16',
+    integerOr(1, 64, 16),
+    'Jobs one worker process runs at once. A static check mostly waits on GitHub (writes are spaced a second apart per installation); what takes CPU and memory has its own limit: policy evaluation 2 threads, OPA 2 processes, builds `PORTCULLIS_BUILD_CONCURRENCY`.',
   ),
   jobAttempts: variable(
     'PORTCULLIS_JOB_ATTEMPTS',

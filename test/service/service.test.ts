@@ -251,7 +251,7 @@ describe('web and worker apart on Redis', () => {
     const web = startApp(dir, { ...common, PORTCULLIS_ROLE: 'web', PORT: String(webPort) });
     await waitForOutput(worker, 'Listening on');
     await waitForOutput(web, 'Listening on');
-    expect(worker.output()).toMatch(/Job queue \(redis\): .*; role worker, 2 jobs at once/);
+    expect(worker.output()).toMatch(/Job queue \(redis\): .*; role worker, 16 jobs at once/);
     expect(web.output()).toMatch(/Job queue \(redis\): .*; role web"/);
 
     for (const port of [webPort, workerPort]) {
