@@ -70,6 +70,10 @@ install_apt_package "${PORTCULLIS_BUILDAH:-buildah}" buildah "1.28.2+ds1-3+deb12
 install_apt_package redis-server redis-server "5:7.0.15-1~deb12u10"
 if command -v systemctl >/dev/null; then $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
 
+# `portcullis completion zsh|fish` is tested in those shells (bash is everywhere).
+install_apt_package zsh zsh "5.9-4+b15"
+install_apt_package fish fish "3.6.0-3.1+deb12u1"
+
 # npm ci when the lock file is newer than the installed tree; skip otherwise.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"

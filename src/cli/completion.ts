@@ -137,7 +137,7 @@ complete -o filenames -F _portcullis portcullis`;
 
 /** Text inside a zsh `_arguments` spec in single quotes: brackets and colons are its syntax. */
 function zshText(text: string): string {
-  return text.replace(/'/g, `'\\''`).replace(/([[\]:\\])/g, '\\$1');
+  return text.replace(/([[\]:\\])/g, '\\$1').replace(/'/g, `'\\''`);
 }
 
 function zshOption(name: string, option: OptionSpec): string[] {
