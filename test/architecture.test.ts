@@ -61,6 +61,10 @@ const LAYERS: readonly { modules: readonly string[]; why: string }[] = [
     modules: ['demo'],
     why: "the demo: the App's check of a pull request, on a local repository with a loopback registry",
   },
+  {
+    modules: ['action'],
+    why: "the GitHub Action: the App's check of a pull request with a workflow's token, a checked-out repository judged as the CLI judges it",
+  },
   { modules: ['index.ts'], why: 'Probot wiring' },
   {
     modules: ['service'],
