@@ -25,11 +25,18 @@ export async function generateSigningKey(dir: string, signal?: AbortSignal): Pro
 }
 
 /**
- * `cosign sign --key` on `image` (`host/repository@sha256:…`) as a Sigstore bundle, the
- * format cosign 3 makes its default, found by Portcullis through the registry's referrers.
+ * `cosign sign --key` on `images` (each `host/repository@sha256:…`, all on one registry) in
+ * one run, so the key is decrypted once: Sigstore bundles, which Portcullis finds through
+ * the registry's referrers (or, as on this registry, the `sha256-<hex>` tag cosign keeps).
  */
-export async function signImage(dir: string, image: string, key: SigningKey, signal?: AbortSignal) {
-  const host = image.slice(0, image.indexOf('/'));
+export async function signImages(
+  dir: string,
+  images: readonly string[],
+  key: SigningKey,
+  signal?: AbortSignal,
+) {
+  const [first = ''] = images;
+  const host = first.slice(0, first.indexOf('/'));
   await cosign(
     [
       'sign',
@@ -39,7 +46,7 @@ export async function signImage(dir: string, image: string, key: SigningKey, sig
       '--allow-insecure-registry',
       '--new-bundle-format',
       '--yes',
-      image,
+      ...images,
     ],
     dir,
     host,

@@ -12,7 +12,7 @@ import { errorMessage } from '../errors.js';
 import { settings } from '../settings.js';
 import { runProcess } from '../tool-process.js';
 import { toolPath } from '../tools.js';
-import { generateSigningKey, signImage } from './cosign.js';
+import { generateSigningKey, signImages } from './cosign.js';
 import {
   ALPINE_VULNERABILITIES,
   alpineRootfs,
@@ -47,17 +47,13 @@ export interface Loopback {
 export async function startLoopback(dir: string, signal: AbortSignal): Promise<Loopback> {
   const skipped: string[] = [];
   const osvDatabase = writeOsvDatabase(join(dir, 'osv'), ALPINE_VULNERABILITIES);
-  const [builds, key] = await Promise.all([canBuild(signal, skipped), signingKey(dir, signal, skipped)]);
-  let registry: LocalRegistry | null = null;
+  // The slow parts at once: cosign's key (scrypt), the registry's start, the tool probes.
+  const [builds, key, registry] = await Promise.all([
+    canBuild(signal, skipped),
+    signingKey(dir, signal, skipped),
+    localRegistry(join(dir, 'registry'), skipped),
+  ]);
   const images: Loopback['images'] = [];
-  try {
-    mkdirSync(join(dir, 'registry'));
-    registry = await startLocalRegistry(join(dir, 'registry'));
-  } catch (error) {
-    skipped.push(
-      `No registry (${errorMessage(error)}; \`npm run setup\` installs Debian's docker-registry): no image look-ups, signatures, builds or scans. The references stay unresolved.`,
-    );
-  }
   const loopback: Loopback = {
     registry: registry?.host ?? null,
     publicKeyPem: key.publicKeyPem,
@@ -91,7 +87,7 @@ export async function startLoopback(dir: string, signal: AbortSignal): Promise<L
     const toSign = [`${host}/acme/alpine@${alpine}`, `${host}/acme/worker@${worker}`];
     const cosignKey = key.cosign;
     const signed = cosignKey
-      ? await Promise.all(toSign.map((image) => signImage(dir, image, cosignKey, signal))).then(
+      ? await signImages(dir, toSign, cosignKey, signal).then(
           () => true,
           (error: unknown) => {
             skipped.push(`Signing failed (${errorMessage(error)}): every image shows as unsigned.`);
@@ -108,6 +104,18 @@ export async function startLoopback(dir: string, signal: AbortSignal): Promise<L
   } catch (error) {
     await registry.stop();
     throw error;
+  }
+}
+
+async function localRegistry(dir: string, skipped: string[]): Promise<LocalRegistry | null> {
+  try {
+    mkdirSync(dir);
+    return await startLocalRegistry(dir);
+  } catch (error) {
+    skipped.push(
+      `No registry (${errorMessage(error)}; \`npm run setup\` installs Debian's docker-registry): no image look-ups, signatures, builds or scans, so the references stay unresolved.`,
+    );
+    return null;
   }
 }
 
