@@ -572,7 +572,7 @@ const VARIABLES = {
     'path',
     '`.github/portcullis.yml`',
     trimmedPath,
-    "The action's `config` input: the configuration file, relative to the repository (read at the base commit on a pull request).",
+    "The action's `config` input: the configuration file a push is judged by, relative to the repository. A pull request is judged by `.github/portcullis.yml` of its base commit, as the App judges it.",
   ),
   actionFailOn: variable(
     'INPUT_FAIL-ON',

@@ -6,6 +6,7 @@
  * check), so a workflow and the App give the same verdict. Nothing is read from the
  * workspace: the head is never checked out, and no fork code runs for the judgement.
  */
+import { CONFIG_PATH } from '../config/configuration.js';
 import { CHECK_RUN_NAME } from '../report/check-run.js';
 import type { Settings } from '../settings.js';
 import { actionOctokit } from './check-runs.js';
@@ -23,6 +24,12 @@ export async function judgePullRequestEvent(settings: Settings, runner: Runner):
     return 1;
   }
   const event = readPullRequestEvent(settings.githubEventPath);
+  if (settings.actionConfig && settings.actionConfig !== CONFIG_PATH) {
+    // The workflow file is the pull request's own (it may edit it): it does not choose what judges it.
+    runner.warning(
+      `config (${settings.actionConfig}) applies to pushes: a pull request is judged by ${CONFIG_PATH} of its base commit, as the App judges it.`,
+    );
+  }
   const { octokit, runs } = actionOctokit(settings.actionGithubToken, settings.githubApiUrl, {
     warn: (message) => runner.warning(message),
     error: (message) => runner.error(message),

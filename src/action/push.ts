@@ -4,12 +4,14 @@
  * configuration and policies (the pushed commit is what the branch now holds), and
  * reported through the runner: annotations and the job summary.
  */
+
+import { CONFIG_PATH } from '../config/configuration.js';
 import { judgeTargets } from '../core/judge.js';
 import { workingTreeTargets } from '../core/local-repository.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
 import { checkRunReport } from '../report/check-run.js';
-import { workingTreeSnapshot } from '../repository/snapshot.js';
+import { type RepositorySnapshot, workingTreeSnapshot } from '../repository/snapshot.js';
 import type { Settings } from '../settings.js';
 import { readPushEvent } from './event.js';
 import { exitStatus, logJudgement, writeSarif } from './report.js';
@@ -17,7 +19,7 @@ import { type Runner, summarySection } from './runner.js';
 
 export async function judgeWorkspace(settings: Settings, runner: Runner): Promise<number> {
   const repo = settings.githubWorkspace ?? process.cwd();
-  const set = await loadPolicySet(workingTreeSnapshot(repo));
+  const set = await loadPolicySet(configuredSnapshot(workingTreeSnapshot(repo), settings.actionConfig));
   const engine = await policyEngineFor(set);
   const files = await workingTreeTargets(repo, [], set.config.targets);
   const build = settings.build ? await workspaceBuild(repo, settings, set.config.build, runner) : null;
@@ -54,4 +56,21 @@ async function workspaceBuild(
     progress: (title) => runner.log(`portcullis: ${title}`),
     settings: buildSettingsFrom(entries),
   });
+}
+
+/**
+ * The working tree with the `config` input's file read as the configuration. A named file
+ * that is missing is an error, not the defaults: the gate must not quietly loosen.
+ */
+function configuredSnapshot(snapshot: RepositorySnapshot, config: string | undefined): RepositorySnapshot {
+  if (!config || config === CONFIG_PATH) return snapshot;
+  return {
+    ...snapshot,
+    async readFile(path) {
+      if (path !== CONFIG_PATH) return snapshot.readFile(path);
+      const text = await snapshot.readFile(config);
+      if (text === null) throw new Error(`config: ${config} does not exist in ${snapshot.label}`);
+      return text;
+    },
+  };
 }

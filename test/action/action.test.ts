@@ -331,4 +331,18 @@ describe('on a push', () => {
     const strict = await runStep('push-strict', { ...env, 'INPUT_FAIL-ON': 'deny,warn' }, event);
     expect(strict.code).toBe(1);
   }, 60_000);
+
+  it('reads the configuration the config input names, and fails when it is missing', async () => {
+    mkdirSync(join(workspace, 'ci'), { recursive: true });
+    writeFileSync(join(workspace, 'ci/portcullis.yml'), 'fail_on: [deny, warn]\n');
+    const env = { GITHUB_EVENT_NAME: 'push', GITHUB_WORKSPACE: workspace };
+    const configured = await runStep('push-config', { ...env, INPUT_CONFIG: 'ci/portcullis.yml' }, {});
+    expect(configured.summary).toContain('at deny or warn level block');
+    expect(configured.code).toBe(1);
+    const missing = await runStep('push-no-config', { ...env, INPUT_CONFIG: 'ci/nothing.yml' }, {});
+    expect(missing.stdout).toMatch(
+      /^::error::Portcullis could not finish: config: ci\/nothing.yml does not exist/m,
+    );
+    expect(missing.code).toBe(1);
+  }, 60_000);
 });
