@@ -1,4 +1,5 @@
-import { CUSTOM_BUILTINS, goSprintf, wasmBuiltins } from './builtins.js';
+import { CUSTOM_BUILTINS, wasmBuiltins } from './builtins.js';
+import { goSprintf } from './go-sprintf.js';
 
 describe('goSprintf (OPA sprintf semantics)', () => {
   it.each([
@@ -11,7 +12,13 @@ describe('goSprintf (OPA sprintf semantics)', () => {
     ['100%%', [], '100%'],
     ['%s and %s', ['one'], 'one and %!s(MISSING)'],
     ['%x', [255], 'ff'],
-    ['%t', [true], 'true'],
+    // OPA hands Go every value that is no number as a string, so %t never sees a boolean.
+    ['%t', [true], '%!t(string=true)'],
+    ['%v', [{ z: 1, a: 2 }], '{"a": 2, "z": 1}'],
+    ['%.0f %.1f', [2.5, 2.25], '2 2.2'],
+    ['%e %v', [1.5e-7, 1.5e-7], '1.500000e-07 1.5e-07'],
+    ['%s', [42], '%!s(int64=42)'],
+    ['plain', ['x'], 'plain%!(EXTRA string=x)'],
   ])('%s with %j', (format, args, expected) => {
     expect(goSprintf(format, args)).toBe(expected);
   });
@@ -28,6 +35,9 @@ describe('custom built-ins', () => {
     expect(CUSTOM_BUILTINS['regex.replace']?.('a-b-c', '-', '_')).toBe('a_b_c');
     expect(CUSTOM_BUILTINS['semver.compare']?.('1.2.3', '1.10.0')).toBe(-1);
     expect(CUSTOM_BUILTINS['semver.compare']?.('2.0.0', '2.0.0-rc.1')).toBe(1);
+    expect(CUSTOM_BUILTINS['semver.compare']?.('1.0.0-alpha.10', '1.0.0-alpha.2')).toBe(1);
+    expect(CUSTOM_BUILTINS['semver.compare']?.('v1.2.3', '1.2.3')).toBe(0);
+    expect(CUSTOM_BUILTINS['semver.is_valid']?.('01.2.3')).toBe(false);
     expect(CUSTOM_BUILTINS['units.parse_bytes']?.('10MiB')).toBe(10 * 1024 * 1024);
     expect(CUSTOM_BUILTINS['units.parse_bytes']?.('1KB')).toBe(1000);
     // A unit named after an inherited property is an error, not NaN.

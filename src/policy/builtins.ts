@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { goSprintf } from './go-sprintf.js';
 import { parseOpaCapabilities } from './opa-output.js';
 
 type Builtin = (...args: unknown[]) => unknown;
@@ -21,7 +22,11 @@ const require = createRequire(import.meta.url);
 const sdkRoot = join(dirname(require.resolve('@open-policy-agent/opa-wasm')), '..');
 
 export const CUSTOM_BUILTINS: Record<string, Builtin> = {
-  sprintf: (format, args) => goSprintf(String(format), Array.isArray(args) ? args : []),
+  sprintf: (format, args) => {
+    if (typeof format !== 'string' || !Array.isArray(args))
+      throw new Error('sprintf: the format must be a string and the values an array');
+    return goSprintf(format, args);
+  },
   // Millisecond precision: the SDK passes values as JSON numbers.
   'time.now_ns': () => Date.now() * 1_000_000,
   'regex.replace': (s, pattern, value) => String(s).replace(re2(pattern, 'g'), goReplacement(value)),
@@ -45,8 +50,8 @@ export const CUSTOM_BUILTINS: Record<string, Builtin> = {
   'strings.any_prefix_match': (search, base) => anyMatch(search, base, (s, b) => s.startsWith(b)),
   'strings.any_suffix_match': (search, base) => anyMatch(search, base, (s, b) => s.endsWith(b)),
   'units.parse_bytes': (text) => parseBytes(String(text)),
-  'semver.compare': (a, b) => compareSemver(String(a), String(b)),
-  'semver.is_valid': (v) => SEMVER.test(String(v)),
+  'semver.compare': compareSemver,
+  'semver.is_valid': isSemver,
 };
 
 /** Read on first use, not at import: the sandbox workers import this module and never need it. */
@@ -118,96 +123,62 @@ function parseBytes(text: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
-const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
-function compareSemver(a: string, b: string): number {
-  const pa = SEMVER.exec(a.replace(/^v/, ''));
-  const pb = SEMVER.exec(b.replace(/^v/, ''));
-  if (!pa || !pb) throw new Error(`semver.compare: invalid version "${pa ? b : a}"`);
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return Math.sign(d);
+/**
+ * OPA's semver (v1/internal/semver): semver.org's grammar with an optional lower-case `v`,
+ * no leading zeros, and major, minor and patch within an int64. The `semver` npm package
+ * differs where policies notice: it trims spaces (" 1.2.3" is valid) and refuses numbers
+ * above 2^53, so this is written out to OPA's rules, checked by the differential test.
+ */
+const IDENTIFIER = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
+const SEMVER = new RegExp(
+  `^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`,
+);
+const INT64_MAX = 2n ** 63n - 1n;
+
+interface Semver {
+  release: bigint[];
+  prerelease: string[];
+}
+
+function parseSemver(v: unknown): Semver | null {
+  const match = typeof v === 'string' ? SEMVER.exec(v) : null;
+  if (!match) return null;
+  const release = [match[1], match[2], match[3]].map((n) => BigInt(n as string));
+  if (release.some((n) => n > INT64_MAX)) return null;
+  return { release, prerelease: match[4] === undefined ? [] : match[4].split('.') };
+}
+
+function isSemver(v: unknown): boolean {
+  return parseSemver(v) !== null;
+}
+
+function compareSemver(a: unknown, b: unknown): number {
+  const pa = parseSemver(a);
+  const pb = parseSemver(b);
+  if (!pa || !pb) throw new Error(`semver.compare: invalid version ${JSON.stringify(pa ? b : a)}`);
+  for (let i = 0; i < 3; i++) {
+    const d = compareBig(pa.release[i] as bigint, pb.release[i] as bigint);
+    if (d !== 0) return d;
   }
-  if (pa[4] === pb[4]) return 0;
-  if (pa[4] === undefined) return 1;
-  if (pb[4] === undefined) return -1;
-  return pa[4] < pb[4] ? -1 : 1;
-}
-
-/** Go's fmt verbs as OPA's sprintf applies them to Rego values. */
-export function goSprintf(format: string, args: unknown[]): string {
-  let next = 0;
-  return format.replace(
-    /%([-+# 0]*)(\d+)?(?:\.(\d+))?([vsqdfxXtegbocT%])/g,
-    (_all, flags: string, width, precision, verb: string) => {
-      if (verb === '%') return '%';
-      if (next >= args.length) return `%!${verb}(MISSING)`;
-      const value = args[next++];
-      let out = formatVerb(verb, value, precision === undefined ? undefined : Number(precision));
-      if (flags.includes('+') && typeof value === 'number' && value >= 0 && 'dfeg'.includes(verb))
-        out = `+${out}`;
-      const w = width === undefined ? 0 : Number(width);
-      if (out.length < w) {
-        const pad = (flags.includes('0') && !flags.includes('-') ? '0' : ' ').repeat(w - out.length);
-        out = flags.includes('-') ? out + pad : pad + out;
-      }
-      return out;
-    },
-  );
-}
-
-function formatVerb(verb: string, value: unknown, precision: number | undefined): string {
-  switch (verb) {
-    case 's':
-    case 'v':
-      return typeof value === 'string' ? value : regoValue(value);
-    case 'q':
-      return typeof value === 'string' ? JSON.stringify(value) : regoValue(value);
-    case 'd':
-      return typeof value === 'number' || typeof value === 'bigint'
-        ? BigInt(Math.trunc(Number(value))).toString()
-        : `%!d(${regoValue(value)})`;
-    case 'f':
-      return typeof value === 'number' ? value.toFixed(precision ?? 6) : `%!f(${regoValue(value)})`;
-    case 'e':
-      return typeof value === 'number' ? value.toExponential(precision ?? 6) : `%!e(${regoValue(value)})`;
-    case 'g':
-      return typeof value === 'number' ? String(value) : `%!g(${regoValue(value)})`;
-    case 'x':
-    case 'X': {
-      const hex =
-        typeof value === 'number'
-          ? Math.trunc(value).toString(16)
-          : Buffer.from(String(value)).toString('hex');
-      return verb === 'X' ? hex.toUpperCase() : hex;
-    }
-    case 'o':
-      return typeof value === 'number' ? Math.trunc(value).toString(8) : `%!o(${regoValue(value)})`;
-    case 'b':
-      return typeof value === 'number' ? Math.trunc(value).toString(2) : `%!b(${regoValue(value)})`;
-    case 'c':
-      return typeof value === 'number' ? String.fromCodePoint(value) : `%!c(${regoValue(value)})`;
-    case 't':
-      return typeof value === 'boolean' ? String(value) : `%!t(${regoValue(value)})`;
-    case 'T':
-      return regoTypeName(value);
-    default:
-      return regoValue(value);
+  // A release ranks above its prereleases.
+  if (pa.prerelease.length === 0 || pb.prerelease.length === 0)
+    return Math.sign(pb.prerelease.length) - Math.sign(pa.prerelease.length);
+  for (let i = 0; i < Math.min(pa.prerelease.length, pb.prerelease.length); i++) {
+    const d = comparePrerelease(pa.prerelease[i] as string, pb.prerelease[i] as string);
+    if (d !== 0) return d;
   }
+  return Math.sign(pa.prerelease.length - pb.prerelease.length);
 }
 
-/** A value printed as Rego prints it: JSON with `", "` and `": "` separators. */
-function regoValue(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(regoValue).join(', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${regoValue(v)}`)
-      .join(', ')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/** Numeric identifiers compare as numbers and rank below alphanumeric ones, compared in ASCII. */
+function comparePrerelease(a: string, b: string): number {
+  const numeric = /^\d+$/;
+  if (numeric.test(a) && numeric.test(b)) return compareBig(BigInt(a), BigInt(b));
+  if (numeric.test(a)) return -1;
+  if (numeric.test(b)) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function regoTypeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value === 'object' ? 'object' : typeof value;
+function compareBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
