@@ -56,7 +56,10 @@ const LAYERS: readonly { modules: readonly string[]; why: string }[] = [
     modules: ['queue'],
     why: 'jobs as data, and the durable queue that holds them (SQLite or BullMQ on Redis)',
   },
-  { modules: ['github', 'cli'], why: 'the adapters: the GitHub App, the command line' },
+  {
+    modules: ['github', 'cli', 'api.ts'],
+    why: "the adapters: the GitHub App, the command line, the package's programmatic API",
+  },
   {
     modules: ['demo'],
     why: "the demo: the App's check of a pull request, on a local repository with a loopback registry",
