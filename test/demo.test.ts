@@ -6,15 +6,20 @@
  * also when it is stopped with Ctrl-C half-way.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { describeWithTools } from './support/required-tools.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
 
-function startDemo(): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const env = { ...process.env };
+function startDemo(path = process.env.PATH): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path };
   for (const name of ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET', 'PORTCULLIS_CACHE_DIR'])
     delete env[name];
   const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -140,4 +145,35 @@ describeWithTools(['docker-registry', 'buildah', 'osv-scanner'], 'npm start stop
     // buildah's storage is under the demo's folder too: no build is left running either.
     await expectNothingLeft(demo.output());
   }, 180_000);
+});
+
+describe('npm start on a machine without docker-registry and buildah', () => {
+  let bin: string;
+  beforeAll(() => {
+    // A PATH with only node, git and tar: what a fresh machine before `npm run setup` has.
+    bin = mkdtempSync(join(tmpdir(), 'portcullis-demo-path-'));
+    for (const tool of ['git', 'tar']) {
+      const found = (process.env.PATH ?? '')
+        .split(delimiter)
+        .map((dir) => join(dir, tool))
+        .find((path) => existsSync(path));
+      if (found) symlinkSync(found, join(bin, tool));
+    }
+  });
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+
+  it('says which parts it skips and why, and still judges the pull request', async () => {
+    const demo = startDemo(bin);
+    expect(await demo.exited).toBe(0);
+    const output = demo.output();
+    expect(output).toContain('Skipped: No registry (docker-registry is not installed;');
+    expect(output).toContain('Skipped: No builds or scans: buildah is not installed');
+    expect(output).toContain('━━ Check run "Portcullis": FAILURE ━━');
+    expect(output).toMatch(/services\/api\/Dockerfile:8 \[failure\] PC-DF-007/);
+    expect(output).toMatch(/━━ Review \(COMMENT\), \d+ comments ━━/);
+    expect(output).toContain('━━ Check run "Portcullis policy": SUCCESS ━━');
+    const work = /everything under (\S+)\)/.exec(output)?.[1] ?? '';
+    expect(work).toMatch(/portcullis-demo-/);
+    expect(existsSync(work)).toBe(false);
+  }, 120_000);
 });

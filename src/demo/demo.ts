@@ -61,7 +61,7 @@ export async function runDemo(
     const pr = await untilAborted(examplePullRequest(join(work, 'repo'), loopback), signal);
     write(setUpSection(loopback, env, pr, work, performance.now() - started));
 
-    write('── Checking, as the App does with builds on ──');
+    write(`── Checking, as the App does${loopback.builds ? ' with builds on' : ''} ──`);
     const outcome = await untilAborted(
       checkLocalPullRequest(pr, { progress: (title) => write(title), signal }),
       signal,
@@ -77,7 +77,7 @@ export async function runDemo(
       ? 'fails the gate, as it is meant to'
       : 'passes the gate';
     write(
-      `\nThe example pull request ${verdict}. Demo done in ${seconds(performance.now() - started)}; the registry is stopped and ${work} removed.`,
+      `\nThe example pull request ${verdict}. Demo done in ${seconds(performance.now() - started)}; what it started is stopped and ${work} is removed.`,
     );
     return outcome;
   } finally {

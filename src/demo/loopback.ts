@@ -112,8 +112,12 @@ async function localRegistry(dir: string, skipped: string[]): Promise<LocalRegis
     mkdirSync(dir);
     return await startLocalRegistry(dir);
   } catch (error) {
+    const why =
+      (error as { code?: string }).code === 'ENOENT'
+        ? 'docker-registry is not installed'
+        : errorMessage(error);
     skipped.push(
-      `No registry (${errorMessage(error)}; \`npm run setup\` installs Debian's docker-registry): no image look-ups, signatures, builds or scans, so the references stay unresolved.`,
+      `No registry (${why}; \`npm run setup\` installs Debian's docker-registry): no image look-ups, signatures, builds or scans, so the references stay unresolved.`,
     );
     return null;
   }

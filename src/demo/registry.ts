@@ -21,6 +21,17 @@ export interface LocalRegistry {
 
 /** Starts the registry with its storage under `dir`; resolves once it answers `/v2/`. */
 export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(dir);
+    } catch (error) {
+      // Another process may take the free port between the probe and the registry's bind.
+      if (attempt === 3 || !String(error).includes('address already in use')) throw error;
+    }
+  }
+}
+
+async function startOnFreePort(dir: string): Promise<LocalRegistry> {
   const port = await freePort();
   const config = join(dir, 'config.yml');
   // JSON is YAML, and spares a YAML writer.
@@ -43,26 +54,33 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
   // However the demo ends (an exception, Ctrl-C, process.exit), the registry goes with it.
   const reap = () => child.kill('SIGKILL');
   process.once('exit', reap);
+  const polling = new AbortController();
   const exited = new Promise<Error>((resolve) => {
     child.once('error', (error) => resolve(error));
     child.once('exit', () => resolve(new Error(`docker-registry exited: ${stderr.trim()}`)));
-  });
+  }).finally(() => polling.abort());
   child.once('exit', () => process.off('exit', reap));
   const host = `127.0.0.1:${port}`;
   const registry = { host, stop: () => stopProcess(child) };
-  const failure = await Promise.race([exited, answering(`http://${host}/v2/`).then(() => null)]);
-  if (failure) {
+  try {
+    await Promise.race([
+      exited.then((error) => Promise.reject(error)),
+      answering(`http://${host}/v2/`, polling.signal),
+    ]);
+  } catch (error) {
+    polling.abort();
     await registry.stop();
-    throw failure;
+    throw error;
   }
+  polling.abort();
   return registry;
 }
 
-async function answering(url: string): Promise<void> {
+async function answering(url: string, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal.aborted) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(1000)]) });
       await response.arrayBuffer();
       if (response.ok) return;
     } catch {
@@ -70,7 +88,7 @@ async function answering(url: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`docker-registry did not answer ${url} within 10 s`);
+  if (!signal.aborted) throw new Error(`docker-registry did not answer ${url} within 10 s`);
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
