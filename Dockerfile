@@ -1,5 +1,6 @@
 # The Portcullis GitHub App as an image: `docker build -t portcullis .`, then see
 # docs/operations.md (one process with the embedded store, or web and worker roles on Redis).
+# The same image runs the CLI: `docker run --rm -v "$PWD:/src" -w /src portcullis portcullis check`.
 #
 # Base images are pinned by digest, the tag kept for readers (PC-DF-003). The digests below are
 # the multi-platform index digests these tags had when they were written in; they were taken
@@ -59,6 +60,16 @@ ENV NODE_ENV=production \
     PORTCULLIS_DATA_DIR=/data \
     PORTCULLIS_CACHE_DIR=/cache
 WORKDIR /app
+# The CLI runs in the same image (`docker run -v "$PWD:/src" -w /src IMAGE portcullis check`):
+# git lists a repository's files; buildah builds daemonless for `check --build` (chroot
+# isolation and vfs storage in a user namespace: uidmap and the node user's subordinate ids).
+# /src is the one folder git trusts whoever owns it: a mounted checkout is the host user's.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git buildah uidmap \
+ && rm -rf /var/lib/apt/lists/* \
+ && echo 'node:100000:65536' >> /etc/subuid \
+ && echo 'node:100000:65536' >> /etc/subgid \
+ && git config --file /home/node/.gitconfig --add safe.directory /src
 # The node user of the base image (1000:1000), named by number so that Kubernetes can check
 # runAsNonRoot without looking the name up. The application files stay root's: the process
 # can write only /data, /cache and /tmp.
@@ -68,6 +79,9 @@ COPY --from=build /src/node_modules/ node_modules/
 COPY --from=build /src/dist/ dist/
 COPY --from=tools /out/opa /out/osv-scanner tools/bin/
 COPY bin/ bin/
+# `portcullis` on PATH: the base image's entrypoint runs a command it finds there, and runs
+# anything else (the default CMD) with node, so one image serves both the App and the CLI.
+RUN ln -s /app/bin/portcullis.js /usr/local/bin/portcullis
 # The sources the prebuilt pack in dist/ was compiled from, so that its hash matches them.
 COPY --from=build /src/policies/ policies/
 COPY app.yml ./

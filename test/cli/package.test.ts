@@ -115,3 +115,22 @@ describe("the package's API", () => {
     ]);
   });
 });
+
+describe('the image', () => {
+  it('runs the CLI by name: portcullis is on PATH, executable, and resolves to the built CLI', async () => {
+    const dockerfile = await readFile('Dockerfile', 'utf8');
+    // The base image's entrypoint (docker-entrypoint.sh) runs a first argument it finds on PATH, else node with it.
+    expect(dockerfile).toMatch(/^RUN ln -s \/app\/bin\/portcullis\.js \/usr\/local\/bin\/portcullis$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    const { stdout } = await run('git', ['ls-files', '--stage', 'bin/portcullis.js']);
+    expect(stdout).toMatch(/^100755 /);
+    expect((await readFile('bin/portcullis.js', 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
+    // Through a link, as in the image: node resolves ../dist from the link's target.
+    const link = join(await mkdtemp(join(tmpdir(), 'portcullis-bin-')), 'portcullis');
+    await symlink(join(process.cwd(), 'bin', 'portcullis.js'), link);
+    const version = await run(link, ['--version']);
+    const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(version.stdout).toBe(`portcullis ${pkg.version}\n`);
+    await rm(join(link, '..'), { recursive: true, force: true });
+  });
+});
