@@ -48,11 +48,13 @@ const LONE_CR = /\r(?!\n)/g;
  * `From` moves the `start`/`end` of its first argument's range in place, so every caller gets
  * its own arguments and ranges, as before; `ModifiableInstruction` shifts the array it gets.
  */
-const tokenise = Instruction.prototype.getRawArguments;
-type Tokenised = Instruction & { portcullisArguments?: Argument[] };
-Instruction.prototype.getRawArguments = function rawArgumentsOnce(this: Tokenised): Argument[] {
-  this.portcullisArguments ??= tokenise.call(this);
-  const args = this.portcullisArguments;
+// `getRawArguments` is private in dockerfile-ast's types, hence the casts.
+type Tokenising = { getRawArguments(): Argument[]; portcullisArguments?: Argument[] };
+const prototype = Instruction.prototype as unknown as Tokenising;
+const tokenise = prototype.getRawArguments;
+prototype.getRawArguments = function rawArgumentsOnce(this: Tokenising): Argument[] {
+  const args = this.portcullisArguments ?? tokenise.call(this);
+  this.portcullisArguments = args;
   return args.map((a) => {
     const { start, end } = a.getRange();
     return new Argument(a.getValue(), { start, end });
