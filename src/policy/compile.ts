@@ -27,8 +27,6 @@ const run = promisify(execFile);
 
 export { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet };
 
-const ENTRYPOINTS = [...RESULT_SETS.map((set) => `portcullis/main/${set}`), RESULTS_ENTRYPOINT];
-
 /** What a rule package says about itself in its `# METADATA` block. */
 export interface RuleMetadata {
   /** Rule id such as `PC-DF-001`; the package path when the package declares none. */
@@ -115,9 +113,9 @@ export function compilePolicy(bundle: PolicyBundle): Promise<CompiledPolicy> {
 /**
  * Changes whenever what is stored of a compiled policy changes, so that an entry written
  * before is never read as one written after: 2, the strict built-ins pass runs at compile
- * time (before, at every load).
+ * time (before, at every load); 3, the one `results` entrypoint (before, also one per set).
  */
-const COMPILED_FORMAT = 2;
+const COMPILED_FORMAT = 3;
 
 async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPolicy> {
   const cache = new DiskCache({ dir: join(cacheDirectory(), 'policies'), schema: COMPILED_META });
@@ -169,9 +167,10 @@ async function opaBinaryIdentity(): Promise<string> {
 /**
  * The built-in pack compiled by `npm run build` (scripts/build-policy-pack.mjs), shipped in
  * the package, so that a cold `portcullis check` runs no OPA at all. A file is named by the
- * hash of the sources it was compiled from, so a pack edited since is never served stale;
- * it is part of the package like its JavaScript, and checked only against a torn or
- * truncated copy (the module's hash). Anything amiss: null, and the policy compiles as any other.
+ * hash of the sources it was compiled from and records the COMPILED_FORMAT, so a pack edited
+ * or compiled otherwise since is never served stale; it is part of the package like its
+ * JavaScript, and checked only against a torn or truncated copy (the module's hash). Anything
+ * amiss: null, and the policy compiles as any other.
  */
 export const PREBUILT_DIR = join(PROJECT_ROOT, 'dist', 'policy-pack');
 
@@ -179,10 +178,15 @@ function prebuiltPolicy(hash: string): Promise<CompiledPolicy> | null {
   try {
     const wasm = readFileSync(join(PREBUILT_DIR, `${hash}.wasm`));
     const meta = JSON.parse(readFileSync(join(PREBUILT_DIR, `${hash}.json`), 'utf8')) as Partial<
-      Pick<CompiledPolicy, 'data' | 'rules'> & { sha256: string }
+      Pick<CompiledPolicy, 'data' | 'rules'> & { sha256: string; format: number }
     >;
-    const { sha256, data, rules } = meta;
-    if (sha256 !== createHash('sha256').update(wasm).digest('hex') || !isObject(data) || !isObject(rules))
+    const { sha256, format, data, rules } = meta;
+    if (
+      format !== COMPILED_FORMAT ||
+      sha256 !== createHash('sha256').update(wasm).digest('hex') ||
+      !isObject(data) ||
+      !isObject(rules)
+    )
       return null;
     return Promise.resolve({ hash, wasm, data, rules });
   } catch {
@@ -204,7 +208,7 @@ export async function writePrebuiltPolicy(bundle: PolicyBundle): Promise<Compile
   await writeFile(join(work, `${bundle.hash}.wasm`), compiled.wasm);
   await writeFile(
     join(work, `${bundle.hash}.json`),
-    JSON.stringify({ sha256, data: compiled.data, rules: compiled.rules }),
+    JSON.stringify({ sha256, format: COMPILED_FORMAT, data: compiled.data, rules: compiled.rules }),
   );
   // Whole or not at all: a reader sees the old folder or the new one.
   await rm(PREBUILT_DIR, { recursive: true, force: true });
@@ -233,10 +237,12 @@ export async function opaBuild(bundle: PolicyBundle): Promise<CompiledPolicy> {
       await writeFile(join(src, path), content);
     }
     const out = join(work, 'bundle.tar.gz');
-    const entrypoints = ENTRYPOINTS.flatMap((e) => ['-e', e]);
     // The gate's capabilities (opa-process.ts): a built-in the engine cannot run, or must
     // not (http.send, opa.runtime…), fails here with OPA's message naming it.
-    const built = await runOpa(['build', '-t', 'wasm', ...entrypoints, '-o', out, '.'], { cwd: src });
+    // One entrypoint, the one every evaluation reads: OPA plans and emits code per entrypoint.
+    const built = await runOpa(['build', '-t', 'wasm', '-e', RESULTS_ENTRYPOINT, '-o', out, '.'], {
+      cwd: src,
+    });
     if (built.code !== 0) throw await describeCompileFailure(src, built);
     await run('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
     const [wasm, data, rules] = await Promise.all([

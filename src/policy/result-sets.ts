@@ -4,8 +4,8 @@
  * compiles, does not load the compiler's cache, OPA process and settings modules.
  */
 
-/** The WebAssembly entrypoints: one per result set, as the Conftest convention names them. */
+/** The result sets, as the Conftest convention names them (`deny`, `warn`) plus `info`. */
 export const RESULT_SETS = ['deny', 'warn', 'info'] as const;
 export type ResultSet = (typeof RESULT_SETS)[number];
-/** All three result sets in one document: one evaluation per input instead of three. */
+/** The module's one entrypoint: all three result sets in one document, one evaluation per input. */
 export const RESULTS_ENTRYPOINT = 'portcullis/main/results';
