@@ -161,3 +161,21 @@ describe('portcullis init', () => {
     expect(again.stdout).toBe('');
   });
 });
+
+describe('example configurations', () => {
+  it('name their schema for the YAML language server, and the schema is there', async () => {
+    const { stdout } = await run('git', ['ls-files', '--', '*portcullis.yml', '*waivers.yml']);
+    const examples = stdout.split('\n').filter(Boolean);
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const path of examples) {
+      const first = (await readFile(path, 'utf8')).split('\n')[0] ?? '';
+      const target = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+      expect({ path, target }).toEqual({ path, target: expect.stringMatching(/schema\.json$/) });
+      const kind = path.endsWith('waivers.yml') ? 'waivers' : 'portcullis';
+      expect(join(path, '..', target as string)).toBe(`schemas/${kind}.schema.json`);
+    }
+    const docs = await readFile('docs/configuration.md', 'utf8');
+    expect(docs).toContain(`# yaml-language-server: $schema=${SCHEMA_URLS.configuration}\n`);
+    expect(docs).toContain(`# yaml-language-server: $schema=${SCHEMA_URLS.waivers}\n`);
+  });
+});
