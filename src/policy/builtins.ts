@@ -11,6 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { LRUCache } from 'lru-cache';
+import { RE2JS } from 're2js';
 import { goSprintf } from './go-sprintf.js';
 import { parseOpaCapabilities } from './opa-output.js';
 
@@ -29,27 +31,29 @@ export const CUSTOM_BUILTINS: Record<string, Builtin> = {
   },
   // Millisecond precision: the SDK passes values as JSON numbers.
   'time.now_ns': () => Date.now() * 1_000_000,
-  'regex.replace': (s, pattern, value) => String(s).replace(re2(pattern, 'g'), goReplacement(value)),
-  'regex.split': (pattern, s) => String(s).split(re2(pattern, '')),
+  'regex.replace': (s, pattern, value) =>
+    regexReplace(text(s, 'regex.replace'), re2(pattern), text(value, 'regex.replace')),
+  'regex.split': (pattern, s) => regexSplit(re2(pattern), text(s, 'regex.split')),
   'regex.find_n': (pattern, s, n) => {
-    const all = [...String(s).matchAll(re2(pattern, 'g'))].map((m) => m[0]);
-    return Number(n) < 0 ? all : all.slice(0, Number(n));
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error('regex.find_n: n must be an integer');
+    const re = re2(pattern);
+    const subject = text(s, 'regex.find_n');
+    return findAll(re, subject, n).map(([start, end]) => subject.slice(start, end));
   },
   indexof_n: (s, search) => {
-    const text = String(s);
-    const needle = String(search);
+    const points = [...text(s, 'indexof_n')];
+    const needle = [...text(search, 'indexof_n')];
+    if (needle.length === 0) throw new Error('indexof_n: empty search character');
     const found: number[] = [];
     // OPA counts in code points, not UTF-16 units.
-    const points = [...text];
-    const needlePoints = [...needle];
-    for (let i = 0; needlePoints.length > 0 && i + needlePoints.length <= points.length; i++) {
-      if (points.slice(i, i + needlePoints.length).join('') === needle) found.push(i);
+    for (let i = 0; i + needle.length <= points.length; i++) {
+      if (needle.every((p, k) => points[i + k] === p)) found.push(i);
     }
     return found;
   },
   'strings.any_prefix_match': (search, base) => anyMatch(search, base, (s, b) => s.startsWith(b)),
   'strings.any_suffix_match': (search, base) => anyMatch(search, base, (s, b) => s.endsWith(b)),
-  'units.parse_bytes': (text) => parseBytes(String(text)),
+  'units.parse_bytes': (value) => parseBytes(text(value, 'units.parse_bytes')),
   'semver.compare': compareSemver,
   'semver.is_valid': isSemver,
 };
@@ -77,50 +81,228 @@ export function installBuiltinOverrides(): void {
   for (const name of Object.keys(CUSTOM_BUILTINS)) delete table[name];
 }
 
-/**
- * OPA's regular expressions are RE2; JavaScript's agree on everything policies commonly
- * use except leading flag groups such as `(?i)`, which become RegExp flags here.
- */
-function re2(pattern: unknown, flags: string): RegExp {
-  const text = String(pattern);
-  const group = /^\(\?([imsU]+)\)/.exec(text);
-  const extra = (group?.[1] ?? '').replace(/U/g, '');
-  return new RegExp(group ? text.slice(group[0].length) : text, flags + extra);
+/** A string operand, or OPA's type error. */
+function text(value: unknown, builtin: string): string {
+  if (typeof value !== 'string') throw new Error(`${builtin}: operand must be a string`);
+  return value;
 }
 
+/**
+ * OPA's regular expressions are Go's (RE2 syntax): re2js, a JavaScript port of RE2, parses
+ * them exactly as Go does (no lookarounds or backreferences, `\z`, `[[:alpha:]]`, `\pL`,
+ * `(?U)`…), where JavaScript's RegExp reads many of the same patterns differently.
+ */
+const compiled = new LRUCache<string, RE2JS>({ max: 256 });
+function re2(pattern: unknown): RE2JS {
+  const source = text(pattern, 'regex');
+  let re = compiled.get(source);
+  if (!re) {
+    re = RE2JS.compile(source);
+    compiled.set(source, re);
+  }
+  return re;
+}
+
+/**
+ * The matches Go's FindAll would return (at most `n`, all when `n` < 0), as
+ * `[start, end, group starts and ends…]` in UTF-16 units: an empty match right after the
+ * previous match is skipped, and the search moves on by one code point after an empty one.
+ */
+function findAll(re: RE2JS, s: string, n: number): number[][] {
+  const limit = n < 0 ? s.length + 1 : n;
+  const matcher = re.matcher(s);
+  const found: number[][] = [];
+  let prevEnd = -1;
+  for (let pos = 0; found.length < limit && pos <= s.length; ) {
+    if (!matcher.find(pos)) break;
+    const start = matcher.start();
+    const end = matcher.end();
+    let accept = true;
+    if (end === pos) {
+      if (start === prevEnd) accept = false;
+      pos += pos < s.length ? ((s.codePointAt(pos) as number) > 0xffff ? 2 : 1) : 1;
+    } else {
+      pos = end;
+    }
+    prevEnd = end;
+    if (accept) {
+      const match = [start, end];
+      for (let g = 1; g <= re.groupCount(); g++) match.push(matcher.start(g), matcher.end(g));
+      found.push(match);
+    }
+  }
+  return found;
+}
+
+/** Go's Regexp.Split(s, -1). */
+function regexSplit(re: RE2JS, s: string): string[] {
+  if (re.pattern() !== '' && s === '') return [''];
+  const parts: string[] = [];
+  let begin = 0;
+  let end = 0;
+  for (const [start, stop] of findAll(re, s, -1) as [number, number][]) {
+    end = start;
+    if (stop !== 0) parts.push(s.slice(begin, end));
+    begin = stop;
+  }
+  if (end !== s.length) parts.push(s.slice(begin));
+  return parts;
+}
+
+/**
+ * Go's ReplaceAllString: the template's `$1`, `${1}`, `$name`, `${name}` and `$$`
+ * expanded per match (a `$name` runs as long as letters, digits and `_` follow, so `$1x`
+ * names the group `1x`); no replacement for an empty match right after another match.
+ */
+function regexReplace(s: string, re: RE2JS, template: string): string {
+  const names = re.namedGroups() as Record<string, number>;
+  const out: string[] = [];
+  let lastEnd = 0;
+  const matcher = re.matcher(s);
+  for (let pos = 0; pos <= s.length; ) {
+    if (!matcher.find(pos)) break;
+    const start = matcher.start();
+    const end = matcher.end();
+    out.push(s.slice(lastEnd, start));
+    if (end > lastEnd || start === 0) {
+      const group = (g: number) =>
+        g <= re.groupCount() && matcher.start(g) >= 0 ? (matcher.group(g) ?? '') : '';
+      out.push(
+        expandTemplate(template, (name) => {
+          if (/^(0|[1-9]\d{0,7})$/.test(name)) return group(Number(name));
+          return Object.hasOwn(names, name) ? group(names[name] as number) : '';
+        }),
+      );
+    }
+    lastEnd = end;
+    const width = pos < s.length && (s.codePointAt(pos) as number) > 0xffff ? 2 : 1;
+    pos = Math.max(pos + width, end);
+  }
+  out.push(s.slice(lastEnd));
+  return out.join('');
+}
+
+function expandTemplate(template: string, value: (name: string) => string): string {
+  let out = '';
+  let rest = template;
+  for (;;) {
+    const dollar = rest.indexOf('$');
+    if (dollar < 0) return out + rest;
+    out += rest.slice(0, dollar);
+    rest = rest.slice(dollar + 1);
+    if (rest.startsWith('$')) {
+      out += '$';
+      rest = rest.slice(1);
+      continue;
+    }
+    const name = rest.startsWith('{')
+      ? /^\{([\p{L}\p{Nd}_]+)\}/u.exec(rest)
+      : /^([\p{L}\p{Nd}_]+)/u.exec(rest);
+    if (!name) {
+      // Malformed: the `$` stays as text.
+      out += '$';
+      continue;
+    }
+    rest = rest.slice(name[0].length);
+    out += value(name[1] as string);
+  }
+}
+
+/** A string, or an array or set (an array here) of strings; anything else is OPA's type error. */
 function anyMatch(search: unknown, base: unknown, test: (s: string, b: string) => boolean): boolean {
-  const searches = Array.isArray(search) ? search.map(String) : [String(search)];
-  const bases = Array.isArray(base) ? base.map(String) : [String(base)];
+  const strings = (value: unknown) => {
+    const list = Array.isArray(value) ? value : [value];
+    if (!list.every((v) => typeof v === 'string'))
+      throw new Error('strings.any_*_match: operands must be strings');
+    return list as string[];
+  };
+  const searches = strings(search);
+  const bases = strings(base);
   return searches.some((s) => bases.some((b) => test(s, b)));
 }
 
-/** Go's regexp uses `${1}`/`$1` like JavaScript, but `$$` differently enough not to matter here. */
-function goReplacement(value: unknown): string {
-  return String(value).replace(/\$\{(\d+)\}/g, '$$$1');
+/** OPA's units: decimal and binary multiples, with or without a trailing `b`. */
+const UNITS: Record<string, bigint> = {
+  '': 1n,
+  k: 10n ** 3n,
+  m: 10n ** 6n,
+  g: 10n ** 9n,
+  t: 10n ** 12n,
+  p: 10n ** 15n,
+  e: 10n ** 18n,
+  ki: 2n ** 10n,
+  mi: 2n ** 20n,
+  gi: 2n ** 30n,
+  ti: 2n ** 40n,
+  pi: 2n ** 50n,
+  ei: 2n ** 60n,
+};
+
+/**
+ * OPA's units.parse_bytes: quotes trimmed, lower-cased, no spaces; a number as Go's
+ * big.Float reads it (sign, decimals, exponent) at its default 64-bit precision, times
+ * the unit (rounded to 64 bits again), truncated to an integer. Large results leave as
+ * raw JSON (an ArrayBuffer the SDK parses as it is), so they keep every digit.
+ */
+function parseBytes(raw: string): number | ArrayBuffer {
+  const s = raw.replace(/^"+|"+$/g, '').toLowerCase();
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)([a-z]*)$/.exec(s);
+  // "kb" is "k"; a bare "b" is no unit.
+  const unitName = (match?.[2] ?? '').replace(/(.)b$/, '$1');
+  const unit = Object.hasOwn(UNITS, unitName) ? UNITS[unitName] : undefined;
+  if (!match || unit === undefined) throw new Error(`units.parse_bytes: could not parse "${raw}"`);
+  const value = truncate(round64(times(decimal(match[1] as string), unit)));
+  const big = value < 0n ? -value : value;
+  return big <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : new TextEncoder().encode(value.toString()).buffer;
 }
 
-const UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  m: 1e6,
-  g: 1e9,
-  t: 1e12,
-  p: 1e15,
-  e: 1e18,
-  ki: 2 ** 10,
-  mi: 2 ** 20,
-  gi: 2 ** 30,
-  ti: 2 ** 40,
-  pi: 2 ** 50,
-  ei: 2 ** 60,
-};
-function parseBytes(text: string): number {
-  const match = /^\s*"?([0-9.]+)\s*([a-zA-Z]*?)(?:b|B)?"?\s*$/.exec(text);
-  const suffix = (match?.[2] ?? 'x').toLowerCase();
-  // Own properties only: `constructor` is no unit.
-  const unit = Object.hasOwn(UNITS, suffix) ? UNITS[suffix] : undefined;
-  if (!match || unit === undefined) throw new Error(`units.parse_bytes: could not parse "${text}"`);
-  return Math.round(Number(match[1]) * unit);
+/** An exact rational: numerator / denominator, denominator > 0. */
+type Rational = [bigint, bigint];
+
+function decimal(text: string): Rational {
+  const [mantissa = '', exponent = '0'] = text.split('e');
+  const negative = mantissa.startsWith('-');
+  const [whole = '', fraction = ''] = mantissa.replace(/^[+-]/, '').split('.');
+  const exp = Number(exponent) - fraction.length;
+  const digits = BigInt(`${whole}${fraction}` || '0') * (negative ? -1n : 1n);
+  // Exponents beyond any real size: the result is 0 or beyond every unit anyway.
+  const scale = 10n ** BigInt(Math.min(Math.abs(exp), 10_000));
+  return round64(exp >= 0 ? [digits * scale, 1n] : [digits, scale]);
+}
+
+function times([n, d]: Rational, factor: bigint): Rational {
+  return [n * factor, d];
+}
+
+/** Rounded to a 64-bit mantissa, half to even: big.Float's default precision. */
+function round64([n, d]: Rational): Rational {
+  if (n === 0n) return [0n, 1n];
+  const negative = n < 0n;
+  let num = negative ? -n : n;
+  let den = d;
+  // Scale so that 2^63 <= num/den < 2^64.
+  let shift = BigInt(num.toString(2).length - den.toString(2).length) - 64n;
+  if (shift > 0n) den <<= shift;
+  else num <<= -shift;
+  while (num / den >= 1n << 64n) {
+    den <<= 1n;
+    shift++;
+  }
+  while (num / den < 1n << 63n) {
+    num <<= 1n;
+    shift--;
+  }
+  let q = num / den;
+  const r = num % den;
+  if (2n * r > den || (2n * r === den && (q & 1n) === 1n)) q++;
+  const value = negative ? -q : q;
+  return shift >= 0n ? [value << shift, 1n] : [value, 1n << -shift];
+}
+
+function truncate([n, d]: Rational): bigint {
+  return n / d;
 }
 
 /**
