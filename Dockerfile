@@ -34,6 +34,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
+# npm ci runs the package's prepare script, which does nothing here (it builds installs from git).
+COPY scripts/prepare.mjs scripts/
 RUN npm ci --no-audit --no-fund
 COPY --from=tools /out/opa tools/bin/
 COPY tsconfig.json tsconfig.build.json ./
