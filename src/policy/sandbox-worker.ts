@@ -60,7 +60,17 @@ async function handle({ id, key, job, policy }: SandboxRequest): Promise<Sandbox
   }
   engines.set(key, engine);
   if (engines.size > loadedPolicies) engines.delete(engines.keys().next().value as string);
-  const outcome = job ? await run(engine, job) : { findings: [] };
+  let outcome: SandboxOutcome;
+  try {
+    outcome = job ? await run(engine, job) : { findings: [] };
+  } catch (error) {
+    // An error inside the policy (a trap such as OPA's C `json.is_valid("true")` reading out
+    // of bounds, a strict built-in's failure) can leave its memory and allocator half-way:
+    // the same instance then answered every later file with no findings. Fail closed for
+    // this file, and load the policy afresh for the next one.
+    engines.delete(key);
+    throw error;
+  }
   enter(null);
   return { id, ...outcome };
 }

@@ -223,6 +223,33 @@ describe('SandboxedPolicyEngine', () => {
     expect((await normal.evaluate(dockerfile('FROM node\n'))).map((f) => f.rule_id)).toContain('PC-DF-001');
   });
 
+  it('after a trap inside the policy, judges the next file with a fresh instance (never silently empty)', async () => {
+    // OPA's C json.is_valid reads out of bounds on "true" (found by the built-ins differential
+    // test); the trapped instance used to return no findings for every later file.
+    const trapping = await ruleBundle(
+      'trapping',
+      'deny',
+      [
+        'deny contains "trap" if {',
+        '\tendswith(input.target.path, "trap/Dockerfile")',
+        '\tjson.is_valid(input.target.path_text)',
+        '}',
+        '',
+        'deny contains "always" if true',
+      ].join('\n'),
+    );
+    const engine = await SandboxedPolicyEngine.load(trapping, {}, sandbox);
+    const trap = dockerfileInput('trap/Dockerfile', 'FROM alpine:3.19\n') as unknown as Record<
+      string,
+      Record<string, unknown>
+    >;
+    (trap.target as Record<string, unknown>).path_text = 'true';
+    await expect(engine.evaluate(trap as never)).rejects.toThrow();
+    for (let i = 0; i < 3; i++) {
+      expect((await engine.evaluate(dockerfile())).map((f) => f.message)).toEqual(['always']);
+    }
+  });
+
   it('fails to load a policy that is not WebAssembly', async () => {
     const broken = { ...builtin, hash: 'broken', wasm: Buffer.from('not wasm') };
     await expect(SandboxedPolicyEngine.load(broken, {}, sandbox)).rejects.toThrow(/WebAssembly|wasm/i);
