@@ -2,7 +2,8 @@
  * Runs a compiled policy on policy input documents with @open-policy-agent/opa-wasm and
  * turns the raw result sets into Findings with their rule's metadata.
  */
-import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import { createRequire } from 'node:module';
+import type * as OpaWasm from '@open-policy-agent/opa-wasm';
 import { mergeData } from '../config/plain-data.js';
 import type { PolicyInput } from '../input/policy-input.js';
 import { CUSTOM_BUILTINS, installBuiltinOverrides } from './builtins.js';
@@ -19,6 +20,12 @@ import { declaredMemoryPages } from './wasm-memory.js';
  */
 const MEMORY = { initial: 32, maximum: 4096 };
 
+/** The SDK's ES module exports only `loadPolicy`; its CommonJS one has the synchronous loader too. */
+const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaWasm;
+
+/** Node's WebAssembly, which the project's libraries (ES2023, no DOM) do not declare. */
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> };
+
 interface RawResult {
   package: string;
   result: unknown;
@@ -26,7 +33,7 @@ interface RawResult {
 
 export class PolicyEngine {
   private constructor(
-    private readonly policy: LoadedPolicy,
+    private readonly policy: OpaWasm.LoadedPolicy,
     readonly rules: Readonly<Record<string, RuleMetadata>>,
   ) {}
 
@@ -41,7 +48,11 @@ export class PolicyEngine {
     }
     const memory = { ...MEMORY, initial: Math.max(MEMORY.initial, declared) };
     // Strict already: compile.ts runs strictBuiltins before any cache stores the module.
-    const policy = await loadPolicy(compiled.wasm, memory, CUSTOM_BUILTINS);
+    // Compiled here, off the thread, and instantiated by the SDK's synchronous loader: its
+    // asynchronous one asks `instanceof Response`, and that first look at the global loads
+    // Node's whole fetch implementation (undici), some 40-80 ms of every cold start.
+    const module = await WebAssembly.compile(compiled.wasm);
+    const policy = loadPolicySync(module, memory, CUSTOM_BUILTINS);
     policy.setData(deepMerge(compiled.data, data));
     return new PolicyEngine(policy, compiled.rules);
   }
