@@ -5,8 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { type JsonSchema, parseJson } from './schema/parse-json.js';
 import { settings } from './settings.js';
 
-/** The project root: the folder holding package.json, policies/ and tools/. */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The project root: the folder holding package.json, policies/ and tools/. Found upwards
+ * from this module, which runs from src/ (tests), dist/ or the bundle in dist/bundle/.
+ */
+export const PROJECT_ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(from, '..');
+  }
+}
 
 /** The built-in policy pack shipped with Portcullis. */
 export const BUILTIN_POLICY_DIR = join(PROJECT_ROOT, 'policies');
