@@ -9,5 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 if (process.env._PACOTE_NO_PREPARE_ !== undefined && existsSync('src') && !existsSync('dist/cli/main.js')) {
+  // A global install (pre-commit's) leaves out the devDependencies the build needs (TypeScript):
+  // add them to the clone, without running any package's scripts a second time.
+  if (!existsSync('node_modules/.bin/tsc'))
+    execFileSync(
+      'npm',
+      ['install', '--include=dev', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund'],
+      {
+        stdio: 'inherit',
+      },
+    );
   execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
 }
