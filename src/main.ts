@@ -68,6 +68,8 @@ async function demo(): Promise<number> {
     process.stderr.write(`portcullis: ${signal}: stopping the demo and cleaning up\n`);
     stop.abort(new Error(`the demo was stopped (${signal})`));
   };
+  // They stay until the process ends: a signal while it winds down still ends it through
+  // `exit`, whose hook stops a registry, not by the signal's default, which skips that hook.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
@@ -81,9 +83,6 @@ async function demo(): Promise<number> {
     if (!stop.signal.aborted) throw error;
     process.stderr.write(`portcullis: ${errorMessage(error)}\n`);
     return 130;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

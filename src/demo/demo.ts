@@ -12,6 +12,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gatherFacts, mergeFacts } from '../core/facts.js';
 import { type Judgement, judgementFails } from '../core/judge.js';
 import { readFileAtCommit } from '../core/local-repository.js';
@@ -34,6 +35,8 @@ const REGISTRY_PLACEHOLDER = '{{registry}}';
 /** Without a registry the references name one that cannot resolve (and nothing is looked up). */
 const NO_REGISTRY = 'registry.demo.invalid';
 const KEY_PATH = '.github/portcullis/release.pub';
+/** How long a stopped demo waits for its builds to end (they get SIGTERM, then SIGKILL after 3 s). */
+const STOPPING_MS = 10_000;
 
 export interface DemoOptions {
   /** The process's environment: the demo's settings are it plus builds, the OSV database and the registry. */
@@ -51,21 +54,25 @@ export async function runDemo(
   const work = await mkdtemp(join(tmpdir(), 'portcullis-demo-'));
   const previous = settings();
   let loopback: Loopback | null = null;
+  /** Work that may still run when the demo is stopped: its builds see the signal and end. */
+  let inFlight: Promise<unknown> = Promise.resolve();
   try {
     write(
       'Portcullis demo: no GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET), so the App checks an example pull request here, offline, and prints what it would post.\n',
     );
-    loopback = await untilAborted(startLoopback(work, signal), signal);
+    // Not raced with the signal: what it starts must be known, to be stopped (its tools see the signal).
+    loopback = await startLoopback(work, signal);
+    signal.throwIfAborted();
     const env = demoEnvironment(loopback, work);
     useSettings(loadSettings({ ...options.env, ...env }));
-    const pr = await untilAborted(examplePullRequest(join(work, 'repo'), loopback), signal);
+    const pr = await examplePullRequest(join(work, 'repo'), loopback);
+    signal.throwIfAborted();
     write(setUpSection(loopback, env, pr, work, performance.now() - started));
 
     write(`── Checking, as the App does${loopback.builds ? ' with builds on' : ''} ──`);
-    const outcome = await untilAborted(
-      checkLocalPullRequest(pr, { progress: (title) => write(title), signal }),
-      signal,
-    );
+    const checking = checkLocalPullRequest(pr, { progress: (title) => write(title), signal });
+    inFlight = checking;
+    const outcome = await untilAborted(checking, signal);
     const facts = await untilAborted(referenceFacts(pr, outcome.judgement, outcome.policy.set), signal);
     if (facts) write(`\n── Images the changed files name, as the gate found them ──\n${facts}`);
     write(`\n${renderCheckRun(CHECK_RUN_NAME, outcome.report)}`);
@@ -81,9 +88,11 @@ export async function runDemo(
     );
     return outcome;
   } finally {
+    // Nothing is removed under a build that is still ending (buildah's storage is in `work`).
+    await Promise.race([inFlight.catch(() => undefined), sleep(STOPPING_MS, undefined, { ref: false })]);
     useSettings(previous);
     await loopback?.stop();
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -205,7 +214,9 @@ async function referenceFacts(
 function describeFacts(facts: RegistryFacts): string {
   if (facts.error) return `not looked up: ${facts.error.message}`;
   const size =
-    facts.size === null ? '' : `, ${(facts.size / 1000).toFixed(1)} kB in ${facts.layer_count} layers`;
+    facts.size === null
+      ? ''
+      : `, ${(facts.size / 1000).toFixed(1)} kB in ${facts.layer_count === 1 ? '1 layer' : `${facts.layer_count} layers`}`;
   const found = `digest ${facts.digest?.slice(0, 19)}…${size}`;
   if (!facts.trust_policy?.matched) return `${found}; no trust policy covers it`;
   const verified = facts.signatures?.find((s) => s.verified);
