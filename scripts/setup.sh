@@ -31,7 +31,8 @@ install_go_tool() {
 
 install_go_tool opa github.com/open-policy-agent/opa "$OPA_VERSION" version
 install_go_tool osv-scanner github.com/google/osv-scanner/v2/cmd/osv-scanner "$OSV_SCANNER_VERSION" --version
-# The signature tests sign images with the real cosign, offline: no transparency log, a loopback registry.
+# The signature tests and the demo (`npm start` without credentials) sign images with the
+# real cosign, offline: no transparency log, a loopback registry.
 install_go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION" version
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -54,14 +55,14 @@ install_apt_package() {
   log "$package $(dpkg-query -W -f='${Version}' "$package") installed"
 }
 
-# The registry tests run a real registry: Debian's docker-registry (the CNCF distribution
-# registry). They also need openssl (token-server certificates) and perl (bcrypt for htpasswd).
+# The registry tests and the demo run a real registry: Debian's docker-registry (the CNCF
+# distribution registry). They also need openssl (token-server certificates) and perl (bcrypt for htpasswd).
 install_apt_package "${PORTCULLIS_DOCKER_REGISTRY:-docker-registry}" docker-registry "2.8.2+ds1-1"
 install_apt_package openssl openssl "3.0.22-1~deb12u2"
 # Only the binary is wanted: tests start their own registries on free loopback ports.
 if command -v systemctl >/dev/null; then $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true; fi
 
-# Image builds (docs/build-and-scan.md): buildah, daemonless. Its tests and the build
+# Image builds (docs/build-and-scan.md, and the demo's): buildah, daemonless. Its tests and the build
 # network policy also use `unshare` (util-linux, in every Debian).
 install_apt_package "${PORTCULLIS_BUILDAH:-buildah}" buildah "1.28.2+ds1-3+deb12u1+b3"
 
