@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 if (process.env._PACOTE_NO_PREPARE_ !== undefined && existsSync('src') && !existsSync('dist/cli/main.js')) {
   // A global install (pre-commit's) leaves out the devDependencies the build needs (TypeScript):
   // add them to the clone, without running any package's scripts a second time.
+  // The install's own settings (npm_config_global, npm_config_omit) are not this clone's.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)));
   if (!existsSync('node_modules/.bin/tsc'))
     execFileSync(
       'npm',
