@@ -17,9 +17,7 @@ if (process.env._PACOTE_NO_PREPARE_ !== undefined && existsSync('src') && !exist
     execFileSync(
       'npm',
       ['install', '--include=dev', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund'],
-      {
-        stdio: 'inherit',
-      },
+      { stdio: 'inherit', env },
     );
-  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit', env });
 }
