@@ -68,7 +68,12 @@ export function createPortcullis({ queue }: PortcullisOptions): ApplicationFunct
         const result = await queue.enqueue(job);
         count(result);
         context.log.info(
-          { deliveryId: context.id, event, repository: `${job.owner}/${job.repo}`, pullRequests: job.pullNumbers },
+          {
+            deliveryId: context.id,
+            event,
+            repository: `${job.owner}/${job.repo}`,
+            pullRequests: job.pullNumbers,
+          },
           `Webhook ${event} ${result === 'duplicate' ? 'seen before: dropped' : `${result} a ${job.kind} job`}`,
         );
       });
@@ -77,11 +82,14 @@ export function createPortcullis({ queue }: PortcullisOptions): ApplicationFunct
     intake(PULL_REQUEST_EVENTS, async (context, common) => {
       const pr = pullRequestOf(context.payload);
       if ((context.payload as { action?: unknown }).action === 'synchronize') {
-        // Before the job is queued: no later job for this head may see the old approval.
-        // A label left behind approves nothing by itself (build-approval.ts), so a failure
-        // here is logged and the check still goes ahead.
+        // The approval was for the previous head, so the label goes. Not awaited: GitHub's
+        // answer would hold up the webhook's, and nothing waits for it. A label left behind,
+        // or removed after the job starts, approves nothing by itself: an approval is the
+        // labelled event's head SHA, and the job builds only if that is still the head
+        // (buildApproval in build-approval.ts). Not in the job either: a job waits in the
+        // queue, and a maintainer who labels the new head meanwhile would lose that approval.
         const labels = (pr.labels ?? []).flatMap((label) => (label?.name ? [label.name] : []));
-        await lapseBuildApproval(
+        lapseBuildApproval(
           withRequestLimits(context.octokit as Octokit),
           { owner: common.owner, repo: common.repo, pullNumber: pr.number, headSha: pr.headSha },
           labels,
