@@ -154,6 +154,26 @@ describe('SandboxedPolicyEngine', () => {
     );
   });
 
+  it('keeps idleWorkers however long they idle', async () => {
+    const warm = new PolicySandbox({ workers: 1, idleMs: 10, idleWorkers: 1 });
+    const brief = new PolicySandbox({ workers: 1, idleMs: 10 });
+    try {
+      const [engine] = await Promise.all([
+        SandboxedPolicyEngine.load(builtin, {}, warm),
+        SandboxedPolicyEngine.load(builtin, {}, brief),
+      ]);
+      expect([warm.workerCount, brief.workerCount]).toEqual([1, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect([warm.workerCount, brief.workerCount]).toEqual([1, 0]);
+      expect((await engine?.evaluate(dockerfile('FROM node\n')))?.map((f) => f.rule_id)).toContain(
+        'PC-DF-001',
+      );
+      expect(warm.workerCount).toBe(1);
+    } finally {
+      await Promise.all([warm.close(), brief.close()]);
+    }
+  });
+
   describe('memory', () => {
     // Running out of memory takes a second or more: a generous clock.
     let roomy: PolicySandbox;
@@ -185,13 +205,14 @@ describe('SandboxedPolicyEngine', () => {
     });
 
     it('survives a worker that dies of a full heap, and replaces it', async () => {
-      // 200,000 results fit the WebAssembly memory, but not a 32 MiB heap once decoded into findings.
+      // 400,000 results fit the WebAssembly memory, but not a 32 MiB heap once decoded into
+      // findings. (200,000 fitted at times once the worker stopped loading Node's fetch.)
       const small = new PolicySandbox({ workers: 1, timeLimitMs: 20_000, heapLimitMb: 32 });
       try {
         const flood = await ruleBundle(
           'flood',
           'info',
-          'info contains i if some i in numbers.range(1, 200000)',
+          'info contains i if some i in numbers.range(1, 400000)',
         );
         const engine = await SandboxedPolicyEngine.load(flood, {}, small);
         const findings = await engine.evaluate(dockerfile());

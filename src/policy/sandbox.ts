@@ -56,6 +56,12 @@ export interface SandboxOptions {
   loadedPolicies?: number;
   /** A worker idle this long exits, releasing its memory; the next evaluation starts one. */
   idleMs?: number;
+  /**
+   * Workers that stay however long they idle: a service keeps one, so that the first pull
+   * request after a quiet spell does not start a thread and load its policy again. A CLI
+   * run keeps none (an idle worker is unref'd either way and never holds a process up).
+   */
+  idleWorkers?: number;
 }
 
 const DEFAULTS: Required<SandboxOptions> = {
@@ -66,6 +72,7 @@ const DEFAULTS: Required<SandboxOptions> = {
   heapLimitMb: 512,
   loadedPolicies: 8,
   idleMs: 60_000,
+  idleWorkers: 0,
 };
 
 /** The sandbox's own findings, documented in the rule catalog like the policies' rules. */
@@ -140,6 +147,11 @@ export class PolicySandbox {
 
   constructor(options: SandboxOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Workers started and not yet gone, busy or idle. */
+  get workerCount(): number {
+    return this.threads.size;
   }
 
   /** Runs `job` with `policy`; without a job, only loads the policy into a worker. */
@@ -280,7 +292,9 @@ export class PolicySandbox {
     }
     thread.worker.unref();
     this.idle.push(thread);
-    thread.idleTimer = setTimeout(() => this.retire(thread), this.options.idleMs);
+    thread.idleTimer = setTimeout(() => {
+      if (this.threads.size > this.options.idleWorkers) this.retire(thread);
+    }, this.options.idleMs);
     thread.idleTimer.unref();
   }
 
@@ -297,9 +311,14 @@ export class PolicySandbox {
 }
 
 let defaultSandbox: PolicySandbox | undefined;
-/** The process' sandbox, with the default limits. */
-export function defaultPolicySandbox(): PolicySandbox {
-  defaultSandbox ??= new PolicySandbox();
+/**
+ * The process' sandbox, with the default limits, or `options` given by the first call (the
+ * service's, before anything evaluates a policy).
+ */
+export function defaultPolicySandbox(options?: SandboxOptions): PolicySandbox {
+  if (options && defaultSandbox)
+    throw new Error('The policy sandbox has started already: its options are set');
+  defaultSandbox ??= new PolicySandbox(options);
   return defaultSandbox;
 }
 

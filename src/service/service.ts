@@ -14,6 +14,7 @@ import type { AppSettings } from '../github/app-settings.js';
 import { installationOctokit } from '../github/github-client.js';
 import { appProbot, startAppServer } from '../github/webhook-intake.js';
 import { createPortcullis } from '../index.js';
+import { defaultPolicySandbox } from '../policy/sandbox.js';
 import { openWorkQueue } from '../queue/queue-from-settings.js';
 import type { WorkQueue } from '../queue/work-queue.js';
 import { type Settings, settings } from '../settings.js';
@@ -42,6 +43,9 @@ export function roleProblem(from: Settings): string | undefined {
 export async function startService(credentials: AppSettings, from: Settings = settings()): Promise<Service> {
   const problem = roleProblem(from);
   if (problem) throw new Error(problem);
+  // A process that runs jobs keeps one policy thread however quiet it gets: a cold one costs
+  // the next pull request a thread start and a policy load.
+  defaultPolicySandbox({ idleWorkers: from.role === 'web' ? 0 : 1 });
   const registry = installPrometheusMetrics();
   const probot = appProbot(credentials, from);
   const log = await probotLog(probot);
