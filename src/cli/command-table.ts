@@ -137,7 +137,8 @@ configuration error.`,
     description: `Apply the fixes the policies suggest to container files (chosen as for check):
 print them as a unified diff, or change the files with --write. Exit 0 once
 done, whatever findings remain; 2 when a file is not written (a symbolic or
-hard link, or outside the repository).`,
+hard link, or outside the repository). --write changes files only in the
+repository of the current folder (or --repo).`,
     operands: 'file',
     options: {
       repo,

@@ -13,7 +13,7 @@ import { writeInside } from '../repository/path.js';
 import { decodeSourceText } from '../repository/source-file.js';
 import { type CliCommand, EXIT, parseOptions } from './command.js';
 import { COMMAND_TABLE } from './command-table.js';
-import { locateFiles } from './locate.js';
+import { assertWritable, locateFiles } from './locate.js';
 import { cliPolicy } from './policy-context.js';
 
 type RuleFix = Fix & { rule_id: string };
@@ -32,6 +32,7 @@ export const fixCommand: CliCommand = {
   async run(args, io) {
     const { values, positionals } = parseOptions(args, COMMAND_TABLE.fix.options);
     const where = locateFiles(values.repo, positionals);
+    if (values.write) assertWritable(values.repo, where);
     const { set, engine } = await cliPolicy(where, undefined);
     const files = await workingTreeTargets(where.root, where.paths, set.config.targets);
     const registry = values.offline ? {} : { registry: registryResolverFromEnv() };

@@ -24,7 +24,7 @@ export interface FileLocation {
 }
 
 /** The git working tree `folder` is in (a `.git` folder, or the `.git` file of a worktree or submodule). */
-function workingTreeOf(folder: string): string | null {
+export function workingTreeOf(folder: string): string | null {
   for (let dir = folder; ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return null;
@@ -42,6 +42,23 @@ function commonFolder(folders: readonly string[]): string {
   let common = folders[0] as string;
   for (const folder of folders) while (!isWithin(common, folder)) common = dirname(common);
   return common;
+}
+
+/**
+ * Where `fix --write` may change files: only in the repository of the current folder (or
+ * `--repo`). Reading anywhere is harmless; writing is not: a PATH that leads out (`../x`, an
+ * absolute path, a symlinked folder a repository ships) must not become a write to a file
+ * the repository does not hold, whoever passes the names (a hook, a script, a user).
+ */
+export function assertWritable(repo: string | undefined, where: FileLocation): void {
+  if (repo !== undefined) return;
+  const home = workingTreeOf(resolve('.'));
+  if (where.repository && where.root === home) return;
+  throw new UsageError(
+    home
+      ? `fix --write changes files only in the repository of the current folder (${home}): a PATH is outside it`
+      : 'fix --write changes files only in a git repository: run it in one, or name it with --repo',
+  );
 }
 
 /**
