@@ -13,16 +13,18 @@
 ARG NODE_IMAGE=node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
 ARG GO_IMAGE=golang:1.26.8-bookworm@sha256:9fdc884aacc3bec89b20ffc69f4bb369c78210e3e4f600387b5128b12c199f81
 
-# The programs the App runs, built from source at the versions scripts/setup.sh pins (keep the
-# two in step). cosign is not among them: the App verifies signatures in-process
-# (@sigstore/verify); only the test suite signs images with cosign.
+# The programs the image carries, built from source at the versions scripts/setup.sh pins (keep
+# the two in step). The App verifies signatures in-process (@sigstore/verify); cosign is here
+# for people using the image as their CLI toolbox (signing what they then verify).
 FROM ${GO_IMAGE} AS tools
 ARG OPA_VERSION=v1.22.3
 ARG OSV_SCANNER_VERSION=v2.5.0
+ARG COSIGN_VERSION=v2.6.5
 ENV CGO_ENABLED=0 GOBIN=/out GOFLAGS=-mod=mod
 RUN go install "github.com/open-policy-agent/opa@${OPA_VERSION}" \
  && go install "github.com/google/osv-scanner/v2/cmd/osv-scanner@${OSV_SCANNER_VERSION}" \
- && /out/opa version && /out/osv-scanner --version
+ && go install "github.com/sigstore/cosign/v2/cmd/cosign@${COSIGN_VERSION}" \
+ && /out/opa version && /out/osv-scanner --version && /out/cosign version
 
 # Compiles the TypeScript and the built-in policy pack (dist/policy-pack, with OPA), then
 # drops the development packages, keeping the native better-sqlite3 binding compiled (or
@@ -39,7 +41,7 @@ COPY scripts/prepare.mjs scripts/
 RUN npm ci --no-audit --no-fund
 COPY --from=tools /out/opa tools/bin/
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build-policy-pack.mjs scripts/
+COPY scripts/build-policy-pack.mjs scripts/bundle-cli.mjs scripts/
 COPY policies/ policies/
 COPY src/ src/
 RUN npm run build \
@@ -79,7 +81,7 @@ RUN install -d -o 1000 -g 1000 -m 0750 /data /cache
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules/ node_modules/
 COPY --from=build /src/dist/ dist/
-COPY --from=tools /out/opa /out/osv-scanner tools/bin/
+COPY --from=tools /out/opa /out/osv-scanner /out/cosign tools/bin/
 COPY bin/ bin/
 # `portcullis` on PATH: the base image's entrypoint runs a command it finds there, and runs
 # anything else (the default CMD) with node, so one image serves both the App and the CLI.

@@ -79,11 +79,22 @@ describe('the Dockerfile of the App', () => {
     const args = Object.fromEntries(
       tools.filter((i) => i.keyword === 'ARG').flatMap((i) => i.properties.map((p) => [p.name, p.value])),
     );
-    for (const name of ['OPA_VERSION', 'OSV_SCANNER_VERSION']) {
+    for (const name of ['OPA_VERSION', 'OSV_SCANNER_VERSION', 'COSIGN_VERSION']) {
       const pinned = new RegExp(`^${name}="(v[\\d.]+)"$`, 'm').exec(setup)?.[1];
       expect(pinned).toBeDefined();
       expect(args[name]).toBe(pinned);
     }
+  });
+
+  it('copies into the build stage every script `npm run build` runs', async () => {
+    const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    const needed = [...String(scripts.build).matchAll(/node (scripts\/[\w.-]+\.mjs)/g)].map((m) => m[1]);
+    expect(needed.length).toBeGreaterThan(0);
+    const build = parseDockerfile(dockerfile).stages.find((stage) => stage.name === 'build');
+    const copied = (build?.instructions ?? [])
+      .filter((i) => i.keyword === 'COPY')
+      .flatMap((i) => i.value.split(/\s+/).slice(0, -1));
+    for (const script of needed) expect(copied).toContain(script);
   });
 
   it('runs the App unprivileged, with its data volume, port and exec-form command', () => {
