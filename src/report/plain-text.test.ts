@@ -16,13 +16,13 @@ function runnerParse(line: string): { command: string; properties: Record<string
   if (space >= 0) {
     for (const pair of head.slice(space + 1).split(',')) {
       const eq = pair.indexOf('=');
-      properties[pair.slice(0, eq)] = unescape(pair.slice(eq + 1), true);
+      properties[pair.slice(0, eq)] = runnerUnescape(pair.slice(eq + 1), true);
     }
   }
-  return { command, properties, data: unescape(body.slice(end + 2), false) };
+  return { command, properties, data: runnerUnescape(body.slice(end + 2), false) };
 }
 
-function unescape(value: string, property: boolean): string {
+function runnerUnescape(value: string, property: boolean): string {
   let out = value.replaceAll('%0D', '\r').replaceAll('%0A', '\n');
   if (property) out = out.replaceAll('%3A', ':').replaceAll('%2C', ',');
   return out.replaceAll('%25', '%');
