@@ -257,8 +257,11 @@ describeWithTools(['redis-server'], 'Redis: a web process and two workers', () =
     await waitUntilConcluded(harness, pulls, survivor.app, { timeoutMs: 60_000 });
     await waitUntilIdle(survivor);
     expectSettled(harness, pulls, { review: 'one' });
-    // The two jobs the dead worker held ran again in the survivor, their stall counted.
-    expect(survivor.app.output().match(/"msg":"Job started \(attempt 2\)"/g)).toHaveLength(2);
+    // The two jobs held in the dead worker ran again in the survivor, their stall counted; the
+    // third too when the kill caught it before its end (it is not held, so that is a race).
+    const rerun = survivor.app.output().match(/"msg":"Job started \(attempt 2\)"/g) ?? [];
+    expect(rerun.length).toBeGreaterThanOrEqual(2);
+    expect(rerun.length).toBeLessThanOrEqual(3);
     for (const running of [web, survivor]) {
       running.app.child.kill('SIGTERM');
       expect(await exitWithin(running.app, 30_000)).toBe(0);
