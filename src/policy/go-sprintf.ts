@@ -41,17 +41,7 @@ export function goSprintf(format: string, args: readonly unknown[]): string {
     }
     out.push(format.slice(i, next));
     i = next + 1;
-    const f: Flags = {
-      plus: false,
-      minus: false,
-      sharp: false,
-      space: false,
-      zero: false,
-      plusV: false,
-      sharpV: false,
-      wid: null,
-      prec: null,
-    };
+    const f = blankFlags();
     for (; i < end; i++) {
       const c = format[i];
       if (c === '#') f.sharp = true;
