@@ -162,8 +162,11 @@ describe('SandboxedPolicyEngine', () => {
         SandboxedPolicyEngine.load(builtin, {}, warm),
         SandboxedPolicyEngine.load(builtin, {}, brief),
       ]);
-      expect([warm.workerCount, brief.workerCount]).toEqual([1, 1]);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The brief worker may already have gone by now on a loaded machine: only its end is asserted.
+      expect(warm.workerCount).toBe(1);
+      for (let waited = 0; brief.workerCount > 0 && waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect([warm.workerCount, brief.workerCount]).toEqual([1, 0]);
       expect((await engine?.evaluate(dockerfile('FROM node\n')))?.map((f) => f.rule_id)).toContain(
         'PC-DF-001',
