@@ -35,6 +35,19 @@ install_go_tool osv-scanner github.com/google/osv-scanner/v2/cmd/osv-scanner "$O
 # real cosign, offline: no transparency log, a loopback registry.
 install_go_tool cosign github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION" version
 
+# The Notation signature tests sign images with the Notary Project's own code (notation-go, pinned in
+# tools/notation-sign/go.mod): the notation CLI is not on the Go module proxy, its library is.
+# Rebuilt only when its sources change: the stamp beside the binary is their hash.
+notation_sign_hash=$(cat tools/notation-sign/go.mod tools/notation-sign/go.sum tools/notation-sign/*.go | sha256sum | cut -d' ' -f1)
+if [ -x "$TOOLS_BIN/notation-sign" ] && [ "$(cat "$TOOLS_BIN/notation-sign.stamp" 2>/dev/null)" = "$notation_sign_hash" ]; then
+  log "notation-sign already built"
+else
+  command -v go >/dev/null || { log "Go is required to build tools/notation-sign"; exit 1; }
+  log "building notation-sign (notation-go) from tools/notation-sign"
+  (cd tools/notation-sign && CGO_ENABLED=0 go build -trimpath -o "$TOOLS_BIN/notation-sign" .)
+  echo "$notation_sign_hash" >"$TOOLS_BIN/notation-sign.stamp"
+fi
+
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 apt_updated=""
 
