@@ -75,6 +75,12 @@ _chain_instructions := {stage.index: [instruction |
 	some stage in stages
 }
 
+# Indexes of the stages whose filesystem reaches the image `docker build` produces: the
+# final stage and the stages it builds on through `FROM <stage>`. A stage that is only
+# copied from (`COPY --from`) ships what is copied, not its package caches, so cache and
+# bloat rules look at these stages only; security rules look at every stage.
+shipped_stages := stage_chain(final_stage)
+
 # The instructions `stage` inherits or declares, oldest first.
 chain_instructions(stage) := _chain_instructions[stage.index]
 
