@@ -91,6 +91,7 @@ COPY --from=build /src/policies/ policies/
 COPY app.yml ./
 # The schemas the App validates against at run time; the rest of docs/ is for readers.
 COPY schemas/ schemas/
+COPY trust/ trust/
 COPY docs/policy-input.schema.json docs/
 VOLUME ["/data"]
 USER 1000:1000

@@ -104,6 +104,9 @@ function choosePolicy(
         return loadKey(pem, process.cwd(), fail);
       }),
       keyless: [],
+      requireTlog: false,
+      provenance: null,
+      requireSbom: false,
     };
     return { policy, pattern: '--key', trustedRoot: null };
   }

@@ -36,9 +36,20 @@ export interface PortcullisConfig {
   build: { dockerfile: string; args?: Record<string, string>; target?: string; platform?: string }[];
 }
 
-export interface TrustDocument {
+/** Requirements a trust policy adds to signatures (docs/signatures.md); top level: for every policy that sets none. */
+export interface TrustRequirements {
+  provenance?: { builders: string[]; source_repositories?: string[] };
+  require_tlog?: boolean;
+  require_sbom?: boolean;
+}
+
+export interface TrustDocument extends TrustRequirements {
   unmatched?: 'info' | 'warn' | 'deny' | 'ignore';
-  policies: { images: string[]; keys?: string[]; keyless?: { issuer: string; subject: string }[] }[];
+  policies: ({
+    images: string[];
+    keys?: string[];
+    keyless?: { issuer: string; subject: string }[];
+  } & TrustRequirements)[];
 }
 
 export const DEFAULT_CONFIG: PortcullisConfig = {

@@ -31,7 +31,7 @@ export interface PolicySet {
   /** Repository data files merged at the root of `data`, and what the configuration sets. */
   data: Record<string, unknown>;
   waivers: Waiver[];
-  /** Who must have signed images: the operator's PORTCULLIS_TRUST_POLICY, else the configuration's `trust:`. */
+  /** Who must have signed images: the operator's PORTCULLIS_TRUST_POLICY over the configuration's `trust:`. */
   trust: TrustPolicySet | null;
   /** Where the policies came from, for the report's footer. */
   source: string;
@@ -109,8 +109,8 @@ export async function loadPolicySet(
 }
 
 /**
- * The operator's PORTCULLIS_TRUST_POLICY, else the configuration's `trust:` with key files
- * read from the same snapshot (never from the disk). Sigstore's modules are imported only
+ * The configuration's `trust:` with key files read from the same snapshot (never from the
+ * disk), under the operator's PORTCULLIS_TRUST_POLICY where there is one (mergeTrustPolicies). Sigstore's modules are imported only
  * when there is a trust policy: most runs have none, and they cost a cold start dearly.
  */
 async function loadTrust(
@@ -118,11 +118,15 @@ async function loadTrust(
   document: TrustDocument | null,
 ): Promise<TrustPolicySet | null> {
   if (!settings().trustPolicy && !document) return null;
-  const { TrustPolicyError, trustedRootFromEnv, trustPolicyFromDocument, trustPolicyFromEnv } = await import(
-    '../signatures/trust-policy.js'
-  );
+  const {
+    mergeTrustPolicies,
+    TrustPolicyError,
+    trustedRootFromEnv,
+    trustPolicyFromDocument,
+    trustPolicyFromEnv,
+  } = await import('../signatures/trust-policy.js');
   const fromEnv = trustPolicyFromEnv();
-  if (fromEnv || !document) return fromEnv;
+  if (!document) return fromEnv;
   const policies = [];
   for (const [index, policy] of document.policies.entries()) {
     const keys: string[] = [];
@@ -147,10 +151,12 @@ async function loadTrust(
     policies.push({ ...policy, keys });
   }
   try {
-    return trustPolicyFromDocument(
+    const repository = trustPolicyFromDocument(
       { ...document, policies },
       { baseDir: '/nonexistent', source: CONFIG_PATH, trustedRoot: trustedRootFromEnv() },
     );
+    // The operator's policy is the organisation's floor: it judges every image its patterns match.
+    return fromEnv ? mergeTrustPolicies(fromEnv, repository) : repository;
   } catch (error) {
     if (error instanceof TrustPolicyError)
       throw new ConfigError([{ path: CONFIG_PATH, line: 1, key: 'trust', message: error.message }]);

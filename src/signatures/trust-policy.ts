@@ -1,9 +1,10 @@
 /**
- * Trust policies: which signers an image must be signed by, chosen by the image's name.
+ * Trust policies: which signers an image must be signed by, chosen by the image's name, and
+ * what else it must carry (provenance, an SBOM, a transparency-log entry).
  *
- * For now they are read from a YAML file named by PORTCULLIS_TRUST_POLICY (docs/signatures.md);
- * `trustPolicyFromDocument` takes the parsed document, so the same shape can later be read
- * from the repository's configuration file unchanged.
+ * Read from the operator's YAML file named by PORTCULLIS_TRUST_POLICY and from `trust:` in
+ * the repository's `.github/portcullis.yml` (base commit), in the same shape; where both
+ * exist, `mergeTrustPolicies` puts the operator's first (docs/signatures.md).
  *
  * ```yaml
  * policies:
@@ -12,6 +13,11 @@
  *     keyless:
  *       - issuer: https://token.actions.githubusercontent.com
  *         subject: https://github.com/acme/*\/.github/workflows/release.yml@refs/tags/*
+ *     require_tlog: true                 # key signatures need a verified Rekor entry too
+ * provenance:                            # for every policy that does not set its own
+ *   builders: ["https://github.com/actions/runner/github-hosted"]
+ *   source_repositories: ["https://github.com/acme/*"]
+ * require_sbom: true
  * unmatched: info                        # info | warn | deny | ignore
  * ```
  */
@@ -25,7 +31,7 @@ import { errorMessage } from '../errors.js';
 import type { ImageReference } from '../image/reference.js';
 import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
 import { type Settings, settings } from '../settings.js';
-import { loadTrustedRoot } from './trusted-root.js';
+import { loadTrustedRoot, publicGoodTrustedRoot } from './trusted-root.js';
 
 export const TRUST_POLICY_VARIABLE = 'PORTCULLIS_TRUST_POLICY';
 export const TRUSTED_ROOT_VARIABLE = 'PORTCULLIS_SIGSTORE_TRUSTED_ROOT';
@@ -48,19 +54,36 @@ export interface KeylessIdentity {
   subject: string;
 }
 
+/** Which SLSA provenance an image must carry: globs over the builder id and the source repository. */
+export interface ProvenanceRequirement {
+  builders: string[];
+  /** Empty: any source repository. */
+  source_repositories: string[];
+}
+
 export interface TrustPolicy {
   /** Globs over the normalised `registry/repository`, e.g. `ghcr.io/acme/**`. */
   images: string[];
   /** A signature by any one of these keys or identities satisfies the policy. */
   keys: TrustedKey[];
   keyless: KeylessIdentity[];
+  /**
+   * Key-signed signatures and attestations count only with a Rekor entry whose signed entry
+   * timestamp and inclusion proof verify against the trusted root's logs (keyless ones need
+   * it whenever the root lists logs).
+   */
+  requireTlog: boolean;
+  /** A verified SLSA provenance attestation from one of these builders is required (PC-SIG-003); null: not required. */
+  provenance: ProvenanceRequirement | null;
+  /** A verified SPDX or CycloneDX attestation is required (PC-SIG-004). */
+  requireSbom: boolean;
 }
 
 export interface TrustPolicySet {
   /** In file order; the first policy with a matching pattern is the image's. */
   policies: TrustPolicy[];
   unmatched: UnmatchedLevel;
-  /** Sigstore trust roots for keyless signers (and transparency-log entries); null when the operator supplied none. */
+  /** Sigstore trust roots for keyless signers and transparency-log proofs: the operator's, else the shipped public-good one (null only in tests). */
   trustedRoot: TrustedRoot | null;
 }
 
@@ -98,10 +121,10 @@ export function trustPolicyFromEnv(from: Settings = settings()): TrustPolicySet 
   return trustPolicyFromDocument(document, { baseDir: dirname(resolve(path)), source: path, trustedRoot });
 }
 
-/** The trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names, or null. */
-export function trustedRootFromEnv(from: Settings = settings()): TrustedRoot | null {
+/** The trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names, else the shipped public-good one. */
+export function trustedRootFromEnv(from: Settings = settings()): TrustedRoot {
   const path = from.sigstoreTrustedRoot;
-  if (!path) return null;
+  if (!path) return publicGoodTrustedRoot();
   try {
     return loadTrustedRoot(path);
   } catch (error) {
@@ -130,6 +153,11 @@ export function trustPolicyFromDocument(
     fail('unmatched', `expected one of ${UNMATCHED_LEVELS.join(', ')}, not ${JSON.stringify(unmatched)}`);
   }
   if (!Array.isArray(document.policies)) return fail('policies', 'expected a list');
+  const defaults = {
+    requireTlog: flag(document.require_tlog, 'require_tlog', fail) ?? false,
+    requireSbom: flag(document.require_sbom, 'require_sbom', fail) ?? false,
+    provenance: provenanceRequirement(document.provenance, 'provenance', fail) ?? null,
+  };
   const policies = document.policies.map((entry: unknown, index: number): TrustPolicy => {
     const where = `policies[${index}]`;
     if (!isRecord(entry)) return fail(where, 'expected a mapping with `images:` and `keys:` or `keyless:`');
@@ -155,9 +183,38 @@ export function trustPolicyFromDocument(
     if (keys.length === 0 && keyless.length === 0) {
       fail(where, 'name the signers: `keys:` (cosign public keys) or `keyless:` ({issuer, subject})');
     }
-    return { images, keys, keyless };
+    return {
+      images,
+      keys,
+      keyless,
+      requireTlog: flag(entry.require_tlog, `${where}.require_tlog`, fail) ?? defaults.requireTlog,
+      requireSbom: flag(entry.require_sbom, `${where}.require_sbom`, fail) ?? defaults.requireSbom,
+      provenance: provenanceRequirement(entry.provenance, `${where}.provenance`, fail) ?? defaults.provenance,
+    };
   });
   return { policies, unmatched: unmatched as UnmatchedLevel, trustedRoot: options.trustedRoot ?? null };
+}
+
+/** `unmatched` levels from the most lenient to the strictest. */
+const STRICTNESS: readonly UnmatchedLevel[] = ['ignore', 'info', 'warn', 'deny'];
+
+/**
+ * The operator's trust policy over the repository's: the operator's policies come first, so
+ * an image any of the operator's `images` patterns matches is judged by the operator's policy
+ * alone (first match wins), whatever the repository says about it; the repository's policies
+ * judge the images the operator's patterns do not cover. Of the two `unmatched` levels the
+ * stricter holds, and the operator's trusted root (or the shipped one) serves both.
+ */
+export function mergeTrustPolicies(operator: TrustPolicySet, repository: TrustPolicySet): TrustPolicySet {
+  const unmatched =
+    STRICTNESS.indexOf(operator.unmatched) >= STRICTNESS.indexOf(repository.unmatched)
+      ? operator.unmatched
+      : repository.unmatched;
+  return {
+    policies: [...operator.policies, ...repository.policies],
+    unmatched,
+    trustedRoot: operator.trustedRoot ?? repository.trustedRoot,
+  };
 }
 
 /**
@@ -220,6 +277,29 @@ function stringList(value: unknown, where: string, fail: (where: string, why: st
     return fail(where, 'expected a list of non-empty strings');
   }
   return value;
+}
+
+function flag(
+  value: unknown,
+  where: string,
+  fail: (where: string, why: string) => never,
+): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') return fail(where, 'expected true or false');
+  return value;
+}
+
+function provenanceRequirement(
+  value: unknown,
+  where: string,
+  fail: (where: string, why: string) => never,
+): ProvenanceRequirement | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) return fail(where, 'expected {builders: [...], source_repositories: [...]}');
+  const builders = stringList(value.builders, `${where}.builders`, fail);
+  if (builders.length === 0) fail(`${where}.builders`, 'name at least one builder id (a glob)');
+  const sources = stringList(value.source_repositories ?? [], `${where}.source_repositories`, fail);
+  return { builders, source_repositories: sources };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,14 +1,32 @@
 /**
  * The Sigstore trusted root (`trusted_root.json`): the certificate authorities (Fulcio),
  * transparency logs (Rekor), certificate-transparency logs and timestamp authorities whose
- * word keyless signatures rest on. Portcullis never fetches it (no TUF client runs here,
- * and a pull-request gate should not trust the network for its trust anchors): the operator
- * supplies the file, e.g. the one `cosign` keeps in ~/.sigstore/root/ or one written by
- * `cosign trusted-root create` for a private Sigstore.
+ * word keyless signatures and transparency-log proofs rest on. Portcullis never fetches it
+ * at run time (a pull-request gate should not take its trust anchors from the network): the
+ * operator's file wins (the one `cosign` keeps in ~/.sigstore/root/, or one written by
+ * `cosign trusted-root create` for a private Sigstore); without one, the public-good root
+ * shipped in the package (trust/sigstore-public-good/, with its provenance) is used.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { checkJson, type JsonSchema } from '../schema/parse-json.js';
+import { PROJECT_ROOT } from '../tools.js';
+
+/** The public-good instance's root, as @sigstore/tuf 5.0.1 embeds it (trust/sigstore-public-good/PROVENANCE.md). */
+export const PUBLIC_GOOD_TRUSTED_ROOT = join(
+  PROJECT_ROOT,
+  'trust',
+  'sigstore-public-good',
+  'trusted_root.json',
+);
+
+let publicGood: TrustedRoot | undefined;
+/** The shipped public-good root, read once. */
+export function publicGoodTrustedRoot(): TrustedRoot {
+  publicGood ??= loadTrustedRoot(PUBLIC_GOOD_TRUSTED_ROOT);
+  return publicGood;
+}
 
 const MEDIA_TYPES = [
   'application/vnd.dev.sigstore.trustedroot.v0.1+json',
