@@ -93,6 +93,14 @@ export interface RegistryFacts {
    * now, most specific first (`1.25.3`, `1.25`, `1`); the "explicit tag" fix uses the first.
    */
   tags_for_digest?: string[];
+  /**
+   * Only for a Dockerfile's final-stage base and a manifest's image reference, with a tag:
+   * the same version's lighter tags the registry has (`3.12-slim`, `3.12-alpine`, `21-jre`),
+   * smaller than this image for the same platform, smallest first. Which suffixes are tried
+   * is `data.portcullis.image_variants`. Absent when not looked up or the registry did not
+   * answer; empty when no variant is smaller. PC-IMG-012 recommends one.
+   */
+  lighter_variants?: LighterVariant[];
   /** Why the look-up failed: `not_found`, `unauthorized`, `unreachable`, `timeout`, …; null on success. */
   error: { code: string; message: string } | null;
   /** Only with a trust policy configured: the policy that covers the image (docs/signatures.md). */
@@ -109,6 +117,32 @@ export interface RegistryFacts {
   vulnerabilities?: ReferenceVulnerability[];
   /** Only with PORTCULLIS_SCAN_REFERENCES=1: why the image could not be scanned (`too_large`, `no_database`, …). */
   scan_error?: { code: string; message: string };
+}
+
+/** A lighter tag of the same image version (`registry_facts.lighter_variants[]`). */
+export interface LighterVariant {
+  /** The entry of `data.portcullis.image_variants.variants` it matched: `slim`, `alpine`, `jre`, … */
+  variant: string;
+  /** The tag, e.g. `3.12-slim`. */
+  tag: string;
+  /** `registry/repository:tag`, normalised. */
+  reference: string;
+  /** What the tag points at now (the index digest for a multi-platform image): a digest pin names it. */
+  digest: string;
+  /** The platform's own manifest digest. */
+  platform_digest: string;
+  /** Sum of the platform manifest's compressed layer sizes, in bytes: comparable with `size`. */
+  compressed_size: number;
+  /** `glibc` or `musl` (from the data, not from the image). */
+  libc: string;
+  /** False when the variant's libc differs from this image's. */
+  same_libc: boolean;
+  /** `apt`, `apk`, `dnf` or `none` (from the data). */
+  package_manager: string;
+  /** False for variants without `/bin/sh` (distroless). */
+  has_shell: boolean;
+  /** What switching costs, for people: libc, package manager or shell changes, and the data's note. */
+  caveats: string[];
 }
 
 /** A vulnerability found in a referenced image (`registry_facts.vulnerabilities[]`). */
