@@ -4,8 +4,17 @@
  * when a trust policy is configured; docs/policy-input.md and docs/signatures.md describe them.
  */
 
-/** The two cosign formats: a Sigstore bundle as an OCI referrer, or the `sha256-<hex>.sig` tag. */
-export type SignatureFormat = 'bundle' | 'simplesigning';
+/**
+ * The two cosign formats (a Sigstore bundle as an OCI referrer, or the `sha256-<hex>.sig` tag)
+ * and the two Notation envelopes (JWS, COSE).
+ */
+export type SignatureFormat = 'bundle' | 'simplesigning' | 'jws' | 'cose';
+
+/** Who made a signature: cosign, or the Notary Project's Notation. */
+export type SignatureKind = 'cosign' | 'notation';
+
+/** Notation's verification levels (trust-store-trust-policy.md). */
+export type NotationLevel = 'strict' | 'permissive' | 'audit' | 'skip';
 
 /**
  * Why a signature does not count, as a value rules can branch on:
@@ -15,6 +24,8 @@ export type SignatureFormat = 'bundle' | 'simplesigning';
  * - `digest_mismatch`: it is valid, but for another image (the payload names another digest);
  * - `untrusted_certificate`: the certificate does not chain to the operator's trusted root,
  *   or has no valid timestamp, SCT or transparency-log entry;
+ * - `expired`: a Notation signing certificate (with no verified timestamp proving an earlier
+ *   signature) or the signature's own expiry has passed;
  * - `malformed`: the artifact, bundle or payload cannot be read as a cosign signature;
  * - `unsupported`: a kind of signature Portcullis cannot verify (e.g. keyless without a trusted root);
  * - `lookup_failed`: the registry could not be asked for signatures (then it is the only entry).
@@ -24,11 +35,14 @@ export type SignatureErrorCode =
   | 'tampered'
   | 'digest_mismatch'
   | 'untrusted_certificate'
+  | 'expired'
   | 'malformed'
   | 'unsupported'
   | 'lookup_failed';
 
 export interface SignatureFacts {
+  /** cosign or notation; a producer may leave it out for cosign, the input document always has it. */
+  kind?: SignatureKind;
   /** True when the signature is valid, for this digest, by a signer the trust policy names. */
   verified: boolean;
   /** Null only for a `lookup_failed` entry, where no signature was read. */
@@ -39,15 +53,23 @@ export interface SignatureFacts {
    * signature claims, or null when it names no signer that could be identified.
    */
   signer: string | null;
-  /** The OIDC issuer in a keyless certificate; null for keys. */
+  /** The OIDC issuer in a keyless certificate; null for keys. For Notation, the signing certificate's issuer DN. */
   issuer: string | null;
   /** The image digest the signed payload names; null when the payload could not be read. */
   digest: string | null;
   error: { code: SignatureErrorCode; message: string } | null;
+  /** Notation only: the trust policy's verification level. */
+  level?: NotationLevel;
+  /** Notation only: checks that failed and were only logged at that level (`expiry: the signature expired on …`). */
+  logged?: string[];
 }
 
 /** A signer a trust policy accepts: a key, or a keyless identity. */
 export interface TrustPolicySigner {
+  /** `notation` for a policy's Notation signers (then `subject` lists the trusted identities and `issuer` the trust store's CAs); cosign otherwise. */
+  kind?: SignatureKind;
+  /** Notation only: the verification level. */
+  level?: NotationLevel;
   /** `sha256:<hex>` fingerprint of a public key; null for a keyless identity. */
   key: string | null;
   /** OIDC issuer of a keyless identity; null for a key. */
