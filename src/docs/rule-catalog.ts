@@ -14,7 +14,7 @@ import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 export const RULE_CATALOG_PATH = join(PROJECT_ROOT, 'docs', 'rules.md');
 
 export interface CatalogRule
-  extends Pick<RuleMetadata, 'id' | 'title' | 'severity' | 'description' | 'remediation'> {
+  extends Pick<RuleMetadata, 'id' | 'title' | 'severity' | 'description' | 'remediation' | 'related'> {
   /** Whether the rule's findings can carry a fix (see offersFix). */
   fix: boolean;
   /** Repository-relative path of the rule's source. */
@@ -51,6 +51,36 @@ export async function builtinRuleCatalog(): Promise<string> {
   }));
   for (const rule of PIPELINE_RULES) rules.push({ ...rule, fix: false, source: rule.file });
   return renderRuleCatalog(rules);
+}
+
+/** Peer tools by the prefix of a `related` entry, in the migration table's order. */
+const PEER_TOOLS: [prefix: string, name: string][] = [
+  ['hadolint', 'Hadolint'],
+  ['trivy', 'Trivy'],
+  ['docker', 'Docker build checks'],
+];
+
+/**
+ * Peer rule (`hadolint:DL3003`) → the Portcullis rules that cover it, from the rules'
+ * `related` metadata, each list in id order. `portcullis migrate hadolint` maps a
+ * `.hadolint.yaml` `ignored:` list and `# hadolint ignore=` pragmas through it.
+ */
+export function peerRuleMap(rules: Iterable<Pick<RuleMetadata, 'id' | 'related'>>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const rule of [...rules].sort(byId)) {
+    for (const peer of rule.related ?? []) {
+      const ids = map.get(peer) ?? [];
+      if (!ids.includes(rule.id)) ids.push(rule.id);
+      map.set(peer, ids);
+    }
+  }
+  return new Map([...map].sort(([a], [b]) => byPeer(a, b)));
+}
+
+/** peerRuleMap of the built-in pack (compiled through the usual caches). */
+export async function builtinPeerRuleMap(): Promise<Map<string, string[]>> {
+  const compiled = await compilePolicy(await loadPolicyDirectory(BUILTIN_POLICY_DIR));
+  return peerRuleMap(Object.values(compiled.rules));
 }
 
 export function renderRuleCatalog(rules: readonly CatalogRule[]): string {
@@ -92,7 +122,51 @@ export function renderRuleCatalog(rules: readonly CatalogRule[]): string {
     out.push('');
     for (const rule of family) out.push(...ruleSection(rule));
   }
+  out.push(...migrationSection(rules));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** The peer rule → Portcullis rule table, so a `.hadolint.yaml` ignore list can be carried over. */
+function migrationSection(rules: readonly CatalogRule[]): string[] {
+  const map = peerRuleMap(rules);
+  if (map.size === 0) return [];
+  const out = [
+    '## Migrating from Hadolint, Trivy and Docker build checks',
+    '',
+    "Each peer rule and the Portcullis rules that cover it, from the rules' `related` metadata.",
+    'To carry over an ignore list, turn the Portcullis rules off (`rules: {PC-DF-050: off}` in',
+    '`.github/portcullis.yml`); `portcullis migrate hadolint .hadolint.yaml` does it for you.',
+    'A peer rule that is not listed has no counterpart.',
+    '',
+    '| Tool | Peer rule | Portcullis rules |',
+    '| --- | --- | --- |',
+  ];
+  for (const [peer, ids] of map) {
+    const [tool = '', id = ''] = splitPeer(peer);
+    out.push(
+      `| ${cell(toolName(tool))} | \`${cell(id)}\` | ${ids.map((i) => `[${i}](#${slug(i)})`).join(', ')} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
+function splitPeer(peer: string): [string, string] {
+  const at = peer.indexOf(':');
+  return [peer.slice(0, at), peer.slice(at + 1)];
+}
+
+function toolName(prefix: string): string {
+  return PEER_TOOLS.find(([known]) => known === prefix)?.[1] ?? prefix;
+}
+
+/** Known tools in PEER_TOOLS order, then others; ids in numeric order (DL3008 before DL3010). */
+function byPeer(a: string, b: string): number {
+  const rank = (peer: string) => {
+    const index = PEER_TOOLS.findIndex(([prefix]) => prefix === splitPeer(peer)[0]);
+    return index < 0 ? PEER_TOOLS.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true });
 }
 
 function ruleSection(rule: CatalogRule): string[] {
@@ -104,6 +178,9 @@ function ruleSection(rule: CatalogRule): string[] {
     '',
     ...(rule.description ? [rule.description.trim(), ''] : []),
     ...(rule.remediation ? [`**Remediation:** ${rule.remediation.trim()}`, ''] : []),
+    ...(rule.related?.length
+      ? [`**Peer rules:** ${rule.related.map((p) => `\`${cell(p)}\``).join(', ')}`, '']
+      : []),
     `Source: [\`${rule.source}\`](../${rule.source})`,
     '',
   ];
@@ -116,7 +193,7 @@ function familyName(id: string): string {
 }
 
 /** By family prefix, then by number, so that PC-DF-010 follows PC-DF-009. */
-function byId(a: CatalogRule, b: CatalogRule): number {
+function byId(a: Pick<CatalogRule, 'id'>, b: Pick<CatalogRule, 'id'>): number {
   return a.id.localeCompare(b.id, 'en', { numeric: true });
 }
 

@@ -35,6 +35,12 @@ export interface RuleMetadata {
   severity: ResultSet | null;
   description: string;
   remediation: string;
+  /**
+   * Peer rules the rule corresponds to, as `tool:ID` (`hadolint:DL3003`, `trivy:DS013`,
+   * `docker:WorkdirRelativePath`): the catalog's migration table and `portcullis migrate` read them.
+   * Optional so that the sandbox's and the core's own rules need not say.
+   */
+  related?: string[];
   /** The package under data.portcullis.rules, e.g. `latest_tag`. */
   package: string;
   /** Source file of the package, relative to the bundle. */
@@ -48,6 +54,12 @@ export interface CompiledPolicy {
   data: Record<string, unknown>;
   /** Rule metadata by package name under data.portcullis.rules. */
   rules: Record<string, RuleMetadata>;
+  /**
+   * Set on the built-in pack as `npm run build` compiled it into the package: our own code,
+   * which a caller may evaluate outside the sandbox (sandbox.ts, LocalFirstPolicyEngine).
+   * A bundle with any other file, a repository's Rego included, hashes otherwise.
+   */
+  prebuilt?: true;
 }
 
 /** A compile error in a policy file, located for annotations and terminal output. */
@@ -85,6 +97,7 @@ const COMPILED_META: JsonSchema<Pick<CompiledPolicy, 'data' | 'rules'>> = {
           severity: { enum: [...RESULT_SETS, null] },
           description: STRING,
           remediation: STRING,
+          related: { type: 'array', items: STRING },
           package: STRING,
           file: STRING,
         },
@@ -113,9 +126,10 @@ export function compilePolicy(bundle: PolicyBundle): Promise<CompiledPolicy> {
 /**
  * Changes whenever what is stored of a compiled policy changes, so that an entry written
  * before is never read as one written after: 2, the strict built-ins pass runs at compile
- * time (before, at every load); 3, the one `results` entrypoint (before, also one per set).
+ * time (before, at every load); 3, the one `results` entrypoint (before, also one per set);
+ * 4, rules carry `related`.
  */
-const COMPILED_FORMAT = 3;
+const COMPILED_FORMAT = 4;
 
 async function compileThroughDiskCache(bundle: PolicyBundle): Promise<CompiledPolicy> {
   const cache = new DiskCache({ dir: join(cacheDirectory(), 'policies'), schema: COMPILED_META });
@@ -188,7 +202,7 @@ function prebuiltPolicy(hash: string): Promise<CompiledPolicy> | null {
       !isObject(rules)
     )
       return null;
-    return Promise.resolve({ hash, wasm, data, rules });
+    return Promise.resolve({ hash, wasm, data, rules, prebuilt: true });
   } catch {
     return null;
   }
@@ -301,6 +315,7 @@ async function inspectRules(src: string): Promise<Record<string, RuleMetadata>> 
   if (code !== 0) throw new Error(`opa inspect failed: ${stderr.trim() || `exit code ${code}`}`);
   // No prototype: a Rego package may be named `__proto__` or `constructor`.
   const rules: Record<string, RuleMetadata> = Object.create(null);
+  const problems: PolicyProblem[] = [];
   for (const entry of parseOpaInspectOutput(stdout).annotations ?? []) {
     const path = entry.path.map((p) => p.value);
     if (entry.annotations.scope !== 'package' || path[1] !== 'portcullis' || path[2] !== 'rules' || !path[3])
@@ -313,9 +328,30 @@ async function inspectRules(src: string): Promise<Record<string, RuleMetadata>> 
       severity: severity === 'deny' || severity === 'warn' || severity === 'info' ? severity : null,
       description: entry.annotations.description ?? '',
       remediation: typeof custom.remediation === 'string' ? custom.remediation : '',
+      related: relatedRules(custom.related),
       package: path[3],
       file: entry.location.file.replace(/^\.\//, ''),
     };
+    if (rules[path[3]]?.related === undefined) {
+      problems.push({
+        file: entry.location.file.replace(/^\.\//, ''),
+        line: entry.location.row ?? 1,
+        code: 'portcullis_metadata',
+        message: `custom.related must be a list of peer rules written tool:ID, such as [hadolint:DL3003, trivy:DS013, docker:JSONArgsRecommended]; got ${JSON.stringify(custom.related).slice(0, 120)}`,
+      });
+    }
   }
+  if (problems.length > 0) throw new PolicyCompileError(problems);
   return rules;
+}
+
+/** A peer rule: the tool's name, a colon, and its id (`hadolint:DL3008`, `docker:JSONArgsRecommended`). */
+const PEER_RULE = /^[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** `custom.related` as a list of peer rules; undefined when it is present but malformed. */
+function relatedRules(value: unknown): string[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && PEER_RULE.test(v)))
+    return undefined;
+  return [...new Set(value as string[])];
 }

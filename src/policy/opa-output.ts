@@ -69,7 +69,7 @@ export function checkOpaTestReport(text: string): { value: OpaTestResult[] } | {
 export interface OpaInspectOutput {
   annotations?: {
     annotations: { title?: string; description?: string; scope?: string; custom?: Record<string, unknown> };
-    location: { file: string };
+    location: { file: string; row?: number };
     path: { value: string }[];
   }[];
 }
@@ -86,7 +86,11 @@ const INSPECT_OUTPUT: JsonSchema<OpaInspectOutput> = {
             type: 'object',
             properties: { title: STRING, description: STRING, scope: STRING, custom: { type: 'object' } },
           },
-          location: { type: 'object', required: ['file'], properties: { file: STRING } },
+          location: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: STRING, row: { type: 'integer' } },
+          },
           path: {
             type: 'array',
             items: { type: 'object', required: ['value'], properties: { value: STRING } },
