@@ -5,11 +5,15 @@
 #   documentation, helpers, often hundreds of megabytes nobody asked for, each one more
 #   thing to patch. `--no-install-recommends` installs what was named and its real
 #   dependencies. Setting `APT::Install-Recommends` to false (with `-o` or in an apt
-#   configuration file written by a RUN in the same stage) counts as well.
+#   configuration file written by a RUN in the same stage) counts as well, and so does
+#   aptitude's `--without-recommends` (`-R`). Only stages whose filesystem reaches the
+#   final image are judged: the final stage and the stages it builds on with
+#   `FROM <stage>`; a builder stage that is only copied from ships none of it.
 # custom:
 #   id: PC-DF-005
 #   severity: warn
 #   remediation: Add `--no-install-recommends` to `apt-get install`, and name any recommended package you do need.
+#   related: [hadolint:DL3015, trivy:DS029]
 package portcullis.rules.apt_install_recommends
 
 import rego.v1
@@ -19,7 +23,7 @@ import data.portcullis.lib.packages
 
 warn contains finding if {
 	some item in packages.apt_installs
-	not "--no-install-recommends" in item.args
+	packages.ships(item)
 	not recommends_disabled(item)
 	finding := object.union(
 		{
@@ -30,9 +34,16 @@ warn contains finding if {
 	)
 }
 
+recommends_disabled(item) if packages.has_option(item, {"--no-install-recommends"})
+
 recommends_disabled(item) if {
-	some arg in item.args
-	regex.match(disabled, arg)
+	item.manager == "aptitude"
+	packages.has_option(item, {"--without-recommends", "-R"})
+}
+
+recommends_disabled(item) if {
+	some value in packages.option_values(item, {"-o", "--option"})
+	regex.match(disabled, value)
 }
 
 # An apt configuration written by a RUN of the stage (`echo 'APT::Install-Recommends "0";' > …`).
@@ -49,7 +60,11 @@ fix(item) := {"fix": {
 	"line": item.command.line,
 	"end_line": item.command.line,
 	"replacement": replacement,
-	"description": "Add --no-install-recommends",
+	"description": sprintf("Add %s", [trim_space(flag(item))]),
 }} if {
-	replacement := dockerfile.line_with_insertion(item.instruction, item.command, "install", " --no-install-recommends")
+	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, flag(item))
 } else := {}
+
+flag(item) := " --without-recommends" if item.manager == "aptitude"
+
+flag(item) := " --no-install-recommends" if item.manager != "aptitude"

@@ -1,15 +1,18 @@
 # METADATA
 # title: apt-get install without -y
 # description: >-
-#   Without `-y`, `apt-get install` asks for confirmation whenever it would install
-#   more than the named packages. A build has no terminal to answer, so apt aborts and
-#   the build fails, or succeeds only until a dependency changes. `-y`, `--yes`,
-#   `--assume-yes`, combined flags such as `-qy`, `-o APT::Get::Assume-Yes=true` and
-#   `yes | apt-get install` all answer it.
+#   Without `-y`, `apt-get install` (and `apt`, `aptitude install`) asks for confirmation
+#   whenever it would install more than the named packages. A build has no terminal to
+#   answer, so apt aborts and the build fails, or succeeds only until a dependency
+#   changes. `-y`, `--yes`, `--assume-yes`, combined flags such as `-qy`,
+#   `-o APT::Get::Assume-Yes=true` and `yes | apt-get install` all answer it, and so does
+#   quiet level 2 (`-qq`, `-q=2`, `-q -q`, `--quiet --quiet`), which apt-get's manual says
+#   implies `-y`. A single `-q` does not (Hadolint's DL3014 accepts it).
 # custom:
 #   id: PC-DF-016
 #   severity: warn
 #   remediation: Add `-y` to `apt-get install`.
+#   related: [hadolint:DL3014, trivy:DS021]
 package portcullis.rules.apt_install_yes
 
 import rego.v1
@@ -30,19 +33,20 @@ warn contains finding if {
 }
 
 assumes_yes(item) if {
-	some arg in item.args
-	arg in {"--yes", "--assume-yes", "--yes=true", "--assume-yes=true"}
+	some option in item.options
+	option.name in {"-y", "--yes", "--assume-yes"}
+	not option.value in {"false", "no", "0", "off"}
 }
 
-# -y, -qy, -yq, -qqy …
+# apt-get's manual: "quiet level 2 implies -y" (aptitude's -q does not).
 assumes_yes(item) if {
-	some arg in item.args
-	regex.match(`^-[a-zA-Z]*y[a-zA-Z]*$`, arg)
+	item.manager in {"apt-get", "apt"}
+	packages.apt_quiet_level(item) >= 2
 }
 
 assumes_yes(item) if {
-	some arg in item.args
-	regex.match(`(?i)APT::Get::Assume-Yes=(true|1|yes)$`, arg)
+	some value in packages.option_values(item, {"-o", "--option"})
+	regex.match(`(?i)^APT::Get::Assume-Yes=(true|1|yes)$`, value)
 }
 
 # yes | apt-get install …
@@ -60,5 +64,5 @@ fix(item) := {"fix": {
 	"replacement": replacement,
 	"description": "Add -y",
 }} if {
-	replacement := dockerfile.line_with_insertion(item.instruction, item.command, "install", " -y")
+	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, " -y")
 } else := {}

@@ -2,18 +2,22 @@
 # title: Package manager cache left in the layer
 # description: >-
 #   Files a RUN leaves behind stay in its layer for good, even if a later RUN deletes
-#   them. `apk add` without `--no-cache` keeps the package index in /var/cache/apk,
-#   `apt-get install` keeps the lists fetched by `apt-get update` in
-#   /var/lib/apt/lists unless the same RUN removes them, and `pip install` keeps every
-#   downloaded wheel in ~/.cache/pip without `--no-cache-dir`. A
-#   `RUN --mount=type=cache` on the cache directory keeps it out of the layer too.
+#   them. `apk add` without `--no-cache` (and `apk update`) keeps the package index in
+#   /var/cache/apk; `apt-get update` (`apt update`, `aptitude update`) fetches package
+#   lists into /var/lib/apt/lists that stay unless the same RUN removes them; and
+#   `pip install` keeps every downloaded wheel in ~/.cache/pip without `--no-cache-dir`.
+#   A `RUN --mount=type=cache` on the cache directory keeps it out of the layer too. Only
+#   stages whose filesystem reaches the final image are judged (the final stage and the
+#   stages it builds on with `FROM <stage>`): a builder stage that is only copied from
+#   with `COPY --from` ships none of its caches.
 # custom:
 #   id: PC-DF-006
 #   severity: warn
 #   remediation: >-
-#     Use `apk add --no-cache`; end an `apt-get install` RUN with
-#     `rm -rf /var/lib/apt/lists/*`; use `pip install --no-cache-dir` (or
-#     `ENV PIP_NO_CACHE_DIR=1`); or mount a build cache on the cache directory.
+#     Use `apk add --no-cache` instead of `apk update`; end the RUN that runs
+#     `apt-get update` with `rm -rf /var/lib/apt/lists/*`; use `pip install --no-cache-dir`
+#     (or `ENV PIP_NO_CACHE_DIR=1`); or mount a build cache on the cache directory.
+#   related: [hadolint:DL3009, hadolint:DL3019, hadolint:DL3042, trivy:DS025]
 package portcullis.rules.package_cache
 
 import rego.v1
@@ -24,9 +28,9 @@ import data.portcullis.lib.packages
 # apk add without --no-cache.
 warn contains finding if {
 	some item in packages.apk_adds
-	not "--no-cache" in item.args
-	not removes(item.instruction, "/var/cache/apk")
-	not cache_mounted(item.instruction, {"/var/cache/apk", "/etc/apk/cache"})
+	packages.ships(item)
+	not packages.has_option(item, {"--no-cache"})
+	not apk_cache_gone(item.instruction)
 	finding := object.union(
 		{
 			"msg": sprintf("\"%s\" keeps the package index in /var/cache/apk in the layer: add --no-cache.", [dockerfile.command_label(item.command)]),
@@ -36,23 +40,42 @@ warn contains finding if {
 	)
 }
 
-# apt-get install without removing the package lists in the same RUN: one finding per
-# RUN, on its first install command.
+# apk update writes the index to /var/cache/apk whatever the later `apk add` does.
 warn contains finding if {
-	some item in packages.apt_installs
-	not later_install(item)
-	not removes(item.instruction, "/var/lib/apt/lists")
-	not cache_mounted(item.instruction, {"/var/lib/apt", "/var/lib/apt/lists"})
+	some item in packages.invocations
+	item.manager == "apk"
+	item.subcommand == "update"
+	packages.ships(item)
+	not packages.has_option(item, {"--no-cache"})
+	not apk_cache_gone(item.instruction)
 	finding := {
-		"msg": sprintf("\"%s\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there).", [dockerfile.command_label(item.command)]),
+		"msg": sprintf("\"%s\" leaves the package index in /var/cache/apk in the layer: drop it and use apk add --no-cache.", [dockerfile.command_label(item.command)]),
 		"line": item.command.line,
 	}
+}
+
+# apt-get update without removing the package lists in the same RUN: one finding per
+# RUN, on its first update command; the fix ends the RUN with the removal.
+warn contains finding if {
+	some item in apt_updates
+	packages.ships(item)
+	not earlier_update(item)
+	not packages.removes(item.instruction, "/var/lib/apt/lists")
+	not packages.cache_mounted(item.instruction, {"/var/lib/apt", "/var/lib/apt/lists"})
+	finding := object.union(
+		{
+			"msg": sprintf("\"%s\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there).", [dockerfile.command_label(item.command)]),
+			"line": item.command.line,
+		},
+		packages.append_fix(item, "rm -rf /var/lib/apt/lists/*", "Remove the apt lists"),
+	)
 }
 
 # pip install without --no-cache-dir.
 warn contains finding if {
 	some item in packages.pip_installs
-	not "--no-cache-dir" in item.args
+	packages.ships(item)
+	not packages.has_option(item, {"--no-cache-dir"})
 	not pip_cache_disabled(item)
 	not pip_cache_mounted(item.instruction)
 	finding := object.union(
@@ -64,27 +87,21 @@ warn contains finding if {
 	)
 }
 
-later_install(item) if {
-	some other in packages.apt_installs
+apt_updates := [item |
+	some item in packages.invocations
+	item.manager in {"apt-get", "apt", "aptitude"}
+	item.subcommand == "update"
+]
 
-	# The same instruction (no two start on one line), an earlier command of it.
+earlier_update(item) if {
+	some other in apt_updates
 	other.instruction.line == item.instruction.line
 	other.index < item.index
 }
 
-# The RUN has an `rm` of the directory or of something inside it.
-removes(instruction, directory) if {
-	some command in instruction.commands
-	args := dockerfile.program_args(command)
-	dockerfile.basename(args[0]) == "rm"
-	some arg in args
-	startswith(arg, directory)
-}
+apk_cache_gone(instruction) if packages.removes(instruction, "/var/cache/apk")
 
-cache_mounted(instruction, directories) if {
-	some target in dockerfile.cache_mount_targets(instruction)
-	target in directories
-}
+apk_cache_gone(instruction) if packages.cache_mounted(instruction, {"/var/cache/apk", "/etc/apk/cache"})
 
 pip_cache_mounted(instruction) if {
 	some target in dockerfile.cache_mount_targets(instruction)

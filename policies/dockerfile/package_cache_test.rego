@@ -7,13 +7,20 @@ import data.portcullis.rules.package_cache
 
 # apk
 
+# `apk update` writes the index too: --no-cache on the later `apk add` does not remove it.
 test_apk_add_without_no_cache_is_warned_with_a_fix if {
 	findings := package_cache.warn with input as apk
-	findings == {{
-		"msg": "\"apk add curl git\" keeps the package index in /var/cache/apk in the layer: add --no-cache.",
-		"line": 3,
-		"fix": {"line": 3, "end_line": 3, "replacement": "    apk add --no-cache curl git", "description": "Add --no-cache"},
-	}}
+	findings == {
+		{
+			"msg": "\"apk add curl git\" keeps the package index in /var/cache/apk in the layer: add --no-cache.",
+			"line": 3,
+			"fix": {"line": 3, "end_line": 3, "replacement": "    apk add --no-cache curl git", "description": "Add --no-cache"},
+		},
+		{
+			"msg": "\"apk update\" leaves the package index in /var/cache/apk in the layer: drop it and use apk add --no-cache.",
+			"line": 2,
+		},
+	}
 }
 
 test_apk_no_cache_removal_and_cache_mount_pass if {
@@ -22,11 +29,13 @@ test_apk_no_cache_removal_and_cache_mount_pass if {
 
 # apt
 
-test_apt_lists_left_behind_are_warned_once_per_run_without_fix if {
+# The lists come from `apt-get update`: the finding is on it, the fix ends its RUN.
+test_apt_lists_left_behind_are_warned_once_per_run_with_a_fix if {
 	findings := package_cache.warn with input as apt
 	findings == {{
-		"msg": "\"apt-get install -y --no-install-recommends curl\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there).",
-		"line": 3,
+		"msg": "\"apt-get update\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there).",
+		"line": 2,
+		"fix": {"line": 5, "end_line": 5, "replacement": "    apt-get clean && rm -rf /var/lib/apt/lists/*", "description": "Remove the apt lists"},
 	}}
 }
 
