@@ -9,6 +9,7 @@
 # custom:
 #   id: PC-DF-004
 #   severity: warn
+#   related: [hadolint:DL3020, trivy:DS005]
 #   remediation: >-
 #     Replace `ADD` with `COPY` for local files; for URLs, add
 #     `--checksum=sha256:<digest>` so a changed download fails the build (for a Git

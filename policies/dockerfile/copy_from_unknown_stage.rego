@@ -10,6 +10,7 @@
 # custom:
 #   id: PC-DF-013
 #   severity: deny
+#   related: [hadolint:DL3022, hadolint:DL3023, trivy:DS006]
 #   remediation: >-
 #     Correct the name to an earlier stage (`FROM … AS <name>` above this one), or
 #     write the image with a tag, such as `--from=nginx:1.25`.

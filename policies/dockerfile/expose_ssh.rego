@@ -7,6 +7,7 @@
 # custom:
 #   id: PC-DF-010
 #   severity: warn
+#   related: [trivy:DS004]
 #   remediation: Remove port 22 from EXPOSE and the SSH server from the image; use `docker exec`/`kubectl exec` for shell access.
 package portcullis.rules.expose_ssh
 

@@ -8,6 +8,7 @@
 # custom:
 #   id: PC-DF-001
 #   severity: deny
+#   related: [hadolint:DL3006, hadolint:DL3007, trivy:DS001]
 #   remediation: Name an explicit version tag (for example `node:20.11-alpine`), and pin its digest.
 package portcullis.rules.latest_tag
 

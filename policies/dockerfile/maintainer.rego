@@ -7,6 +7,7 @@
 # custom:
 #   id: PC-DF-011
 #   severity: info
+#   related: [hadolint:DL4000, trivy:DS022, docker:MaintainerDeprecated]
 #   remediation: Replace `MAINTAINER <name>` with `LABEL org.opencontainers.image.authors="<name>"`.
 package portcullis.rules.maintainer
 

@@ -8,6 +8,7 @@
 # custom:
 #   id: PC-DF-017
 #   severity: info
+#   related: [hadolint:DL3057, trivy:DS026]
 #   remediation: >-
 #     Add `HEALTHCHECK CMD <command that fails when the service is unhealthy>` to the
 #     final stage, or `HEALTHCHECK NONE` if the platform checks health itself.

@@ -8,6 +8,7 @@
 # custom:
 #   id: PC-DF-015
 #   severity: warn
+#   related: [hadolint:DL3000, trivy:DS009, docker:WorkdirRelativePath]
 #   remediation: Use an absolute path, such as `WORKDIR /app`.
 package portcullis.rules.relative_workdir
 

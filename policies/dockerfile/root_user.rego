@@ -9,6 +9,7 @@
 # custom:
 #   id: PC-DF-002
 #   severity: deny
+#   related: [hadolint:DL3002, trivy:DS002]
 #   remediation: >-
 #     Add `USER <non-root user>` (for example `USER 65532:65532`, or a user you create
 #     with `useradd`) to the final stage, after the last step that needs root.

@@ -10,6 +10,7 @@
 # custom:
 #   id: PC-DF-007
 #   severity: deny
+#   related: [trivy:DS031, docker:SecretsUsedInArgOrEnv]
 #   remediation: >-
 #     Remove the value, rotate the credential, and pass it at build time with
 #     `RUN --mount=type=secret,id=<name>` (`docker build --secret id=<name>,env=<VAR>`),

@@ -9,6 +9,7 @@
 # custom:
 #   id: PC-DF-012
 #   severity: info
+#   related: [hadolint:DL3025, docker:JSONArgsRecommended]
 #   remediation: >-
 #     Write `CMD ["node", "server.js"]`; if you need shell features, use
 #     `CMD ["sh", "-c", "exec node server.js"]` so the program replaces the shell.

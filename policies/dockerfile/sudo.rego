@@ -8,6 +8,7 @@
 # custom:
 #   id: PC-DF-008
 #   severity: deny
+#   related: [hadolint:DL3004, trivy:DS010]
 #   remediation: >-
 #     Drop `sudo`: run the step before `USER`, or switch with `USER root` for that
 #     step and back to the unprivileged user afterwards.

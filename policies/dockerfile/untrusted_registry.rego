@@ -8,6 +8,7 @@
 # custom:
 #   id: PC-DF-014
 #   severity: deny
+#   related: [hadolint:DL3026]
 #   remediation: >-
 #     Use an image from a trusted registry (mirror it there if needed), or add the
 #     registry to `portcullis.config.trusted_registries` once it has been vetted.
