@@ -6,7 +6,10 @@
 #   `docker history`. Flags a literal value under a secret-like name (GITHUB_TOKEN,
 #   DB_PASSWORD, AWS_SECRET_ACCESS_KEY, …) and a credential-shaped value under any
 #   name (AWS access key ids, GitHub, GitLab, npm and Slack tokens, private keys, JWTs).
-#   An ARG without a default, and a value that only refers to other variables, are fine.
+#   An ARG with a secret-like name is denied even without a default: the value passed
+#   with `--build-arg` is recorded in the history of every later RUN step, for anyone who
+#   pulls the image to read (as BuildKit's SecretsUsedInArgOrEnv says). An ENV whose value
+#   only refers to other variables is left alone here.
 # custom:
 #   id: PC-DF-007
 #   severity: deny
@@ -48,6 +51,10 @@ message(keyword, name, value) := sprintf("%s %s holds what looks like %s: %s", [
 } else := sprintf("%s %s sets a secret-like variable to a literal value: %s", [keyword, name, advice[keyword]]) if {
 	secret_name(name)
 	literal(value)
+} else := sprintf("ARG %s declares a secret-like build argument: the value passed with --build-arg is recorded in the image history of every later RUN step. Pass the secret with RUN --mount=type=secret instead.", [name]) if {
+	keyword == "ARG"
+	secret_name(name)
+	not setting(value)
 }
 
 advice := {
@@ -72,6 +79,18 @@ secret_name(name) if {
 	words := lower(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[-.]`, "_"))
 	regex.match(`(^|_)(tokens?|passwords?|passwd|secrets?|credentials?|api_?key|apikey|private_?key|access_?key)(_|$)`, words)
 	not regex.match(`_(file|path|dir|url|uri|endpoint|host|name|length|len|ttl|header|env|enabled)$`, words)
+}
+
+# A value that says the variable is a switch or a secret's location, not a secret:
+# `PASSWORD_AUTH=false`, `SECRET_KEY=/run/secrets/django`.
+setting(value) if {
+	is_string(value)
+	regex.match(`(?i)^(true|false|yes|no|on|off|0|1|null|none)$`, value)
+}
+
+setting(value) if {
+	is_string(value)
+	startswith(value, "/run/secrets/")
 }
 
 # A literal value: not empty, not a boolean, not a path under /run/secrets, and not
