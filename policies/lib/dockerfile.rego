@@ -212,3 +212,21 @@ _insertion_anchor(line, text, prefix) := prefix if {
 	not contains(line, text)
 	contains(line, prefix)
 }
+
+# The command's source line with `insertion` right after the name of the program it runs:
+# `wget https://…` + ` --progress=dot:giga` → `wget --progress=dot:giga https://…`.
+# Undefined unless the name appears on the command's first line exactly once, as a whole
+# word, so that the edit cannot land in another command or an argument.
+line_with_program_option(instruction, command, insertion) := new_line if {
+	line := source_line(instruction, command.line)
+	word := program_args(command)[0]
+	at := indexof_n(line, word)
+	count(at) == 1
+	end := at[0] + count(word)
+	_word_ends(line, end)
+	new_line := concat("", [substring(line, 0, end), insertion, substring(line, end, -1)])
+}
+
+_word_ends(line, end) if end == count(line)
+
+_word_ends(line, end) if substring(line, end, 1) in {" ", "\t"}
