@@ -29,6 +29,7 @@ import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js
 import { readImageArchive } from '../scan/archive.js';
 import { compareImages } from '../scan/compare.js';
 import { describeImage, notBuilt } from '../scan/describe.js';
+import { analyseLayers } from '../scan/layers.js';
 import { type ImageScanner, ScanError } from '../scan/scanner.js';
 import { type JsonSchema, parseJson } from '../schema/parse-json.js';
 import { parseDockerfile } from '../targets/dockerfile/parse.js';
@@ -246,7 +247,14 @@ async function buildAndScan(
       if (!(error instanceof ScanError)) throw error;
       scan = { error: error.message };
     }
-    const facts = describeImage(image, scan, input.dockerfile, settings.target);
+    let layers: Awaited<ReturnType<typeof analyseLayers>> | { error: string };
+    try {
+      layers = await analyseLayers(archive, work);
+    } catch (error) {
+      // Sizes and vulnerabilities still count; the waste rules report that the layers could not be read.
+      layers = { error: errorMessage(error) };
+    }
+    const facts = describeImage(image, scan, input.dockerfile, settings.target, layers);
     if (key && facts.scan_error === null) await cache?.set(key, facts);
     return { facts, timedOut: false };
   } catch (error) {

@@ -192,6 +192,11 @@ export interface StageBase {
   resolved: string;
   /** Variables used in `raw` that have no default: `resolved` is then incomplete. */
   unresolved_variables: string[];
+  /**
+   * Variables used in `raw` that no global `ARG` declares: BuildKit makes them empty (and so
+   * does `resolved`: `FROM alpine$TAG` is `alpine`), and `docker build --check` warns (UndefinedArgInFrom).
+   */
+  undefined_variables: string[];
   /** The `--platform` flag as written, or null. */
   platform: string | null;
   /** Index of the earlier stage this one builds on (`FROM builder`), or null. */
@@ -224,10 +229,36 @@ export interface DockerfileInstruction {
   properties: { name: string; value: string | null; line: number }[];
   /** Here-documents attached to the instruction. */
   heredocs: { name: string; body: string; line: number; end_line: number }[];
-  /** Shell commands of a shell-form `RUN` (and of its heredoc scripts), split per command. */
+  /** Shell commands of a shell-form `RUN` (and of its heredoc scripts), split per command; [] when `shell` is not a POSIX shell. */
   commands: ShellCommand[];
+  /**
+   * The `SHELL` in effect, which shell-form `RUN`, `CMD` and `ENTRYPOINT` run with: `["/bin/sh", "-c"]`
+   * unless a `SHELL` before it in the stage (or in the stage it is built `FROM`) says otherwise;
+   * `["cmd", "/S", "/C"]` when the stage's platform or base image is Windows.
+   */
+  shell: string[];
+  /** Set (true) on the instruction an `ONBUILD` carries: `ONBUILD RUN …` is a `RUN` on the ONBUILD's lines. */
+  onbuild?: true;
+  /**
+   * ShellCheck's findings on a shell-form `RUN` (its command line and heredoc scripts) when its
+   * shell is sh, bash, dash or ksh; absent when ShellCheck did not run (not installed, other shells).
+   */
+  shellcheck?: ShellCheckFinding[];
   /** The instruction's source text, lines `line`..`end_line` exactly: fixes replace it. */
   source: string;
+}
+
+/** One ShellCheck finding (src/facts/shellcheck.ts), placed on the Dockerfile's lines and columns. */
+export interface ShellCheckFinding {
+  /** ShellCheck's code, e.g. `SC2086`. */
+  code: string;
+  level: 'error' | 'warning' | 'info' | 'style';
+  message: string;
+  /** 1-based Dockerfile line and column (a tab is one column) where the finding starts and ends. */
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
 }
 
 /**
@@ -298,6 +329,56 @@ export interface BuiltImageFacts {
   vulnerabilities: VulnerabilityFacts[];
   /** Why the scan failed (no database for an ecosystem, scanner error); null when it ran or nothing was built. */
   scan_error: string | null;
+  /** Every layer, oldest first, with the Dockerfile line that made it and the bytes later layers throw away; [] when not built. */
+  layers: ImageLayerFacts[];
+  /**
+   * dive's efficiency score, 0…1: over every path of every layer, the sum of each path's
+   * smallest size over the sum of all its sizes (a file deleted later counts 0 at its
+   * deletion). Null when not built or the layers could not be read (`layers_error`).
+   */
+  efficiency: number | null;
+  /** Sum of the layers' `wasted_bytes`; null as `efficiency`. */
+  wasted_bytes: number | null;
+  /** Why the layers could not be read (a compression this Node cannot inflate); null otherwise. */
+  layers_error: string | null;
+  /** Compilers, build programs, `git` and package managers' caches present in the final filesystem. */
+  build_tools: BuildToolFacts[];
+  /** Packages the scanner found (OS: Debian, Alpine…; language: npm, PyPI, Go…); null without a scan. */
+  packages_count: { total: number; os: number; language: number } | null;
+}
+
+/** One layer of a built image (src/scan/layers.ts reads them). */
+export interface ImageLayerFacts {
+  /** 0-based among the image's layers, oldest first. */
+  index: number;
+  /** The history step that added it; null when the history does not say. */
+  history_index: number | null;
+  /** The Dockerfile keyword (`RUN`, `COPY`…) of the step; null for base-image layers or when unknown. */
+  instruction: string | null;
+  line: number | null;
+  end_line: number | null;
+  in_base_image: boolean;
+  /** Bytes of the layer as the builder exported it (uncompressed for buildah). */
+  size: number;
+  /** Bytes of files this layer adds that a later layer deletes (whiteout) or overwrites: they ship, unseen. */
+  wasted_bytes: number;
+  /** The later layer that deletes or overwrites most of those bytes; null when none does. */
+  removed_by_layer: number | null;
+  /** That layer's Dockerfile line; null when none or it has no line. */
+  removed_at_line: number | null;
+}
+
+/** A build tool or cache in the final filesystem, with the line of the layer that put it there. */
+export interface BuildToolFacts {
+  /** Path in the image, from its root (`/usr/bin/gcc`). */
+  path: string;
+  /** `gcc`, `make`, `git`, `apt cache`… */
+  tool: string;
+  kind: 'compiler' | 'build' | 'vcs' | 'package-cache';
+  bytes: number;
+  layer_index: number;
+  line: number | null;
+  in_base_image: boolean;
 }
 
 export interface ImageHistoryFacts {

@@ -100,6 +100,24 @@ export function writeDockerArchive(
   }
 }
 
+/** Where each layer's blob (compressed or not) is stored in the archive, in the image's layer order. */
+export function layerBlobs(path: string): TarEntry[] {
+  const entries = listEntries(path);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  if (byName.has('manifest.json')) {
+    const checked = checkJson(
+      readTarEntry(path, entryOf(path, byName, 'manifest.json')),
+      DOCKER_ARCHIVE_MANIFEST,
+    );
+    if ('problem' in checked) {
+      throw new ImageArchiveError(`${path}: manifest.json does not describe an image (${checked.problem})`);
+    }
+    return checked.value[0].Layers.map((name) => resolveEntry(path, byName, name));
+  }
+  const { manifest } = ociImageManifest(path, byName);
+  return manifest.layers.map((layer) => blobEntry(path, byName, layer.digest));
+}
+
 function listEntries(path: string): TarEntry[] {
   try {
     return listTar(path);

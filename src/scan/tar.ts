@@ -19,17 +19,22 @@ export interface TarEntry {
 
 const BLOCK = 512;
 
-/** Every entry of the tar archive at `path`, in order. Throws on anything that is not tar. */
-export function listTar(path: string): TarEntry[] {
+/**
+ * Every entry of the tar archive at `path`, in order. Throws on anything that is not tar.
+ * `range` reads a tar stored inside the file (an uncompressed layer inside an image
+ * archive) without copying it out: entry offsets stay offsets in the file.
+ */
+export function listTar(path: string, range?: { start: number; end: number }): TarEntry[] {
   const fd = openSync(path, 'r');
   try {
     const entries: TarEntry[] = [];
     const header = Buffer.alloc(BLOCK);
-    let position = 0;
+    let position = range?.start ?? 0;
+    const end = range?.end ?? Number.POSITIVE_INFINITY;
     let longName: string | null = null;
     let longLink: string | null = null;
     for (;;) {
-      if (readSync(fd, header, 0, BLOCK, position) < BLOCK) break;
+      if (position + BLOCK > end || readSync(fd, header, 0, BLOCK, position) < BLOCK) break;
       if (header.every((byte) => byte === 0)) break;
       if (!validChecksum(header))
         throw new Error(`not a tar archive (bad header checksum at byte ${position})`);
