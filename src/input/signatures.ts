@@ -28,7 +28,10 @@ export type NotationLevel = 'strict' | 'permissive' | 'audit' | 'skip';
  *   signature) or the signature's own expiry has passed;
  * - `malformed`: the artifact, bundle or payload cannot be read as a cosign signature;
  * - `unsupported`: a kind of signature Portcullis cannot verify (e.g. keyless without a trusted root);
- * - `lookup_failed`: the registry could not be asked for signatures (then it is the only entry).
+ * - `lookup_failed`: the registry could not be asked for signatures (then it is the only entry);
+ * - `tlog_unverified`: the trust policy sets `require_tlog`, and the signature has no
+ *   transparency-log entry whose signed entry timestamp and inclusion proof verify against the
+ *   trusted root's logs.
  */
 export type SignatureErrorCode =
   | 'wrong_signer'
@@ -38,7 +41,8 @@ export type SignatureErrorCode =
   | 'expired'
   | 'malformed'
   | 'unsupported'
-  | 'lookup_failed';
+  | 'lookup_failed'
+  | 'tlog_unverified';
 
 export interface SignatureFacts {
   /** cosign or notation; a producer may leave it out for cosign, the input document always has it. */

@@ -19,7 +19,9 @@
  *
  * Keys are trust anchors of their own: for a key, the signature and the key are checked, and
  * transparency-log entries and timestamps are neither required nor checked (as
- * `cosign verify --insecure-ignore-tlog`). Keyless certificates need the operator's Sigstore
+ * `cosign verify --insecure-ignore-tlog`), unless the policy sets `require_tlog`: then a Rekor
+ * entry must be there, and its signed entry timestamp, inclusion proof (RFC 6962, against a
+ * checkpoint signed by the log) and body must verify against the trusted root's logs. Keyless certificates need the operator's Sigstore
  * trusted root, and then everything it lists is required: a chain to one of its certificate
  * authorities, a timestamp, an SCT when it lists CT logs, a log entry when it lists logs.
  */
@@ -55,6 +57,8 @@ export interface Signers {
   keys: TrustedKey[];
   keyless: KeylessIdentity[];
   trustedRoot: TrustedRoot | null;
+  /** A key signature counts only with a transparency-log entry that verifies (`require_tlog`). */
+  requireTlog?: boolean;
 }
 
 const BUNDLE_MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.bundle';
@@ -168,35 +172,45 @@ const SIGSTORE_BUNDLE: JsonSchema<Record<string, unknown>> = {
   properties: { mediaType: { type: 'string' } },
 };
 
-/** A Sigstore bundle (JSON bytes) for `digest`. */
-export function verifyBundle(bytes: Uint8Array, digest: string, signers: Signers): SignatureFacts {
-  let entity: SignedEntity;
-  let claimed: string | { error: string };
-  let keyless: boolean;
+/** A Sigstore bundle holding a DSSE envelope around an in-toto statement, read but not yet verified. */
+export interface StatementBundle {
+  entity: SignedEntity;
+  /** The statement's bytes: believe nothing in them before the signer is verified. */
+  payload: Buffer;
+  keyless: boolean;
+}
+
+/** Reads a Sigstore bundle (JSON bytes) that should sign an in-toto statement; a problem says why not. */
+export function readStatementBundle(
+  bytes: Uint8Array,
+): StatementBundle | { code: SignatureErrorCode; message: string } {
   try {
     const bundle = bundleFromJSON(parseJson(bytes, SIGSTORE_BUNDLE, 'the Sigstore bundle'));
     if (bundle.content.$case !== 'dsseEnvelope') {
-      return failed(
-        'bundle',
-        'unsupported',
-        'the bundle holds a message signature, not a signed statement about the image',
-      );
+      return {
+        code: 'unsupported',
+        message: 'the bundle holds a message signature, not a signed statement about the image',
+      };
     }
     const envelope = bundle.content.dsseEnvelope;
     if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-      return failed(
-        'bundle',
-        'malformed',
-        `the bundle's payload is ${envelope.payloadType}, not an in-toto statement`,
-      );
+      return {
+        code: 'malformed',
+        message: `the bundle's payload is ${envelope.payloadType}, not an in-toto statement`,
+      };
     }
-    claimed = statementDigest(envelope.payload);
-    entity = toSignedEntity(bundle);
-    keyless = entity.key.$case === 'certificate';
+    const entity = toSignedEntity(bundle);
+    return { entity, payload: envelope.payload, keyless: entity.key.$case === 'certificate' };
   } catch (error) {
-    return failed('bundle', 'malformed', `the bundle cannot be read: ${errorMessage(error)}`);
+    return { code: 'malformed', message: `the bundle cannot be read: ${errorMessage(error)}` };
   }
-  return judge('bundle', entity, claimed, digest, signers, keyless);
+}
+
+/** A Sigstore bundle (JSON bytes) for `digest`. */
+export function verifyBundle(bytes: Uint8Array, digest: string, signers: Signers): SignatureFacts {
+  const read = readStatementBundle(bytes);
+  if ('code' in read) return failed('bundle', read.code, read.message);
+  return judge('bundle', read.entity, statementDigest(read.payload), digest, signers, read.keyless);
 }
 
 /** One layer of a `.sig` manifest: its payload bytes and annotations. */
@@ -244,7 +258,7 @@ function judge(
   signers: Signers,
   keyless: boolean,
 ): SignatureFacts {
-  const signer = keyless ? keylessSigner(format, entity, signers) : keySigner(format, entity, signers);
+  const signer = verifySigner(format === 'bundle' ? 'bundle' : 'payload', entity, signers, keyless);
   if ('code' in signer) {
     return { ...failed(format, signer.code, signer.message), signer: signer.claimed, issuer: signer.issuer };
   }
@@ -267,44 +281,87 @@ function judge(
   return { ...base, verified: true, digest: claimed, error: null };
 }
 
-interface SignerFound {
+export interface SignerFound {
   signer: string;
   issuer: string | null;
 }
-interface SignerRejected {
+export interface SignerRejected {
   code: SignatureErrorCode;
   message: string;
   claimed: string | null;
   issuer: string | null;
 }
 
-const KEY_OPTIONS = { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 };
-
-function keySigner(
-  format: SignatureFormat,
+/**
+ * Who made a signed entity, if the trust policy accepts them: a key it names, or a keyless
+ * identity whose certificate chains to the trusted root. `what` names the signed thing in
+ * messages (`bundle`, `payload`).
+ */
+export function verifySigner(
+  what: string,
   entity: SignedEntity,
   signers: Signers,
+  keyless: boolean,
 ): SignerFound | SignerRejected {
+  return keyless ? keylessSigner(what, entity, signers) : keySigner(what, entity, signers);
+}
+
+const KEY_OPTIONS = { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 };
+
+function keySigner(what: string, entity: SignedEntity, signers: Signers): SignerFound | SignerRejected {
   const hint = entity.key.$case === 'public-key' ? entity.key.hint : '';
   // The key itself is the trust anchor: log entries and timestamps are not needed to believe it.
   const bare: SignedEntity = { ...entity, tlogEntries: [], timestamps: [] };
   for (const trusted of signers.keys) {
     try {
       new Verifier(keyTrustMaterial(trusted), KEY_OPTIONS).verify(bare);
-      return { signer: trusted.fingerprint, issuer: null };
     } catch (error) {
       if (!(error instanceof VerificationError)) throw error;
+      continue;
     }
+    const logged = signers.requireTlog ? tlogProblem(entity, trusted, signers.trustedRoot) : null;
+    if (logged)
+      return { code: 'tlog_unverified', message: logged, claimed: trusted.fingerprint, issuer: null };
+    return { signer: trusted.fingerprint, issuer: null };
   }
   const named = signers.keys.find((trusted) => hint !== '' && keyHints(trusted).includes(hint));
   if (named) {
     return {
       code: 'tampered',
-      message: `the signature does not verify with the key it names (${named.fingerprint}): the ${format === 'bundle' ? 'bundle' : 'payload'} was altered after signing`,
+      message: `the signature does not verify with the key it names (${named.fingerprint}): the ${what} was altered after signing`,
       claimed: named.fingerprint,
       issuer: null,
     };
   }
+  return wrongKey(signers);
+}
+
+/**
+ * Why the signature's transparency-log entries do not prove it was logged, or null when one
+ * does: an entry must carry an inclusion proof, and its signed entry timestamp (when it has
+ * one), its checkpoint signature, its Merkle path and its body must all verify against a log
+ * of the trusted root (`@sigstore/verify` checks all four).
+ */
+function tlogProblem(entity: SignedEntity, trusted: TrustedKey, root: TrustedRoot | null): string | null {
+  if (!root || root.tlogs.length === 0) {
+    return 'require_tlog is set, and the trusted root lists no transparency log to check its entry against';
+  }
+  if (!entity.tlogEntries.some((entry) => entry.inclusionProof !== undefined)) {
+    return 'require_tlog is set, and the signature carries no transparency-log entry with an inclusion proof (was it signed with --tlog-upload=false?)';
+  }
+  try {
+    new Verifier(
+      toTrustMaterial(root, () => ({ publicKey: trusted.key, validFor: () => true })),
+      { tlogThreshold: 1, ctlogThreshold: 0, timestampThreshold: 0 },
+    ).verify({ ...entity, timestamps: [] });
+    return null;
+  } catch (error) {
+    if (!(error instanceof VerificationError)) throw error;
+    return `its transparency-log entry does not verify against the trusted root's logs (${error.code}): ${error.message}`;
+  }
+}
+
+function wrongKey(signers: Signers): SignerRejected {
   const accepted = signers.keys.map((k) => k.fingerprint).join(', ');
   return {
     code: 'wrong_signer',
@@ -317,11 +374,7 @@ function keySigner(
   };
 }
 
-function keylessSigner(
-  format: SignatureFormat,
-  entity: SignedEntity,
-  signers: Signers,
-): SignerFound | SignerRejected {
+function keylessSigner(what: string, entity: SignedEntity, signers: Signers): SignerFound | SignerRejected {
   const certificate = entity.key.$case === 'certificate' ? entity.key.certificate : null;
   const claimed = certificate?.subjectAltName ?? null;
   const reject = (code: SignatureErrorCode, message: string): SignerRejected => ({
@@ -355,7 +408,7 @@ function keylessSigner(
     if (error instanceof VerificationError && error.code === 'SIGNATURE_ERROR') {
       return reject(
         'tampered',
-        `the signature does not verify with the certificate it carries: the ${format} was altered after signing`,
+        `the signature does not verify with the certificate it carries: the ${what} was altered after signing`,
       );
     }
     return reject(
