@@ -23,6 +23,8 @@ export interface FactSources {
   /** "Now" for the images' ages. */
   now: Date;
   images?: ImageFactsGatherer;
+  /** The repository's policy data files as merged: `image_variants` there extends the built-in table of lighter tags. */
+  policyData?: Record<string, unknown>;
 }
 
 /** Everything the gatherers found for one run, each as it returned it. */
@@ -54,7 +56,9 @@ export async function gatherFacts(
     const { trustPolicyFromEnv } = await import('../signatures/trust-policy.js');
     // Read first: a trust policy that cannot be read stops the run before any look-up.
     const trust = sources.trust === undefined ? trustPolicyFromEnv() : sources.trust;
-    facts.registry = await gatherRegistryFacts(inputs, registry, sources.now);
+    facts.registry = await gatherRegistryFacts(inputs, registry, sources.now, {
+      policyData: sources.policyData,
+    });
     const looked = sitesWithFacts(inputs, facts.registry);
     // Signatures of the digests just resolved, only when a trust policy is configured.
     if (trust) facts.signatures = await gatherSignatureFacts(looked, registry, trust);

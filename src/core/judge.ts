@@ -142,6 +142,7 @@ export async function judgeTargets(
         trust: set?.trust,
         now: today,
         images: options.images,
+        policyData: set?.data,
       });
       mergeFacts(inputs, facts);
     }

@@ -11,6 +11,7 @@ import type { ImageReference } from '../image/reference.js';
 import type { PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { type ResolvedImage, registryClientFromEnv } from '../registry/client.js';
 import { type Settings, settings } from '../settings.js';
+import { lighterVariants, variantCatalog } from './lighter-variants.js';
 import { runLimited } from './run-limited.js';
 import { type FactsBySite, imageSites, setFactsAt } from './sites.js';
 
@@ -33,6 +34,7 @@ export async function gatherRegistryFacts(
   inputs: readonly PolicyInput[],
   resolver: ImageResolver,
   now: Date = new Date(),
+  options: { policyData?: Record<string, unknown> } = {},
 ): Promise<FactsBySite<RegistryFacts>> {
   const sites = imageSites(inputs);
   const lookups = new Map<string, () => Promise<RegistryFacts>>();
@@ -41,6 +43,7 @@ export async function gatherRegistryFacts(
     if (!lookups.has(key)) lookups.set(key, () => cachedLookUp(resolver, image, platform, now));
   }
   const results = await runLimited([...lookups.entries()], LOOKUP_CONCURRENCY);
+  await addLighterVariants(inputs, resolver, results, options.policyData);
   const found: FactsBySite<RegistryFacts> = new Map();
   for (const site of sites) {
     const facts = results.get(lookupKey(site.image, site.platform));
@@ -81,6 +84,47 @@ async function cachedLookUp(
   const facts = await lookUp(resolver, image, platform, now);
   if (!facts.error) cache.set(key, structuredClone(facts), { ttl: image.digest ? 0 : TAG_TTL_MS });
   return facts;
+}
+
+/**
+ * Lighter variants (src/facts/lighter-variants.ts) of the images that ship: a Dockerfile's
+ * final-stage base and a manifest's references, when tagged with a version. A builder
+ * stage's base does not ship, so its weight is nobody's concern here.
+ */
+async function addLighterVariants(
+  inputs: readonly PolicyInput[],
+  resolver: ImageResolver,
+  results: Map<string, RegistryFacts>,
+  policyData: Record<string, unknown> | undefined,
+): Promise<void> {
+  const shipped = new Map<string, { image: ImageReference; platform: string | null }>();
+  for (const input of inputs) {
+    const named =
+      'dockerfile' in input
+        ? input.dockerfile.stages.filter((stage) => stage.final).map((stage) => stage.base)
+        : input.references;
+    for (const { image, platform } of named) {
+      if (image?.tag && image.tag !== 'latest') shipped.set(lookupKey(image, platform), { image, platform });
+    }
+  }
+  if (shipped.size === 0) return;
+  const catalog = await variantCatalog(policyData).catch(() => null);
+  if (!catalog) return;
+  const tasks: [string, () => Promise<void>][] = [];
+  for (const [key, { image, platform }] of shipped) {
+    const facts = results.get(key);
+    const tag = image.tag;
+    if (!facts || facts.error || facts.size === null || !tag) continue;
+    const size = facts.size;
+    tasks.push([
+      key,
+      async () => {
+        const found = await lighterVariants(resolver, { image: { ...image, tag }, platform, size }, catalog);
+        if (found) facts.lighter_variants = found;
+      },
+    ]);
+  }
+  await runLimited(tasks, LOOKUP_CONCURRENCY);
 }
 
 function lookupKey(image: ImageReference, platform: string | null): string {
