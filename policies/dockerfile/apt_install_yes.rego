@@ -50,13 +50,7 @@ assumes_yes(item) if {
 }
 
 # yes | apt-get install …
-assumes_yes(item) if {
-	item.command.position > 0
-	some other in item.instruction.commands
-	other.pipeline == item.command.pipeline
-	other.position == item.command.position - 1
-	dockerfile.program(other) == "yes"
-}
+assumes_yes(item) if packages.piped_from_yes(item)
 
 fix(item) := {"fix": {
 	"line": item.command.line,

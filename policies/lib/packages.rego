@@ -331,3 +331,52 @@ insertion_fix(item, insertion, description) := {"fix": {
 }} if {
 	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, insertion)
 } else := {}
+
+# `yes | <command>`: the answers come from `yes`.
+piped_from_yes(item) if {
+	item.command.position > 0
+	some other in item.instruction.commands
+	other.pipeline == item.command.pipeline
+	other.position == item.command.position - 1
+	dockerfile.program(other) == "yes"
+}
+
+# The operands of an install that name packages a rule can judge: words with a shell
+# variable (`$PACKAGES`) could be anything and are left alone.
+literal_operands(item) := [word | some word in item.operands; not contains(word, "$")]
+
+# The last command of its RUN among `items` (one finding per RUN).
+last_in_run(item, items) if not followed_by(item, items)
+
+# An rpm package argument with a version: the part after its last `-` starts with a digit
+# (`nginx-1.20.1`, `tzdata-2024a`, `name-2:1.0-1.el9`, not `python3-devel` or
+# `java-17-openjdk`), or an .rpm file, a path or a URL.
+rpm_pinned(word) if {
+	parts := split(word, "-")
+	count(parts) > 1
+	regex.match(`^[0-9]`, parts[count(parts) - 1])
+}
+
+rpm_pinned(word) if endswith(word, ".rpm")
+
+rpm_pinned(word) if contains(word, "/")
+
+# Groups (`@development-tools`) have no version.
+rpm_pinned(word) if startswith(word, "@")
+
+# The command's source line with its program word (`args[0]` as written) replaced by `new`:
+# `apt install curl` → `apt-get install curl`. The program and the word after it must be
+# on the command's first line, one space apart (undefined otherwise); earlier commands on
+# the same line are skipped so that the right one of two identical commands is edited.
+line_with_program(item, new) := new_line if {
+	line := dockerfile.source_line(item.instruction, item.command.line)
+	anchor := sprintf("%s %s", [item.args[0], item.args[1]])
+	skipped := sum([n |
+		some j, earlier in item.instruction.commands
+		j < item.index
+		earlier.line == item.command.line
+		n := count(indexof_n(earlier.text, anchor))
+	])
+	at := indexof_n(line, anchor)[skipped]
+	new_line := concat("", [substring(line, 0, at), new, substring(line, at + count(item.args[0]), -1)])
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: dnf or microdnf without -y
+# description: >-
+#   Without `-y`, `dnf install` and `microdnf install` (upgrade, remove …) ask for
+#   confirmation. A build has no terminal to answer, so they abort and the build fails.
+#   `-y`, `--assumeyes`, combined flags such as `-qy`, `--setopt=assumeyes=1` and `yes |
+#   dnf install` all answer it.
+# custom:
+#   id: PC-DF-026
+#   severity: warn
+#   remediation: >-
+#     Add `-y` after the subcommand.
+#   related: [hadolint:DL3038]
+package portcullis.rules.dnf_assume_yes
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+import data.portcullis.lib.packages
+
+warn contains finding if {
+	some item in packages.invocations
+	item.manager in {"dnf", "microdnf"}
+	item.subcommand in {"install", "in", "groupinstall", "localinstall", "reinstall", "rei", "update", "up", "upgrade", "remove", "rm", "erase", "downgrade", "distro-sync", "autoremove", "group"}
+	not assumes_yes(item)
+	finding := object.union(
+		{
+			"msg": sprintf("\"%s\" has no -y: it asks for a confirmation the build cannot give, and aborts. Add -y.", [dockerfile.command_label(item.command)]),
+			"line": item.command.line,
+		},
+		packages.insertion_fix(item, " -y", "Add -y"),
+	)
+}
+
+assumes_yes(item) if packages.has_option(item, {"-y", "--assumeyes"})
+
+assumes_yes(item) if packages.piped_from_yes(item)
+
+# --setopt=assumeyes=1
+assumes_yes(item) if {
+	some value in packages.option_values(item, {"--setopt"})
+	regex.match(`^assumeyes=(1|[Tt]rue|[Yy]es)$`, value)
+}

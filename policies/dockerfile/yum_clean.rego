@@ -1,0 +1,56 @@
+# METADATA
+# title: yum without `yum clean all`
+# description: >-
+#   `yum install` (and update, reinstall, groupinstall …) keeps downloaded packages and
+#   repository metadata in /var/cache/yum, often tens of megabytes, and a later RUN cannot
+#   take them out of this layer. End the RUN with `yum clean all` (or `rm -rf
+#   /var/cache/yum`), or mount a build cache there. Only stages whose filesystem reaches
+#   the final image are judged (the final stage and the stages it builds on with `FROM
+#   <stage>`): a builder stage that is only copied from ships none of its cache.
+# custom:
+#   id: PC-DF-018
+#   severity: warn
+#   remediation: >-
+#     End the RUN that runs `yum install` with `&& yum clean all`.
+#   related: [hadolint:DL3032, trivy:DS015]
+package portcullis.rules.yum_clean
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+import data.portcullis.lib.packages
+
+warn contains finding if {
+	some item in downloads
+	packages.ships(item)
+	packages.last_in_run(item, downloads)
+	not packages.followed_by(item, cleans)
+	not cache_gone(item.instruction)
+	finding := object.union(
+		{
+			"msg": sprintf("\"%s\" leaves its package cache in the layer: end the RUN with %s %s.", [dockerfile.command_label(item.command), item.program, "clean all"]),
+			"line": item.command.line,
+		},
+		packages.append_fix(item, sprintf("%s clean all", [item.program]), sprintf("Add %s clean all", [item.program])),
+	)
+}
+
+downloads := [item |
+	some item in packages.invocations
+	item.manager in {"yum"}
+	item.subcommand in {"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "downgrade", "distro-sync", "group", "makecache"}
+]
+
+cleans := [item |
+	some item in packages.invocations
+	item.manager in {"yum", "dnf", "microdnf"}
+	item.subcommand == "clean"
+	"all" in item.operands
+]
+
+cache_gone(instruction) if {
+	some directory in {"/var/cache/yum", "/var/cache/dnf"}
+	packages.removes(instruction, directory)
+}
+
+cache_gone(instruction) if packages.cache_mounted(instruction, {"/var/cache/yum", "/var/cache/dnf"})
