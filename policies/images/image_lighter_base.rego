@@ -1,0 +1,182 @@
+# METADATA
+# title: A lighter variant of the same image exists
+# description: >-
+#   Every node, runner and developer pulls the whole image, and every package in it is
+#   attack surface. Many images publish lighter tags of the same version (`python:3.12`
+#   is also `python:3.12-slim` and `python:3.12-alpine`; `eclipse-temurin:21-jdk` is also
+#   `21-jre`). When the registry has such a tag for the image a Dockerfile's final stage is
+#   built on, or a manifest runs, and it is smaller for the same platform, the finding gives
+#   both compressed sizes and a fix that rewrites the tag (a digest pin is kept, with the new
+#   tag's digest). A variant that changes libc (glibc → musl) is offered only when no
+#   same-libc one is, and says so; one the final stage would break on is not offered: no
+#   shell while a `RUN` or a shell-form `CMD`/`ENTRYPOINT` needs one, or another package
+#   manager than the one its `RUN` lines call (`apt-get` on `-alpine`). Which suffixes are
+#   tried and what each changes is data (`data.portcullis.image_variants`), which a
+#   repository's data files extend. Severity info: a heavier base is a cost, not a defect,
+#   and only the team knows whether it needs the tools the full image carries.
+# custom:
+#   id: PC-IMG-012
+#   severity: info
+#   remediation: >-
+#     Use the lighter tag when the image does not need what it leaves out (compilers,
+#     headers, a JDK, glibc); build in a full image and copy the result into the lighter one
+#     when only the build does. Add your registry's own suffixes under
+#     `portcullis.image_variants.variants` in a data file.
+#   related: [docker-scout:recommendations]
+package portcullis.rules.image_lighter_base
+
+import rego.v1
+
+import data.portcullis.lib.dockerfile
+import data.portcullis.lib.images
+
+# A Dockerfile's final stage: the only one that ships.
+info contains finding if {
+	stage := dockerfile.final_stage
+	is_object(stage.base.image)
+	facts := stage.base.registry_facts
+	facts.error == null
+	offered := [v | some v in _variants(facts); not _breaks_final_stage(v)]
+	pick := _choice(offered)
+	finding := object.union(
+		{
+			"msg": _message(stage.base.resolved, facts.size, pick, offered),
+			"line": stage.line,
+		},
+		_retag_fix(stage.line, images.source_of(stage.line), stage.base.raw, stage.base.image.tag, pick),
+	)
+}
+
+# Manifests (Kubernetes, Compose, workflows, Helm, Kustomize): nothing says what runs in the
+# container, so every variant is offered, with its caveats.
+info contains finding if {
+	not dockerfile.is_dockerfile
+	some ref in images.judged
+	facts := images.facts(ref)
+	offered := _variants(facts)
+	pick := _choice(offered)
+	finding := object.union(
+		{"msg": _message(ref.raw, facts.size, pick, offered), "line": ref.line},
+		_retag_fix(ref.line, ref.source, ref.raw, ref.image.tag, pick),
+	)
+}
+
+_variants(facts) := variants if {
+	is_number(facts.size)
+	variants := [v |
+		some v in object.get(facts, "lighter_variants", [])
+		is_number(v.compressed_size)
+		v.compressed_size < facts.size
+	]
+}
+
+# The recommendation: the smallest variant that keeps libc and shell; else the smallest.
+_choice(offered) := safe[0] if {
+	safe := [v | some v in offered; v.same_libc == true; v.has_shell == true]
+	count(safe) > 0
+} else := offered[0]
+
+# Package managers by name (`apt`: apt-get, apt, dpkg…), from the data.
+_package_managers := data.portcullis.image_variants.package_managers if {
+	is_object(data.portcullis.image_variants.package_managers)
+} else := {}
+
+# The package managers the final stage's RUN lines call: one pass over the precomputed commands.
+final_package_managers contains manager if {
+	final := dockerfile.final_stage.index
+	some entry in dockerfile.commands
+	entry.stage.index == final
+	some manager, programs in _package_managers
+	is_array(programs)
+	entry.program in programs
+}
+
+# Whether the final stage needs /bin/sh: a RUN, or a shell-form CMD or ENTRYPOINT.
+final_stage_uses_shell if {
+	some instruction in dockerfile.final_stage.instructions
+	instruction.keyword == "RUN"
+}
+
+final_stage_uses_shell if {
+	some instruction in dockerfile.final_stage.instructions
+	instruction.keyword in {"CMD", "ENTRYPOINT"}
+	instruction.form == "shell"
+}
+
+_breaks_final_stage(variant) if {
+	variant.has_shell == false
+	final_stage_uses_shell
+}
+
+_breaks_final_stage(variant) if {
+	some manager in final_package_managers
+	variant.package_manager != manager
+}
+
+_message(base, size, pick, offered) := sprintf("%s is %s; %s is %s, %d%% smaller%s.%s", [
+	base, _size(size),
+	_retagged_name(base, pick.tag), _size(pick.compressed_size),
+	round(((size - pick.compressed_size) * 100) / size),
+	_caveats(pick),
+	_smaller_still(base, pick, offered),
+])
+
+_caveats(variant) := sprintf(" (%s)", [concat("; ", variant.caveats)]) if {
+	count(variant.caveats) > 0
+} else := ""
+
+# The smallest variant, when it is not the one recommended (it changes libc or drops the shell).
+_smaller_still(base, pick, offered) := sprintf(" %s is smaller still, %s%s.", [
+	_retagged_name(base, smallest.tag), _size(smallest.compressed_size), _caveats(smallest),
+]) if {
+	smallest := offered[0]
+	smallest.tag != pick.tag
+} else := ""
+
+# `python:3.12` → `python:3.12-slim`; a digest is left out of the name.
+_retagged_name(text, tag) := concat(":", [name, tag]) if {
+	without_digest := split(text, "@")[0]
+	parts := split(without_digest, ":")
+	name := concat(":", array.slice(parts, 0, count(parts) - 1))
+	count(parts) > 1
+	not contains(parts[count(parts) - 1], "/")
+} else := concat(":", [split(text, "@")[0], tag])
+
+# Decimal units, as registries show sizes.
+_size(bytes) := sprintf("%d MB", [round(bytes / 1000000)]) if bytes >= 10000000
+
+_size(bytes) := sprintf("%v MB", [round(bytes / 100000) / 10]) if {
+	bytes >= 1000000
+	bytes < 10000000
+}
+
+_size(bytes) := sprintf("%d kB", [round(bytes / 1000)]) if bytes < 1000000
+
+# The fix: `raw` with the variant's tag (and, when `raw` is pinned, the variant's digest),
+# where `raw` stands once on its line as a whole reference. Empty otherwise.
+_retag_fix(line, text, raw, tag, variant) := {"fix": {
+	"line": line,
+	"end_line": line,
+	"replacement": replace(text, raw, retagged),
+	"description": sprintf("Use %s", [_retagged_name(raw, variant.tag)]),
+}} if {
+	is_string(text)
+	is_string(tag)
+	not regex.match(`[$\s{}]`, raw)
+	positions := indexof_n(text, raw)
+	count(positions) == 1
+	not regex.match(`^[A-Za-z0-9._/:@-]`, substring(text, positions[0] + count(raw), -1))
+	retagged := _retagged(raw, tag, variant)
+} else := {}
+
+_retagged(raw, tag, variant) := concat("", [trim_suffix(raw, tag), variant.tag]) if {
+	not contains(raw, "@")
+	endswith(raw, concat("", [":", tag]))
+}
+
+_retagged(raw, tag, variant) := concat("", [trim_suffix(parts[0], tag), variant.tag, "@", variant.digest]) if {
+	parts := split(raw, "@")
+	count(parts) == 2
+	endswith(parts[0], concat("", [":", tag]))
+	images.valid_digest(variant.digest)
+}

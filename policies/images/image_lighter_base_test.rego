@@ -1,0 +1,146 @@
+package portcullis.rules.image_lighter_base_test
+
+import rego.v1
+
+import data.portcullis.lib.image_test_inputs as inputs
+import data.portcullis.rules.image_lighter_base
+
+SLIM_DIGEST := "sha256:5111111111111111111111111111111111111111111111111111111111111111"
+
+slim := {
+	"variant": "slim", "tag": "3.12-slim", "reference": "docker.io/library/python:3.12-slim",
+	"digest": SLIM_DIGEST,
+	"platform_digest": "sha256:5222222222222222222222222222222222222222222222222222222222222222",
+	"compressed_size": 45000000, "libc": "glibc", "same_libc": true, "package_manager": "apt", "has_shell": true,
+	"caveats": ["fewer system packages: no compilers, headers or git"],
+}
+
+alpine := {
+	"variant": "alpine", "tag": "3.12-alpine", "reference": "docker.io/library/python:3.12-alpine",
+	"digest": "sha256:a111111111111111111111111111111111111111111111111111111111111111",
+	"platform_digest": "sha256:a222222222222222222222222222222222222222222222222222222222222222",
+	"compressed_size": 18000000, "libc": "musl", "same_libc": false, "package_manager": "apk", "has_shell": true,
+	"caveats": ["musl libc instead of glibc: native code built for glibc may not load", "apk instead of apt"],
+}
+
+distroless := {
+	"variant": "distroless", "tag": "3.12-distroless", "reference": "docker.io/library/python:3.12-distroless",
+	"digest": "sha256:d111111111111111111111111111111111111111111111111111111111111111",
+	"platform_digest": "sha256:d222222222222222222222222222222222222222222222222222222222222222",
+	"compressed_size": 9000000, "libc": "glibc", "same_libc": true, "package_manager": "none", "has_shell": false,
+	"caveats": ["no package manager", "no shell: RUN and shell-form commands fail"],
+}
+
+# python:3.12 as the gatherer reports it, 380 MB, with `variants` (smallest first).
+python(variants) := inputs.found({"size": 380000000, "lighter_variants": variants})
+
+# copy: the extractor's input for
+#   1 | FROM python:3.12 AS build
+#   2 | RUN pip wheel --wheel-dir /wheels -r requirements.txt
+#   3 | FROM python:3.12
+#   4 | COPY --from=build /wheels /wheels
+#   5 | CMD ["python", "-m", "app"]
+copy_dockerfile := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "escape": "\\", "stages": [{"index": 0, "name": "build", "final": false, "line": 1, "end_line": 2, "base": {"raw": "python:3.12", "resolved": "python:3.12", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["pip", "wheel", "--wheel-dir", "/wheels", "-r", "requirements.txt"], "value": "pip wheel --wheel-dir /wheels -r requirements.txt", "form": "shell", "properties": [], "heredocs": [], "commands": [{"argv": ["pip", "wheel", "--wheel-dir", "/wheels", "-r", "requirements.txt"], "assignments": [], "text": "pip wheel --wheel-dir /wheels -r requirements.txt", "line": 2, "pipeline": 0, "position": 0}], "source": "RUN pip wheel --wheel-dir /wheels -r requirements.txt"}]}, {"index": 1, "name": null, "final": true, "line": 3, "end_line": 5, "base": {"raw": "python:3.12", "resolved": "python:3.12", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "COPY", "line": 4, "end_line": 4, "flags": [{"name": "from", "value": "build"}], "arguments": ["/wheels", "/wheels"], "value": "/wheels /wheels", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY --from=build /wheels /wheels"}, {"keyword": "CMD", "line": 5, "end_line": 5, "flags": [], "arguments": ["python", "-m", "app"], "value": "[\"python\", \"-m\", \"app\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "CMD [\"python\", \"-m\", \"app\"]"}]}]}, "references": [{"line": 1, "field": "FROM", "raw": "python:3.12", "source": "FROM python:3.12 AS build", "platform": null, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12"}, "problem": null, "registry_facts": null}, {"line": 3, "field": "FROM", "raw": "python:3.12", "source": "FROM python:3.12", "platform": null, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12"}, "problem": null, "registry_facts": null}]}
+
+# apt: the extractor's input for
+#   1 | FROM python:3.12
+#   2 | RUN apt-get update && apt-get install -y --no-install-recommends libpq5
+#   3 | CMD ["python", "app.py"]
+apt_dockerfile := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "escape": "\\", "stages": [{"index": 0, "name": null, "final": true, "line": 1, "end_line": 3, "base": {"raw": "python:3.12", "resolved": "python:3.12", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["apt-get", "update", "&&", "apt-get", "install", "-y", "--no-install-recommends", "libpq5"], "value": "apt-get update && apt-get install -y --no-install-recommends libpq5", "form": "shell", "properties": [], "heredocs": [], "commands": [{"argv": ["apt-get", "update"], "assignments": [], "text": "apt-get update", "line": 2, "pipeline": 0, "position": 0}, {"argv": ["apt-get", "install", "-y", "--no-install-recommends", "libpq5"], "assignments": [], "text": "apt-get install -y --no-install-recommends libpq5", "line": 2, "pipeline": 1, "position": 0}], "source": "RUN apt-get update && apt-get install -y --no-install-recommends libpq5"}, {"keyword": "CMD", "line": 3, "end_line": 3, "flags": [], "arguments": ["python", "app.py"], "value": "[\"python\", \"app.py\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "CMD [\"python\", \"app.py\"]"}]}]}, "references": [{"line": 1, "field": "FROM", "raw": "python:3.12", "source": "FROM python:3.12", "platform": null, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12"}, "problem": null, "registry_facts": null}]}
+
+# pinned: the extractor's input for
+#   1 | FROM python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111
+#   2 | COPY app.py /app.py
+#   3 | CMD python /app.py
+pinned_dockerfile := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "escape": "\\", "stages": [{"index": 0, "name": null, "final": true, "line": 1, "end_line": 3, "base": {"raw": "python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111", "resolved": "python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": "sha256:1111111111111111111111111111111111111111111111111111111111111111", "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "COPY", "line": 2, "end_line": 2, "flags": [], "arguments": ["app.py", "/app.py"], "value": "app.py /app.py", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY app.py /app.py"}, {"keyword": "CMD", "line": 3, "end_line": 3, "flags": [], "arguments": ["python", "/app.py"], "value": "python /app.py", "form": "shell", "properties": [], "heredocs": [], "commands": [], "source": "CMD python /app.py"}]}]}, "references": [{"line": 1, "field": "FROM", "raw": "python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111", "source": "FROM python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111", "platform": null, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12", "digest": "sha256:1111111111111111111111111111111111111111111111111111111111111111", "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12@sha256:1111111111111111111111111111111111111111111111111111111111111111"}, "problem": null, "registry_facts": null}]}
+
+# The final stage (line 3) only copies and runs exec-form: every variant fits. The
+# recommendation keeps glibc and the shell; the smallest is named with its caveats.
+test_final_stage_gets_the_lighter_tag_with_both_sizes_and_a_fix if {
+	doc := inputs.with_facts(copy_dockerfile, {1: python([distroless, alpine, slim]), 3: python([distroless, alpine, slim])})
+	findings := image_lighter_base.info with input as doc
+	findings == {{
+		"msg": "python:3.12 is 380 MB; python:3.12-slim is 45 MB, 88% smaller (fewer system packages: no compilers, headers or git). python:3.12-distroless is smaller still, 9 MB (no package manager; no shell: RUN and shell-form commands fail).",
+		"line": 3,
+		"fix": {"line": 3, "end_line": 3, "replacement": "FROM python:3.12-slim", "description": "Use python:3.12-slim"},
+	}}
+}
+
+# `RUN apt-get` after FROM: -alpine (apk) and -distroless (no shell) would break it.
+test_apt_get_in_the_final_stage_is_not_offered_alpine if {
+	doc := inputs.with_facts(apt_dockerfile, {1: python([distroless, alpine, slim])})
+	findings := image_lighter_base.info with input as doc
+	count(findings) == 1
+	some finding in findings
+	startswith(finding.msg, "python:3.12 is 380 MB; python:3.12-slim is 45 MB, 88% smaller")
+	not contains(finding.msg, "alpine")
+	not contains(finding.msg, "distroless")
+	only_alpine := inputs.with_facts(apt_dockerfile, {1: python([alpine])})
+	count(image_lighter_base.info) == 0 with input as only_alpine
+}
+
+# The package managers are data: without them, apt-get is no reason to withhold -alpine,
+# which is then offered with its libc caveat.
+test_package_managers_come_from_the_data if {
+	doc := inputs.with_facts(apt_dockerfile, {1: python([alpine])})
+	findings := image_lighter_base.info with input as doc with data.portcullis.image_variants.package_managers as {}
+	some finding in findings
+	finding.msg == "python:3.12 is 380 MB; python:3.12-alpine is 18 MB, 95% smaller (musl libc instead of glibc: native code built for glibc may not load; apk instead of apt)."
+}
+
+# Only a libc-changing variant without a RUN: offered, the caveat in the message.
+test_libc_change_is_offered_with_its_caveat if {
+	doc := inputs.with_facts(copy_dockerfile, {3: python([alpine])})
+	some finding in image_lighter_base.info with input as doc
+	contains(finding.msg, "python:3.12-alpine is 18 MB, 95% smaller (musl libc instead of glibc")
+	finding.fix.replacement == "FROM python:3.12-alpine"
+}
+
+# A digest pin is kept, with the new tag's digest; a shell-form CMD rules out -distroless.
+test_digest_pin_is_kept_with_the_variants_digest if {
+	doc := inputs.with_facts(pinned_dockerfile, {1: python([distroless, slim])})
+	findings := image_lighter_base.info with input as doc
+	some finding in findings
+	count(findings) == 1
+	finding.fix.replacement == concat("", ["FROM python:3.12-slim@", SLIM_DIGEST])
+	not contains(finding.msg, "distroless")
+}
+
+# Nothing without facts, after a failed look-up, without variants, or with none smaller.
+test_nothing_to_recommend if {
+	count(image_lighter_base.info) == 0 with input as copy_dockerfile
+	failed := inputs.with_facts(copy_dockerfile, {3: inputs.failed("unreachable", "no route")})
+	count(image_lighter_base.info) == 0 with input as failed
+	none := inputs.with_facts(copy_dockerfile, {3: python([])})
+	count(image_lighter_base.info) == 0 with input as none
+	absent := inputs.with_facts(copy_dockerfile, {3: inputs.found({"size": 380000000})})
+	count(image_lighter_base.info) == 0 with input as absent
+	larger := inputs.with_facts(copy_dockerfile, {3: inputs.found({"size": 40000000, "lighter_variants": [slim]})})
+	count(image_lighter_base.info) == 0 with input as larger
+}
+
+# A builder stage does not ship: no finding on its FROM.
+test_builder_stage_is_not_judged if {
+	doc := inputs.with_facts(copy_dockerfile, {1: python([slim])})
+	count(image_lighter_base.info) == 0 with input as doc
+}
+
+# Manifests: every variant, the fix on the reference's line.
+test_manifest_reference_gets_the_lighter_tag if {
+	web := inputs.found({"size": 120000000, "lighter_variants": [object.union(slim, {"tag": "2.3.1-slim", "compressed_size": 30000000})]})
+	doc := inputs.with_facts(inputs.compose, {3: web})
+	findings := image_lighter_base.info with input as doc
+	findings == {{
+		"msg": "ghcr.io/acme/shop-web:2.3.1 is 120 MB; ghcr.io/acme/shop-web:2.3.1-slim is 30 MB, 75% smaller (fewer system packages: no compilers, headers or git).",
+		"line": 3,
+		"fix": {"line": 3, "end_line": 3, "replacement": "    image: ghcr.io/acme/shop-web:2.3.1-slim", "description": "Use ghcr.io/acme/shop-web:2.3.1-slim"},
+	}}
+}
+
+# Small images are shown in kB and tenths of MB.
+test_sizes_in_readable_units if {
+	small := object.union(slim, {"compressed_size": 640000})
+	doc := inputs.with_facts(copy_dockerfile, {3: inputs.found({"size": 2500000, "lighter_variants": [small]})})
+	some finding in image_lighter_base.info with input as doc
+	startswith(finding.msg, "python:3.12 is 2.5 MB; python:3.12-slim is 640 kB, 74% smaller")
+}
