@@ -230,3 +230,14 @@ line_with_program_option(instruction, command, insertion) := new_line if {
 _word_ends(line, end) if end == count(line)
 
 _word_ends(line, end) if substring(line, end, 1) in {" ", "\t"}
+
+# The text of a stage's FROM line as written, for rules about its spelling: the stage's
+# `source` when the parser gives it, else the source of the stage's FROM reference (there
+# is none for `FROM scratch` and `FROM <earlier stage>`, nor then a finding).
+from_source(stage) := stage.source if {
+	is_string(stage.source)
+} else := ref.source if {
+	some ref in input.references
+	ref.field == "FROM"
+	ref.line == stage.line
+}
