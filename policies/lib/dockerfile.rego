@@ -241,3 +241,27 @@ from_source(stage) := stage.source if {
 	ref.field == "FROM"
 	ref.line == stage.line
 }
+
+# Names of the global ARGs: the only build arguments a FROM line can use.
+global_arg_names := {arg.name | some arg in global_args}
+
+# Build arguments BuildKit defines in the global scope of every build, without an ARG.
+platform_args := {
+	"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+	"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+}
+
+# The variables a stage's FROM line uses, in its image and its --platform.
+from_variables(stage) := {match[1] |
+	some text in [stage.base.raw, object.get(stage.base, "platform", null)]
+	is_string(text)
+	some match in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, text, -1)
+}
+
+# The base image of a build without --build-arg: BuildKit expands a variable that no global
+# ARG gives a value to the empty string (`FROM alpine$TAG` builds `alpine`, untagged), and
+# an ARG declared inside a stage is not visible to a later FROM. Undefined when the image
+# uses a platform variable, whose value depends on the build.
+default_base(stage) := regex.replace(stage.base.resolved, `\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, "") if {
+	count(from_variables(stage) & platform_args) == 0
+}
