@@ -263,5 +263,5 @@ from_variables(stage) := {match[1] |
 # an ARG declared inside a stage is not visible to a later FROM. Undefined when the image
 # uses a platform variable, whose value depends on the build.
 default_base(stage) := regex.replace(stage.base.resolved, `\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, "") if {
-	count(from_variables(stage) & platform_args) == 0
+	not regex.match(`\$\{?(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)\b`, stage.base.raw)
 }
