@@ -18,6 +18,7 @@ import {
   type TrustPolicy,
   trustPolicyFromEnv,
 } from '../signatures/trust-policy.js';
+import { verifyNotationSignatures } from '../signatures/notation.js';
 import { verifyImageSignatures } from '../signatures/verify.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 import { COMMAND_TABLE } from './command-table.js';
@@ -73,7 +74,13 @@ export const verifyCommand: CliCommand = {
         ...chosen.policy,
         trustedRoot: chosen.trustedRoot,
       });
-      report.verified = report.signatures.some((signature) => signature.verified);
+      const notation = chosen.policy.notation;
+      if (notation) {
+        report.signatures.push(...(await verifyNotationSignatures(client, image, report.digest, notation)));
+      }
+      // Notation's `skip` level: images in the policy's scope need no signature at all.
+      report.verified =
+        report.signatures.some((signature) => signature.verified) || notation?.level === 'skip';
       if (!report.verified) report.reason = notVerifiedReason(report.signatures);
     }
     io.stdout(format === 'json' ? JSON.stringify(report, null, 2) : textVerdict(report));
@@ -104,6 +111,7 @@ function choosePolicy(
         return loadKey(pem, process.cwd(), fail);
       }),
       keyless: [],
+      notation: null,
       requireTlog: false,
       provenance: null,
       requireSbom: false,
@@ -125,6 +133,7 @@ const REASON: Record<string, string> = {
   tampered: 'tampered payload',
   digest_mismatch: 'digest mismatch',
   untrusted_certificate: 'untrusted certificate',
+  expired: 'expired certificate or signature',
   malformed: 'malformed signature',
   unsupported: 'unsupported signature',
   lookup_failed: 'lookup failed',
@@ -136,7 +145,12 @@ function notVerifiedReason(signatures: readonly SignatureFacts[]): string {
   return reasons.filter(Boolean).join(', ') || 'no signature counts';
 }
 
-const FORMAT_LABEL = { bundle: 'Sigstore bundle', simplesigning: '.sig signature' } as const;
+const FORMAT_LABEL = {
+  bundle: 'Sigstore bundle',
+  simplesigning: '.sig signature',
+  jws: 'Notation JWS signature',
+  cose: 'Notation COSE signature',
+} as const;
 
 function textVerdict(report: VerifyReport): string {
   const target = report.digest ? `${report.image} (${report.digest})` : report.image;

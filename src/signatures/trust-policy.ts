@@ -31,6 +31,7 @@ import { errorMessage } from '../errors.js';
 import type { ImageReference } from '../image/reference.js';
 import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
 import { type Settings, settings } from '../settings.js';
+import { type NotationPolicy, notationPolicyFromDocument } from './notation-policy.js';
 import { loadTrustedRoot, publicGoodTrustedRoot } from './trusted-root.js';
 
 export const TRUST_POLICY_VARIABLE = 'PORTCULLIS_TRUST_POLICY';
@@ -67,6 +68,8 @@ export interface TrustPolicy {
   /** A signature by any one of these keys or identities satisfies the policy. */
   keys: TrustedKey[];
   keyless: KeylessIdentity[];
+  /** Notary Project signers (a trust store of CAs and trusted identities) and Notation's verification level; null: none. */
+  notation: NotationPolicy | null;
   /**
    * Key-signed signatures and attestations count only with a Rekor entry whose signed entry
    * timestamp and inclusion proof verify against the trusted root's logs (keyless ones need
@@ -180,13 +183,18 @@ export function trustPolicyFromDocument(
       if (!identity.issuer || !identity.subject) fail(at, 'issuer and subject must not be empty');
       return { issuer: identity.issuer, subject: identity.subject };
     });
-    if (keys.length === 0 && keyless.length === 0) {
-      fail(where, 'name the signers: `keys:` (cosign public keys) or `keyless:` ({issuer, subject})');
+    const notation = notationPolicyFromDocument(entry.notation, `${where}.notation`, options.baseDir, fail);
+    if (keys.length === 0 && keyless.length === 0 && !notation) {
+      fail(
+        where,
+        'name the signers: `keys:` (cosign public keys), `keyless:` ({issuer, subject}) or `notation:` ({trust_store, identities})',
+      );
     }
     return {
       images,
       keys,
       keyless,
+      notation,
       requireTlog: flag(entry.require_tlog, `${where}.require_tlog`, fail) ?? defaults.requireTlog,
       requireSbom: flag(entry.require_sbom, `${where}.require_sbom`, fail) ?? defaults.requireSbom,
       provenance: provenanceRequirement(entry.provenance, `${where}.provenance`, fail) ?? defaults.provenance,
