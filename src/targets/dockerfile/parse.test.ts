@@ -83,6 +83,7 @@ describe('go-multistage.Dockerfile: stages, global ARGs and base images', () => 
       raw: 'golang:${GO_VERSION}-alpine',
       resolved: 'golang:1.22-alpine',
       unresolved_variables: [],
+      undefined_variables: [],
       platform: '$BUILDPLATFORM',
       stage: null,
       scratch: false,
@@ -104,6 +105,7 @@ describe('go-multistage.Dockerfile: stages, global ARGs and base images', () => 
       raw: 'alpine:${ALPINE_VERSION}',
       resolved: 'alpine:${ALPINE_VERSION}',
       unresolved_variables: ['ALPINE_VERSION'],
+      undefined_variables: [],
       platform: null,
       stage: null,
       scratch: false,
@@ -126,6 +128,7 @@ describe('go-multistage.Dockerfile: stages, global ARGs and base images', () => 
       raw: 'builder',
       resolved: 'builder',
       unresolved_variables: [],
+      undefined_variables: [],
       platform: null,
       stage: 0,
       scratch: false,
@@ -236,6 +239,7 @@ describe('python-apt-pip.Dockerfile: && chains over continuation lines', () => {
       ],
       heredocs: [],
       commands: [],
+      shell: ['/bin/sh', '-c'],
       source: 'ENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1',
     });
   });
@@ -441,18 +445,15 @@ describe('windows-escape.Dockerfile: # escape=`', () => {
     });
   });
 
-  it('continues RUN with backticks and keeps backslashes in paths', () => {
+  it('continues RUN with backticks and keeps backslashes in paths; a PowerShell RUN is not split into commands', () => {
     const run = at(facts, 5);
     expect(run).toMatchObject({
       line: 5,
       end_line: 7,
       value: 'New-Item -ItemType Directory C:\\app ; Set-Location C:\\app ; Write-Host done',
+      shell: ['powershell', '-Command', "$ErrorActionPreference = 'Stop';"],
+      commands: [],
     });
-    expect(run.commands.map((c) => [c.argv, c.text, c.line, c.pipeline])).toEqual([
-      [['New-Item', '-ItemType', 'Directory', 'C:\\app'], 'New-Item -ItemType Directory C:\\app', 5, 0],
-      [['Set-Location', 'C:\\app'], 'Set-Location C:\\app', 6, 1],
-      [['Write-Host', 'done'], 'Write-Host done', 7, 2],
-    ]);
   });
 
   it('keeps a trailing backslash that is not the escape character', () => {
@@ -490,6 +491,7 @@ describe('entrypoint-forms.Dockerfile: exec and shell forms', () => {
       properties: [],
       heredocs: [],
       commands: [],
+      shell: ['/bin/sh', '-c'],
       source: 'RUN ["/bin/sh", "-c", "apt-get update && apt-get install -y curl"]',
     });
   });
@@ -614,11 +616,8 @@ describe('hostile.Dockerfile: malformed input', () => {
         null,
         'invalid image reference "Library/Ubuntu": repository names must be lower-case',
       ],
-      [
-        '${UNDEFINED_BASE}:1',
-        null,
-        'the base image "${UNDEFINED_BASE}:1" uses $UNDEFINED_BASE without a default value',
-      ],
+      // No ARG declares it: BuildKit makes it empty, and `:1` names no repository.
+      ['${UNDEFINED_BASE}:1', null, 'invalid image reference ":1": the repository name is missing'],
       [
         'alpine@sha256:abc',
         null,
@@ -737,5 +736,155 @@ describe('parseDockerfile: inline edge cases', () => {
   it('reads exec-form JSON escapes that are not plain characters', () => {
     const facts = parseDockerfile('FROM alpine\nCMD ["printf", "a\\tb\\n", "\\u00e9", "say \\"hi\\""]\n');
     expect(at(facts, 2).arguments).toEqual(['printf', 'a\tb\n', 'é', 'say "hi"']);
+  });
+});
+
+describe("BuildKit's semantics (dockerfile2llb), not the easiest reading", () => {
+  const only = (text: string) => parseDockerfile(text);
+  const instructions = (facts: DockerfileFacts) => facts.stages.flatMap((s) => s.instructions);
+
+  it('makes a FROM variable that no global ARG declares empty: `FROM alpine$TAG` is alpine, untagged', () => {
+    expect(only('FROM alpine$TAG\n').stages[0]?.base).toMatchObject({
+      raw: 'alpine$TAG',
+      resolved: 'alpine',
+      unresolved_variables: [],
+      undefined_variables: ['TAG'],
+      image: { normalized: 'docker.io/library/alpine:latest', tag: null },
+      error: null,
+    });
+  });
+
+  it('does not let an ARG declared inside a stage reach a later FROM', () => {
+    const facts = only('FROM alpine AS a\nARG VARIANT=-slim\nFROM node:20${VARIANT}\n');
+    expect(facts.stages[1]?.base).toMatchObject({
+      resolved: 'node:20',
+      undefined_variables: ['VARIANT'],
+      image: { tag: '20' },
+    });
+  });
+
+  it("keeps BuildKit's automatic platform ARGs unresolved: their value is the build's platform", () => {
+    expect(only('FROM alpine-$TARGETARCH\n').stages[0]?.base).toMatchObject({
+      unresolved_variables: ['TARGETARCH'],
+      undefined_variables: [],
+      image: null,
+    });
+  });
+
+  it('reports a base that is empty once its undeclared variables are', () => {
+    expect(only('FROM $BASE\n').stages[0]?.base.error).toBe(
+      'the base image "$BASE" is empty: no ARG before the first FROM declares $BASE, so BuildKit makes it empty',
+    );
+  });
+
+  it('records the SHELL in effect on each instruction, inherited by a stage built FROM its stage', () => {
+    const facts = only(
+      [
+        'FROM debian AS base',
+        'RUN a | b',
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        'RUN c | d',
+        'FROM base AS child',
+        'RUN e',
+        'FROM debian',
+        'RUN f',
+        'FROM --platform=windows/amd64 mcr.microsoft.com/windows/servercore:ltsc2022',
+        'RUN dir',
+      ].join('\n'),
+    );
+    expect(instructions(facts).map((i) => [i.line, i.shell, i.commands.map((c) => c.argv[0])])).toEqual([
+      [2, ['/bin/sh', '-c'], ['a', 'b']],
+      [3, ['/bin/sh', '-c'], []],
+      [4, ['/bin/bash', '-o', 'pipefail', '-c'], ['c', 'd']],
+      [6, ['/bin/bash', '-o', 'pipefail', '-c'], ['e']],
+      [8, ['/bin/sh', '-c'], ['f']],
+      [10, ['cmd', '/S', '/C'], []],
+    ]);
+  });
+
+  it('does not split a RUN whose shell is PowerShell or cmd into commands', () => {
+    const facts = only(
+      'FROM debian\nSHELL ["pwsh", "-c"]\nRUN Get-ChildItem | Select-Object Name; apt-get install x\n',
+    );
+    expect(at(facts, 3)).toMatchObject({ shell: ['pwsh', '-c'], commands: [] });
+  });
+
+  it('ignores a SHELL that is not a JSON array, as BuildKit refuses it', () => {
+    const facts = only('FROM debian\nSHELL /bin/bash -c\nRUN a\n');
+    expect(at(facts, 3).shell).toEqual(['/bin/sh', '-c']);
+  });
+
+  it('honours # escape=` for continuations while the shell still escapes with backslashes', () => {
+    const facts = only(
+      '# escape=`\nFROM debian\nRUN apt-get update && `\n    echo "a\\"b" && `\n    apt-get install -y curl\n',
+    );
+    expect(at(facts, 3).commands.map((c) => [c.argv, c.line])).toEqual([
+      [['apt-get', 'update'], 3],
+      [['echo', 'a"b'], 4],
+      [['apt-get', 'install', '-y', 'curl'], 5],
+    ]);
+  });
+
+  it('splits a <<- heredoc body (tab-indented) with its own lines', () => {
+    const facts = only('FROM debian\nRUN <<-EOF\n\tapt-get update\n\tapt-get install -y curl\n\tEOF\n');
+    expect(at(facts, 2).commands.map((c) => [c.argv, c.line])).toEqual([
+      [['apt-get', 'update'], 3],
+      [['apt-get', 'install', '-y', 'curl'], 4],
+    ]);
+  });
+
+  it('runs the body of a lone heredoc with a shell shebang, and not one for another interpreter', () => {
+    const facts = only(
+      'FROM debian\nRUN <<EOF\n#!/usr/bin/env bash\napt-get update\nEOF\nRUN <<EOF\n#!/usr/bin/python3\nimport os; os.system("x")\nEOF\n',
+    );
+    expect(at(facts, 2).commands.map((c) => [c.argv, c.line])).toEqual([[['apt-get', 'update'], 4]]);
+    expect(at(facts, 6).commands).toEqual([]);
+  });
+
+  it('treats several heredocs on an otherwise empty RUN as input to no command, and each shell-read body as a script', () => {
+    const facts = only(
+      'FROM debian\nRUN <<A <<B\nrm -rf /\nA\nrm -rf /\nB\nRUN bash <<A && sh <<B\necho one\nA\necho two\nB\n',
+    );
+    expect(at(facts, 2).commands).toEqual([]);
+    expect(at(facts, 7).commands.map((c) => [c.argv, c.line])).toEqual([
+      [['bash'], 7],
+      [['sh'], 7],
+      [['echo', 'one'], 8],
+      [['echo', 'two'], 10],
+    ]);
+  });
+
+  it('keeps a COPY heredoc a file: its body is not split into commands', () => {
+    const facts = only('FROM debian\nCOPY <<EOF /etc/motd\napt-get install x\nEOF\n');
+    expect(at(facts, 2)).toMatchObject({
+      keyword: 'COPY',
+      heredocs: [{ name: 'EOF', body: 'apt-get install x', line: 3, end_line: 4 }],
+      commands: [],
+    });
+  });
+
+  it('judges an ONBUILD instruction as the instruction it carries, on its own line, with onbuild: true', () => {
+    const facts = only(
+      'FROM debian\nONBUILD RUN apt-get update && \\\n    apt-get install -y curl\nONBUILD COPY --chown=app . /app\nRUN true\n',
+    );
+    expect(at(facts, 2)).toMatchObject({
+      keyword: 'RUN',
+      onbuild: true,
+      line: 2,
+      end_line: 3,
+      form: 'shell',
+      source: 'ONBUILD RUN apt-get update && \\\n    apt-get install -y curl',
+    });
+    expect(at(facts, 2).commands.map((c) => [c.argv, c.line])).toEqual([
+      [['apt-get', 'update'], 2],
+      [['apt-get', 'install', '-y', 'curl'], 3],
+    ]);
+    expect(at(facts, 4)).toMatchObject({
+      keyword: 'COPY',
+      onbuild: true,
+      flags: [{ name: 'chown', value: 'app' }],
+      arguments: ['.', '/app'],
+    });
+    expect(at(facts, 5).onbuild).toBeUndefined();
   });
 });

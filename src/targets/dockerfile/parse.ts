@@ -14,6 +14,7 @@ import {
   Instruction,
   JSONInstruction,
   type Label,
+  type Onbuild,
   Property,
 } from 'dockerfile-ast';
 import { parseImageReference } from '../../image/reference.js';
@@ -24,11 +25,30 @@ import type {
   ShellCommand,
   StageBase,
 } from '../../input/policy-input.js';
-import { splitShellCommands } from './shell.js';
+import { isPosixShell, splitShellCommands } from './shell.js';
 import { substituteVariables } from './variables.js';
 
 const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash']);
+
+/** BuildKit's default shells (dockerfile2llb `defaultShell`): by the OS of the stage's platform. */
+const LINUX_SHELL: readonly string[] = ['/bin/sh', '-c'];
+const WINDOWS_SHELL: readonly string[] = ['cmd', '/S', '/C'];
+
+/**
+ * ARGs BuildKit defines in the global scope by itself (dockerfile2llb `defaultArgs`), usable in
+ * `FROM` without a declaration. Their values depend on the build's platform: unknown here.
+ */
+const AUTOMATIC_ARGS = [
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'TARGETSTAGE',
+];
 
 /**
  * BuildKit (and buildah, which uses its parser) reads a Dockerfile line by line with Go's
@@ -77,24 +97,37 @@ export function parseDockerfile(content: string): DockerfileFacts {
   );
   // A default may use the ARGs declared before it (`ARG BASE=node:${NODE_VERSION}`); one that
   // uses an ARG without a value has no known value either.
-  const argValues = new Map<string, string | null>();
+  const argValues = new Map<string, string | null>(AUTOMATIC_ARGS.map((name) => [name, null]));
   for (const arg of globalArgs) {
     const substituted = arg.default === null ? null : substituteVariables(arg.default, argValues, escapeChar);
     argValues.set(arg.name, substituted && substituted.unresolved.length === 0 ? substituted.value : null);
   }
 
   const stages: DockerfileStage[] = [];
+  // The SHELL in effect at the end of each stage: a stage built `FROM` it starts with it, as
+  // BuildKit copies the image config (`Config.Shell`) of the stage it builds on.
+  const finalShells: (readonly string[])[] = [];
+  let shell: readonly string[] = LINUX_SHELL;
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
-      stages.push(startStage(instruction as From, stages, argValues, escapeChar, lines.length));
+      const stage = startStage(instruction as From, stages, argValues, escapeChar, lines.length);
+      stages.push(stage);
+      shell =
+        stage.base.stage !== null ? (finalShells[stage.base.stage] ?? LINUX_SHELL) : defaultShell(stage);
+      finalShells[stage.index] = shell;
       continue;
     }
     const stage = stages[stages.length - 1];
     if (!stage) continue; // Global ARGs are reported in `global_args`.
-    const facts = describeInstruction(instruction, lines, escapeChar, propertyValue);
+    const facts = describeInstruction(instruction, lines, escapeChar, propertyValue, shell);
     stage.instructions.push(facts);
     stage.end_line = facts.end_line;
+    // BuildKit refuses a SHELL that is not a JSON array; the shell stays as it was.
+    if (facts.keyword === 'SHELL' && facts.form === 'exec' && facts.arguments.length > 0 && !facts.onbuild) {
+      shell = facts.arguments;
+      finalShells[stage.index] = shell;
+    }
   }
   const last = stages[stages.length - 1];
   if (last) last.final = true;
@@ -109,6 +142,18 @@ export function parseDockerfile(content: string): DockerfileFacts {
     escape: escapeChar,
     stages,
   };
+}
+
+/**
+ * BuildKit chooses the default shell by the OS of the image, which only the registry knows; the
+ * file says it when the platform is written out or the base is one of Microsoft's Windows images.
+ */
+function defaultShell(stage: DockerfileStage): readonly string[] {
+  const { platform, image } = stage.base;
+  const windowsImage =
+    image?.registry === 'mcr.microsoft.com' &&
+    /^windows(?:\/|$)|^powershell|nanoserver|servercore/.test(image.repository);
+  return platform?.toLowerCase().startsWith('windows') || windowsImage ? WINDOWS_SHELL : LINUX_SHELL;
 }
 
 function startStage(
@@ -138,13 +183,18 @@ function describeBase(
   escapeChar: string,
 ): StageBase {
   const raw = from.getImage() ?? '';
-  const { value: resolved, unresolved } = substituteVariables(raw, argValues, escapeChar);
+  const {
+    value: resolved,
+    unresolved,
+    undefined: undefinedVariables,
+  } = substituteVariables(raw, argValues, escapeChar);
   const stage = earlier.find((s) => s.name !== null && s.name === resolved.toLowerCase());
   const scratch = resolved.toLowerCase() === 'scratch';
   const base: StageBase = {
     raw,
     resolved,
     unresolved_variables: unresolved,
+    undefined_variables: undefinedVariables,
     platform: from.getPlatformFlag()?.getValue() ?? null,
     stage: stage ? stage.index : null,
     scratch,
@@ -153,6 +203,12 @@ function describeBase(
     registry_facts: null,
   };
   if (stage || scratch) return base;
+  if (resolved === '' && undefinedVariables.length > 0) {
+    // BuildKit: "base name (…) should not be blank".
+    const names = undefinedVariables.map((v) => `$${v}`).join(', ');
+    base.error = `the base image "${raw}" is empty: no ARG before the first FROM declares ${names}, so BuildKit makes it empty`;
+    return base;
+  }
   if (unresolved.length > 0) {
     base.error = `the base image "${raw}" uses ${unresolved.map((v) => `$${v}`).join(', ')} without a default value`;
     return base;
@@ -168,7 +224,23 @@ function describeInstruction(
   lines: string[],
   escapeChar: string,
   propertyValue: PropertyValueReader,
+  shell: readonly string[],
 ): DockerfileInstruction {
+  // `ONBUILD RUN …` is judged as the RUN it carries (it runs in every image built FROM this
+  // one), on the ONBUILD's own lines.
+  const carried =
+    instruction.getKeyword() === 'ONBUILD' ? (instruction as Onbuild).getTriggerInstruction() : null;
+  if (carried) {
+    const facts = describeInstruction(carried, lines, escapeChar, propertyValue, shell);
+    const range = instruction.getRange();
+    return {
+      ...facts,
+      line: range.start.line + 1,
+      end_line: Math.min(range.end.line + 1, lines.length),
+      source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
+      onbuild: true,
+    };
+  }
   const range = instruction.getRange();
   const keyword = instruction.getKeyword();
   const line = range.start.line + 1;
@@ -194,9 +266,12 @@ function describeInstruction(
     properties: readProperties(instruction, escapeChar, propertyValue),
     heredocs,
     commands: [],
+    shell: [...shell],
     source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
   };
-  if (keyword === 'RUN' && !execForm) facts.commands = runCommands(argumentsText, heredocs, escapeChar);
+  // cmd and PowerShell scripts are not POSIX shell: splitting them would invent commands.
+  if (keyword === 'RUN' && !execForm && isPosixShell(shell))
+    facts.commands = runCommands(argumentsText, heredocs, escapeChar);
   return facts;
 }
 
@@ -312,8 +387,11 @@ function argProperties(arg: Arg, escapeChar: string): Property[] {
 }
 
 /**
- * Commands of a shell-form RUN. With heredocs, the text before the first `<<` is the
- * command line, and a heredoc body is itself a script when nothing or a shell reads it.
+ * Commands of a shell-form RUN. With heredocs, the text before the first `<<` is the command
+ * line. BuildKit (dockerfile2llb `dispatchRun`) runs the body of a lone `RUN <<EOF` as the
+ * script itself, unless it starts with `#!` (then it is a file run by that interpreter); any
+ * other command line goes to the shell with its heredocs as the shell's own, so a body is a
+ * script only when a shell reads it (`RUN bash <<EOF`).
  */
 function runCommands(
   args: { text: string; line: number },
@@ -323,11 +401,9 @@ function runCommands(
   if (heredocs.length === 0) return splitShellCommands(args.text, args.line, escapeChar);
   const header = (args.text.split('\n')[0] ?? '').replace(/<<-?\s*(["']?)\w+\1/g, ' ');
   const headerCommands = splitShellCommands(header, args.line, escapeChar);
-  const program = headerCommands[0]?.argv[0];
-  const bodiesAreScripts = program === undefined || SHELLS.has(program);
-  const bodyCommands = bodiesAreScripts
-    ? heredocs.flatMap((h) => splitShellCommands(h.body, h.line, null))
-    : [];
+  const bodyCommands = heredocScripts(headerCommands, heredocs).flatMap((h) =>
+    splitShellCommands(h.body, h.line, null),
+  );
   // Pipelines are numbered per call; renumber so they stay unique across the instruction.
   let offset = 0;
   return [headerCommands, bodyCommands].flatMap((group) => {
@@ -335,6 +411,23 @@ function runCommands(
     offset += group.length === 0 ? 0 : Math.max(...group.map((c) => c.pipeline)) + 1;
     return shifted;
   });
+}
+
+/** The heredocs of a shell-form RUN whose bodies a POSIX shell runs as scripts (see runCommands). */
+export function heredocScripts(
+  headerCommands: readonly ShellCommand[],
+  heredocs: DockerfileInstruction['heredocs'],
+): DockerfileInstruction['heredocs'] {
+  const program = headerCommands[0]?.argv[0];
+  if (program === undefined) {
+    const only = heredocs.length === 1 ? heredocs[0] : undefined;
+    if (!only) return []; // `RUN <<A <<B`: an empty command with two inputs runs nothing.
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(only.body);
+    if (!shebang) return [only];
+    const interpreter = shebang[1]?.endsWith('/env') ? shebang[2] : shebang[1];
+    return interpreter && isPosixShell([interpreter]) ? [only] : [];
+  }
+  return isPosixShell([program]) ? heredocs : [];
 }
 
 /** Joins continuation lines and drops the comment lines BuildKit removes from them. */

@@ -333,23 +333,23 @@ describe('splitShellCommands: heredoc bodies (lineContinuation null)', () => {
 });
 
 describe('splitShellCommands: a non-default escape character', () => {
-  it('continues lines with a backtick and takes backslashes literally (# escape=`, Windows)', () => {
-    const text = [
-      'New-Item -ItemType Directory C:\\app ; `',
-      '    Set-Location C:\\app ; `',
-      '    Write-Host done',
-    ].join('\n');
+  // BuildKit joins the lines continued with the Dockerfile's escape character and hands the rest
+  // to the shell as written: inside words, /bin/sh's own escape, the backslash, still escapes.
+  it('continues lines with a backtick and escapes with backslashes inside words, as /bin/sh does (# escape=`)', () => {
+    const text = ['apt-get update && `', '    apt-get install -y curl && `', '    echo "a\\"b" a\\ b'].join(
+      '\n',
+    );
     expect(split(text, '`').map((c) => [c.argv, c.text, c.line])).toEqual([
-      [['New-Item', '-ItemType', 'Directory', 'C:\\app'], 'New-Item -ItemType Directory C:\\app', 10],
-      [['Set-Location', 'C:\\app'], 'Set-Location C:\\app', 11],
-      [['Write-Host', 'done'], 'Write-Host done', 12],
+      [['apt-get', 'update'], 'apt-get update', 10],
+      [['apt-get', 'install', '-y', 'curl'], 'apt-get install -y curl', 11],
+      [['echo', 'a"b', 'a b'], 'echo "a\\"b" a\\ b', 12],
     ]);
   });
 
   it('folds a backtick continuation inside one command', () => {
-    expect(split('dir `\n  C:\\Windows', '`')[0]).toMatchObject({
-      argv: ['dir', 'C:\\Windows'],
-      text: 'dir C:\\Windows',
+    expect(split('ls `\n  /usr/local/bin', '`')[0]).toMatchObject({
+      argv: ['ls', '/usr/local/bin'],
+      text: 'ls /usr/local/bin',
       line: 10,
     });
   });

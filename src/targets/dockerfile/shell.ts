@@ -17,6 +17,34 @@ interface Word {
   end: number;
 }
 
+/** The POSIX-family shells, by program name, and the dialect ShellCheck reads them as (null: none). */
+const POSIX_SHELLS: ReadonlyMap<string, 'sh' | 'bash' | 'dash' | 'ksh' | null> = new Map([
+  ['sh', 'sh'],
+  ['ash', 'sh'],
+  ['bash', 'bash'],
+  ['dash', 'dash'],
+  ['ksh', 'ksh'],
+  ['mksh', 'ksh'],
+  ['zsh', null],
+]);
+
+const programName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * Whether a shell (a `SHELL` array, or just a program) reads POSIX shell: `/bin/sh`, bash, ash,
+ * dash, ksh, zsh. cmd and PowerShell do not, and their RUNs are not split into commands.
+ */
+export function isPosixShell(shell: readonly string[]): boolean {
+  const program = shell[0];
+  return program !== undefined && POSIX_SHELLS.has(programName(program));
+}
+
+/** The `--shell` ShellCheck reads a shell's scripts as; null for shells it does not know (zsh, cmd, pwsh). */
+export function shellCheckDialect(shell: readonly string[]): 'sh' | 'bash' | 'dash' | 'ksh' | null {
+  const program = shell[0];
+  return program === undefined ? null : (POSIX_SHELLS.get(programName(program)) ?? null);
+}
+
 /** Reserved words that open or continue a compound command; the command proper follows them. */
 const LEADING_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'time']);
 const CLOSING_KEYWORDS = new Set(['fi', 'done', '}', 'esac']);
@@ -168,7 +196,9 @@ function readWord(text: string, start: number, line: number, lineContinuation: s
   let value = '';
   let i = start;
   let endLine = line;
-  const escapeChar = shellEscape(lineContinuation);
+  // Inside a word the shell's own escape is the backslash, whatever the Dockerfile's escape
+  // character: BuildKit only joins continued lines and hands the rest to the shell as written.
+  const escapeChar = '\\';
   while (i < text.length) {
     const c = text[i] as string;
     const continuation = continuationAt(text, i, lineContinuation);
@@ -267,15 +297,6 @@ function isKeyword(word: string): boolean {
   return LEADING_KEYWORDS.has(word) || CLOSING_KEYWORDS.has(word);
 }
 
-/**
- * The character that escapes the next one inside a word. With the default Dockerfile escape
- * character that is the POSIX backslash; a file that switches to `# escape=\`` is a Windows
- * file whose shells (cmd, PowerShell) take backslashes literally, as path separators.
- */
-function shellEscape(lineContinuation: string | null): string {
-  return lineContinuation ?? '\\';
-}
-
 const HEREDOC_CONTINUATION = /\r?\n/y;
 const INSTRUCTION_CONTINUATION = /[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\n)*/y;
 
@@ -289,7 +310,7 @@ function continuationAt(
   i: number,
   lineContinuation: string | null,
 ): { length: number; lines: number } | null {
-  if (text[i] !== shellEscape(lineContinuation)) return null;
+  if (text[i] !== (lineContinuation ?? '\\')) return null;
   const pattern = lineContinuation === null ? HEREDOC_CONTINUATION : INSTRUCTION_CONTINUATION;
   pattern.lastIndex = i + 1;
   const match = pattern.exec(text);

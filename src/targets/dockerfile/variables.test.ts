@@ -9,7 +9,11 @@ const values = new Map<string, string | null>([
   ['TAG', '20-alpine'],
   ['REGISTRY', 'ghcr.io/acme'],
 ]);
-const substitute = (text: string, escapeChar?: string) => substituteVariables(text, values, escapeChar);
+/** The substitution, with `undefined` only when some name was undeclared (most cases have none). */
+const substitute = (text: string, escapeChar?: string) => {
+  const { undefined: undeclared, ...rest } = substituteVariables(text, values, escapeChar);
+  return undeclared.length > 0 ? { ...rest, undefined: undeclared } : rest;
+};
 
 describe('substituteVariables: plain references', () => {
   it('replaces $NAME and ${NAME}', () => {
@@ -25,17 +29,26 @@ describe('substituteVariables: plain references', () => {
       value: 'value-value.value/value:x',
       unresolved: [],
     });
-    expect(substitute('$SETx').unresolved).toEqual(['SETx']);
+    expect(substitute('$SETx')).toEqual({ value: '', unresolved: [], undefined: ['SETx'] });
   });
 
   it('substitutes an empty value', () => {
     expect(substitute('a${EMPTY}b$EMPTY')).toEqual({ value: 'ab', unresolved: [] });
   });
 
-  it('leaves unresolved names as written and lists each once', () => {
-    expect(substitute('$MISSING:${DECLARED}-$MISSING')).toEqual({
-      value: '$MISSING:${DECLARED}-$MISSING',
-      unresolved: ['MISSING', 'DECLARED'],
+  it('leaves names declared without a value as written and lists each once', () => {
+    expect(substitute('${DECLARED}-$DECLARED')).toEqual({
+      value: '${DECLARED}-$DECLARED',
+      unresolved: ['DECLARED'],
+    });
+  });
+
+  it('makes names nothing declares empty, as BuildKit does (`FROM alpine$TAG` is `alpine`), and lists each once', () => {
+    expect(substitute('alpine$MISSING')).toEqual({ value: 'alpine', unresolved: [], undefined: ['MISSING'] });
+    expect(substitute('$MISSING:${DECLARED}-${MISSING}')).toEqual({
+      value: ':${DECLARED}-',
+      unresolved: ['DECLARED'],
+      undefined: ['MISSING'],
     });
   });
 
@@ -84,7 +97,8 @@ describe('substituteVariables: ${NAME<operator>word}', () => {
   });
 
   it('reports variables of the word only when the word is used', () => {
-    expect(substitute('${MISSING:-${OTHER}}')).toEqual({ value: '${OTHER}', unresolved: ['OTHER'] });
+    expect(substitute('${MISSING:-${DECLARED}}')).toEqual({ value: '${DECLARED}', unresolved: ['DECLARED'] });
+    expect(substitute('${MISSING:-${OTHER}}')).toEqual({ value: '', unresolved: [], undefined: ['OTHER'] });
     expect(substitute('${SET:-${OTHER}}')).toEqual({ value: 'value', unresolved: [] });
     expect(substitute('${MISSING:+${OTHER}}')).toEqual({ value: '', unresolved: [] });
   });

@@ -2,13 +2,20 @@
  * Build-time variable substitution as BuildKit does it for `FROM` lines:
  * `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`, `${NAME+word}`,
  * where the word may itself use variables. Other forms are left as written.
+ *
+ * A name no ARG declares is the empty string, as in BuildKit's shell lexer (`FROM alpine$TAG`
+ * builds `alpine`); it is listed in `undefined`. A name declared without a default keeps its
+ * place and is listed in `unresolved`: `docker build` would also make it empty, but such an
+ * ARG is there to be given with `--build-arg`, so the result is not what gets built.
  */
 
 export interface Substitution {
   /** The text with every known variable replaced. */
   value: string;
-  /** Variables that were referenced but have no value: the result cannot be trusted. */
+  /** Variables declared without a value that were referenced: the result cannot be trusted. */
   unresolved: string[];
+  /** Variables referenced that nothing declares: each was replaced by the empty string. */
+  undefined: string[];
 }
 
 /** Words nest `${…}` at most this deep; deeper ones are left as written (hostile input). */
@@ -42,8 +49,9 @@ function substitute(
   depth: number,
   budget: { expansions: number },
 ): Substitution {
-  if (depth > MAX_DEPTH) return { value: text, unresolved: [] };
+  if (depth > MAX_DEPTH) return { value: text, unresolved: [], undefined: [] };
   const unresolved: string[] = [];
+  const undeclared: string[] = [];
   const closing = matchBraces(text, escapeChar);
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -77,6 +85,7 @@ function substitute(
     const word = () => {
       const inner = substitute(braced?.word ?? '', values, escapeChar, depth + 1, budget);
       unresolved.push(...inner.unresolved);
+      undeclared.push(...inner.undefined);
       return inner.value;
     };
     if (operator === ':-' || operator === '-') {
@@ -85,6 +94,8 @@ function substitute(
       out += (operator === ':+' ? isNonEmpty : isSet) ? word() : '';
     } else if (isSet) {
       out += value;
+    } else if (!values.has(name)) {
+      undeclared.push(name);
     } else {
       unresolved.push(name);
       out += braced ? `\${${name}}` : `$${name}`;
@@ -97,7 +108,7 @@ function substitute(
       );
     }
   }
-  return { value: out, unresolved: [...new Set(unresolved)] };
+  return { value: out, unresolved: [...new Set(unresolved)], undefined: [...new Set(undeclared)] };
 }
 
 /**
