@@ -11,6 +11,7 @@ import type { SignatureFacts, TrustPolicySigner } from '../input/signatures.js';
 import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
 import { registryClientFromEnv } from '../registry/client.js';
 import { settings } from '../settings.js';
+import { verifyNotationSignatures } from '../signatures/notation.js';
 import {
   loadKey,
   matchTrustPolicy,
@@ -18,7 +19,6 @@ import {
   type TrustPolicy,
   trustPolicyFromEnv,
 } from '../signatures/trust-policy.js';
-import { verifyNotationSignatures } from '../signatures/notation.js';
 import { verifyImageSignatures } from '../signatures/verify.js';
 import { type CliCommand, EXIT, formatOption, parseOptions, UsageError } from './command.js';
 import { COMMAND_TABLE } from './command-table.js';
