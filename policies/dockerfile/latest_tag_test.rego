@@ -158,3 +158,21 @@ test_fix_names_the_tag_latest_points_at if {
 		"description": "Name the tag latest points at now: 1.27.3",
 	}]
 }
+
+# #13 item 3: a variable no global ARG declares is the empty string to BuildKit; an ARG
+# inside a stage does not reach a later FROM (`alpine:$V` is `alpine:`, invalid: PC-DF-064's
+# and PC-DF-063's, not this rule's).
+test_undeclared_variables_leave_the_image_untagged if {
+	findings := latest_tag.deny with input as undeclared_tag
+	findings == {
+		{"msg": "Stage #0 uses \"alpine$TAG\", which is \"alpine\": no global ARG declares TAG, so it expands to the empty string and the image has no fixed version. Name an explicit tag.", "line": 1},
+		{"msg": "Stage #3 uses \"ghcr.io/acme/app${SUFFIX}\", which is \"ghcr.io/acme/app\": no global ARG declares SUFFIX, so it expands to the empty string and the image has no fixed version. Name an explicit tag.", "line": 5},
+	}
+}
+
+#  1 | FROM alpine$TAG
+#  2 | FROM python:3.12-slim AS build
+#  3 | ARG V=3.20
+#  4 | FROM alpine:$V
+#  5 | FROM ghcr.io/acme/app${SUFFIX}
+undeclared_tag := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "escape": "\\", "stages": [{"index": 0, "name": null, "final": false, "line": 1, "end_line": 1, "base": {"raw": "alpine$TAG", "resolved": "alpine$TAG", "unresolved_variables": ["TAG"], "platform": null, "stage": null, "scratch": false, "image": null, "error": "the base image \"alpine$TAG\" uses $TAG without a default value", "registry_facts": null}, "instructions": []}, {"index": 1, "name": "build", "final": false, "line": 2, "end_line": 3, "base": {"raw": "python:3.12-slim", "resolved": "python:3.12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12-slim", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12-slim"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "ARG", "line": 3, "end_line": 3, "flags": [], "arguments": ["V=3.20"], "value": "V=3.20", "form": null, "properties": [{"name": "V", "value": "3.20", "line": 3}], "heredocs": [], "commands": [], "source": "ARG V=3.20"}]}, {"index": 2, "name": null, "final": false, "line": 4, "end_line": 4, "base": {"raw": "alpine:$V", "resolved": "alpine:$V", "unresolved_variables": ["V"], "platform": null, "stage": null, "scratch": false, "image": null, "error": "the base image \"alpine:$V\" uses $V without a default value", "registry_facts": null}, "instructions": []}, {"index": 3, "name": null, "final": true, "line": 5, "end_line": 5, "base": {"raw": "ghcr.io/acme/app${SUFFIX}", "resolved": "ghcr.io/acme/app${SUFFIX}", "unresolved_variables": ["SUFFIX"], "platform": null, "stage": null, "scratch": false, "image": null, "error": "the base image \"ghcr.io/acme/app${SUFFIX}\" uses $SUFFIX without a default value", "registry_facts": null}, "instructions": []}]}, "references": [{"line": 1, "field": "FROM", "raw": "alpine$TAG", "source": "FROM alpine$TAG", "platform": null, "image": null, "problem": {"kind": "unresolvable", "message": "the base image \"alpine$TAG\" uses $TAG without a default value"}, "registry_facts": null}, {"line": 2, "field": "FROM", "raw": "python:3.12-slim", "source": "FROM python:3.12-slim AS build", "platform": null, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12-slim", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12-slim"}, "problem": null, "registry_facts": null}, {"line": 4, "field": "FROM", "raw": "alpine:$V", "source": "FROM alpine:$V", "platform": null, "image": null, "problem": {"kind": "unresolvable", "message": "the base image \"alpine:$V\" uses $V without a default value"}, "registry_facts": null}, {"line": 5, "field": "FROM", "raw": "ghcr.io/acme/app${SUFFIX}", "source": "FROM ghcr.io/acme/app${SUFFIX}", "platform": null, "image": null, "problem": {"kind": "unresolvable", "message": "the base image \"ghcr.io/acme/app${SUFFIX}\" uses $SUFFIX without a default value"}, "registry_facts": null}]}
