@@ -113,8 +113,9 @@ _breaks_final_stage(variant) if {
 	variant.package_manager != manager
 }
 
+# The base without its digest: sizes are the tag's story.
 _message(base, size, pick, offered) := sprintf("%s is %s; %s is %s, %d%% smaller%s.%s", [
-	base, _size(size),
+	split(base, "@")[0], _size(size),
 	_retagged_name(base, pick.tag), _size(pick.compressed_size),
 	round(((size - pick.compressed_size) * 100) / size),
 	_caveats(pick),

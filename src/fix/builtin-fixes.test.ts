@@ -4,9 +4,12 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type PushedVariants, pushPythonVariants } from '../../test/support/image-variants.js';
+import { startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import { builtinPolicyEngine, judgeTargets } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
+import { RegistryClient } from '../registry/client.js';
 import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 import { applyFixes } from './compose.js';
 
@@ -92,15 +95,69 @@ describe('built-in fixes on real Dockerfiles', () => {
     for (const path of await dockerfilesIn(OWN_FIXTURES)) {
       for (const fix of fixesOf(await judge(path, await readFile(path, 'utf8')))) exercised.add(fix.rule_id);
     }
-    // Digest pins need a registry's answer: test/cli/check-registry.test.ts applies those against a real one.
-    const offering = (await rulesOfferingFixes()).filter((id) => !PINS_FROM_REGISTRY.has(id));
+    // These need a registry's answer: test/cli/check-registry.test.ts applies the digest pins
+    // against a real one, and the registry fixtures below the lighter tags.
+    const offering = (await rulesOfferingFixes()).filter((id) => !FIXES_FROM_REGISTRY.has(id));
     expect(offering.length).toBeGreaterThanOrEqual(6);
     expect([...exercised].sort()).toEqual(expect.arrayContaining(offering));
   });
 });
 
+/**
+ * The lighter-tag fix (PC-IMG-012) on real Dockerfiles whose base image is in a registry on
+ * 127.0.0.1 with a `-slim` and an `-alpine` sibling: `{{registry}}` and `{{digest:<tag>}}`
+ * in the fixtures under __fixtures__/registry are that registry's host and digests.
+ */
+describe('the lighter-tag fix with a registry', () => {
+  let registry: TestRegistry;
+  let pushed: PushedVariants;
+  beforeAll(async () => {
+    registry = await startRegistry();
+    pushed = await pushPythonVariants(registry);
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  const fill = (text: string) =>
+    text
+      .replaceAll('{{registry}}', registry.host)
+      .replaceAll('{{digest:3.12}}', pushed.full.digest)
+      .replaceAll('{{digest:3.12-slim}}', pushed.slim.digest);
+
+  async function judgeOnline(path: string, text: string): Promise<Finding[]> {
+    const client = new RegistryClient({ insecureRegistries: [registry.host] });
+    const judgement = await judgeTargets(
+      [{ path, kind: 'dockerfile', content: new TextEncoder().encode(text) }],
+      engine,
+      { registry: client },
+    );
+    expect(judgement.errors).toEqual([]);
+    return judgement.findings;
+  }
+
+  it.each([['lighter-base.Dockerfile'], ['lighter-base-pinned.Dockerfile']])(
+    '%s: the tag is rewritten to -slim, and only -alpine is still recommended',
+    async (name) => {
+      const text = fill(await readFile(join(OWN_FIXTURES, 'registry', name), 'utf8'));
+      const before = (await judgeOnline(name, text)).filter((f) => f.rule_id === 'PC-IMG-012');
+      expect(before).toHaveLength(1);
+      expect(before[0]?.message).toMatch(
+        /python:3\.12 is \d+(\.\d)? (MB|kB); .*python:3\.12-slim is \d+ kB, \d+% smaller/,
+      );
+      const result = applyFixes(text, fixesOf(before));
+      expect(result.skipped).toEqual([]);
+      expect(result.content).toBe(fill(await readFile(join(FIXED, 'registry', name), 'utf8')));
+      // -slim has a lighter sibling too; what is left recommends it with its libc caveat.
+      const after = (await judgeOnline(name, result.content)).filter((f) => f.rule_id === 'PC-IMG-012');
+      expect(after.map((f) => f.message)).toEqual([expect.stringContaining('python:3.12-alpine is')]);
+      expect(after[0]?.message).toContain('musl libc instead of glibc');
+    },
+  );
+});
+
 /** Rule ids of the built-in packages whose source builds a `"fix"`. */
-const PINS_FROM_REGISTRY = new Set(['PC-DF-003', 'PC-IMG-002']);
+const FIXES_FROM_REGISTRY = new Set(['PC-DF-003', 'PC-IMG-002', 'PC-IMG-012']);
 
 async function rulesOfferingFixes(): Promise<string[]> {
   const ids: string[] = [];
