@@ -36,11 +36,21 @@ export interface CosignWorkspace {
    * as a Sigstore bundle referrer (`bundle`) or a `.sig` tag (`simplesigning`).
    */
   sign(image: string, key: CosignKeyPair, format: 'bundle' | 'simplesigning'): Promise<void>;
-  /** `cosign attest --key --new-bundle-format` of a custom predicate: an attestation, not a signature. */
-  attest(image: string, key: CosignKeyPair): Promise<void>;
+  /**
+   * `cosign attest --key` of a predicate (by default a custom one, as a Sigstore bundle): an
+   * attestation, not a signature. `format: 'dsse'` writes cosign's classic `.att` tag.
+   */
+  attest(image: string, key: CosignKeyPair, options?: AttestOptions): Promise<void>;
   /** `cosign verify --key --insecure-ignore-tlog`, against an empty trusted root. */
   verify(image: string, key: CosignKeyPair, format: 'bundle' | 'simplesigning'): Promise<CosignResult>;
   close(): Promise<void>;
+}
+
+export interface AttestOptions {
+  predicate?: unknown;
+  /** cosign's `--type`: a short name (`slsaprovenance1`, `spdxjson`, `cyclonedx`) or a URI. */
+  type?: string;
+  format?: 'bundle' | 'dsse';
 }
 
 export async function cosignWorkspace(): Promise<CosignWorkspace> {
@@ -62,6 +72,7 @@ export async function cosignWorkspace(): Promise<CosignWorkspace> {
       timestampAuthorities: [],
     }),
   );
+  let attestations = 0;
   const registryHost = (image: string) => image.slice(0, image.indexOf('/'));
   const formatFlags = (format: 'bundle' | 'simplesigning') =>
     format === 'bundle' ? ['--new-bundle-format'] : [];
@@ -95,9 +106,9 @@ export async function cosignWorkspace(): Promise<CosignWorkspace> {
         ),
       );
     },
-    async attest(image, key) {
-      const predicate = join(dir, 'predicate.json');
-      await writeFile(predicate, JSON.stringify({ built_by: 'portcullis tests' }));
+    async attest(image, key, options = {}) {
+      const predicate = join(dir, `predicate-${++attestations}.json`);
+      await writeFile(predicate, JSON.stringify(options.predicate ?? { built_by: 'portcullis tests' }));
       await expectOk(
         cosign(
           [
@@ -107,11 +118,11 @@ export async function cosignWorkspace(): Promise<CosignWorkspace> {
             '--predicate',
             predicate,
             '--type',
-            'https://portcullis.dev/test/v1',
+            options.type ?? 'https://portcullis.dev/test/v1',
             '--tlog-upload=false',
             '--allow-insecure-registry',
             '--yes',
-            '--new-bundle-format',
+            ...(options.format === 'dsse' ? [] : ['--new-bundle-format']),
             image,
           ],
           dir,
