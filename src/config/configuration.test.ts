@@ -108,6 +108,16 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads the wasted-space thresholds as written, and rejects an efficiency above 1', () => {
+    expect(parseConfig('wasted_space:\n  layer_bytes: 5000000\n').wasted_space).toEqual({
+      layer_bytes: 5_000_000,
+    });
+    expect(DEFAULT_CONFIG.wasted_space).toEqual({});
+    expect(problemsOf('wasted_space:\n  min_efficiency: 1.5\n')).toEqual([
+      expect.objectContaining({ line: 2, key: 'wasted_space.min_efficiency' }),
+    ]);
+  });
+
   it.each([
     ['rules:\n  constructor: "off"\n', 2, 'rules.constructor'],
     ['review:\n  __proto__:\n    event: request_changes\n', 2, 'review.__proto__'],

@@ -34,6 +34,11 @@ export interface PortcullisConfig {
   review: { event: 'comment' | 'request_changes'; max_comments: number };
   /** Build settings per Dockerfile glob; the first match wins. */
   build: { dockerfile: string; args?: Record<string, string>; target?: string; platform?: string }[];
+  /**
+   * Thresholds of PC-BLD-013 (bytes a layer ships that a later one removes) and PC-BLD-014
+   * (dive's efficiency score), as written; the rules hold the defaults (10 MB, 0.95).
+   */
+  wasted_space: { layer_bytes?: number; min_efficiency?: number };
 }
 
 /** Requirements a trust policy adds to signatures (docs/signatures.md); top level: for every policy that sets none. */
@@ -63,6 +68,7 @@ export const DEFAULT_CONFIG: PortcullisConfig = {
   trust: null,
   review: { event: 'comment', max_comments: 20 },
   build: [],
+  wasted_space: {},
 };
 
 /** A problem in a configuration-like file, located for an annotation. */
@@ -191,6 +197,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
       : null,
     review: { ...DEFAULT_CONFIG.review, ...config.review },
     build: config.build ?? [],
+    wasted_space: config.wasted_space ?? {},
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed;

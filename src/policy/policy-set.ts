@@ -90,6 +90,15 @@ export async function loadPolicySet(
   if (config.trusted_registries) {
     data = mergeData(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
   }
+  // The rules read the thresholds as data, as they read the size budget; unset, their defaults hold.
+  const { layer_bytes, min_efficiency } = config.wasted_space;
+  if (layer_bytes !== undefined || min_efficiency !== undefined) {
+    const thresholds = {
+      ...(layer_bytes !== undefined ? { wasted_layer_bytes: layer_bytes } : {}),
+      ...(min_efficiency !== undefined ? { min_image_efficiency: min_efficiency } : {}),
+    };
+    data = mergeData(data, { portcullis: { config: thresholds } });
+  }
   const waivers = parseWaivers(await snapshot.readFile(config.waivers), config.waivers);
   const trust = await loadTrust(snapshot, config.trust);
   const ownSource = countRego(own) > 0 ? ` + ${folder} at ${snapshot.label} (${regoFiles(own)})` : '';
