@@ -22,7 +22,6 @@
 #     headers, a JDK, glibc); build in a full image and copy the result into the lighter one
 #     when only the build does. Add your registry's own suffixes under
 #     `portcullis.image_variants.variants` in a data file.
-#   related: [docker-scout:recommendations]
 package portcullis.rules.image_lighter_base
 
 import rego.v1
