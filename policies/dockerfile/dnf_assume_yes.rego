@@ -28,7 +28,7 @@ warn contains finding if {
 			"msg": sprintf("\"%s\" has no -y: it asks for a confirmation the build cannot give, and aborts. Add -y.", [dockerfile.command_label(item.command)]),
 			"line": item.command.line,
 		},
-		packages.insertion_fix(item, " -y", "Add -y"),
+		fix(item),
 	)
 }
 
@@ -41,3 +41,12 @@ assumes_yes(item) if {
 	some value in packages.option_values(item, {"--setopt"})
 	regex.match(`^assumeyes=(1|[Tt]rue|[Yy]es)$`, value)
 }
+
+fix(item) := {"fix": {
+	"line": item.command.line,
+	"end_line": item.command.line,
+	"replacement": replacement,
+	"description": "Add -y",
+}} if {
+	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, " -y")
+} else := {}

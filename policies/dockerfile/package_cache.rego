@@ -67,7 +67,7 @@ warn contains finding if {
 			"msg": sprintf("\"%s\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there).", [dockerfile.command_label(item.command)]),
 			"line": item.command.line,
 		},
-		packages.append_fix(item, "rm -rf /var/lib/apt/lists/*", "Remove the apt lists"),
+		fix_at_end(item, "rm -rf /var/lib/apt/lists/*", "Remove the apt lists"),
 	)
 }
 
@@ -138,4 +138,13 @@ fix(item, word, insertion, description) := {"fix": {
 	"description": description,
 }} if {
 	replacement := dockerfile.line_with_insertion(item.instruction, item.command, word, insertion)
+} else := {}
+
+fix_at_end(item, text, description) := {"fix": {
+	"line": item.instruction.end_line,
+	"end_line": item.instruction.end_line,
+	"replacement": packages.appended_line(item, text),
+	"description": description,
+}} if {
+	packages.appended_line(item, text)
 } else := {}

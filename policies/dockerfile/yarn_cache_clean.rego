@@ -31,7 +31,7 @@ info contains finding if {
 			"msg": sprintf("\"%s\" leaves Yarn's package cache in the layer: end the RUN with yarn cache clean.", [dockerfile.command_label(item.command)]),
 			"line": item.command.line,
 		},
-		packages.append_fix(item, "yarn cache clean", "Add yarn cache clean"),
+		fix_at_end(item, "yarn cache clean", "Add yarn cache clean"),
 	)
 }
 
@@ -60,3 +60,12 @@ cache_gone(instruction) if {
 	some target in dockerfile.cache_mount_targets(instruction)
 	contains(target, "yarn")
 }
+
+fix_at_end(item, text, description) := {"fix": {
+	"line": item.instruction.end_line,
+	"end_line": item.instruction.end_line,
+	"replacement": packages.appended_line(item, text),
+	"description": description,
+}} if {
+	packages.appended_line(item, text)
+} else := {}

@@ -31,7 +31,7 @@ warn contains finding if {
 			"msg": sprintf("\"%s\" leaves its package cache in the layer: end the RUN with %s %s.", [dockerfile.command_label(item.command), item.program, "clean all"]),
 			"line": item.command.line,
 		},
-		packages.append_fix(item, sprintf("%s clean all", [item.program]), sprintf("Add %s clean all", [item.program])),
+		fix_at_end(item, sprintf("%s clean all", [item.program]), sprintf("Add %s clean all", [item.program])),
 	)
 }
 
@@ -54,3 +54,12 @@ cache_gone(instruction) if {
 }
 
 cache_gone(instruction) if packages.cache_mounted(instruction, {"/var/cache/yum", "/var/cache/dnf"})
+
+fix_at_end(item, text, description) := {"fix": {
+	"line": item.instruction.end_line,
+	"end_line": item.instruction.end_line,
+	"replacement": packages.appended_line(item, text),
+	"description": description,
+}} if {
+	packages.appended_line(item, text)
+} else := {}

@@ -28,7 +28,7 @@ warn contains finding if {
 			"msg": sprintf("\"%s\" has no -y: zypper asks for a confirmation the build cannot give, and aborts. Add -y.", [dockerfile.command_label(item.command)]),
 			"line": item.command.line,
 		},
-		packages.insertion_fix(item, " -y", "Add -y"),
+		fix(item),
 	)
 }
 
@@ -45,3 +45,12 @@ non_interactive(item) if {
 }
 
 non_interactive(item) if packages.piped_from_yes(item)
+
+fix(item) := {"fix": {
+	"line": item.command.line,
+	"end_line": item.command.line,
+	"replacement": replacement,
+	"description": "Add -y",
+}} if {
+	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, " -y")
+} else := {}

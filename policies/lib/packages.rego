@@ -305,32 +305,17 @@ cache_mounted(instruction, directories) if {
 	target in directories
 }
 
-# A fix that appends `&& <text>` to the last line of the RUN of `item`: only for a shell
-# form RUN without heredocs whose last line ends its last command (no trailing comment,
+# The last line of the RUN of `item` with ` && <text>` appended: only for a shell form RUN
+# without heredocs whose last line ends its last command (no trailing comment,
 # continuation or operator), so the appended command runs after everything else.
-append_fix(item, text, description) := {"fix": {
-	"line": instruction.end_line,
-	"end_line": instruction.end_line,
-	"replacement": sprintf("%s && %s", [trim_right(line, " \t"), text]),
-	"description": description,
-}} if {
+appended_line(item, text) := sprintf("%s && %s", [trim_right(line, " \t"), text]) if {
 	instruction := item.instruction
 	instruction.form == "shell"
 	count(instruction.heredocs) == 0
 	line := dockerfile.source_line(instruction, instruction.end_line)
 	not contains(line, "#")
 	regex.match(`[^\s\\;&|]\s*$`, line)
-} else := {}
-
-# A fix that inserts `insertion` after the subcommand (`dnf install` → `dnf install -y`).
-insertion_fix(item, insertion, description) := {"fix": {
-	"line": item.command.line,
-	"end_line": item.command.line,
-	"replacement": replacement,
-	"description": description,
-}} if {
-	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, insertion)
-} else := {}
+}
 
 # `yes | <command>`: the answers come from `yes`.
 piped_from_yes(item) if {

@@ -2,6 +2,7 @@
  * The built-in rules' fixes, composed by applyFixes on real Dockerfiles and judged again
  * by the real policies: every fixed finding must be gone, and nothing else may change.
  */
+import { readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type PushedVariants, pushPythonVariants } from '../../test/support/image-variants.js';
@@ -17,6 +18,7 @@ const OWN_FIXTURES = join(PROJECT_ROOT, 'src', 'fix', '__fixtures__');
 /** What the fixtures should read like once fixed, one file per fixture. */
 const FIXED = join(OWN_FIXTURES, 'fixed');
 const SHARED_FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'dockerfiles');
+const OWN_FIXTURE_NAMES = readdirSync(OWN_FIXTURES).filter((name) => name.endsWith('.Dockerfile'));
 
 let engine: PolicyEvaluator;
 beforeAll(async () => {
@@ -63,17 +65,15 @@ async function fixAndJudgeAgain(path: string, text: string) {
 }
 
 describe('built-in fixes on real Dockerfiles', () => {
-  it.each([
-    ['debian-apt.Dockerfile'],
-    ['alpine-python.Dockerfile'],
-    ['ubuntu-multiline.Dockerfile'],
-    ['buildkit-heredoc.Dockerfile'],
-    ['windows-servercore.Dockerfile'],
-  ])('%s: the fixed findings are gone and the result reads as expected', async (name) => {
-    const text = await readFile(join(OWN_FIXTURES, name), 'utf8');
-    const result = await fixAndJudgeAgain(name, text);
-    expect(result.content).toBe(await readFile(join(FIXED, name), 'utf8'));
-  });
+  // Every fixture of the folder, so that a new fixture cannot be left out of this test.
+  it.each(OWN_FIXTURE_NAMES)(
+    '%s: the fixed findings are gone and the result reads as expected',
+    async (name) => {
+      const text = await readFile(join(OWN_FIXTURES, name), 'utf8');
+      const result = await fixAndJudgeAgain(name, text);
+      expect(result.content).toBe(await readFile(join(FIXED, name), 'utf8'));
+    },
+  );
 
   it('edits a CRLF file the same way and keeps it CRLF', async () => {
     for (const path of await dockerfilesIn(OWN_FIXTURES)) {

@@ -1,10 +1,10 @@
 # syntax=docker/dockerfile:1
 FROM python:3.12-alpine AS build
-RUN apk add --no-cache build-base libffi-dev \
-    && pip install --no-cache-dir wheel
+RUN apk add build-base libffi-dev \
+    && pip install wheel
 WORKDIR /src
 COPY requirements.txt .
-RUN python3 -m pip install --no-cache-dir -r requirements.txt && pip3 install --no-cache-dir --prefix=/install .
+RUN python3 -m pip install -r requirements.txt && pip3 install --prefix=/install .
 
 FROM python:3.12-alpine
 RUN apk update && apk add --no-cache libffi
