@@ -33,6 +33,7 @@ import data.portcullis.lib.images
 info contains finding if {
 	stage := dockerfile.final_stage
 	is_object(stage.base.image)
+	not single_binary
 	facts := stage.base.registry_facts
 	facts.error == null
 	offered := [v | some v in _variants(facts); not _breaks_final_stage(v)]
@@ -45,6 +46,86 @@ info contains finding if {
 		_retag_fix(stage.line, images.source_of(stage.line), stage.base.raw, stage.base.image.tag, pick),
 	)
 }
+
+# A final stage that only copies one file from another stage and runs it needs no base
+# image at all when that file is a statically linked binary: `FROM scratch`. No registry
+# needed; the size is given when the registry was asked.
+info contains finding if {
+	stage := dockerfile.final_stage
+	is_object(stage.base.image)
+	binary := single_binary
+	finding := object.union(
+		{
+			"msg": sprintf("%s%s only holds %s, copied from %s, and runs it: if it is statically linked (Go with CGO_ENABLED=0, Rust for musl), FROM scratch ships nothing else. Copy CA certificates (/etc/ssl/certs) too if it makes TLS calls, and use a numeric USER: scratch has no /etc/passwd.", [
+				stage.base.resolved, _known_size(stage.base.registry_facts),
+				binary.name, binary.from,
+			]),
+			"line": stage.line,
+		},
+		_scratch_fix(stage),
+	)
+}
+
+# The one file the final stage copies (`COPY --from=<stage> <file> <dest>`, no glob, no
+# directory) and runs with an exec-form ENTRYPOINT or CMD; nothing else needs a shell or a
+# program of the base (no RUN, no shell form, no HEALTHCHECK but NONE).
+single_binary := {"name": name, "from": sprintf("%q", [from])} if {
+	stage := dockerfile.final_stage
+	copies := [i | some i in stage.instructions; i.keyword in {"COPY", "ADD"}]
+	count(copies) == 1
+	copy := copies[0]
+	copy.keyword == "COPY"
+	count(copy.arguments) == 2
+	some flag in copy.flags
+	flag.name == "from"
+	from := flag.value
+	source := copy.arguments[0]
+	not regex.match(`[*?\[$]|/$`, source)
+	name := _copied_name(source, copy.arguments[1])
+	not _base_needed(stage)
+	some run in stage.instructions
+	run.keyword in {"ENTRYPOINT", "CMD"}
+	run.form == "exec"
+	dockerfile.basename(run.arguments[0]) == name
+}
+
+_copied_name(source, dest) := dockerfile.basename(source) if {
+	regex.match(`(^\.$)|(/$)`, dest)
+} else := dockerfile.basename(dest)
+
+_base_needed(stage) if {
+	some instruction in stage.instructions
+	instruction.keyword in {"RUN", "ONBUILD"}
+}
+
+_base_needed(stage) if {
+	some instruction in stage.instructions
+	instruction.keyword in {"CMD", "ENTRYPOINT"}
+	instruction.form != "exec"
+}
+
+_base_needed(stage) if {
+	some instruction in stage.instructions
+	instruction.keyword == "HEALTHCHECK"
+	upper(trim_space(instruction.value)) != "NONE"
+}
+
+_known_size(facts) := sprintf(" (%s)", [_size(facts.size)]) if {
+	facts.error == null
+	is_number(facts.size)
+} else := ""
+
+_scratch_fix(stage) := {"fix": {
+	"line": stage.line,
+	"end_line": stage.line,
+	"replacement": replace(text, stage.base.raw, "scratch"),
+	"description": "Build the final stage FROM scratch",
+}} if {
+	text := images.source_of(stage.line)
+	is_string(text)
+	not regex.match(`[$\s{}]`, stage.base.raw)
+	count(indexof_n(text, stage.base.raw)) == 1
+} else := {}
 
 # Manifests (Kubernetes, Compose, workflows, Helm, Kustomize): nothing says what runs in the
 # container, so every variant is offered, with its caveats.

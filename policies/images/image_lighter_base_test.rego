@@ -144,3 +144,45 @@ test_sizes_in_readable_units if {
 	some finding in image_lighter_base.info with input as doc
 	startswith(finding.msg, "python:3.12 is 2.5 MB; python:3.12-slim is 640 kB, 74% smaller")
 }
+
+# go: the extractor's input for
+#   1 | FROM golang:1.22 AS build
+#   2 | WORKDIR /src
+#   3 | COPY . .
+#   4 | RUN CGO_ENABLED=0 go build -o /out/server ./cmd/server
+#   5 | FROM alpine:3.20
+#   6 | COPY --from=build /out/server /usr/local/bin/server
+#   7 | USER 65532
+#   8 | EXPOSE 8080
+#   9 | ENTRYPOINT ["/usr/local/bin/server"]
+go_dockerfile := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "escape": "\\", "stages": [{"index": 0, "name": "build", "final": false, "line": 1, "end_line": 4, "base": {"raw": "golang:1.22", "resolved": "golang:1.22", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/golang", "tag": "1.22", "digest": null, "name": "docker.io/library/golang", "normalized": "docker.io/library/golang:1.22"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "WORKDIR", "line": 2, "end_line": 2, "flags": [], "arguments": ["/src"], "value": "/src", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "WORKDIR /src"}, {"keyword": "COPY", "line": 3, "end_line": 3, "flags": [], "arguments": [".", "."], "value": ". .", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY . ."}, {"keyword": "RUN", "line": 4, "end_line": 4, "flags": [], "arguments": ["CGO_ENABLED=0", "go", "build", "-o", "/out/server", "./cmd/server"], "value": "CGO_ENABLED=0 go build -o /out/server ./cmd/server", "form": "shell", "properties": [], "heredocs": [], "commands": [{"argv": ["go", "build", "-o", "/out/server", "./cmd/server"], "assignments": ["CGO_ENABLED=0"], "text": "go build -o /out/server ./cmd/server", "line": 4, "pipeline": 0, "position": 0}], "source": "RUN CGO_ENABLED=0 go build -o /out/server ./cmd/server"}]}, {"index": 1, "name": null, "final": true, "line": 5, "end_line": 9, "base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "COPY", "line": 6, "end_line": 6, "flags": [{"name": "from", "value": "build"}], "arguments": ["/out/server", "/usr/local/bin/server"], "value": "/out/server /usr/local/bin/server", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY --from=build /out/server /usr/local/bin/server"}, {"keyword": "USER", "line": 7, "end_line": 7, "flags": [], "arguments": ["65532"], "value": "65532", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "USER 65532"}, {"keyword": "EXPOSE", "line": 8, "end_line": 8, "flags": [], "arguments": ["8080"], "value": "8080", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "EXPOSE 8080"}, {"keyword": "ENTRYPOINT", "line": 9, "end_line": 9, "flags": [], "arguments": ["/usr/local/bin/server"], "value": "[\"/usr/local/bin/server\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "ENTRYPOINT [\"/usr/local/bin/server\"]"}]}]}, "references": [{"line": 1, "field": "FROM", "raw": "golang:1.22", "source": "FROM golang:1.22 AS build", "platform": null, "image": {"registry": "docker.io", "repository": "library/golang", "tag": "1.22", "digest": null, "name": "docker.io/library/golang", "normalized": "docker.io/library/golang:1.22"}, "problem": null, "registry_facts": null}, {"line": 5, "field": "FROM", "raw": "alpine:3.20", "source": "FROM alpine:3.20", "platform": null, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "problem": null, "registry_facts": null}]}
+
+# goapk: the extractor's input for
+#   1 | FROM golang:1.22 AS build
+#   2 | RUN CGO_ENABLED=0 go build -o /out/server ./cmd/server
+#   3 | FROM alpine:3.20
+#   4 | WORKDIR /app
+#   5 | COPY --from=build /out/server .
+#   6 | RUN apk add --no-cache ca-certificates
+#   7 | ENTRYPOINT ["./server"]
+goapk_dockerfile := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "escape": "\\", "stages": [{"index": 0, "name": "build", "final": false, "line": 1, "end_line": 2, "base": {"raw": "golang:1.22", "resolved": "golang:1.22", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/golang", "tag": "1.22", "digest": null, "name": "docker.io/library/golang", "normalized": "docker.io/library/golang:1.22"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["CGO_ENABLED=0", "go", "build", "-o", "/out/server", "./cmd/server"], "value": "CGO_ENABLED=0 go build -o /out/server ./cmd/server", "form": "shell", "properties": [], "heredocs": [], "commands": [{"argv": ["go", "build", "-o", "/out/server", "./cmd/server"], "assignments": ["CGO_ENABLED=0"], "text": "go build -o /out/server ./cmd/server", "line": 2, "pipeline": 0, "position": 0}], "source": "RUN CGO_ENABLED=0 go build -o /out/server ./cmd/server"}]}, {"index": 1, "name": null, "final": true, "line": 3, "end_line": 7, "base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "WORKDIR", "line": 4, "end_line": 4, "flags": [], "arguments": ["/app"], "value": "/app", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "WORKDIR /app"}, {"keyword": "COPY", "line": 5, "end_line": 5, "flags": [{"name": "from", "value": "build"}], "arguments": ["/out/server", "."], "value": "/out/server .", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "COPY --from=build /out/server ."}, {"keyword": "RUN", "line": 6, "end_line": 6, "flags": [], "arguments": ["apk", "add", "--no-cache", "ca-certificates"], "value": "apk add --no-cache ca-certificates", "form": "shell", "properties": [], "heredocs": [], "commands": [{"argv": ["apk", "add", "--no-cache", "ca-certificates"], "assignments": [], "text": "apk add --no-cache ca-certificates", "line": 6, "pipeline": 0, "position": 0}], "source": "RUN apk add --no-cache ca-certificates"}, {"keyword": "ENTRYPOINT", "line": 7, "end_line": 7, "flags": [], "arguments": ["./server"], "value": "[\"./server\"]", "form": "exec", "properties": [], "heredocs": [], "commands": [], "source": "ENTRYPOINT [\"./server\"]"}]}]}, "references": [{"line": 1, "field": "FROM", "raw": "golang:1.22", "source": "FROM golang:1.22 AS build", "platform": null, "image": {"registry": "docker.io", "repository": "library/golang", "tag": "1.22", "digest": null, "name": "docker.io/library/golang", "normalized": "docker.io/library/golang:1.22"}, "problem": null, "registry_facts": null}, {"line": 3, "field": "FROM", "raw": "alpine:3.20", "source": "FROM alpine:3.20", "platform": null, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "problem": null, "registry_facts": null}]}
+
+# The final stage only copies one binary and runs it: FROM scratch, offline too.
+test_single_binary_gets_scratch if {
+	findings := image_lighter_base.info with input as go_dockerfile
+	findings == {{
+		"msg": "alpine:3.20 only holds server, copied from \"build\", and runs it: if it is statically linked (Go with CGO_ENABLED=0, Rust for musl), FROM scratch ships nothing else. Copy CA certificates (/etc/ssl/certs) too if it makes TLS calls, and use a numeric USER: scratch has no /etc/passwd.",
+		"line": 5,
+		"fix": {"line": 5, "end_line": 5, "replacement": "FROM scratch", "description": "Build the final stage FROM scratch"},
+	}}
+	alpine := inputs.found({"size": 3600000, "lighter_variants": [object.union(slim, {"tag": "3.20-slim", "compressed_size": 1000000})]})
+	with_size := inputs.with_facts(go_dockerfile, {5: alpine})
+	some sized in image_lighter_base.info with input as with_size
+	startswith(sized.msg, "alpine:3.20 (3.6 MB) only holds server")
+	count(image_lighter_base.info) == 1 with input as with_size
+}
+
+# A RUN in the final stage needs the base: no scratch.
+test_run_in_the_final_stage_needs_the_base if {
+	count(image_lighter_base.info) == 0 with input as goapk_dockerfile
+}
