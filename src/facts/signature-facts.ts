@@ -1,12 +1,13 @@
 /**
  * Signature facts: for each looked-up image, the trust policy that covers it
- * (`registry_facts.trust_policy`) and its cosign signatures, verified against that policy's
+ * (`registry_facts.trust_policy`) and its cosign and Notation signatures, verified against that policy's
  * signers (`registry_facts.signatures`). Gathered right after the registry facts, from the
  * digests they resolved, and only when a trust policy is configured: without one, the input
  * has neither field and nothing changes.
  */
 import type { RegistryFacts } from '../input/policy-input.js';
 import type { SignatureFacts, TrustPolicyFacts, TrustPolicySigner } from '../input/signatures.js';
+import { distinguishedName, verifyNotationSignatures } from '../signatures/notation.js';
 import { matchTrustPolicy, type TrustPolicy, type TrustPolicySet } from '../signatures/trust-policy.js';
 import { type SignatureSource, verifyImageSignatures } from '../signatures/verify.js';
 import { runLimited } from './run-limited.js';
@@ -44,11 +45,15 @@ export async function gatherSignatureFacts(
         entry.key = `${image.name}@${digest}`;
         if (!verifications.has(entry.key)) {
           const signers = { ...match.policy, trustedRoot: trust.trustedRoot };
-          verifications.set(entry.key, async () =>
-            source
-              ? verifyImageSignatures(source, image, digest, signers)
-              : [unavailable('the registry client in use cannot list signatures')],
-          );
+          const notation = match.policy.notation;
+          verifications.set(entry.key, async () => {
+            if (!source) return [unavailable('the registry client in use cannot list signatures')];
+            const [cosign, notary] = await Promise.all([
+              verifyImageSignatures(source, image, digest, signers),
+              notation ? verifyNotationSignatures(source, image, digest, notation) : [],
+            ]);
+            return [...cosign, ...notary];
+          });
         }
       }
     }
@@ -77,6 +82,17 @@ export function policySigners(policy: TrustPolicy): TrustPolicySigner[] {
   return [
     ...policy.keys.map((key) => ({ key: key.fingerprint, issuer: null, subject: null })),
     ...policy.keyless.map(({ issuer, subject }) => ({ key: null, issuer, subject })),
+    ...(policy.notation
+      ? [
+          {
+            kind: 'notation' as const,
+            key: null,
+            issuer: policy.notation.trustStore.map((ca) => distinguishedName(ca.subject)).join('; ') || null,
+            subject: policy.notation.identities.map((identity) => identity.text).join('; ') || null,
+            level: policy.notation.level,
+          },
+        ]
+      : []),
   ];
 }
 
