@@ -59,8 +59,11 @@ export function parseTrustedRoot(text: string): TrustedRoot {
     throw new Error(`its mediaType ${JSON.stringify(json.mediaType)} is not a Sigstore trusted root's`);
   }
   const root = TrustedRoot.fromJSON(json);
-  if (root.certificateAuthorities.length === 0) {
-    throw new Error('it lists no certificate authority, so no keyless signature could ever verify');
+  // A root with logs only serves key signatures under `require_tlog`; with neither, nothing.
+  if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+    throw new Error(
+      'it lists no certificate authority and no transparency log, so neither a keyless signature nor a log entry could ever verify',
+    );
   }
   return root;
 }
