@@ -297,3 +297,103 @@ split_subcommand := {
 		],
 	},
 }
+
+# ---- #13
+
+# A builder stage only copied from ships nothing; the stages the final one builds on do.
+test_only_shipped_stages_are_judged if {
+	lines := test_inputs.lines(apt_install_recommends.warn) with input as stages
+	lines == {4}
+}
+
+test_aptitude_is_told_its_own_flag if {
+	findings := apt_install_recommends.warn with input as aptitude
+	findings == {{
+		"msg": "\"aptitude install -y vim\" also installs recommended packages, which bloats the image: add --without-recommends.",
+		"line": 2,
+		"fix": {"line": 2, "end_line": 2, "replacement": "RUN aptitude install --without-recommends -y vim && aptitude install -R -y less", "description": "Add --without-recommends"},
+	}}
+}
+
+#  1 | FROM debian:12-slim AS build
+#  2 | RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*
+#  3 | FROM debian:12-slim AS base
+#  4 | RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*
+#  5 | FROM base
+#  6 | COPY --from=build /out /out
+stages := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": "build", "final": false, "line": 1, "end_line": 2,
+				"base": {"raw": "debian:12-slim", "resolved": "debian:12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/debian", "tag": "12-slim", "digest": null, "name": "docker.io/library/debian", "normalized": "docker.io/library/debian:12-slim"}, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["apt-get", "update", "&&", "apt-get", "install", "-y", "gcc", "&&", "rm", "-rf", "/var/lib/apt/lists/*"], "value": "apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*",
+						"commands": [
+							{"argv": ["apt-get", "update"], "assignments": [], "text": "apt-get update", "line": 2, "pipeline": 0, "position": 0},
+							{"argv": ["apt-get", "install", "-y", "gcc"], "assignments": [], "text": "apt-get install -y gcc", "line": 2, "pipeline": 1, "position": 0},
+							{"argv": ["rm", "-rf", "/var/lib/apt/lists/*"], "assignments": [], "text": "rm -rf /var/lib/apt/lists/*", "line": 2, "pipeline": 2, "position": 0},
+						],
+					},
+				],
+			},
+			{
+				"index": 1, "name": "base", "final": false, "line": 3, "end_line": 4,
+				"base": {"raw": "debian:12-slim", "resolved": "debian:12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/debian", "tag": "12-slim", "digest": null, "name": "docker.io/library/debian", "normalized": "docker.io/library/debian:12-slim"}, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 4, "end_line": 4, "flags": [], "arguments": ["apt-get", "update", "&&", "apt-get", "install", "-y", "curl", "&&", "rm", "-rf", "/var/lib/apt/lists/*"], "value": "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
+						"commands": [
+							{"argv": ["apt-get", "update"], "assignments": [], "text": "apt-get update", "line": 4, "pipeline": 0, "position": 0},
+							{"argv": ["apt-get", "install", "-y", "curl"], "assignments": [], "text": "apt-get install -y curl", "line": 4, "pipeline": 1, "position": 0},
+							{"argv": ["rm", "-rf", "/var/lib/apt/lists/*"], "assignments": [], "text": "rm -rf /var/lib/apt/lists/*", "line": 4, "pipeline": 2, "position": 0},
+						],
+					},
+				],
+			},
+			{
+				"index": 2, "name": null, "final": true, "line": 5, "end_line": 6,
+				"base": {"raw": "base", "resolved": "base", "unresolved_variables": [], "platform": null, "stage": 1, "scratch": false, "image": null, "error": null},
+				"instructions": [
+					{
+						"keyword": "COPY", "line": 6, "end_line": 6, "flags": [{"name": "from", "value": "build"}], "arguments": ["/out", "/out"], "value": "/out /out", "form": null, "properties": [], "heredocs": [], "source": "COPY --from=build /out /out",
+						"commands": [],
+					},
+				],
+			},
+		],
+	},
+}
+
+#  1 | FROM debian:12-slim
+#  2 | RUN aptitude install -y vim && aptitude install -R -y less
+aptitude := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": null, "final": true, "line": 1, "end_line": 2,
+				"base": {"raw": "debian:12-slim", "resolved": "debian:12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/debian", "tag": "12-slim", "digest": null, "name": "docker.io/library/debian", "normalized": "docker.io/library/debian:12-slim"}, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["aptitude", "install", "-y", "vim", "&&", "aptitude", "install", "-R", "-y", "less"], "value": "aptitude install -y vim && aptitude install -R -y less", "form": "shell", "properties": [], "heredocs": [], "source": "RUN aptitude install -y vim && aptitude install -R -y less",
+						"commands": [
+							{"argv": ["aptitude", "install", "-y", "vim"], "assignments": [], "text": "aptitude install -y vim", "line": 2, "pipeline": 0, "position": 0},
+							{"argv": ["aptitude", "install", "-R", "-y", "less"], "assignments": [], "text": "aptitude install -R -y less", "line": 2, "pipeline": 1, "position": 0},
+						],
+					},
+				],
+			},
+		],
+	},
+}

@@ -284,3 +284,79 @@ both := {
 		],
 	},
 }
+
+# ---- #13
+
+# apt-get's manual: quiet level 2 implies -y; one -q does not (Hadolint's DL3014 accepts it).
+test_quiet_level_two_answers_yes if {
+	lines := test_inputs.lines(apt_install_yes.warn) with input as quiet_forms
+	lines == {2, 7}
+}
+
+#  1 | FROM debian:12-slim
+#  2 | RUN apt-get -q install --no-install-recommends a
+#  3 | RUN apt-get -qq install --no-install-recommends b
+#  4 | RUN apt-get -q=2 install --no-install-recommends c
+#  5 | RUN apt-get --quiet --quiet install --no-install-recommends d
+#  6 | RUN apt-get -q -q install --no-install-recommends e
+#  7 | RUN aptitude -q=2 install --without-recommends f
+#  8 | RUN aptitude install -y --without-recommends g
+quiet_forms := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": null, "final": true, "line": 1, "end_line": 8,
+				"base": {"raw": "debian:12-slim", "resolved": "debian:12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/debian", "tag": "12-slim", "digest": null, "name": "docker.io/library/debian", "normalized": "docker.io/library/debian:12-slim"}, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["apt-get", "-q", "install", "--no-install-recommends", "a"], "value": "apt-get -q install --no-install-recommends a", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get -q install --no-install-recommends a",
+						"commands": [
+							{"argv": ["apt-get", "-q", "install", "--no-install-recommends", "a"], "assignments": [], "text": "apt-get -q install --no-install-recommends a", "line": 2, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 3, "end_line": 3, "flags": [], "arguments": ["apt-get", "-qq", "install", "--no-install-recommends", "b"], "value": "apt-get -qq install --no-install-recommends b", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get -qq install --no-install-recommends b",
+						"commands": [
+							{"argv": ["apt-get", "-qq", "install", "--no-install-recommends", "b"], "assignments": [], "text": "apt-get -qq install --no-install-recommends b", "line": 3, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 4, "end_line": 4, "flags": [], "arguments": ["apt-get", "-q=2", "install", "--no-install-recommends", "c"], "value": "apt-get -q=2 install --no-install-recommends c", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get -q=2 install --no-install-recommends c",
+						"commands": [
+							{"argv": ["apt-get", "-q=2", "install", "--no-install-recommends", "c"], "assignments": [], "text": "apt-get -q=2 install --no-install-recommends c", "line": 4, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 5, "end_line": 5, "flags": [], "arguments": ["apt-get", "--quiet", "--quiet", "install", "--no-install-recommends", "d"], "value": "apt-get --quiet --quiet install --no-install-recommends d", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get --quiet --quiet install --no-install-recommends d",
+						"commands": [
+							{"argv": ["apt-get", "--quiet", "--quiet", "install", "--no-install-recommends", "d"], "assignments": [], "text": "apt-get --quiet --quiet install --no-install-recommends d", "line": 5, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 6, "end_line": 6, "flags": [], "arguments": ["apt-get", "-q", "-q", "install", "--no-install-recommends", "e"], "value": "apt-get -q -q install --no-install-recommends e", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get -q -q install --no-install-recommends e",
+						"commands": [
+							{"argv": ["apt-get", "-q", "-q", "install", "--no-install-recommends", "e"], "assignments": [], "text": "apt-get -q -q install --no-install-recommends e", "line": 6, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 7, "end_line": 7, "flags": [], "arguments": ["aptitude", "-q=2", "install", "--without-recommends", "f"], "value": "aptitude -q=2 install --without-recommends f", "form": "shell", "properties": [], "heredocs": [], "source": "RUN aptitude -q=2 install --without-recommends f",
+						"commands": [
+							{"argv": ["aptitude", "-q=2", "install", "--without-recommends", "f"], "assignments": [], "text": "aptitude -q=2 install --without-recommends f", "line": 7, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 8, "end_line": 8, "flags": [], "arguments": ["aptitude", "install", "-y", "--without-recommends", "g"], "value": "aptitude install -y --without-recommends g", "form": "shell", "properties": [], "heredocs": [], "source": "RUN aptitude install -y --without-recommends g",
+						"commands": [
+							{"argv": ["aptitude", "install", "-y", "--without-recommends", "g"], "assignments": [], "text": "aptitude install -y --without-recommends g", "line": 8, "pipeline": 0, "position": 0},
+						],
+					},
+				],
+			},
+		],
+	},
+}

@@ -490,3 +490,123 @@ pip_env := {
 		],
 	},
 }
+
+# ---- #13
+
+# Caches of a builder stage that is only copied from do not reach the image.
+test_only_shipped_stages_are_judged if {
+	lines := test_inputs.lines(package_cache.warn) with input as stages
+	lines == {6}
+}
+
+# apt and aptitude fetch lists too; a RUN ending in a comment or `\\` gets no fix.
+test_apt_and_aptitude_update_and_fix_placement if {
+	findings := package_cache.warn with input as update_forms
+	test_inputs.lines(findings) == {2, 3, 4}
+	test_inputs.fixes(findings) == {
+		{"line": 2, "end_line": 2, "replacement": "RUN apt update && apt install -y jq && rm -rf /var/lib/apt/lists/*", "description": "Remove the apt lists"},
+		{"line": 3, "end_line": 3, "replacement": "RUN aptitude update && aptitude install -y vim && rm -rf /var/lib/apt/lists/*", "description": "Remove the apt lists"},
+	}
+}
+
+#  1 | FROM python:3.12-alpine AS build
+#  2 | RUN apk add build-base && pip install wheel
+#  3 | RUN apt-get update
+#  4 | FROM python:3.12-alpine AS base
+#  5 | FROM base
+#  6 | RUN apk add libffi
+#  7 | COPY --from=build /wheels /wheels
+stages := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": "build", "final": false, "line": 1, "end_line": 3,
+				"base": {"raw": "python:3.12-alpine", "resolved": "python:3.12-alpine", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12-alpine", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12-alpine"}, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["apk", "add", "build-base", "&&", "pip", "install", "wheel"], "value": "apk add build-base && pip install wheel", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apk add build-base && pip install wheel",
+						"commands": [
+							{"argv": ["apk", "add", "build-base"], "assignments": [], "text": "apk add build-base", "line": 2, "pipeline": 0, "position": 0},
+							{"argv": ["pip", "install", "wheel"], "assignments": [], "text": "pip install wheel", "line": 2, "pipeline": 1, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 3, "end_line": 3, "flags": [], "arguments": ["apt-get", "update"], "value": "apt-get update", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get update",
+						"commands": [
+							{"argv": ["apt-get", "update"], "assignments": [], "text": "apt-get update", "line": 3, "pipeline": 0, "position": 0},
+						],
+					},
+				],
+			},
+			{
+				"index": 1, "name": "base", "final": false, "line": 4, "end_line": 4,
+				"base": {"raw": "python:3.12-alpine", "resolved": "python:3.12-alpine", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/python", "tag": "3.12-alpine", "digest": null, "name": "docker.io/library/python", "normalized": "docker.io/library/python:3.12-alpine"}, "error": null},
+				"instructions": [],
+			},
+			{
+				"index": 2, "name": null, "final": true, "line": 5, "end_line": 7,
+				"base": {"raw": "base", "resolved": "base", "unresolved_variables": [], "platform": null, "stage": 1, "scratch": false, "image": null, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 6, "end_line": 6, "flags": [], "arguments": ["apk", "add", "libffi"], "value": "apk add libffi", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apk add libffi",
+						"commands": [
+							{"argv": ["apk", "add", "libffi"], "assignments": [], "text": "apk add libffi", "line": 6, "pipeline": 0, "position": 0},
+						],
+					},
+					{
+						"keyword": "COPY", "line": 7, "end_line": 7, "flags": [{"name": "from", "value": "build"}], "arguments": ["/wheels", "/wheels"], "value": "/wheels /wheels", "form": null, "properties": [], "heredocs": [], "source": "COPY --from=build /wheels /wheels",
+						"commands": [],
+					},
+				],
+			},
+		],
+	},
+}
+
+#  1 | FROM debian:12-slim
+#  2 | RUN apt update && apt install -y jq
+#  3 | RUN aptitude update && aptitude install -y vim
+#  4 | RUN apt-get update && apt-get install -y curl # the lists stay
+update_forms := {
+	"input_version": 1,
+	"target": {"kind": "dockerfile", "path": "Dockerfile"},
+	"dockerfile": {
+		"directives": [],
+		"global_args": [],
+		"escape": "\\",
+		"stages": [
+			{
+				"index": 0, "name": null, "final": true, "line": 1, "end_line": 4,
+				"base": {"raw": "debian:12-slim", "resolved": "debian:12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/debian", "tag": "12-slim", "digest": null, "name": "docker.io/library/debian", "normalized": "docker.io/library/debian:12-slim"}, "error": null},
+				"instructions": [
+					{
+						"keyword": "RUN", "line": 2, "end_line": 2, "flags": [], "arguments": ["apt", "update", "&&", "apt", "install", "-y", "jq"], "value": "apt update && apt install -y jq", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt update && apt install -y jq",
+						"commands": [
+							{"argv": ["apt", "update"], "assignments": [], "text": "apt update", "line": 2, "pipeline": 0, "position": 0},
+							{"argv": ["apt", "install", "-y", "jq"], "assignments": [], "text": "apt install -y jq", "line": 2, "pipeline": 1, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 3, "end_line": 3, "flags": [], "arguments": ["aptitude", "update", "&&", "aptitude", "install", "-y", "vim"], "value": "aptitude update && aptitude install -y vim", "form": "shell", "properties": [], "heredocs": [], "source": "RUN aptitude update && aptitude install -y vim",
+						"commands": [
+							{"argv": ["aptitude", "update"], "assignments": [], "text": "aptitude update", "line": 3, "pipeline": 0, "position": 0},
+							{"argv": ["aptitude", "install", "-y", "vim"], "assignments": [], "text": "aptitude install -y vim", "line": 3, "pipeline": 1, "position": 0},
+						],
+					},
+					{
+						"keyword": "RUN", "line": 4, "end_line": 4, "flags": [], "arguments": ["apt-get", "update", "&&", "apt-get", "install", "-y", "curl", "#", "the", "lists", "stay"], "value": "apt-get update && apt-get install -y curl # the lists stay", "form": "shell", "properties": [], "heredocs": [], "source": "RUN apt-get update && apt-get install -y curl # the lists stay",
+						"commands": [
+							{"argv": ["apt-get", "update"], "assignments": [], "text": "apt-get update", "line": 4, "pipeline": 0, "position": 0},
+							{"argv": ["apt-get", "install", "-y", "curl"], "assignments": [], "text": "apt-get install -y curl", "line": 4, "pipeline": 1, "position": 0},
+						],
+					},
+				],
+			},
+		],
+	},
+}
