@@ -5,7 +5,8 @@
 #   tar -xz` succeeds when curl fails, and the image is built without what it should
 #   contain. `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or `/bin/ash` on Alpine and
 #   BusyBox) before the RUN makes any failing command fail the step. A RUN is fine when the
-#   stage, or a stage it builds on, set such a SHELL before it, when it runs `set -o
+#   stage, or a stage it builds on, set such a SHELL before it, when only `yes` feeds the
+#   pipe (`yes | apt-get install …`: under pipefail, yes killed by SIGPIPE would fail it), when it runs `set -o
 #   pipefail` (also `set -euo pipefail`) before its first pipe, or when the SHELL is not a
 #   POSIX shell (PowerShell, cmd). Windows images, whose default shell is cmd, are left alone.
 # custom:
@@ -37,7 +38,9 @@ warn contains finding if {
 # hashes each element it holds).
 unprotected contains [item.stage.index, item.instruction.line] if {
 	some item in dockerfile.commands
-	item.command.position > 0
+	item.program != "yes"
+	next := item.instruction.commands[item.index + 1]
+	next.pipeline == item.command.pipeline
 	not windows(item.stage)
 	not protected_by_shell(item.stage, item.instruction)
 	not set_pipefail_before(item.instruction, item.command.pipeline)

@@ -1,0 +1,16 @@
+FROM node:20-alpine AS assets
+WORKDIR /src
+COPY site/ ./
+SHELL ["/bin/ash", "-o", "pipefail", "-c"]
+RUN cat a.css b.css | gzip > site.css.gz
+
+FROM debian:12-slim
+RUN useradd -l -u 100000 app
+WORKDIR /opt
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN wget --progress=dot:giga https://example.com/tool.tgz | tar -xz
+ENV TOOL_HOME=/opt/tool
+COPY config.yml settings.yml /etc/tool/
+COPY --from=assets /src/site.css.gz /srv/
+USER app
+CMD ["/opt/tool/bin/tool"]
