@@ -2,20 +2,25 @@
 # title: Image without a valid signature from a required signer
 # description: >-
 #   When a trust policy covers an image (its `images` pattern matches the image's name),
-#   the image must carry a cosign signature, for the very digest it resolves to, by one of
-#   the keys or keyless identities the policy names. Portcullis looks for both formats
-#   cosign writes (a Sigstore bundle found through the referrers API or its
-#   `sha256-<hex>` tag, and the `sha256-<hex>.sig` tag) and verifies them before the
-#   policies run; this rule reads the result from `registry_facts.signatures` and says
-#   why the image fails: unsigned, signed with another key, a signature for another
-#   digest, a payload changed after signing, or signatures that could not be looked up.
+#   the image must carry a signature, for the very digest it resolves to, by one of the
+#   keys or keyless identities the policy names, or a Notary Project (Notation) signature
+#   whose certificate chains to the policy's `notation` trust store with a trusted
+#   identity. Portcullis looks for both formats cosign writes (a Sigstore bundle found
+#   through the referrers API or its `sha256-<hex>` tag, and the `sha256-<hex>.sig` tag)
+#   and for Notation's JWS and COSE signatures (referrers of artifact type
+#   `application/vnd.cncf.notary.signature`), and verifies them before the policies run;
+#   this rule reads the result from `registry_facts.signatures` and says why the image
+#   fails: unsigned, signed with another key or under another CA, an expired certificate,
+#   a signature for another digest, a payload changed after signing, or signatures that
+#   could not be looked up. A Notation policy at level `skip` needs no signature.
 #   Applies to every image reference, a Dockerfile's `FROM` lines included.
 # custom:
 #   id: PC-SIG-001
 #   severity: deny
 #   remediation: >-
 #     Sign the image's digest with a key or identity the trust policy accepts
-#     (`cosign sign --key cosign.key IMAGE@sha256:…`), or use an image that is signed by one.
+#     (`cosign sign --key cosign.key IMAGE@sha256:…`, or `notation sign` with a certificate
+#     from the trust store's CA), or use an image that is signed by one.
 package portcullis.rules.image_signature
 
 import rego.v1
@@ -40,6 +45,13 @@ verified(facts) if {
 	signature.verified == true
 }
 
+# Notation's `skip` level: the policy's images need no signature.
+verified(facts) if {
+	some s in facts.trust_policy.signers
+	s.kind == "notation"
+	s.level == "skip"
+}
+
 # An image that does not exist is PC-IMG-009's.
 missing(facts) if facts.error.code == "not_found"
 
@@ -59,12 +71,17 @@ format(signature) := "Sigstore bundle" if signature.format == "bundle"
 
 format(signature) := ".sig signature" if signature.format == "simplesigning"
 
+format(signature) := "Notation JWS signature" if signature.format == "jws"
+
+format(signature) := "Notation COSE signature" if signature.format == "cose"
+
 word(code) := object.get(
 	{
 		"wrong_signer": "wrong key or signer",
 		"tampered": "tampered payload",
 		"digest_mismatch": "digest mismatch",
 		"untrusted_certificate": "untrusted certificate",
+		"expired": "expired",
 		"malformed": "malformed signature",
 		"unsupported": "unsupported signature",
 		"lookup_failed": "lookup failed",
@@ -77,4 +94,6 @@ signers(policy) := concat(", ", [signer(s) | some s in policy.signers])
 
 signer(s) := sprintf("key %s…", [substring(s.key, 0, 19)]) if {
 	is_string(s.key)
+} else := sprintf("Notation signer %s under %s", [s.subject, s.issuer]) if {
+	s.kind == "notation"
 } else := sprintf("%s from %s", [s.subject, s.issuer])

@@ -92,3 +92,42 @@ test_images_without_a_policy_or_offline_are_not_judged if {
 	count(image_signature.deny) == 0 with input as inputs.kubernetes
 	count(image_signature.deny) == 0 with input as inputs.with_facts(inputs.kubernetes, inputs.kubernetes_facts)
 }
+
+# A policy that names Notation signers: a CA trust store and a trusted identity.
+notation_signer := {"kind": "notation", "key": null, "issuer": "C=US, ST=WA, O=Acme, CN=Acme Root", "subject": "x509.subject: C=US, O=Acme, CN=release", "level": "strict"}
+
+notation_policy := object.union(policy, {"signers": [notation_signer]})
+
+notation_prefix := "Image \"ghcr.io/acme/shop-web:2.3.1\" (spec.template.spec.containers[0].image) has no valid signature from a signer its trust policy (ghcr.io/acme/**) requires (Notation signer x509.subject: C=US, O=Acme, CN=release under C=US, ST=WA, O=Acme, CN=Acme Root): "
+
+notation(signatures, trust) := inputs.with_facts(inputs.kubernetes, {19: object.union(inputs.kubernetes_facts[19], {"trust_policy": trust, "signatures": signatures})})
+
+notary(overrides) := object.union(
+	{"kind": "notation", "verified": true, "format": "jws", "signer": "C=US, ST=WA, O=Acme, CN=release", "issuer": "C=US, ST=WA, O=Acme, CN=Acme Root", "digest": digest, "error": null, "level": "strict", "logged": []},
+	overrides,
+)
+
+test_notation_signature_satisfies_a_policy_that_names_notation if {
+	count(image_signature.deny) == 0 with input as notation([notary({})], notation_policy)
+	count(image_signature.deny) == 0 with input as notation([notary({"format": "cose"})], notation_policy)
+}
+
+test_notation_failures_say_why if {
+	findings := image_signature.deny with input as notation(
+		[
+			notary({"verified": false, "issuer": "CN=Other CA", "error": {"code": "untrusted_certificate", "message": "its certificate chain (issued by CN=Other CA) leads to no CA in the trust policy's trust store (C=US, ST=WA, O=Acme, CN=Acme Root): it was signed under another CA"}}),
+			notary({"verified": false, "format": "cose", "error": {"code": "expired", "message": "its certificate C=US, ST=WA, O=Acme, CN=release expired on 2025-01-01T00:00:00Z, and no verified timestamp shows the signature was made while it was valid"}}),
+		],
+		notation_policy,
+	)
+	findings == {{
+		"msg": concat("", [notation_prefix, "expired (Notation COSE signature): its certificate C=US, ST=WA, O=Acme, CN=release expired on 2025-01-01T00:00:00Z, and no verified timestamp shows the signature was made while it was valid; untrusted certificate (Notation JWS signature): its certificate chain (issued by CN=Other CA) leads to no CA in the trust policy's trust store (C=US, ST=WA, O=Acme, CN=Acme Root): it was signed under another CA."]),
+		"line": 19,
+	}}
+}
+
+test_notation_level_skip_needs_no_signature if {
+	skip := object.union(policy, {"signers": [object.union(notation_signer, {"level": "skip"})]})
+	count(image_signature.deny) == 0 with input as notation([], skip)
+	count(image_signature.deny) == 1 with input as notation([], notation_policy)
+}
