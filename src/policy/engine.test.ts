@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,34 @@ describe('compile errors', () => {
       line: expect.any(Number),
     });
     expect(error.problems[0]?.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reject a related list that is not peer rules written tool:ID, and read one that is', async () => {
+    const main = readFileSync(join(BUILTIN_POLICY_DIR, 'main', 'main.rego'), 'utf8');
+    const rule = (related: string) =>
+      `# METADATA\n# title: Peer\n# custom:\n#   id: ACME-1\n#   severity: warn\n#   related: ${related}\n#   remediation: Do it.\npackage portcullis.rules.peer\n\nimport rego.v1\n\nwarn contains "x" if false\n`;
+    const error = (await compilePolicy(
+      bundle({ 'main/main.rego': main, 'rules/peer.rego': rule('[DL3008, "hadolint: DL3009"]') }),
+    ).catch((e: unknown) => e)) as PolicyCompileError;
+    expect(error).toBeInstanceOf(PolicyCompileError);
+    expect(error.problems[0]).toMatchObject({
+      file: 'repo-policies/rules/peer.rego',
+      line: expect.any(Number),
+    });
+    expect(error.message).toContain('custom.related must be a list of peer rules written tool:ID');
+    const compiled = await compilePolicy(
+      bundle({
+        'main/main.rego': main,
+        'rules/peer.rego': rule(
+          '[hadolint:DL3008, trivy:DS029, docker:JSONArgsRecommended, hadolint:DL3008]',
+        ),
+      }),
+    );
+    expect(compiled.rules.peer?.related).toEqual([
+      'hadolint:DL3008',
+      'trivy:DS029',
+      'docker:JSONArgsRecommended',
+    ]);
   });
 
   it('reject a built-in that cannot run under WebAssembly at compile time', async () => {
