@@ -4,6 +4,7 @@
  * docs/policy-input.schema.json. Bump POLICY_INPUT_VERSION on any breaking change.
  */
 import type { ImageReference } from '../image/reference.js';
+import type { AttestationFacts } from './attestations.js';
 import type { SignatureFacts, TrustPolicyFacts } from './signatures.js';
 
 export const POLICY_INPUT_VERSION = 1;
@@ -110,6 +111,12 @@ export interface RegistryFacts {
    * against the policy; empty when unsigned; null when not checked (no policy matched, or no digest).
    */
   signatures?: SignatureFacts[] | null;
+  /**
+   * Only with a trust policy configured: the in-toto attestations of `digest` (`cosign attest`:
+   * SLSA provenance, SBOMs, …), each verified against the policy's signers; empty when there are
+   * none; null when not checked (no policy matched, or no digest).
+   */
+  attestations?: AttestationFacts[] | null;
   /**
    * Only with PORTCULLIS_SCAN_REFERENCES=1 and an OSV database: what scanning the image
    * (the platform's manifest) found. Absent when not scanned; see `scan_error`.

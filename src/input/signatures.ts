@@ -91,4 +91,14 @@ export interface TrustPolicyFacts {
   signers: TrustPolicySigner[];
   /** How the configuration asks images without a policy to be reported: `info`, `warn`, `deny` or `ignore`. */
   unmatched: 'info' | 'warn' | 'deny' | 'ignore';
+  /**
+   * The SLSA provenance the policy requires (PC-SIG-003): a verified attestation from one of
+   * `builders` (globs over the builder id), built from one of `source_repositories` (globs; empty:
+   * any); null when not required or no policy matched.
+   */
+  provenance?: { builders: string[]; source_repositories: string[] } | null;
+  /** Whether the policy requires a verified SPDX or CycloneDX attestation (PC-SIG-004). */
+  require_sbom?: boolean;
+  /** Whether key signatures count only with a verified transparency-log entry (`tlog_unverified` otherwise). */
+  require_tlog?: boolean;
 }
