@@ -58,6 +58,7 @@ const PEER_TOOLS: [prefix: string, name: string][] = [
   ['hadolint', 'Hadolint'],
   ['trivy', 'Trivy'],
   ['docker', 'Docker build checks'],
+  ['dive', 'Dive'],
 ];
 
 /**

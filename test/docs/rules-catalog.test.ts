@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { INPUT_RULES } from '../../src/core/unjudged.js';
 import {
+  builtinPeerRuleMap,
   builtinRuleCatalog,
   type CatalogRule,
   offersFix,
+  peerRuleMap,
   RULE_CATALOG_PATH,
   renderRuleCatalog,
 } from '../../src/docs/rule-catalog.js';
@@ -89,6 +91,64 @@ describe('renderRuleCatalog', () => {
     expect(text).toContain('Source: [`policies/dockerfile/a.rego`](../policies/dockerfile/a.rego)');
     expect(text.endsWith('\n')).toBe(true);
     expect(text.endsWith('\n\n')).toBe(false);
+  });
+});
+
+describe('peer rules (related)', () => {
+  const rule = (id: string, related?: string[]): CatalogRule => ({
+    id,
+    title: 'A rule',
+    severity: 'info',
+    description: '',
+    remediation: 'What to do.',
+    related,
+    fix: false,
+    source: 'policies/dockerfile/a.rego',
+  });
+
+  it('maps each peer rule to the Portcullis rules that name it, tools in a fixed order, ids in numeric order', () => {
+    const map = peerRuleMap([
+      rule('PC-DF-057', ['trivy:DS016', 'hadolint:DL4003', 'docker:MultipleInstructionsDisallowed']),
+      rule('PC-DF-012', ['hadolint:DL3025', 'docker:JSONArgsRecommended']),
+      rule('PC-DF-050', ['hadolint:DL3003', 'hadolint:DL3003']),
+      rule('PC-DF-100', ['hadolint:DL4003']),
+      rule('PC-DF-009'),
+      rule('ACME-1', ['acme:X1']),
+    ]);
+    expect([...map]).toEqual([
+      ['hadolint:DL3003', ['PC-DF-050']],
+      ['hadolint:DL3025', ['PC-DF-012']],
+      ['hadolint:DL4003', ['PC-DF-057', 'PC-DF-100']],
+      ['trivy:DS016', ['PC-DF-057']],
+      ['docker:JSONArgsRecommended', ['PC-DF-012']],
+      ['docker:MultipleInstructionsDisallowed', ['PC-DF-057']],
+      ['acme:X1', ['ACME-1']],
+    ]);
+  });
+
+  it("shows each rule's peers and a migration table peer rule → Portcullis rules", () => {
+    const text = renderRuleCatalog([
+      rule('PC-DF-050', ['hadolint:DL3003', 'trivy:DS013']),
+      rule('PC-DF-009'),
+    ]);
+    expect(text).toContain('**Peer rules:** `hadolint:DL3003`, `trivy:DS013`');
+    expect(text).toContain('\n## Migrating from Hadolint, Trivy and Docker build checks\n');
+    expect(text).toContain('| Hadolint | `DL3003` | [PC-DF-050](#pc-df-050) |');
+    expect(text).toContain('| Trivy | `DS013` | [PC-DF-050](#pc-df-050) |');
+    expect(renderRuleCatalog([rule('PC-DF-009')])).not.toContain('Migrating');
+  });
+
+  it('covers the peer rules of the built-in pack, each written tool:ID (Hadolint and Trivy ids in their own form)', async () => {
+    const map = await builtinPeerRuleMap();
+    for (const peer of map.keys()) {
+      expect(peer).toMatch(/^[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9_.-]*$/);
+      if (peer.startsWith('hadolint:')) expect(peer).toMatch(/^hadolint:DL\d{4}$/);
+      if (peer.startsWith('trivy:')) expect(peer).toMatch(/^trivy:DS\d{3}$/);
+    }
+    expect(map.get('hadolint:DL3003')).toEqual(['PC-DF-050']);
+    expect(map.get('hadolint:DL4006')).toEqual(['PC-DF-051']);
+    expect(map.get('docker:JSONArgsRecommended')).toEqual(['PC-DF-012']);
+    expect(map.get('trivy:DS001')).toEqual(['PC-DF-001']);
   });
 });
 
