@@ -49,8 +49,13 @@ func run(args []string) error {
 	signingTime := flags.String("signing-time", "", "RFC 3339 signing time (default now); lets a test sign in a past window a certificate was valid for")
 	plainHTTP := flags.Bool("plain-http", false, "speak plain HTTP (implied for 127.0.0.1 and localhost)")
 	tagSchema := flags.Bool("tag-schema", false, "keep the sha256-<hex> referrers tag index even if the registry has the referrers API")
+	version := flags.Bool("version", false, "print the version and the notation-go it is built on")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if *version {
+		fmt.Println("notation-sign 1 (github.com/notaryproject/notation-go v1.3.2)")
+		return nil
 	}
 	if flags.NArg() != 1 || *keyPath == "" || *certPath == "" {
 		return errors.New("usage: notation-sign --key KEY --cert CHAIN [--envelope jws|cose] [--signing-time RFC3339] [--plain-http] [--tag-schema] HOST/REPO@DIGEST")
