@@ -148,7 +148,10 @@ export async function analyseLayers(archive: string, workDir: string): Promise<L
       let size = 0;
       if (kind === 'whiteout') {
         const before = find(root, path);
-        if (before?.children) visit(before, (n) => void (size += n.size));
+        if (before?.children)
+          visit(before, (n) => {
+            size += n.size;
+          });
       } else size = entry.size;
       const data = efficiency.get(path);
       if (data) {
@@ -294,10 +297,18 @@ async function withLayerTar<T>(
     closeSync(fd);
   }
   const starts = (bytes: number[]) => bytes.every((byte, i) => magic[i] === byte);
-  if (!starts(GZIP) && !starts(ZSTD)) return read(archive, { start: blob.offset, end: blob.offset + blob.size });
+  if (!starts(GZIP) && !starts(ZSTD)) {
+    try {
+      return read(archive, { start: blob.offset, end: blob.offset + blob.size });
+    } catch (error) {
+      throw new LayerAnalysisError(`layer ${index} could not be read: ${(error as Error).message}`);
+    }
+  }
   // Node 20 has no zstd; later versions do.
-  const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-  if (starts(ZSTD) && !zstd) throw new LayerAnalysisError(`layer ${index} is zstd-compressed, which this Node cannot read`);
+  const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream })
+    .createZstdDecompress;
+  if (starts(ZSTD) && !zstd)
+    throw new LayerAnalysisError(`layer ${index} is zstd-compressed, which this Node cannot read`);
   const file = join(workDir, `layer-${index}.tar`);
   try {
     await pipeline(
