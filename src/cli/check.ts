@@ -43,8 +43,10 @@ export const checkCommand: CliCommand = {
           settings: (await import('../facts/image-facts.js')).buildSettingsFrom(set.config.build),
         })
       : null;
+    const { shellCheckOptions } = await import('../facts/shellcheck.js');
     const judgement = await judgeTargets(files, engine, {
       ...registry,
+      ...shellCheckOptions((note) => io.quiet || io.stderr(`portcullis: ${note}`)),
       policySet: set,
       ...(build ? { images: build.images } : {}),
       // Text is written as each target is judged, in path order; JSON and SARIF are one document.

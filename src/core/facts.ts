@@ -6,6 +6,7 @@
 
 import type { ReferenceScanFacts } from '../facts/reference-scans.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
+import type { ShellCheckFacts, ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { ImageSignatureFacts } from '../facts/signature-facts.js';
 import { type FactsBySite, factsAt, type ImageSite, sitesWithFacts } from '../facts/sites.js';
 import type { ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
@@ -23,6 +24,8 @@ export interface FactSources {
   /** "Now" for the images' ages. */
   now: Date;
   images?: ImageFactsGatherer;
+  /** Runs ShellCheck on the Dockerfiles' RUNs; `texts` are the Dockerfiles by path (for the comments above each RUN). */
+  shellcheck?: { gather: ShellCheckGatherer; texts: ReadonlyMap<string, string> };
   /** The repository's policy data files as merged: `image_variants` there extends the built-in table of lighter tags. */
   policyData?: Record<string, unknown>;
 }
@@ -35,6 +38,7 @@ export interface GatheredFacts {
   /** Only with PORTCULLIS_SCAN_REFERENCES=1. */
   scans?: FactsBySite<ReferenceScanFacts>;
   images?: Map<string, ImageFacts>;
+  shellcheck?: ShellCheckFacts;
 }
 
 /** Runs the gatherers the sources allow, in order: registry look-ups, then signatures and scans of what they resolved, then builds. */
@@ -44,6 +48,9 @@ export async function gatherFacts(
 ): Promise<GatheredFacts> {
   const facts: GatheredFacts = {};
   const { registry } = sources;
+  // ShellCheck runs in processes of its own, while the look-ups and builds below wait on the network.
+  const shellcheck = sources.shellcheck ? gatherShellCheck(inputs, sources.shellcheck) : undefined;
+  shellcheck?.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
   if (registry) {
     // The online gatherers (registry client, sigstore, osv-scanner) are imported only here:
     // an offline check, a pre-commit hook's, starts cold without them. One at a time: jest's
@@ -69,7 +76,22 @@ export async function gatherFacts(
     }
   }
   if (sources.images) facts.images = await sources.images(inputs);
+  if (shellcheck) facts.shellcheck = await shellcheck;
   return facts;
+}
+
+function gatherShellCheck(
+  inputs: readonly PolicyInput[],
+  { gather, texts }: NonNullable<FactSources['shellcheck']>,
+): Promise<ShellCheckFacts> {
+  return gather(
+    inputs.flatMap((input) => {
+      const text = texts.get(input.target.path);
+      return 'dockerfile' in input && text !== undefined
+        ? [{ path: input.target.path, text, dockerfile: input.dockerfile }]
+        : [];
+    }),
+  );
 }
 
 /**
@@ -107,5 +129,12 @@ export function mergeFacts(inputs: readonly PolicyInput[], facts: GatheredFacts)
     }
     const image = facts.images?.get(path);
     if (image) input.image = image;
+    const shellcheck = facts.shellcheck?.get(path);
+    if (shellcheck)
+      for (const stage of input.dockerfile.stages)
+        for (const instruction of stage.instructions) {
+          const findings = shellcheck.get(instruction.line);
+          if (findings) instruction.shellcheck = findings;
+        }
   }
 }

@@ -6,6 +6,7 @@
 import type { Severity } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
+import type { ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { PolicyInput } from '../input/policy-input.js';
 import { metrics, secondsSince } from '../metrics.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
@@ -73,6 +74,8 @@ export interface JudgeOptions {
   today?: Date;
   /** Builds and scans the Dockerfiles that need it (src/facts/image-facts.ts); without it, no image facts. */
   images?: ImageFactsGatherer;
+  /** Runs ShellCheck on Dockerfiles' RUNs (src/facts/shellcheck.ts `shellCheckFromEnv`); without it, no `shellcheck` facts. */
+  shellcheck?: ShellCheckGatherer;
   /**
    * Each target's result, repository rules applied, as soon as it and every target before
    * it are judged, in the order of the files: a report can be written as results come.
@@ -129,11 +132,17 @@ export async function judgeTargets(
     targets.push(target);
     options.onTarget?.(target);
   };
-  if (options.registry || options.images) {
+  if (options.registry || options.images || options.shellcheck) {
     const prepared: ({ result: TargetResult; input?: PolicyInput } | undefined)[] = [];
+    // The Dockerfiles' text, for the `# shellcheck disable=` comments above their RUNs.
+    const texts = new Map<string, string>();
     for await (const file of files) {
       const target = prepareTarget(file);
-      if (target) prepared.push(target);
+      if (!target) continue;
+      const { text, ...rest } = target;
+      prepared.push(rest);
+      if (options.shellcheck && text !== undefined && rest.result.kind === 'dockerfile')
+        texts.set(file.path, text);
     }
     const inputs = prepared.flatMap((p) => (p?.input ? [p.input] : []));
     if (inputs.length > 0) {
@@ -143,6 +152,7 @@ export async function judgeTargets(
         now: today,
         images: options.images,
         policyData: set?.data,
+        ...(options.shellcheck ? { shellcheck: { gather: options.shellcheck, texts } } : {}),
       });
       mergeFacts(inputs, facts);
     }
@@ -236,7 +246,7 @@ async function judgeFile(file: TargetFile, engine: PolicyEvaluator | null): Prom
   }
 }
 
-function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput } | null {
+function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput; text?: string } | null {
   if (!(file.content instanceof Uint8Array))
     return { result: unjudged(file, file.content.unavailable, isContainerFile(file.path, file.kind, null)) };
   const source = decodeSourceText(file.content);
@@ -256,6 +266,7 @@ function prepareTarget(file: TargetFile): { result: TargetResult; input?: Policy
       ...(ignores.length > 0 ? { ignores } : {}),
     },
     input,
+    text: source.text,
   };
 }
 

@@ -6,6 +6,7 @@ import { type ChangedFile, judgePullRequest } from '../core/pull-request.js';
 import { errorMessage } from '../errors.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
+import { shellCheckOptions } from '../facts/shellcheck.js';
 import type { RuleMetadata } from '../policy/compile.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { parseWaivers, waiverChanges } from '../policy/waivers.js';
@@ -87,6 +88,7 @@ export async function checkPullRequest(
       async () => policy.engine,
       {
         ...appRegistryOptions(),
+        ...shellCheckOptions((note) => octokit.log.warn(note)),
         policySet: policy.set,
         images: build.images,
       },
@@ -218,7 +220,8 @@ async function markAgainstBase(
     const base = await judgeTargets(
       [...baseFiles].map(([path, content]) => ({ path, content })),
       existing.length > 0 ? policy.engine : null,
-      { ...appRegistryOptions(), policySet: policy.set },
+      // ShellCheck here too, or every ShellCheck finding would be marked new.
+      { ...appRegistryOptions(), ...shellCheckOptions(() => undefined), policySet: policy.set },
     );
     markNewFindings(judgement, headFiles, base, baseFiles);
   } catch (error) {

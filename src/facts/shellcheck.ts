@@ -1,0 +1,274 @@
+/**
+ * ShellCheck on the shell of every `RUN` (src/targets/dockerfile/scripts.ts lays the scripts out
+ * on the Dockerfile's lines): `instructions[].shellcheck[]` in the policy input, judged by
+ * policies/shellcheck/.
+ *
+ * Batched: every script of every Dockerfile in a run is a temporary file, and one ShellCheck
+ * process reads many of them (its start-up is a few milliseconds; its analysis is the cost, so
+ * identical scripts, common across a repository's Dockerfiles, are analysed once and remembered
+ * by content). Bounded: a time limit and an output limit per process. Fail closed: a ShellCheck
+ * that is installed but crashes, times out or answers with something else than its JSON stops
+ * the run with the reason rather than judging the RUNs as clean.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { LRUCache } from 'lru-cache';
+import type { DockerfileFacts, ShellCheckFinding } from '../input/policy-input.js';
+import { type JsonSchema, parseJson } from '../schema/parse-json.js';
+import { ALL_CODES, type RunScript, runScripts, type ShellDialect } from '../targets/dockerfile/scripts.js';
+import { cleanEnvironment } from '../tool-process.js';
+import { toolPath } from '../tools.js';
+import { runLimited } from './run-limited.js';
+
+/** A Dockerfile to check: its path, its text (for the comments above each RUN) and its facts. */
+export interface ShellCheckTarget {
+  path: string;
+  text: string;
+  dockerfile: DockerfileFacts;
+}
+
+/** Findings by target path, then by the line of the RUN they belong to; every RUN checked has an entry. */
+export type ShellCheckFacts = Map<string, Map<number, ShellCheckFinding[]>>;
+
+/** What the pipeline calls (src/core/facts.ts). */
+export type ShellCheckGatherer = (targets: readonly ShellCheckTarget[]) => Promise<ShellCheckFacts>;
+
+export interface ShellCheckOptions {
+  /** The `shellcheck` program. */
+  command: string;
+  /** Per process. */
+  timeoutMs?: number;
+  /** Bytes of JSON one process may answer with. */
+  maxOutputBytes?: number;
+  /** Scripts per process. */
+  batchSize?: number;
+  /** Processes at once. */
+  concurrency?: number;
+}
+
+export class ShellCheckError extends Error {
+  override name = 'ShellCheckError';
+}
+
+/**
+ * Not followed (`source` of files that are not there, SC1090/SC1091) or not knowable from one RUN:
+ * SC2154 "referenced but not assigned" is every `ARG` and `ENV` of the Dockerfile.
+ */
+const EXCLUDED = ['SC1090', 'SC1091', 'SC2154'];
+/** No real RUN comes near this; a larger one is not checked rather than slow the run. */
+const MAX_SCRIPT_BYTES = 256 * 1024;
+
+/** The installed ShellCheck as a gatherer, or null (with the reason) when there is none. */
+export function shellCheckFromEnv(): { gather: ShellCheckGatherer } | { unavailable: string } {
+  const command = findProgram(toolPath('shellcheck'));
+  if (!command) {
+    return {
+      unavailable:
+        'ShellCheck is not installed: RUN scripts were not checked (PC-SH-001); install it with scripts/setup.sh or apt-get install shellcheck',
+    };
+  }
+  return { gather: (targets) => gatherShellCheckFacts(targets, { command }) };
+}
+
+let noted = false;
+/**
+ * `{shellcheck}` for the pipeline's options when ShellCheck is installed; else nothing, and the
+ * one-line note (once per process: the App judges many pull requests) that RUNs go unchecked.
+ */
+export function shellCheckOptions(note: (message: string) => void): { shellcheck?: ShellCheckGatherer } {
+  const found = shellCheckFromEnv();
+  if ('gather' in found) return { shellcheck: found.gather };
+  if (!noted) note(found.unavailable);
+  noted = true;
+  return {};
+}
+
+function findProgram(command: string): string | null {
+  if (command.includes('/')) return existsSync(command) ? command : null;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, command))) return join(dir, command);
+  }
+  return null;
+}
+
+interface Analysed {
+  code: string;
+  level: ShellCheckFinding['level'];
+  message: string;
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+}
+
+/** Analyses by dialect and script text: the App sees the same RUNs on every push. */
+const cache = new LRUCache<string, Analysed[]>({ max: 20_000 });
+
+export async function gatherShellCheckFacts(
+  targets: readonly ShellCheckTarget[],
+  options: ShellCheckOptions,
+): Promise<ShellCheckFacts> {
+  const facts: ShellCheckFacts = new Map();
+  const placed: { path: string; script: RunScript; key: string }[] = [];
+  const pending = new Map<string, RunScript>();
+  for (const { path, text, dockerfile } of targets) {
+    const byLine = new Map<number, ShellCheckFinding[]>();
+    facts.set(path, byLine);
+    for (const script of runScripts(dockerfile, text)) {
+      byLine.set(script.instructionLine, byLine.get(script.instructionLine) ?? []);
+      if (Buffer.byteLength(script.text) > MAX_SCRIPT_BYTES) continue;
+      const key = createHash('sha256')
+        .update(script.dialect)
+        .update('\0')
+        .update(script.text)
+        .digest('base64');
+      placed.push({ path, script, key });
+      if (!cache.has(key)) pending.set(key, script);
+    }
+  }
+  await analyse(pending, options);
+  for (const { path, script, key } of placed) {
+    const findings = facts.get(path)?.get(script.instructionLine);
+    for (const found of cache.get(key) ?? []) {
+      if (script.disabled.has(ALL_CODES) || script.disabled.has(found.code)) continue;
+      const shift = script.firstLine - 1;
+      findings?.push({ ...found, line: found.line + shift, end_line: found.end_line + shift });
+    }
+  }
+  for (const byLine of facts.values())
+    for (const findings of byLine.values()) findings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return facts;
+}
+
+/** Runs ShellCheck on the scripts not yet analysed, a batch per process, and caches what it says of each. */
+async function analyse(pending: ReadonlyMap<string, RunScript>, options: ShellCheckOptions): Promise<void> {
+  if (pending.size === 0) return;
+  const batchSize = options.batchSize ?? 250;
+  const byDialect = new Map<ShellDialect, [string, RunScript][]>();
+  for (const entry of pending) {
+    const group = byDialect.get(entry[1].dialect) ?? [];
+    group.push(entry);
+    byDialect.set(entry[1].dialect, group);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'portcullis-shellcheck-'));
+  try {
+    const batches: [string, () => Promise<void>][] = [];
+    let n = 0;
+    for (const [dialect, entries] of byDialect) {
+      for (let i = 0; i < entries.length; i += batchSize) {
+        const batch = entries
+          .slice(i, i + batchSize)
+          .map(([key, script]) => ({ key, script, file: `${n++}.sh` }));
+        batches.push([`${dialect}${i}`, () => runBatch(dir, dialect, batch, options)]);
+      }
+    }
+    await runLimited(batches, options.concurrency ?? 2);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const OUTPUT: JsonSchema<{ comments: ShellCheckComment[] }> = {
+  type: 'object',
+  required: ['comments'],
+  properties: {
+    comments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['file', 'line', 'endLine', 'column', 'endColumn', 'level', 'code', 'message'],
+        properties: {
+          file: { type: 'string' },
+          line: { type: 'integer' },
+          endLine: { type: 'integer' },
+          column: { type: 'integer' },
+          endColumn: { type: 'integer' },
+          level: { enum: ['error', 'warning', 'info', 'style'] },
+          code: { type: 'integer' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+interface ShellCheckComment {
+  file: string;
+  line: number;
+  endLine: number;
+  column: number;
+  endColumn: number;
+  level: ShellCheckFinding['level'];
+  code: number;
+  message: string;
+}
+
+async function runBatch(
+  dir: string,
+  dialect: ShellDialect,
+  batch: { key: string; script: RunScript; file: string }[],
+  options: ShellCheckOptions,
+): Promise<void> {
+  await Promise.all(batch.map(({ script, file }) => writeFile(join(dir, file), script.text)));
+  // --norc: no .shellcheckrc from the folders above or the home folder; sources are never followed.
+  const args = [
+    '--format=json1',
+    `--shell=${dialect}`,
+    '--norc',
+    `--exclude=${EXCLUDED.join(',')}`,
+    '--',
+    ...batch.map((b) => b.file),
+  ];
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(
+      options.command,
+      args,
+      {
+        cwd: dir,
+        env: cleanEnvironment(dir),
+        timeout: options.timeoutMs ?? 60_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: options.maxOutputBytes ?? 64 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (error, out, err) => {
+        // 0: nothing found, 1: findings; anything else (2: a file unreadable, 3/4: bad options) is a failure.
+        const code = error && typeof error.code === 'number' ? error.code : error ? null : 0;
+        if (code === 0 || code === 1) resolve(out);
+        else
+          reject(
+            new ShellCheckError(
+              `ShellCheck (${options.command}) failed on ${batch.length} RUN scripts: ${
+                error?.killed
+                  ? 'it was stopped (time or output limit)'
+                  : (err.trim().split('\n')[0] ?? error?.message)
+              }`,
+            ),
+          );
+      },
+    );
+  });
+  let parsed: { comments: ShellCheckComment[] };
+  try {
+    parsed = parseJson(stdout, OUTPUT, 'ShellCheck output');
+  } catch (error) {
+    throw new ShellCheckError(`ShellCheck answered with something else than its JSON: ${String(error)}`);
+  }
+  const byFile = new Map(batch.map((b) => [b.file, [] as Analysed[]]));
+  for (const c of parsed.comments) {
+    byFile.get(c.file)?.push({
+      code: `SC${c.code}`,
+      level: c.level,
+      message: c.message,
+      line: c.line,
+      column: c.column,
+      end_line: c.endLine,
+      end_column: c.endColumn,
+    });
+  }
+  for (const { key, file } of batch) cache.set(key, byFile.get(file) ?? []);
+}
