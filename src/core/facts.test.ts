@@ -53,11 +53,11 @@ it('places each image’s facts at its own site, several on one line, signatures
   );
   const registry = bySite([pod], (image) => lookedUp(`sha256:${image}`));
   const trust_policy = { matched: false, pattern: null, signers: [], unmatched: 'info' as const };
-  const signatures = bySite([pod], () => ({ trust_policy, signatures: null }));
+  const signatures = bySite([pod], () => ({ trust_policy, signatures: null, attestations: null }));
   mergeFacts([pod], { registry, signatures });
   const [a, b] = pod.references.map((r) => r.registry_facts);
   expect([a?.digest, b?.digest]).toEqual(['sha256:docker.io/acme/a:1', 'sha256:docker.io/acme/b:1']);
-  expect(Object.keys(a ?? {}).slice(-2)).toEqual(['trust_policy', 'signatures']);
+  expect(Object.keys(a ?? {}).slice(-3)).toEqual(['trust_policy', 'signatures', 'attestations']);
   // The gatherers' own objects are left as they returned them.
   expect(registry.get('pod.json')?.get('1 docker.io/acme/a:1 ')).not.toHaveProperty('signatures');
 });

@@ -2,10 +2,12 @@
  * Signature facts in the policy input, gathered with the registry facts from a real
  * registry and real cosign signatures, and valid against docs/policy-input.schema.json.
  */
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { githubProvenance } from '../../test/support/attestations.js';
 import { type CosignKeyPair, type CosignWorkspace, cosignWorkspace } from '../../test/support/cosign.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import { gatherFacts, mergeFacts } from '../core/facts.js';
@@ -33,6 +35,11 @@ beforeAll(async () => {
   await pushImage(registry, 'acme/worker', '1.0', { layers: [{ 'w.txt': 'worker' }] });
   await pushImage(registry, 'other/tool', '1.0', { layers: [{ 't.txt': 'tool' }] });
   await cosign.sign(`${registry.host}/acme/web@${signed}`, key, 'bundle');
+  await cosign.attest(`${registry.host}/acme/web@${signed}`, key, {
+    predicate: githubProvenance('https://github.com/actions/runner/github-hosted'),
+    type: 'slsaprovenance1',
+    format: 'dsse',
+  });
   writeFileSync(
     join(cosign.dir, 'trust.yaml'),
     `policies:\n  - images: ["${registry.host}/acme/**"]\n    keys: [cosign.pub]\n`,
@@ -73,8 +80,19 @@ it('adds trust-policy and signature facts when a trust policy is configured', as
     pattern: `${registry.host}/acme/**`,
     signers: [{ key: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), issuer: null, subject: null }],
     unmatched: 'info',
+    provenance: null,
+    require_sbom: false,
+    require_tlog: false,
   };
   expect(web?.trust_policy).toEqual(policy);
+  expect(web?.attestations).toMatchObject([
+    {
+      predicate_type: 'https://slsa.dev/provenance/v1',
+      format: 'dsse',
+      verified: true,
+      builder_id: 'https://github.com/actions/runner/github-hosted',
+    },
+  ]);
   expect(web?.signatures).toEqual([
     {
       verified: true,
@@ -86,10 +104,11 @@ it('adds trust-policy and signature facts when a trust policy is configured', as
     },
   ]);
   expect(again).toBe(web); // one look-up and one verification per image
-  expect(worker).toMatchObject({ trust_policy: policy, signatures: [] });
+  expect(worker).toMatchObject({ trust_policy: policy, signatures: [], attestations: [] });
   expect(tool).toMatchObject({
     trust_policy: { matched: false, pattern: null, signers: [], unmatched: 'info' },
     signatures: null,
+    attestations: null,
   });
   expect(missing).toMatchObject({ error: { code: 'not_found' }, trust_policy: policy, signatures: null });
   expect(validate(input) ? [] : validate.errors).toEqual([]);

@@ -1,12 +1,14 @@
 /**
  * Signature facts: for each looked-up image, the trust policy that covers it
- * (`registry_facts.trust_policy`) and its cosign and Notation signatures, verified against that policy's
- * signers (`registry_facts.signatures`). Gathered right after the registry facts, from the
+ * (`registry_facts.trust_policy`), its cosign and Notation signatures and its attestations,
+ * verified against that policy's signers (`registry_facts.signatures`, `registry_facts.attestations`). Gathered right after the registry facts, from the
  * digests they resolved, and only when a trust policy is configured: without one, the input
  * has neither field and nothing changes.
  */
+import type { AttestationFacts } from '../input/attestations.js';
 import type { RegistryFacts } from '../input/policy-input.js';
 import type { SignatureFacts, TrustPolicyFacts, TrustPolicySigner } from '../input/signatures.js';
+import { verifyImageAttestations } from '../signatures/attestations.js';
 import { distinguishedName, verifyNotationSignatures } from '../signatures/notation.js';
 import { matchTrustPolicy, type TrustPolicy, type TrustPolicySet } from '../signatures/trust-policy.js';
 import { type SignatureSource, verifyImageSignatures } from '../signatures/verify.js';
@@ -16,7 +18,9 @@ import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 const VERIFY_CONCURRENCY = 4;
 
 /** What signature facts add to an image's `registry_facts`. */
-export type ImageSignatureFacts = Required<Pick<RegistryFacts, 'trust_policy' | 'signatures'>>;
+export type ImageSignatureFacts = Required<
+  Pick<RegistryFacts, 'trust_policy' | 'signatures' | 'attestations'>
+>;
 
 /**
  * `trust_policy` and `signatures` for each looked-up image, by site. An image whose digest
@@ -30,7 +34,7 @@ export async function gatherSignatureFacts(
 ): Promise<FactsBySite<ImageSignatureFacts>> {
   const found: FactsBySite<ImageSignatureFacts> = new Map();
   const source = isSignatureSource(registry) ? registry : null;
-  const verifications = new Map<string, () => Promise<SignatureFacts[]>>();
+  const verifications = new Map<string, () => Promise<Verified>>();
   // Sites that share a look-up share its signature facts, as they share the registry facts.
   const byLookUp = new Map<RegistryFacts, { facts: ImageSignatureFacts; key: string | null }>();
   for (const site of images) {
@@ -38,7 +42,10 @@ export async function gatherSignatureFacts(
     let entry = byLookUp.get(facts);
     if (!entry) {
       const match = matchTrustPolicy(trust, image);
-      entry = { facts: { trust_policy: trustPolicyFacts(trust, match), signatures: null }, key: null };
+      entry = {
+        facts: { trust_policy: trustPolicyFacts(trust, match), signatures: null, attestations: null },
+        key: null,
+      };
       byLookUp.set(facts, entry);
       if (match && facts.digest !== null) {
         const digest = facts.digest;
@@ -46,13 +53,17 @@ export async function gatherSignatureFacts(
         if (!verifications.has(entry.key)) {
           const signers = { ...match.policy, trustedRoot: trust.trustedRoot };
           const notation = match.policy.notation;
-          verifications.set(entry.key, async () => {
-            if (!source) return [unavailable('the registry client in use cannot list signatures')];
-            const [cosign, notary] = await Promise.all([
+          verifications.set(entry.key, async (): Promise<Verified> => {
+            if (!source) {
+              const message = 'the registry client in use cannot list signatures';
+              return { signatures: [unavailable(message)], attestations: [] };
+            }
+            const [cosign, notary, attested] = await Promise.all([
               verifyImageSignatures(source, image, digest, signers),
               notation ? verifyNotationSignatures(source, image, digest, notation) : [],
+              verifyImageAttestations(source, image, digest, signers),
             ]);
-            return [...cosign, ...notary];
+            return { signatures: [...cosign, ...notary], attestations: attested.attestations };
           });
         }
       }
@@ -61,7 +72,11 @@ export async function gatherSignatureFacts(
   }
   const results = await runLimited([...verifications.entries()], VERIFY_CONCURRENCY);
   for (const { facts, key } of byLookUp.values()) {
-    if (key !== null) facts.signatures = results.get(key) ?? null;
+    const verified = key === null ? undefined : results.get(key);
+    if (verified) {
+      facts.signatures = verified.signatures;
+      facts.attestations = verified.attestations;
+    }
   }
   return found;
 }
@@ -75,7 +90,15 @@ function trustPolicyFacts(
     pattern: match?.pattern ?? null,
     signers: match ? policySigners(match.policy) : [],
     unmatched: trust.unmatched,
+    provenance: match?.policy.provenance ?? null,
+    require_sbom: match?.policy.requireSbom ?? false,
+    require_tlog: match?.policy.requireTlog ?? false,
   };
+}
+
+interface Verified {
+  signatures: SignatureFacts[];
+  attestations: AttestationFacts[];
 }
 
 export function policySigners(policy: TrustPolicy): TrustPolicySigner[] {
