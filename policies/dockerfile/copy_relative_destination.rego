@@ -33,8 +33,12 @@ info contains finding if {
 
 absolute(path) if regex.match(`^([/$\\]|[A-Za-z]:)`, path)
 
-workdir_before(stage, instruction) if {
-	some other in dockerfile.chain_instructions(stage)
-	other.keyword == "WORKDIR"
-	other.line < instruction.line
+workdir_before(stage, instruction) if first_workdir[stage.index] < instruction.line
+
+# By stage index: the line of the first WORKDIR the stage sets or inherits. Computed once
+# per stage, not once per COPY.
+first_workdir[stage.index] := min(lines) if {
+	some stage in dockerfile.stages
+	lines := [other.line | some other in dockerfile.chain_instructions(stage); other.keyword == "WORKDIR"]
+	count(lines) > 0
 }

@@ -47,21 +47,25 @@ unprotected contains [item.stage.index, item.instruction.line] if {
 }
 
 shell_before(stage, instruction) if {
-	some other in dockerfile.chain_instructions(stage)
-	other.keyword == "SHELL"
-	other.line < instruction.line
+	some shell in shells[stage.index]
+	shell.line < instruction.line
 }
 
 # The SHELL in effect for a RUN (the last one before it in its stage or the stages it
 # builds on) sets pipefail, or is not a POSIX shell.
 protected_by_shell(stage, instruction) if {
-	shells := [other |
-		some other in dockerfile.chain_instructions(stage)
-		other.keyword == "SHELL"
-		other.line < instruction.line
-	]
-	count(shells) > 0
-	shell_protects(shells[count(shells) - 1].arguments)
+	before := [shell | some shell in shells[stage.index]; shell.line < instruction.line]
+	count(before) > 0
+	shell_protects(before[count(before) - 1].arguments)
+}
+
+# By stage index: the SHELL instructions the stage sets or inherits, oldest first.
+# Computed once per stage, not once per piped command.
+shells[stage.index] := [other |
+	some other in dockerfile.chain_instructions(stage)
+	other.keyword == "SHELL"
+] if {
+	some stage in dockerfile.stages
 }
 
 shell_protects(args) if {
