@@ -7,7 +7,7 @@ import type { Severity } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { ShellCheckGatherer } from '../facts/shellcheck.js';
-import type { PolicyInput } from '../input/policy-input.js';
+import type { BuiltImageFacts, PolicyInput } from '../input/policy-input.js';
 import { metrics, secondsSince } from '../metrics.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
@@ -52,7 +52,20 @@ export interface TargetResult {
   skipped?: string;
   /** The policy itself failed on this target: the check fails rather than let it through. */
   evaluationFailed?: boolean;
+  /** A Dockerfile built with `--build` or by the App: its layers and packages, for the reports' chart. */
+  image?: ImageSummary;
 }
+
+/** The built image at the head and at the merge base, as much as the size chart shows (src/report/layer-chart.ts). */
+export interface ImageSummary {
+  head: BuiltImageSummary;
+  base: BuiltImageSummary | null;
+}
+
+export type BuiltImageSummary = Pick<
+  BuiltImageFacts,
+  'size' | 'layers' | 'efficiency' | 'wasted_bytes' | 'packages_count'
+>;
 
 export interface Judgement {
   targets: TargetResult[];
@@ -291,11 +304,24 @@ async function evaluate(
   engine: PolicyEvaluator | null,
 ): Promise<TargetResult> {
   if (!engine) throw new Error('judgeTargets needs a policy engine to judge files');
+  const built = 'image' in input && input.image?.built ? input.image : null;
+  const image = built ? { image: imageSummary(built) } : {};
   try {
-    return { ...result, findings: (await engine.evaluate(input)).sort(compareFindings) };
+    return { ...result, ...image, findings: (await engine.evaluate(input)).sort(compareFindings) };
   } catch (error) {
     return failed(result, error);
   }
+}
+
+function imageSummary(image: BuiltImageFacts & { base: BuiltImageFacts | null }): ImageSummary {
+  const summary = (facts: BuiltImageFacts): BuiltImageSummary => ({
+    size: facts.size,
+    layers: facts.layers,
+    efficiency: facts.efficiency,
+    wasted_bytes: facts.wasted_bytes,
+    packages_count: facts.packages_count,
+  });
+  return { head: summary(image), base: image.base?.built ? summary(image.base) : null };
 }
 
 /** Fails closed: an input that makes the policy throw must not pass unjudged. */

@@ -7,6 +7,7 @@ import { isFailing } from '../core/repository-rules.js';
 import type { Finding } from '../policy/findings.js';
 import { settings } from '../settings.js';
 import { portcullisVersion } from '../tools.js';
+import { layerChartMarkdown } from './layer-chart.js';
 import { htmlText, markdownFence, markdownText } from './markdown.js';
 import { plainText } from './plain-text.js';
 import { containsSecret } from './redact.js';
@@ -159,6 +160,7 @@ function targetSection(target: Judgement['targets'][number], failOn: Judgement['
       );
     }
   }
+  if (target.image) lines.push('', layerChartMarkdown(target.image));
   lines.push('', '</details>', '');
   return lines.join('\n');
 }

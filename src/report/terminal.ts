@@ -1,6 +1,7 @@
 /** The CLI's renderings of a Judgement: readable text for people, JSON for scripts. */
 import type { Judgement, TargetResult } from '../core/judge.js';
 import type { Finding } from '../policy/findings.js';
+import { layerChartText } from './layer-chart.js';
 import { plainFinding, plainLine, plainText, workflowSafe } from './plain-text.js';
 
 export interface JsonReport {
@@ -72,6 +73,7 @@ export function textTarget(target: TargetResult, color: boolean): string {
       out.push(`${indent}${paint('dim', `fix: ${plainLine(f.fix.description)}`)}`);
     }
   }
+  if (target.image) out.push('', ...layerChartText(target.image).map((line) => `  ${line}`));
   out.push('');
   return workflowSafe(out.join('\n'));
 }
