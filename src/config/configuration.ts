@@ -54,6 +54,13 @@ export interface TrustDocument extends TrustRequirements {
     images: string[];
     keys?: string[];
     keyless?: { issuer: string; subject: string }[];
+    /** Notation signers; see src/signatures/notation-policy.ts. */
+    notation?: {
+      trust_store: string[];
+      identities?: string[];
+      level?: string;
+      override?: Record<string, string>;
+    };
   } & TrustRequirements)[];
 }
 
@@ -182,17 +189,36 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     trust: config.trust
       ? {
           ...config.trust,
-          policies: config.trust.policies.map((policy, p) =>
-            policy.keys
-              ? {
-                  ...policy,
-                  // A key is a PEM written inline, or the repository path of one.
-                  keys: policy.keys.map((key, k) =>
-                    key.includes('-----BEGIN') ? key : inRepository(key, ['trust', 'policies', p, 'keys', k]),
-                  ),
-                }
-              : policy,
-          ),
+          policies: config.trust.policies
+            .map((policy, p) =>
+              policy.keys
+                ? {
+                    ...policy,
+                    // A key is a PEM written inline, or the repository path of one.
+                    keys: policy.keys.map((key, k) =>
+                      key.includes('-----BEGIN')
+                        ? key
+                        : inRepository(key, ['trust', 'policies', p, 'keys', k]),
+                    ),
+                  }
+                : policy,
+            )
+            .map((policy, p) =>
+              policy.notation
+                ? {
+                    ...policy,
+                    // A trust-store certificate is a PEM written inline, or the repository path of one.
+                    notation: {
+                      ...policy.notation,
+                      trust_store: policy.notation.trust_store.map((entry, k) =>
+                        entry.includes('-----BEGIN')
+                          ? entry
+                          : inRepository(entry, ['trust', 'policies', p, 'notation', 'trust_store', k]),
+                      ),
+                    },
+                  }
+                : policy,
+            ),
         }
       : null,
     review: { ...DEFAULT_CONFIG.review, ...config.review },

@@ -3,6 +3,7 @@
  * input. A key such as `__proto__` is refused with the file and key named, and one
  * repository's files can never change another repository's verdict in the same process.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -158,6 +159,10 @@ describe('paths the configuration names', () => {
     ['policies:\n  path: ..\n', 'policies.path'],
     ['waivers: ../waivers.yml\n', 'waivers'],
     ['trust:\n  policies:\n    - images: [a/**]\n      keys: [../cosign.pub]\n', 'trust.policies[0].keys[0]'],
+    [
+      'trust:\n  policies:\n    - images: [a/**]\n      notation: {trust_store: [../ca.pem], identities: ["*"]}\n',
+      'trust.policies[0].notation.trust_store[0]',
+    ],
   ])(
     'are refused when they leave the repository, before anything outside is read: %j',
     async (config, key) => {
@@ -175,4 +180,45 @@ describe('paths the configuration names', () => {
       ]);
     },
   );
+});
+
+describe('trust: notation', () => {
+  it('reads the trust store the configuration names from the same snapshot', async () => {
+    const root = await repository({
+      '.github/portcullis.yml':
+        'trust:\n  policies:\n    - images: [a/**]\n      notation:\n        trust_store: [certs/ca.pem]\n        identities: ["x509.subject: O=Acme, CN=release"]\n        level: permissive\n',
+    });
+    await mkdir(join(root, 'certs'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(root, 'certs', 'ca.key'),
+        '-out',
+        join(root, 'certs', 'ca.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/O=Acme/CN=Acme Root',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+      ],
+      { stdio: 'ignore' },
+    );
+    const { trust } = await loadPolicySet(workingTreeSnapshot(root));
+    expect(trust?.policies[0]?.notation).toMatchObject({
+      level: 'permissive',
+      identities: [{ text: 'x509.subject: O=Acme, CN=release' }],
+    });
+    expect(trust?.policies[0]?.notation?.trustStore.map((ca) => ca.subject)).toEqual([
+      'O=Acme\nCN=Acme Root',
+    ]);
+  });
 });

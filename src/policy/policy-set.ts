@@ -136,28 +136,32 @@ async function loadTrust(
   } = await import('../signatures/trust-policy.js');
   const fromEnv = trustPolicyFromEnv();
   if (!document) return fromEnv;
+  /** A PEM written inline, or the repository path of one (read at the snapshot). */
+  const pemAt = async (value: string, key: string): Promise<string> => {
+    if (value.includes('-----BEGIN')) return value;
+    const pem = await snapshot.readFile(value);
+    if (pem === null) {
+      throw new ConfigError([
+        { path: CONFIG_PATH, line: 1, key, message: `${value} does not exist at ${snapshot.label}` },
+      ]);
+    }
+    return pem;
+  };
   const policies = [];
   for (const [index, policy] of document.policies.entries()) {
     const keys: string[] = [];
     for (const [k, key] of (policy.keys ?? []).entries()) {
-      if (key.includes('-----BEGIN')) {
-        keys.push(key);
-        continue;
-      }
-      const pem = await snapshot.readFile(key);
-      if (pem === null) {
-        throw new ConfigError([
-          {
-            path: CONFIG_PATH,
-            line: 1,
-            key: `trust.policies[${index}].keys[${k}]`,
-            message: `${key} does not exist at ${snapshot.label}`,
-          },
-        ]);
-      }
-      keys.push(pem);
+      keys.push(await pemAt(key, `trust.policies[${index}].keys[${k}]`));
     }
-    policies.push({ ...policy, keys });
+    const notation = policy.notation && {
+      ...policy.notation,
+      trust_store: await Promise.all(
+        policy.notation.trust_store.map((entry, k) =>
+          pemAt(entry, `trust.policies[${index}].notation.trust_store[${k}]`),
+        ),
+      ),
+    };
+    policies.push({ ...policy, keys, ...(notation ? { notation } : {}) });
   }
   try {
     const repository = trustPolicyFromDocument(
