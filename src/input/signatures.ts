@@ -45,7 +45,7 @@ export type SignatureErrorCode =
   | 'tlog_unverified';
 
 export interface SignatureFacts {
-  /** cosign or notation; a producer may leave it out for cosign, the input document always has it. */
+  /** `notation` for a Notary Project signature; absent for cosign's (the input's older shape, kept). */
   kind?: SignatureKind;
   /** True when the signature is valid, for this digest, by a signer the trust policy names. */
   verified: boolean;
