@@ -163,6 +163,19 @@ describeWithTools(['buildah', 'osv-scanner'], 'gatherImageFacts', () => {
       ['ALPINE-CVE-2024-0004', 'unchanged'],
     ]);
     expect(image?.delta?.layers).toBe(0);
+    // Two Alpine packages in each image, from the scan; the one layer is ADD's, wasting nothing.
+    expect(image?.packages_count).toEqual({ total: 2, os: 2, language: 0 });
+    expect(image?.base?.packages_count).toEqual({ total: 2, os: 2, language: 0 });
+    expect(image?.layers).toEqual([
+      expect.objectContaining({
+        index: 0,
+        instruction: 'ADD',
+        line: 3,
+        in_base_image: false,
+        wasted_bytes: 0,
+      }),
+    ]);
+    expect(image).toMatchObject({ efficiency: 1, wasted_bytes: 0, layers_error: null, build_tools: [] });
     expect(image?.env).toContainEqual({ name: 'PASSWORD', secret: true, line: 2 });
     expect(JSON.stringify(image)).not.toContain('hunter2');
     expect(
