@@ -39,6 +39,12 @@ export interface PortcullisConfig {
    * (dive's efficiency score), as written; the rules hold the defaults (10 MB, 0.95).
    */
   wasted_space: { layer_bytes?: number; min_efficiency?: number };
+  /**
+   * Whether `# hadolint ignore=DL3008` comments in Dockerfiles ignore the Portcullis rules
+   * that cover those Hadolint rules (their `related` metadata), as Hadolint would; false is
+   * what `portcullis migrate hadolint` writes for `disable-ignore-pragma: true`.
+   */
+  hadolint_pragmas: boolean;
 }
 
 /** Requirements a trust policy adds to signatures (docs/signatures.md); top level: for every policy that sets none. */
@@ -76,6 +82,7 @@ export const DEFAULT_CONFIG: PortcullisConfig = {
   review: { event: 'comment', max_comments: 20 },
   build: [],
   wasted_space: {},
+  hadolint_pragmas: true,
 };
 
 /** A problem in a configuration-like file, located for an annotation. */
@@ -224,6 +231,7 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     review: { ...DEFAULT_CONFIG.review, ...config.review },
     build: config.build ?? [],
     wasted_space: config.wasted_space ?? {},
+    hadolint_pragmas: config.hadolint_pragmas ?? DEFAULT_CONFIG.hadolint_pragmas,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed;

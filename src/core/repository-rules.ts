@@ -7,6 +7,7 @@ import type { Severity } from '../config/configuration.js';
 import { compareFindings, type Finding } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import {
+  bundlePeerRules,
   type InlineIgnore,
   type Waiver,
   waiverCovers,
@@ -20,6 +21,7 @@ export const WAIVER_RULES = {
   expiring: { id: 'PC-WVR-002', title: 'Waiver expires soon' },
   unexplained: { id: 'PC-WVR-003', title: 'Inline ignore without a reason' },
   invalidDate: { id: 'PC-WVR-004', title: 'Inline ignore with an invalid date' },
+  hadolintPragma: { id: 'PC-WVR-005', title: 'Hadolint ignore comment' },
 } as const;
 
 export interface TargetFindings {
@@ -42,10 +44,30 @@ export function applyRepositoryRules(targets: TargetFindings[], set: PolicySet, 
 /** Overrides, waivers and inline ignores of one target, in place: the pipeline applies them as each target is judged. */
 export function applyTargetRules(target: TargetFindings, set: PolicySet, today: Date): void {
   const usable = set.waivers.filter((w) => waiverStatus(w, today) !== 'expired');
-  target.findings = [...target.findings, ...ignoreFindings(target)]
+  const ignores = hadolintIgnores(target.ignores ?? [], set);
+  target.findings = [...target.findings, ...ignoreFindings({ ...target, ignores })]
     .flatMap((finding) => override(finding, set.config.rules))
-    .map((finding) => waive(finding, usable, target.ignores ?? [], today))
+    .map((finding) => waive(finding, usable, ignores, today))
     .sort(compareFindings);
+}
+
+/** A Hadolint pragma resolved: the Portcullis rules it ignores, and the codes none covers. */
+type ResolvedIgnore = InlineIgnore & { unmapped?: string[] };
+
+/**
+ * Hadolint pragmas as ignores of the Portcullis rules that cover their codes (the rules'
+ * `related` metadata); dropped with `hadolint_pragmas: false`, as Hadolint's
+ * `disable-ignore-pragma` drops them.
+ */
+function hadolintIgnores(ignores: readonly InlineIgnore[], set: PolicySet): ResolvedIgnore[] {
+  if (!ignores.some((i) => i.peer === 'hadolint')) return [...ignores];
+  if (set.config.hadolint_pragmas === false) return ignores.filter((i) => i.peer !== 'hadolint');
+  const peers = bundlePeerRules(set.bundle);
+  return ignores.map((ignore) => {
+    if (ignore.peer !== 'hadolint') return ignore;
+    const rules = [...new Set(ignore.rules.flatMap((code) => peers.get(code) ?? []))].sort();
+    return { ...ignore, rules, unmapped: ignore.rules.filter((code) => !peers.has(code)) };
+  });
 }
 
 /** Findings about the waivers file itself (expired, expiring), under the same overrides. */
@@ -76,7 +98,7 @@ function waive(finding: Finding, waivers: Waiver[], ignores: InlineIgnore[], tod
   const day = today.toISOString().slice(0, 10);
   const ignore = ignores.find(
     (i) =>
-      i.reason !== null &&
+      (i.reason !== null || i.peer === 'hadolint') &&
       i.problem === undefined &&
       i.covers !== null &&
       (i.until === null || i.until >= day) &&
@@ -88,7 +110,7 @@ function waive(finding: Finding, waivers: Waiver[], ignores: InlineIgnore[], tod
     return {
       ...finding,
       waived: {
-        reason: ignore.reason as string,
+        reason: ignore.reason ?? 'ignored by a # hadolint ignore= comment',
         owner: null,
         expires: ignore.until,
         source: `${finding.path}:${ignore.line}`,
@@ -126,9 +148,10 @@ function waiverFindings(waivers: Waiver[], today: Date): Finding[] {
  * Inline ignores that do not apply: one without a reason (a warning), and one whose `until=`
  * is not a date — a configuration error, so it fails like one rather than ignore forever.
  */
-function ignoreFindings(target: TargetFindings): Finding[] {
-  return (target.ignores ?? []).flatMap((i): Finding[] => {
+function ignoreFindings(target: { path: string; ignores: ResolvedIgnore[] }): Finding[] {
+  return target.ignores.flatMap((i): Finding[] => {
     const at = { path: target.path, line: i.line, end_line: i.line };
+    if (i.peer === 'hadolint') return [hadolintNote(i, at)];
     if (i.reason === null) {
       return [
         {
@@ -153,6 +176,31 @@ function ignoreFindings(target: TargetFindings): Finding[] {
     }
     return [];
   });
+}
+
+/** The one-line note a Hadolint pragma gets: what it ignores, and its Portcullis rewrite. */
+function hadolintNote(ignore: ResolvedIgnore, at: Pick<Finding, 'path' | 'line' | 'end_line'>): Finding {
+  const unmapped = ignore.unmapped ?? [];
+  const codes = (list: string[]) => list.map((code) => code.replace(/^\w+:/, '')).join(', ');
+  const shellcheck = unmapped.filter((code) => code.startsWith('shellcheck:'));
+  const none = unmapped.filter((code) => !code.startsWith('shellcheck:'));
+  const scope = ignore.covers?.end_line === Number.MAX_SAFE_INTEGER ? 'global ' : '';
+  const parts = [
+    ignore.rules.length > 0
+      ? `This Hadolint comment ignores ${ignore.rules.join(', ')}: rewrite it as # portcullis ignore=${ignore.rules.join(',')} reason="…"${scope ? ' before each instruction it should cover' : ''}.`
+      : 'This Hadolint comment ignores no Portcullis rule.',
+    none.length > 0 ? `No Portcullis rule covers ${codes(none)}.` : '',
+    shellcheck.length > 0
+      ? `For ${codes(shellcheck)} write # shellcheck disable=${codes(shellcheck).replace(/ /g, '')}.`
+      : '',
+  ];
+  return {
+    ...at,
+    rule_id: WAIVER_RULES.hadolintPragma.id,
+    severity: 'info',
+    title: WAIVER_RULES.hadolintPragma.title,
+    message: parts.filter(Boolean).join(' '),
+  };
 }
 
 /** Whether a finding fails the check under `fail_on`: waived findings never do. */

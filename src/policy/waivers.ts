@@ -3,12 +3,14 @@
  * A waived finding is still shown (as waived) but fails nothing. An expired waiver stops
  * applying and is itself reported; one that expires within 14 days is warned about.
  * Inline ignores in Dockerfiles (`# portcullis ignore=PC-DF-003 reason="…" until=2027-01-31`)
- * waive the next instruction; one without a reason is a finding.
+ * waive the next instruction; one without a reason is a finding. Hadolint's pragmas
+ * (`# hadolint ignore=DL3008`) are read too, as ignores of the rules that cover those codes.
  */
 import picomatch from 'picomatch';
-import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, LineCounter, parseDocument, parse as parseYaml, type YAMLMap } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../config/configuration.js';
 import { formatKeyPath, yamlDataProblem } from '../config/plain-data.js';
+import type { PolicyBundle } from './bundle.js';
 import type { Finding } from './findings.js';
 
 export interface Waiver {
@@ -155,9 +157,12 @@ export function waiverCovers(waiver: Waiver, finding: Finding): boolean {
   return true;
 }
 
-/** One `# portcullis ignore=…` comment and the instruction lines it covers. */
+/** One `# portcullis ignore=…` (or `# hadolint ignore=…`) comment and the instruction lines it covers. */
 export interface InlineIgnore {
+  /** Rule ids; for a Hadolint pragma, its codes as peer rules (`hadolint:DL3008`, `shellcheck:SC2086`). */
   rules: string[];
+  /** Set for a Hadolint pragma: it needs no reason, and is honoured unless `hadolint_pragmas: false`. */
+  peer?: 'hadolint';
   reason: string | null;
   until: string | null;
   /** Why the ignore does not apply although it has a reason: an `until=` that is not a calendar date. */
@@ -169,6 +174,8 @@ export interface InlineIgnore {
 }
 
 const IGNORE = /^\s*#\s*portcullis\s+ignore=(\S+)(.*)$/i;
+/** As Hadolint reads its pragmas: codes separated by commas (spaces allowed), `global` for the whole file. */
+const HADOLINT_IGNORE = /^\s*#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)/;
 
 /** Finds inline ignores in a Dockerfile; `instructions` are its instructions' line ranges in order. */
 export function inlineIgnores(
@@ -177,9 +184,27 @@ export function inlineIgnores(
 ): InlineIgnore[] {
   const ignores: InlineIgnore[] = [];
   text.split(/\r?\n/).forEach((content, index) => {
+    const line = index + 1;
+    const hadolint = HADOLINT_IGNORE.exec(content);
+    if (hadolint) {
+      const next = instructions.find((i) => i.line > line) ?? null;
+      const codes = (hadolint[2] as string).split(',').map((code) => code.trim().toUpperCase());
+      ignores.push({
+        rules: [...new Set(codes)].map(
+          (code) => `${code.startsWith('SC') ? 'shellcheck' : 'hadolint'}:${code}`,
+        ),
+        peer: 'hadolint',
+        reason: null,
+        until: null,
+        line,
+        covers: hadolint[1]
+          ? { line: 1, end_line: Number.MAX_SAFE_INTEGER }
+          : next && { line: next.line, end_line: next.end_line },
+      });
+      return;
+    }
     const match = IGNORE.exec(content);
     if (!match) return;
-    const line = index + 1;
     const options = match[2] ?? '';
     const reason = /reason="([^"]*)"|reason=(\S+)/.exec(options);
     // Looked for outside the reason, so that `reason="wait until=…"` sets no date.
@@ -201,6 +226,42 @@ export function inlineIgnores(
     });
   });
   return ignores;
+}
+
+const peerMaps = new WeakMap<PolicyBundle, Map<string, string[]>>();
+
+/**
+ * Peer rule (`hadolint:DL3008`) → the ids of the bundle's rules whose METADATA names it in
+ * `custom.related`, read from the Rego sources. The compiled policy reads the same
+ * annotations (src/policy/compile.ts, through OPA), but inline ignores are applied where only
+ * the policy set is at hand, synchronously, once per finding; so the two keys are read here,
+ * once per bundle, and a test holds both readings equal on the built-in pack.
+ */
+export function bundlePeerRules(bundle: PolicyBundle): Map<string, string[]> {
+  const known = peerMaps.get(bundle);
+  if (known) return known;
+  const map = new Map<string, string[]>();
+  for (const [path, text] of bundle.files) {
+    if (!path.endsWith('.rego') || path.endsWith('_test.rego')) continue;
+    for (const block of text.matchAll(/^# METADATA\r?\n((?:#.*\r?\n?)*)/gm)) {
+      let metadata: unknown;
+      try {
+        metadata = parseYaml((block[1] as string).replace(/^# ?/gm, ''), { maxAliasCount: 0 });
+      } catch {
+        continue; // OPA refuses such a policy when it compiles: the check fails there, with the reason.
+      }
+      const custom = (metadata as { custom?: { id?: unknown; related?: unknown } } | null)?.custom;
+      if (typeof custom?.id !== 'string' || !Array.isArray(custom.related)) continue;
+      for (const peer of custom.related) {
+        if (typeof peer !== 'string') continue;
+        const ids = map.get(peer) ?? [];
+        if (!ids.includes(custom.id)) ids.push(custom.id);
+        map.set(peer, ids.sort());
+      }
+    }
+  }
+  peerMaps.set(bundle, map);
+  return map;
 }
 
 /** A waiver a pull request adds, or one it extends (a later expiry, or a wider scope). */
