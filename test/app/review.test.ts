@@ -297,7 +297,8 @@ describe('the review of a pull request', () => {
 
   it('caps the comments and summarises the rest in the review body', async () => {
     const lines = ['FROM alpine:3.19', 'USER 10001', 'HEALTHCHECK NONE'];
-    for (let i = 0; i < 25; i++) lines.push(`RUN sudo echo ${i}`);
+    // Three commands per RUN: short consecutive RUNs would add PC-DF-052 findings.
+    for (let i = 0; i < 25; i++) lines.push(`RUN sudo echo ${i} && echo . && echo .`);
     const content = `${lines.join('\n')}\n`;
     const state = new ReviewState();
     await run(state, { 'svc/Dockerfile': content }, { 'svc/Dockerfile': addedFilePatch(content) });
