@@ -13,7 +13,7 @@
 #   remediation: >-
 #     Build in a builder stage and `COPY --from` only the result; clean package caches in the
 #     RUN that fills them (`rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, `pip install --no-cache-dir`).
-#   related: [hadolint:DL3009, dive:highestUserWastedBytes]
+#   related: [hadolint:DL3009]
 package portcullis.rules.build_tools_in_image
 
 import rego.v1

@@ -11,7 +11,7 @@
 #   remediation: >-
 #     Delete temporary files in the same RUN that creates them (`curl -o x.tgz … && tar xzf
 #     x.tgz && rm x.tgz`), or do the work in a builder stage and `COPY --from` only the result.
-#   related: [dive:highestUserWastedBytes]
+#   related: [dive:highestWastedBytes]
 package portcullis.rules.build_wasted_layer
 
 import rego.v1

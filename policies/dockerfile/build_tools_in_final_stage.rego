@@ -16,7 +16,6 @@
 #   remediation: >-
 #     Build in a builder stage (`FROM … AS build`, install the tools and compile there),
 #     then start the final stage from a runtime image and `COPY --from=build` only the result.
-#   related: [docker:multi-stage-builds, dive:highestUserWastedBytes]
 package portcullis.rules.build_tools_in_final_stage
 
 import rego.v1
