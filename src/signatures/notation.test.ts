@@ -4,8 +4,13 @@
  * on 127.0.0.1, which has no referrers API: signatures are found through the `sha256-<hex>`
  * tag index notation-go keeps instead), verified by Portcullis.
  */
-import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { cli } from '../../test/support/cli.js';
 import {
   type NotationWorkspace,
@@ -328,6 +333,77 @@ describeWithTools(['notation-sign'], 'Notation signatures', () => {
           { kind: 'notation', format: 'jws', verified: false, error: { code: 'untrusted_certificate' } },
         ],
       });
+    });
+  });
+
+  it('writes facts the policy-input schema accepts', async () => {
+    const image = await freshImage();
+    await notary.sign(image.ref, release, { envelope: 'cose' });
+    await notary.sign(image.ref, stranger);
+    const unwrap = <T>(m: T | { default: T }): T => (m as { default: T }).default ?? (m as T);
+    const ajv = new (unwrap(Ajv2020))({ allErrors: true, strict: false });
+    ajv.addSchema(JSON.parse(readFileSync(join('docs', 'policy-input.schema.json'), 'utf8')));
+    const validate = ajv.getSchema(
+      'https://portcullis.dev/schemas/policy-input/v1.json#/$defs/RegistryFacts/properties/signatures',
+    );
+    const facts = await verify(image, policy({ level: 'permissive' }));
+    expect(facts.map((f) => f.verified).sort()).toEqual([false, true]);
+    expect(validate?.(facts)).toBe(true);
+  });
+
+  describe('portcullis check', () => {
+    let repo: string;
+    afterAll(async () => {
+      if (repo) await rm(repo, { recursive: true, force: true });
+      delete process.env.PORTCULLIS_INSECURE_REGISTRIES;
+      resetSettings();
+    });
+
+    it('denies with PC-SIG-001 what the Notation trust policy of the repository does not accept, saying why', async () => {
+      const [good, foreign, old] = [await freshImage(), await freshImage(), await freshImage()];
+      await notary.sign(good.ref, release);
+      await notary.sign(foreign.ref, stranger, { envelope: 'cose' });
+      await notary.sign(old.ref, expired, { signingTime: '2024-06-01T12:00:00Z' });
+      repo = await mkdtemp(join(tmpdir(), 'portcullis-notation-check-'));
+      await promisify(execFile)('git', ['init', '--quiet', repo]);
+      await mkdir(join(repo, '.github', 'certs'), { recursive: true });
+      await mkdir(join(repo, 'deploy'));
+      await writeFile(join(repo, '.github', 'certs', 'acme.pem'), acme.certificatePem);
+      await writeFile(
+        join(repo, '.github', 'portcullis.yml'),
+        [
+          'trust:',
+          '  policies:',
+          '    - images: ["127.0.0.1:*/acme/**"]',
+          '      notation:',
+          '        trust_store: [.github/certs/acme.pem]',
+          '        identities: ["x509.subject: C=US, O=Acme, CN=release"]',
+          '',
+        ].join('\n'),
+      );
+      const pod = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: app', 'spec:', '  containers:'];
+      for (const [name, image] of [
+        ['good', good],
+        ['foreign', foreign],
+        ['old', old],
+      ] as const) {
+        pod.push(`    - name: ${name}`, `      image: ${registry.host}/${image.repository}:1.0`);
+      }
+      await writeFile(join(repo, 'deploy', 'app.yaml'), `${pod.join('\n')}\n`);
+      process.env.PORTCULLIS_INSECURE_REGISTRIES = registry.host;
+      resetSettings();
+      const result = await cli('check', '--repo', repo, '--format', 'json');
+      expect(result.code).toBe(1);
+      const findings = (
+        JSON.parse(result.stdout) as { findings: { rule_id: string; line: number; message: string }[] }
+      ).findings.filter((f) => f.rule_id === 'PC-SIG-001');
+      expect(findings.map((f) => f.line)).toEqual([10, 12]);
+      expect(findings[0]?.message).toMatch(
+        /untrusted certificate \(Notation COSE signature\): .*signed under another CA\.$/,
+      );
+      expect(findings[1]?.message).toMatch(
+        /expired \(Notation JWS signature\): its certificate C=US, ST=WA, O=Acme, CN=release expired on 2025-01-01T00:00:00Z/,
+      );
     });
   });
 });
