@@ -1,0 +1,62 @@
+/**
+ * ShellCheck through `portcullis check`: its findings on RUN scripts come out as PC-SH-001 on
+ * the Dockerfile's own lines, in the JSON report and the text report.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { cli } from '../support/cli.js';
+import { describeWithTools } from '../support/required-tools.js';
+
+const run = promisify(execFile);
+let repo: string;
+
+const DOCKERFILE = [
+  'FROM debian:12', // 1
+  'RUN --mount=type=cache,target=/var/cache/apt \\',
+  '    apt-get update && \\',
+  '    echo $VERSION && cd /src', // 4: SC2086 (info), SC2164 (warning)
+  '# shellcheck disable=SC2164',
+  'RUN cd /srv', // 6: disabled
+  'RUN <<EOF',
+  'echo start',
+  'cd /opt', // 9: SC2164 in the heredoc script
+  'EOF',
+  '',
+].join('\n');
+
+beforeAll(async () => {
+  repo = await mkdtemp(join(tmpdir(), 'portcullis-cli-shellcheck-'));
+  await run('git', ['init', '--quiet', repo]);
+  await writeFile(join(repo, 'Dockerfile'), DOCKERFILE);
+});
+afterAll(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+describeWithTools(['shellcheck'], 'portcullis check with ShellCheck', () => {
+  it('reports ShellCheck findings as PC-SH-001 on the Dockerfile lines, by level', async () => {
+    const { stdout, stderr } = await cli('check', '--repo', repo, '--format', 'json', '--offline');
+    expect(stderr).not.toContain('ShellCheck is not installed');
+    const report = JSON.parse(stdout) as {
+      findings: { rule_id: string; line: number; severity: string; message: string }[];
+    };
+    const shellcheck = report.findings
+      .filter((f) => f.rule_id === 'PC-SH-001')
+      .map((f) => [f.line, f.severity, f.message.split(' ')[0]]);
+    expect(shellcheck).toEqual([
+      [4, 'warn', 'SC2164'],
+      [4, 'info', 'SC2086'],
+      [9, 'warn', 'SC2164'],
+    ]);
+  });
+
+  it('shows them in the text report at their lines', async () => {
+    const { stdout } = await cli('check', '--repo', repo, '--offline');
+    expect(stdout).toMatch(/4.*PC-SH-001.*SC2164/);
+    expect(stdout).toMatch(/9.*PC-SH-001.*SC2164/);
+    expect(stdout).not.toMatch(/\b6\b.*PC-SH-001/);
+  });
+});
