@@ -68,8 +68,9 @@ WORKDIR /app
 # git lists a repository's files; buildah builds daemonless for `check --build` (chroot
 # isolation and vfs storage in a user namespace: uidmap and the node user's subordinate ids).
 # /src is the one folder git trusts whoever owns it: a mounted checkout is the host user's.
+# shellcheck: Debian's ShellCheck reads the shell of every RUN (PC-SH-001, src/facts/shellcheck.ts).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git buildah uidmap \
+ && apt-get install -y --no-install-recommends git buildah uidmap shellcheck \
  && rm -rf /var/lib/apt/lists/* \
  && echo 'node:100000:65536' >> /etc/subuid \
  && echo 'node:100000:65536' >> /etc/subgid \

@@ -84,6 +84,10 @@ install_apt_package "${PORTCULLIS_BUILDAH:-buildah}" buildah "1.28.2+ds1-3+deb12
 install_apt_package redis-server redis-server "5:7.0.15-1~deb12u10"
 if command -v systemctl >/dev/null; then $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
 
+# ShellCheck reads the shell of every Dockerfile RUN (src/facts/shellcheck.ts, PC-SH-001);
+# without it a check says so in one line and goes on.
+install_apt_package shellcheck shellcheck "0.9.0-1"
+
 # `portcullis completion zsh|fish` is tested in those shells (bash is everywhere).
 install_apt_package zsh zsh "5.9-4+b15"
 install_apt_package fish fish "3.6.0-3.1+deb12u1"
