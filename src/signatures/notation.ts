@@ -11,7 +11,9 @@
  *
  * - integrity: the envelope and its critical headers are valid, the signature verifies with
  *   the leaf certificate's key, the chain is a chain (each certificate issued by the next, the
- *   leaf a code-signing certificate), and every certificate was valid at the signing time;
+ *   leaf no CA and without a non-code-signing extended key usage, as notation-core-go checks;
+ *   its key-usage bits are not read, Node does not expose them), and every certificate was
+ *   valid at the signing time;
  * - authenticity: the chain leads to a CA in the trust store, and the leaf's subject is a
  *   trusted identity;
  * - authenticTimestamp: without a signing authority's authentic signing time, the
@@ -39,7 +41,18 @@ import { identityMatches, type NotationCheck, type NotationPolicy } from './nota
 import type { SignatureSource } from './verify.js';
 
 export const NOTATION_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
-const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
+/**
+ * Extended key usages a signing certificate must not have (notation-core-go's
+ * validateCodeSigningExtendedKeyUsage): server and client auth, e-mail protection, time
+ * stamping, OCSP signing. A leaf without the extension is accepted, as Notation accepts it.
+ */
+const EXCLUDED_EKUS = new Set([
+  '1.3.6.1.5.5.7.3.1',
+  '1.3.6.1.5.5.7.3.2',
+  '1.3.6.1.5.5.7.3.4',
+  '1.3.6.1.5.5.7.3.8',
+  '1.3.6.1.5.5.7.3.9',
+]);
 /** A registry holding thousands of signatures for one digest is abuse, not signing. */
 const MAX_SIGNATURES = 50;
 
@@ -187,14 +200,19 @@ function checkIntegrity(
     };
   }
   const ecdsa = envelope.algorithm.name.startsWith('ES');
-  const valid = verify(
-    envelope.algorithm.hash,
-    envelope.signedBytes,
-    ecdsa
-      ? { key, dsaEncoding: 'ieee-p1363' }
-      : { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
-    envelope.signature,
-  );
+  let valid: boolean;
+  try {
+    valid = verify(
+      envelope.algorithm.hash,
+      envelope.signedBytes,
+      ecdsa
+        ? { key, dsaEncoding: 'ieee-p1363' }
+        : { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+      envelope.signature,
+    );
+  } catch {
+    valid = false; // a signature of the wrong length or encoding is as invalid as a wrong one
+  }
   if (!valid) {
     return {
       code: 'tampered',
@@ -212,10 +230,11 @@ function checkIntegrity(
       };
     }
   }
-  if (leaf.ca || !(leaf.keyUsage ?? []).includes(CODE_SIGNING_EKU)) {
+  const excluded = (leaf.keyUsage ?? []).filter((usage) => EXCLUDED_EKUS.has(usage));
+  if (leaf.ca || excluded.length > 0) {
     return {
       code: 'untrusted_certificate',
-      message: `its signing certificate ${distinguishedName(leaf.subject)} is not a code-signing certificate (a non-CA certificate with the codeSigning extended key usage)`,
+      message: `its signing certificate ${distinguishedName(leaf.subject)} is not a code-signing certificate (${leaf.ca ? 'it is a CA' : `its extended key usages include ${excluded.join(', ')}`})`,
     };
   }
   const signedAt = envelope.authenticSigningTime ?? envelope.signingTime;
