@@ -1,16 +1,21 @@
 /**
- * `portcullis verify IMAGE`: are the image's cosign signatures valid, for the digest the
- * reference resolves to now, by a signer the trust policy (or `--key`) accepts? Exit 0 when
- * verified, 1 when not (with the reason), 2 on a usage or configuration error.
+ * `portcullis verify IMAGE`: are the image's cosign and Notation signatures valid, for the
+ * digest the reference resolves to now, by a signer the trust policy (or `--key`) accepts, and
+ * do its attestations meet the policy's provenance and SBOM requirements? Lists every
+ * signature and attestation found. Exit 0 when the trust policy is satisfied, 1 when not
+ * (with the reason), 2 on a usage or configuration error.
  */
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { errorMessage } from '../errors.js';
 import { policySigners } from '../facts/signature-facts.js';
 import { type ImageReference, parseImageReference } from '../image/reference.js';
+import type { AttestationFacts } from '../input/attestations.js';
 import type { SignatureFacts, TrustPolicySigner } from '../input/signatures.js';
 import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
 import { registryClientFromEnv } from '../registry/client.js';
+import { plainLine } from '../report/plain-text.js';
 import { settings } from '../settings.js';
+import { provenanceProblem, sbomProblem, verifyImageAttestations } from '../signatures/attestations.js';
 import { verifyNotationSignatures } from '../signatures/notation.js';
 import {
   loadKey,
@@ -35,6 +40,10 @@ export interface VerifyReport {
   policy: string | null;
   signers: TrustPolicySigner[];
   signatures: SignatureFacts[];
+  /** Every in-toto attestation found (`kind: attestation`), each verified against the same signers. */
+  attestations: (AttestationFacts & { kind: 'attestation' })[];
+  /** What the policy asks beyond a signature: the SLSA provenance (PC-SIG-003) and an SBOM (PC-SIG-004). */
+  requirements: { provenance: { builders: string[]; source_repositories: string[] } | null; sbom: boolean };
 }
 
 export const verifyCommand: CliCommand = {
@@ -59,6 +68,11 @@ export const verifyCommand: CliCommand = {
       policy: chosen?.pattern ?? null,
       signers: chosen ? policySigners(chosen.policy) : [],
       signatures: [],
+      attestations: [],
+      requirements: {
+        provenance: chosen?.policy.provenance ?? null,
+        sbom: chosen?.policy.requireSbom ?? false,
+      },
     };
     if (!chosen) {
       report.reason = `no trust policy in ${TRUST_POLICY_VARIABLE} covers ${image.name}`;
@@ -70,18 +84,27 @@ export const verifyCommand: CliCommand = {
       }
     }
     if (chosen && report.digest) {
-      report.signatures = await verifyImageSignatures(client, image, report.digest, {
-        ...chosen.policy,
-        trustedRoot: chosen.trustedRoot,
-      });
+      const signers = { ...chosen.policy, trustedRoot: chosen.trustedRoot };
+      const [signatures, attested] = await Promise.all([
+        verifyImageSignatures(client, image, report.digest, signers),
+        verifyImageAttestations(client, image, report.digest, signers),
+      ]);
+      // The JSON names every entry's kind: cosign, notation or attestation.
+      report.signatures = signatures.map((signature) => ({ kind: 'cosign', ...signature }));
+      report.attestations = attested.attestations.map((a) => ({ kind: 'attestation' as const, ...a }));
       const notation = chosen.policy.notation;
       if (notation) {
         report.signatures.push(...(await verifyNotationSignatures(client, image, report.digest, notation)));
       }
       // Notation's `skip` level: images in the policy's scope need no signature at all.
-      report.verified =
-        report.signatures.some((signature) => signature.verified) || notation?.level === 'skip';
-      if (!report.verified) report.reason = notVerifiedReason(report.signatures);
+      const signed = report.signatures.some((signature) => signature.verified) || notation?.level === 'skip';
+      const problems = [
+        signed ? null : notVerifiedReason(report.signatures),
+        provenanceProblem(report.requirements.provenance, report.attestations),
+        sbomProblem(report.requirements.sbom, report.attestations),
+      ].filter((problem) => problem !== null);
+      report.verified = problems.length === 0;
+      if (!report.verified) report.reason = problems.join('; ');
     }
     io.stdout(format === 'json' ? JSON.stringify(report, null, 2) : textVerdict(report));
     return report.verified ? EXIT.ok : EXIT.deny;
@@ -137,10 +160,15 @@ const REASON: Record<string, string> = {
   malformed: 'malformed signature',
   unsupported: 'unsupported signature',
   lookup_failed: 'lookup failed',
+  tlog_unverified: 'no verified transparency-log entry',
 };
 
 function notVerifiedReason(signatures: readonly SignatureFacts[]): string {
-  if (signatures.length === 0) return 'unsigned: the image has no cosign signature';
+  // Docker Content Trust (Notary v1) data lives on a Notary server, not in the registry: an
+  // image signed only that way looks unsigned here (docs/signatures.md).
+  if (signatures.length === 0) {
+    return 'unsigned: the image has no cosign or Notation signature (Docker Content Trust signatures are not read: DCT is retired)';
+  }
   const reasons = [...new Set(signatures.map((s) => (s.error ? REASON[s.error.code] : null)))];
   return reasons.filter(Boolean).join(', ') || 'no signature counts';
 }
@@ -154,16 +182,34 @@ const FORMAT_LABEL = {
 
 function textVerdict(report: VerifyReport): string {
   const target = report.digest ? `${report.image} (${report.digest})` : report.image;
+  const lines: string[] = [];
   if (report.verified) {
     const good = report.signatures.filter((s) => s.verified);
     const by = good.map((s) => `${s.signer}${s.issuer ? ` (${s.issuer})` : ''}, ${label(s)}`);
-    return `Verified: ${target} is signed by ${[...new Set(by)].join('; ')}.`;
+    lines.push(
+      `Verified: ${target} is signed by ${[...new Set(by)].join('; ') || 'nobody (Notation level skip)'}.`,
+    );
+  } else {
+    lines.push(`Not verified: ${target}: ${report.reason}.`);
+    for (const s of report.signatures) {
+      if (s.error) lines.push(`  ${label(s)}: ${REASON[s.error.code] ?? s.error.code}: ${s.error.message}`);
+    }
   }
-  const lines = [`Not verified: ${target}: ${report.reason}.`];
-  for (const s of report.signatures) {
-    if (s.error) lines.push(`  ${label(s)}: ${REASON[s.error.code] ?? s.error.code}: ${s.error.message}`);
-  }
+  for (const a of report.attestations) lines.push(`  ${attestationLine(a)}`);
   return lines.join('\n');
+}
+
+const ATTESTATION_FORMAT = { bundle: 'Sigstore bundle', dsse: '.att DSSE envelope' } as const;
+
+/** One attestation in a line; what came from the registry is made safe for a terminal. */
+function attestationLine(a: AttestationFacts): string {
+  const where = a.format ? ATTESTATION_FORMAT[a.format] : 'attestations';
+  const head = `attestation ${a.predicate_type ?? '(unreadable)'} (${where})`;
+  if (!a.verified) return plainLine(`${head}: not verified: ${a.reason?.code}: ${a.reason?.message}`);
+  const built = a.builder_id
+    ? `, built by ${a.builder_id}${a.source_repository ? ` from ${a.source_repository}${a.source_ref ? `@${a.source_ref}` : ''}` : ''}`
+    : '';
+  return plainLine(`${head}: verified, signed by ${a.signer}${a.issuer ? ` (${a.issuer})` : ''}${built}`);
 }
 
 function label(signature: SignatureFacts): string {

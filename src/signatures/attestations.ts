@@ -422,3 +422,55 @@ function text(value: unknown): string | null {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+const SLSA_TYPES = [SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02];
+
+/**
+ * Whether a pattern of `trust.provenance` matches: `*` is any run of characters, `/`
+ * included, and `?` one character, as OPA's `glob.match(pattern, [], value)` reads them in
+ * PC-SIG-003 (`portcullis verify` judges without the policy engine).
+ */
+export function provenancePatternMatches(pattern: string, value: string): boolean {
+  const source = [...pattern]
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/** Why the attestations do not meet the policy's provenance requirement (PC-SIG-003's test), or null. */
+export function provenanceProblem(
+  required: { builders: string[]; source_repositories: string[] } | null,
+  attestations: readonly AttestationFacts[],
+): string | null {
+  if (!required) return null;
+  const provenance = attestations.filter(
+    (a) => a.predicate_type !== null && SLSA_TYPES.includes(a.predicate_type),
+  );
+  const matches = (patterns: readonly string[], value: string | null) =>
+    value !== null && patterns.some((pattern) => provenancePatternMatches(pattern, value));
+  const problems = provenance.map((a) => {
+    if (!a.verified) return `an attestation that does not count (${a.reason?.code}: ${a.reason?.message})`;
+    if (!matches(required.builders, a.builder_id))
+      return `one built by ${a.builder_id}, not a trusted builder`;
+    if (
+      required.source_repositories.length > 0 &&
+      !matches(required.source_repositories, a.source_repository)
+    ) {
+      return `one built from ${a.source_repository}, not a trusted source repository (${required.source_repositories.join(', ')})`;
+    }
+    return null;
+  });
+  if (problems.includes(null)) return null;
+  return `no SLSA provenance from a trusted builder (${required.builders.join(', ')}): ${
+    problems.length === 0 ? 'it has no provenance attestation' : [...new Set(problems)].sort().join('; ')
+  }`;
+}
+
+/** Why the attestations hold no verified SBOM when one is required (PC-SIG-004's test), or null. */
+export function sbomProblem(required: boolean, attestations: readonly AttestationFacts[]): string | null {
+  if (!required) return null;
+  const sboms = attestations.filter((a) => sbomFormat(a.predicate_type) !== null);
+  if (sboms.some((a) => a.verified)) return null;
+  const why = sboms.map((a) => `${a.reason?.code}: ${a.reason?.message}`);
+  return `no SBOM attestation (SPDX or CycloneDX) from an accepted signer: ${why.length > 0 ? why.join('; ') : 'it has none'}`;
+}

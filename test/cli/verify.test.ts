@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resetSettings } from '../../src/settings.js';
+import { githubProvenance } from '../support/attestations.js';
 import { cli } from '../support/cli.js';
 import { type CosignKeyPair, type CosignWorkspace, cosignWorkspace } from '../support/cosign.js';
 import { pushImage, startRegistry, type TestRegistry } from '../support/registry.js';
@@ -90,7 +91,7 @@ describe('portcullis verify', () => {
     const unsigned = await cli('verify', images.unsigned.ref, '--key', trusted.publicKey, ...insecure());
     expect(unsigned.code).toBe(1);
     expect(unsigned.stdout).toBe(
-      `Not verified: ${images.unsigned.ref} (${images.unsigned.digest}): unsigned: the image has no cosign signature.`,
+      `Not verified: ${images.unsigned.ref} (${images.unsigned.digest}): unsigned: the image has no cosign or Notation signature (Docker Content Trust signatures are not read: DCT is retired).`,
     );
     const wrong = await cli('verify', images.other.ref, '--key', trusted.publicKey, ...insecure());
     expect(wrong.code).toBe(1);
@@ -152,6 +153,92 @@ describe('portcullis verify', () => {
       delete process.env.PORTCULLIS_TRUST_POLICY;
       resetSettings();
     }
+  });
+});
+
+describe('portcullis verify with a provenance requirement', () => {
+  const hosted = 'https://github.com/actions/runner/github-hosted';
+  let built: { ref: string; digest: string };
+  let elsewhere: { ref: string; digest: string };
+  let provenancePolicy: string;
+
+  beforeAll(async () => {
+    for (const [name, builder, format] of [
+      ['built', hosted, 'dsse'],
+      ['elsewhere', 'https://ci.example.com/untrusted-builder', 'bundle'],
+    ] as const) {
+      const { digest } = await pushImage(registry, `acme/${name}`, '1.0', { layers: [{ 'name.txt': name }] });
+      const at = `${registry.host}/acme/${name}@${digest}`;
+      await cosign.sign(at, trusted, 'bundle');
+      await cosign.attest(at, trusted, {
+        predicate: githubProvenance(builder),
+        type: 'slsaprovenance1',
+        format,
+      });
+      if (name === 'built') built = { ref: `${registry.host}/acme/${name}:1.0`, digest };
+      else elsewhere = { ref: `${registry.host}/acme/${name}:1.0`, digest };
+    }
+    provenancePolicy = join(cosign.dir, 'provenance-policy.yaml');
+    await writeFile(
+      provenancePolicy,
+      [
+        'policies:',
+        `  - images: ["127.0.0.1:*/acme/**"]`,
+        '    keys: [trusted.pub]',
+        'provenance:',
+        '  builders: ["https://github.com/actions/runner/*"]',
+        '  source_repositories: ["https://github.com/acme/*"]',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  async function verify(image: string, ...rest: string[]) {
+    process.env.PORTCULLIS_TRUST_POLICY = provenancePolicy;
+    resetSettings();
+    try {
+      return await cli('verify', image, '--insecure-registry', registry.host, ...rest);
+    } finally {
+      delete process.env.PORTCULLIS_TRUST_POLICY;
+      resetSettings();
+    }
+  }
+
+  it('exits 0 for provenance from an allowed builder, and lists signatures and attestations', async () => {
+    const text = await verify(built.ref);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      `  attestation https://slsa.dev/provenance/v1 (.att DSSE envelope): verified, signed by sha256:`,
+    );
+    expect(text.stdout).toContain(`, built by ${hosted} from https://github.com/acme/web@refs/tags/v1.2.0`);
+    const json = JSON.parse((await verify(built.ref, '--format', 'json')).stdout);
+    expect(json).toMatchObject({
+      verified: true,
+      reason: null,
+      requirements: { provenance: { builders: ['https://github.com/actions/runner/*'] }, sbom: false },
+      signatures: [{ kind: 'cosign', verified: true, format: 'bundle' }],
+      attestations: [
+        {
+          kind: 'attestation',
+          predicate_type: 'https://slsa.dev/provenance/v1',
+          format: 'dsse',
+          verified: true,
+          builder_id: hosted,
+          source_repository: 'https://github.com/acme/web',
+        },
+      ],
+    });
+  });
+
+  it('exits 1 for provenance from another builder, though the image is signed', async () => {
+    const result = await verify(elsewhere.ref, '--format', 'json');
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.signatures).toMatchObject([{ verified: true }]);
+    expect(json.attestations).toMatchObject([{ verified: true, format: 'bundle' }]);
+    expect(json.reason).toBe(
+      'no SLSA provenance from a trusted builder (https://github.com/actions/runner/*): one built by https://ci.example.com/untrusted-builder, not a trusted builder',
+    );
   });
 });
 
