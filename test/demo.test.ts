@@ -107,7 +107,7 @@ describeWithTools(['docker-registry', 'buildah', 'osv-scanner'], 'npm start with
     expect(output).toMatch(
       /deploy\/worker\.yaml:19 127\.0\.0\.1:\d+\/acme\/log-shipper:2\.0\n {4}digest sha256:.*; signature NOT VERIFIED: unsigned/,
     );
-    expect(output).toMatch(/deploy\/worker\.yaml:19 \[failure\] PC-SIG-001: .*\n .*: it is unsigned\./);
+    expect(output).toMatch(/deploy\/worker\.yaml:19 \[failure\] PC-SIG-001: .*\n .*: it is unsigned \(/);
     expect(output).not.toMatch(/deploy\/worker\.yaml:17 \[failure\] PC-SIG-001/);
   });
 

@@ -57,7 +57,7 @@ missing(facts) if facts.error.code == "not_found"
 
 reason(facts) := sprintf("its signatures could not be checked, since the image could not be looked up (%s): %s", [facts.error.code, facts.error.message]) if {
 	is_object(facts.error)
-} else := "it is unsigned" if {
+} else := "it is unsigned (no cosign or Notation signature; Docker Content Trust signatures are not read: DCT is retired)" if {
 	facts.signatures == []
 } else := concat("; ", sort({problem(signature) | some signature in facts.signatures})) if {
 	count(facts.signatures) > 0

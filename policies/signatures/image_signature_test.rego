@@ -40,7 +40,7 @@ prefix := "Image \"ghcr.io/acme/shop-web:2.3.1\" (spec.template.spec.containers[
 
 test_unsigned_image_is_denied if {
 	findings := image_signature.deny with input as kubernetes([])
-	findings == {{"msg": concat("", [prefix, "it is unsigned."]), "line": 19}}
+	findings == {{"msg": concat("", [prefix, "it is unsigned (no cosign or Notation signature; Docker Content Trust signatures are not read: DCT is retired)."]), "line": 19}}
 }
 
 test_signature_by_a_required_signer_passes if {

@@ -301,7 +301,9 @@ describe('portcullis check with a trust policy', () => {
     ]);
     const message = findings.find((f) => f.rule_id === 'PC-SIG-001' && f.path === 'deploy/app.yaml')?.message;
     expect(message).toContain('(127.0.0.1:*/acme/**) requires (key sha256:');
-    expect(message).toContain(': it is unsigned.');
+    expect(message).toContain(
+      ': it is unsigned (no cosign or Notation signature; Docker Content Trust signatures are not read: DCT is retired).',
+    );
   });
 
   it('reports images no policy covers at the configured level, and nothing without a policy', async () => {
