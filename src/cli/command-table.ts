@@ -238,6 +238,37 @@ overwrite a file that exists. Exit 0 once written, 2 when a file exists.`,
     operands: 'none',
     options: { repo: { ...repo, default: '.', description: 'The repository (default: .).' } },
   },
+  migrate: {
+    summary: "Convert a peer tool's configuration (.hadolint.yaml) to .github/portcullis.yml.",
+    synopsis: 'hadolint ...',
+    description: "Move a repository's linter configuration to Portcullis in one change.",
+    options: {},
+    subcommands: {
+      hadolint: {
+        summary: 'Map .hadolint.yaml to .github/portcullis.yml.',
+        synopsis: '[FILE] [--repo DIR] [--dry-run|--write] [--format text|json]',
+        description: `Read FILE (default .hadolint.yaml or .hadolint.yml at the repository's root) and
+map ignored, override, trustedRegistries, failure-threshold, no-fail and
+disable-ignore-pragma to rules, trusted_registries, fail_on and hadolint_pragmas
+of .github/portcullis.yml, through the peer rules in the rules' metadata; the
+configuration's own settings are kept. Each setting is reported: mapped, kept,
+or why not (no Portcullis rule, no counterpart). Prints the configuration's
+diff (--dry-run, the default), or writes it with --write. Exit 0 once done,
+2 on an unreadable file or when the configuration is not written.`,
+        operands: 'file',
+        options: {
+          repo,
+          'dry-run': { type: 'boolean', default: false, description: 'Print the diff only (the default).' },
+          write: {
+            type: 'boolean',
+            default: false,
+            description: 'Write .github/portcullis.yml instead of printing a diff.',
+          },
+          format: format(['text', 'json'] as const),
+        },
+      },
+    },
+  },
   completion: {
     summary: 'Print a shell completion script (bash, zsh or fish).',
     synopsis: 'bash|zsh|fish',

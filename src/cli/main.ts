@@ -27,6 +27,7 @@ const COMMANDS: Readonly<Record<CommandName, () => Promise<CliCommand>>> = {
   scan: async () => (await import('./scan.js')).scanCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
   init: async () => (await import('./init.js')).initCommand,
+  migrate: async () => (await import('./migrate.js')).migrateCommand,
   completion: async () => (await import('./completion.js')).completionCommand,
 };
 
