@@ -17,6 +17,7 @@ import { plainLine, workflowSafe } from '../report/plain-text.js';
 import { MAX_TARGET_BYTES } from '../repository/source-file.js';
 import { readImageArchive } from '../scan/archive.js';
 import { describeImage } from '../scan/describe.js';
+import { analyseLayers } from '../scan/layers.js';
 import { flatVulnerability } from '../scan/osv-output.js';
 import { OsvScanner } from '../scan/osv-scanner.js';
 import { pullImageArchive } from '../scan/registry-image.js';
@@ -68,7 +69,12 @@ export const scanCommand: CliCommand = {
         throw new UsageError(`${transport[2]}: expected a ${transport[1]}, found an ${image.format}`);
       const scanner = new OsvScanner({ database });
       const scan = await scanner.scan(archive);
-      const facts = describeImage(image, scan, dockerfile);
+      // The same layer analysis as check --build: sizes, wasted bytes and efficiency per
+      // layer; an unreadable layer is reported in the facts (layers_error), not fatal.
+      const layers = await analyseLayers(archive, work).catch((error: unknown) => ({
+        error: errorMessage(error),
+      }));
+      const facts = describeImage(image, scan, dockerfile, null, layers);
       const report = {
         subject,
         format: image.format,
@@ -142,6 +148,11 @@ function jsonScan(report: ScanReport) {
       env: image.env,
       history: image.history,
       package_count: report.packages,
+      layers: image.layers,
+      efficiency: image.efficiency,
+      wasted_bytes: image.wasted_bytes,
+      layers_error: image.layers_error,
+      build_tools: image.build_tools,
     },
     packages: report.packageList,
     vulnerabilities: vulnerabilities.map((v) => ({

@@ -144,7 +144,20 @@ describeWithTools(TOOLS, 'portcullis scan', () => {
       layer_count: 2,
       user: '1000',
       package_count: 4,
+      layers_error: null,
     });
+    // The layer analysis of check --build: the app layer rewrites the base's package database,
+    // so the base layer's copy of it ships unseen.
+    const installedBytes = Buffer.byteLength(apkInstalled(ALPINE_BASE_PACKAGES));
+    expect(report.image.wasted_bytes).toBe(installedBytes);
+    expect(report.image.efficiency).toBeGreaterThan(0);
+    expect(report.image.efficiency).toBeLessThan(1);
+    expect(
+      report.image.layers.map((l: { line: number | null; wasted_bytes: number }) => [l.line, l.wasted_bytes]),
+    ).toEqual([
+      [2, installedBytes],
+      [3, 0],
+    ]);
     expect(report.packages).toHaveLength(4);
     expect(report.packages).toContainEqual({
       name: 'libcrypto3',
