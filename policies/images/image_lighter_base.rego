@@ -36,11 +36,15 @@ info contains finding if {
 	not single_binary
 	facts := stage.base.registry_facts
 	facts.error == null
-	offered := [v | some v in _variants(facts); not _breaks_final_stage(v)]
+	variants := _variants(facts)
+	offered := [v | some v in variants; not _breaks_final_stage(v)]
 	pick := _choice(offered)
 	finding := object.union(
 		{
-			"msg": _message(stage.base.resolved, facts.size, pick, offered),
+			"msg": concat("", [
+				_message(stage.base.resolved, facts.size, pick, offered),
+				_left_out(stage.base.resolved, pick, variants),
+			]),
 			"line": stage.line,
 		},
 		_retag_fix(stage.line, images.source_of(stage.line), stage.base.raw, stage.base.image.tag, pick),
@@ -192,6 +196,34 @@ _breaks_final_stage(variant) if {
 	some manager in final_package_managers
 	variant.package_manager != manager
 }
+
+# The programs of each package manager the final stage's RUN lines call, first one first
+# (`{"apt": "apt-get"}`): what a left-out variant's reason names.
+final_package_programs := {manager: called[0] |
+	some manager in final_package_managers
+	called := [entry.program |
+		some entry in dockerfile.commands
+		entry.stage.index == dockerfile.final_stage.index
+		entry.program in _package_managers[manager]
+	]
+}
+
+# Why the smallest variant smaller than the one offered was left out, in one clause:
+# ` python:3.12-alpine (18 MB) not offered: the final stage runs apt-get.`
+_left_out(base, pick, variants) := sprintf(" %s (%s) not offered: %s.", [
+	_retagged_name(base, smallest.tag), _size(smallest.compressed_size), _break_reason(smallest),
+]) if {
+	left := [v | some v in variants; v.compressed_size < pick.compressed_size; _breaks_final_stage(v)]
+	smallest := left[0]
+} else := ""
+
+_break_reason(variant) := reason if {
+	reasons := [sprintf("the final stage runs %s", [program]) |
+		some manager, program in final_package_programs
+		variant.package_manager != manager
+	]
+	reason := reasons[0]
+} else := "it has no shell and the final stage needs one (a RUN or a shell-form CMD or ENTRYPOINT)"
 
 # The base without its digest: sizes are the tag's story.
 _message(base, size, pick, offered) := sprintf("%s is %s; %s is %s, %d%% smaller%s.%s", [
