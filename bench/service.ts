@@ -53,6 +53,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { JobTimingSummary } from '#portcullis/github/run-job.js';
 import { toolPath } from '#portcullis/tools.js';
 import { freePort } from '../test/support/free-port.js';
 import type { GitHubSimulator, RecordedRequest } from '../test/support/github-simulator.js';
@@ -273,6 +274,11 @@ interface Cell {
   minWriteGapMs: number;
   /** The most installations that wrote within one second: installations proceed in parallel. */
   parallelInstallations: number;
+  /**
+   * Each `check` job's own account of its time (the `Job timing` log line of
+   * src/github/run-job.ts), but the first of each repository (its caches cold).
+   */
+  timings: JobTimingSummary[];
 }
 
 async function runCell(
@@ -286,6 +292,7 @@ async function runCell(
   const github = await startSimulator({ appId: APP_ID, appKey: key });
   const apps: AppProcess[] = [];
   let redis: ChildProcess | undefined;
+  const timings: JobTimingSummary[] = [];
   try {
     writeFileSync(join(dir, 'app.pem'), key);
     const common: Record<string, string> = {
@@ -406,14 +413,40 @@ async function runCell(
       tokens,
       rss,
       ...writeSpacing(writesBy),
+      timings,
     };
   } finally {
     await Promise.all(apps.map((app) => stop(app.child)));
+    // Read once the processes are gone: pino has written every line.
+    timings.push(...jobTimings(apps));
     if (redis) await stop(redis);
     await github.stop();
     if (options.keep) process.stderr.write(`(kept ${dir}) `);
     else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The `Job timing` lines of the App's logs for check jobs, but each repository's first (cold caches). */
+function jobTimings(apps: AppProcess[]): JobTimingSummary[] {
+  const found: { time: number; repository: string; timing: JobTimingSummary }[] = [];
+  for (const app of apps) {
+    let text = '';
+    try {
+      text = readFileSync(app.log, 'utf8');
+    } catch {}
+    for (const line of text.split('\n')) {
+      if (!line.includes('Job timing ')) continue;
+      const entry = JSON.parse(line) as { time: number; msg: string; repository: string; jobKind: string };
+      if (entry.jobKind !== 'check') continue;
+      const timing = JSON.parse(entry.msg.slice(entry.msg.indexOf('{'))) as JobTimingSummary;
+      found.push({ time: entry.time, repository: entry.repository, timing });
+    }
+  }
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.time - b.time)
+    .filter(({ repository }) => seen.has(repository) || !seen.add(repository))
+    .map((f) => f.timing);
 }
 
 /**
@@ -665,6 +698,18 @@ const TARGETS: Target[] = [
     },
   },
   {
+    name: 'one pull request, warm: in-process share of the job p50 < 50 ms',
+    judge: (cells) => {
+      const cell = cellOf(cells, 1);
+      if (!cell || cell.timings.length === 0) return undefined;
+      const p50 = percentile(
+        cell.timings.map((t) => t.inProcessMs),
+        50,
+      );
+      return { figure: ms(p50), pass: p50 < 50 };
+    },
+  },
+  {
     name: 'none lost or duplicated',
     // verify() throws on the first round that loses or duplicates anything.
     judge: (cells) =>
@@ -709,6 +754,37 @@ function report(cells: Cell[], options: Options, started: Date): string {
         ),
       )} | ${((n / cell.busyMs) * 1000).toFixed(1)} | ${per(cell.reads)} / ${per(cell.writes)} / ${per(cell.tokens)} | ${Number.isFinite(cell.minWriteGapMs) ? ms(cell.minWriteGapMs) : '–'}, ${cell.parallelInstallations} | ${cell.rss.map((r) => `${r.name} ${Math.round(r.mb)}`).join(', ')} |`,
     );
+  }
+  line();
+  line(
+    "Where a lone pull request's check job spends its time (`Job timing` in the App's log, src/github/run-job.ts; warm caches: each repository's first job left out). In process: the job's run less its waits on GitHub (reads; writes with the per-installation write spacing). Queue: from the webhook's job being queued to a worker taking it.",
+  );
+  line();
+  const phaseNames = [...new Set(cells.flatMap((c) => c.timings.flatMap((t) => Object.keys(t.phases))))].sort(
+    (a, b) => (a === 'other' ? 1 : b === 'other' ? -1 : a.localeCompare(b)),
+  );
+  const columns = [
+    'queue',
+    'in process',
+    ...phaseNames.map((p) => `– ${p}`),
+    'GitHub reads',
+    'GitHub writes',
+    'job',
+  ];
+  line(`| Queue | jobs | ${columns.map((c) => `${c} p50 / p95`).join(' | ')} |`);
+  line(`|---|--:|${columns.map(() => '--:').join('|')}|`);
+  for (const cell of cells.filter((c) => c.load.atOnce === 1 && c.timings.length > 0)) {
+    const t = cell.timings;
+    const pair = (values: number[]) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 95))}`;
+    const figures = [
+      pair(t.map((x) => x.queueMs)),
+      pair(t.map((x) => x.inProcessMs)),
+      ...phaseNames.map((p) => pair(t.map((x) => x.phases[p] ?? 0))),
+      pair(t.map((x) => x.githubReadMs)),
+      pair(t.map((x) => x.githubWriteMs)),
+      pair(t.map((x) => x.totalMs)),
+    ];
+    line(`| ${QUEUES[cell.queue].label} | ${t.length} | ${figures.join(' | ')} |`);
   }
   line();
   const queues = [...new Set(cells.map((c) => c.queue))];

@@ -5,6 +5,8 @@
  * loads prom-client.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 export const METRICS = {
   webhooks: {
     name: 'portcullis_webhooks_total',
@@ -104,4 +106,72 @@ export function useMetrics(next: MetricsRecorder = NOTHING): void {
 /** Seconds since `startedMs` (from `performance.now()`), for `observe`. */
 export function secondsSince(startedMs: number): number {
   return (performance.now() - startedMs) / 1000;
+}
+
+/**
+ * Where one job's time goes, phase by phase (`phase`), and how much of each phase waited on
+ * GitHub (`githubCall`, from the job's Octokit hook): the in-process share is what is left.
+ * `npm run bench:service` reads the job's summary from its log line (src/github/run-job.ts).
+ * Outside a job (the CLI, tests) nothing is kept.
+ */
+export interface JobTiming {
+  /** Wall time of each named phase, milliseconds; time in no phase is the job's rest. */
+  phases: Record<string, { ms: number; githubMs: number }>;
+  /** GitHub requests as [start, end, write] on performance.now()'s clock. */
+  calls: [number, number, boolean][];
+}
+
+interface TimingContext {
+  timing: JobTiming;
+  phase: string | null;
+}
+
+const timingContext = new AsyncLocalStorage<TimingContext>();
+
+/** Runs `work` with a fresh JobTiming that `phase` and `githubCall` inside it fill in. */
+export function timeJob<T>(work: (timing: JobTiming) => Promise<T>): Promise<T> {
+  const timing: JobTiming = { phases: {}, calls: [] };
+  return timingContext.run({ timing, phase: null }, () => work(timing));
+}
+
+/** `work` as the named phase of the current job (nested phases count in the outermost). */
+export async function phase<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+  const context = timingContext.getStore();
+  if (!context || context.phase !== null) return work();
+  const started = performance.now();
+  try {
+    return await timingContext.run({ timing: context.timing, phase: name }, work);
+  } finally {
+    const ended = performance.now();
+    const entry = context.timing.phases[name] ?? { ms: 0, githubMs: 0 };
+    entry.ms += ended - started;
+    entry.githubMs += overlap(context.timing.calls, started, ended);
+    context.timing.phases[name] = entry;
+  }
+}
+
+/** A GitHub request of the current job, from `started` to now. */
+export function githubCall(started: number, write: boolean): void {
+  timingContext.getStore()?.timing.calls.push([started, performance.now(), write]);
+}
+
+/** Milliseconds between `from` and `to` during which at least one of `calls` (filtered) was waiting. */
+export function overlap(
+  calls: readonly [number, number, boolean][],
+  from: number,
+  to: number,
+  which: (write: boolean) => boolean = () => true,
+): number {
+  const spans = calls
+    .filter(([start, end, write]) => which(write) && end > from && start < to)
+    .map(([start, end]) => [Math.max(start, from), Math.min(end, to)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let reached = from;
+  for (const [start, end] of spans) {
+    if (end <= reached) continue;
+    total += end - Math.max(start, reached);
+    reached = end;
+  }
+  return total;
 }

@@ -5,8 +5,9 @@
  * in no repository, the defaults.
  */
 import { resolve } from 'node:path';
+import { compilePolicy } from '../policy/compile.js';
 import { loadPolicySet, type PolicySet, policyEngineFor } from '../policy/policy-set.js';
-import type { PolicyEvaluator } from '../policy/sandbox.js';
+import { LocalFirstPolicyEngine, type PolicyEvaluator } from '../policy/sandbox.js';
 import {
   gitCommitSnapshot,
   localCommit,
@@ -48,5 +49,11 @@ export async function cliPolicy(
   policyRef: string | undefined,
 ): Promise<{ set: PolicySet; engine: PolicyEvaluator }> {
   const set = await cliPolicySet(where, policyRef);
-  return { set, engine: await policyEngineFor(set) };
+  // The built-in pack judges a few small files here, without starting a worker thread (a
+  // cold one-file check is a pre-commit hook's); a repository's own policies run in the sandbox.
+  const compiled = await compilePolicy(set.bundle);
+  const engine = LocalFirstPolicyEngine.suits(compiled, set.data)
+    ? await LocalFirstPolicyEngine.load(compiled, set.data)
+    : await policyEngineFor(set);
+  return { set, engine };
 }

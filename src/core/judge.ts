@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { BuiltImageFacts, PolicyInput } from '../input/policy-input.js';
-import { metrics, secondsSince } from '../metrics.js';
+import { metrics, phase, secondsSince } from '../metrics.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
@@ -159,33 +159,37 @@ export async function judgeTargets(
     }
     const inputs = prepared.flatMap((p) => (p?.input ? [p.input] : []));
     if (inputs.length > 0) {
-      const facts = await gatherFacts(inputs, {
-        registry: options.registry,
-        trust: set?.trust,
-        now: today,
-        images: options.images,
-        policyData: set?.data,
-        ...(options.shellcheck ? { shellcheck: { gather: options.shellcheck, texts } } : {}),
-      });
+      const facts = await phase('facts', () =>
+        gatherFacts(inputs, {
+          registry: options.registry,
+          trust: set?.trust,
+          now: today,
+          images: options.images,
+          policyData: set?.data,
+          ...(options.shellcheck ? { shellcheck: { gather: options.shellcheck, texts } } : {}),
+        }),
+      );
       mergeFacts(inputs, facts);
     }
     inputs.length = 0;
     const evaluating = performance.now();
-    await inOrder(
-      prepared.keys(),
-      (index) => {
-        const { result, input } = prepared[index] as { result: TargetResult; input?: PolicyInput };
-        // Evaluated: the input is no longer needed.
-        prepared[index] = undefined;
-        return input ? evaluate(result, input, engine) : Promise.resolve(result);
-      },
-      done,
+    await phase('evaluation', () =>
+      inOrder(
+        prepared.keys(),
+        (index) => {
+          const { result, input } = prepared[index] as { result: TargetResult; input?: PolicyInput };
+          // Evaluated: the input is no longer needed.
+          prepared[index] = undefined;
+          return input ? evaluate(result, input, engine) : Promise.resolve(result);
+        },
+        done,
+      ),
     );
     metrics().observe('policyEvaluation', secondsSince(evaluating));
   } else {
     // Reading the files into inputs is part of their evaluation here (both run in the workers).
     const evaluating = performance.now();
-    await inOrder(files, (file) => judgeFile(file, engine), done);
+    await phase('evaluation', () => inOrder(files, (file) => judgeFile(file, engine), done));
     metrics().observe('policyEvaluation', secondsSince(evaluating));
   }
   if (set) {

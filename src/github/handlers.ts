@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
 import { shellCheckOptions } from '../facts/shellcheck.js';
+import { phase } from '../metrics.js';
 import type { RuleMetadata } from '../policy/compile.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { parseWaivers, waiverChanges } from '../policy/waivers.js';
@@ -55,7 +56,7 @@ export async function checkPullRequest(
         .sha;
     let policy: Awaited<ReturnType<typeof basePolicy>>;
     try {
-      policy = await basePolicy(octokit, pr, baseSha);
+      policy = await phase('policy', () => basePolicy(octokit, pr, baseSha));
     } catch (error) {
       policyChange = { base: { error } };
       const located = locatedProblems(error);
@@ -93,7 +94,9 @@ export async function checkPullRequest(
         images: build.images,
       },
     ).finally(build.cleanup);
-    await markAgainstBase(octokit, { ...pr, baseSha }, judged, judgement, files.headFiles, policy);
+    await phase('base', () =>
+      markAgainstBase(octokit, { ...pr, baseSha }, judged, judgement, files.headFiles, policy),
+    );
     const rules = policy.engine.rules;
     const remediations = new Map(Object.values(rules).map((rule) => [rule.id, rule.remediation]));
     review = {
@@ -110,7 +113,7 @@ export async function checkPullRequest(
       maxComments: configured.max_comments,
       ...reviewOptions,
     };
-    const report = checkRunReport(judgement);
+    const report = await phase('report', () => checkRunReport(judgement));
     report.summary += await headWaiverChanges(octokit, pr, changed, policy.set);
     for (const note of build.notes) report.summary += `\n\n> ${markdownText(note)}`;
     if (changed.length >= LIST_FILES_LIMIT) {

@@ -4,6 +4,7 @@
  * on it, the conclusion of whatever check run it left unfinished.
  */
 import { errorMessage } from '../errors.js';
+import { githubCall, type JobTiming, overlap, timeJob } from '../metrics.js';
 import { externalId, type Job } from '../queue/job.js';
 import { type JobControl, RetryLater } from '../queue/work-queue.js';
 import { CHECK_RUN_NAME, type CheckRunReport } from '../report/check-run.js';
@@ -13,8 +14,81 @@ import { type CheckRunJob, completion, findCheckRuns } from './check-run.js';
 import { checkPullRequest, recheckCommit } from './handlers.js';
 import type { Octokit } from './pull-request-files.js';
 
-/** Runs `job`; throws for the queue to retry (or `RetryLater` to delay it). */
+/**
+ * Runs `job`; throws for the queue to retry (or `RetryLater` to delay it). Logs where its
+ * time went (jobTimingSummary) when it ends either way.
+ */
 export async function runJob(job: Job, octokit: Octokit, control: JobControl): Promise<void> {
+  const dequeued = Date.now();
+  // Every request of the job's client, its write spacing and retries included: GitHub's time, not ours.
+  octokit.hook.wrap('request', async (request, options) => {
+    const started = performance.now();
+    try {
+      return await request(options);
+    } finally {
+      githubCall(started, !isRead(options.method, options.url, options.query));
+    }
+  });
+  await timeJob(async (timing) => {
+    const started = performance.now();
+    try {
+      await runJobKind(job, octokit, control);
+    } finally {
+      const summary = jobTimingSummary(timing, started, performance.now(), dequeued - job.enqueuedAt);
+      // One line, its figures as JSON (the job log's type takes a message only).
+      octokit.log.info(`Job timing ${JSON.stringify(summary)}`);
+    }
+  });
+}
+
+/** GET, and GraphQL queries: what GitHub answers without changing anything. */
+function isRead(method: string, url: string, query: unknown): boolean {
+  if (method === 'GET' || method === 'HEAD') return true;
+  return url === '/graphql' && typeof query === 'string' && !/^\s*mutation\b/.test(query);
+}
+
+export interface JobTimingSummary {
+  /** From the webhook's job being queued to a worker taking it. */
+  queueMs: number;
+  /** The job's run, GitHub included. */
+  totalMs: number;
+  /** Waiting on GitHub: reads, writes (with the throttle's spacing), and either (overlaps counted once). */
+  githubReadMs: number;
+  githubWriteMs: number;
+  githubMs: number;
+  /** totalMs less githubMs: what this process spent, by phase (src/metrics.ts `phase`), the rest as `other`. */
+  inProcessMs: number;
+  phases: Record<string, number>;
+}
+
+export function jobTimingSummary(
+  timing: JobTiming,
+  started: number,
+  ended: number,
+  queueMs: number,
+): JobTimingSummary {
+  const round = (ms: number) => Math.round(ms * 10) / 10;
+  const githubMs = overlap(timing.calls, started, ended);
+  const inProcessMs = ended - started - githubMs;
+  const phases: Record<string, number> = {};
+  let named = 0;
+  for (const [name, { ms, githubMs: waited }] of Object.entries(timing.phases)) {
+    phases[name] = round(ms - waited);
+    named += ms - waited;
+  }
+  phases.other = round(inProcessMs - named);
+  return {
+    queueMs: Math.max(0, queueMs),
+    totalMs: round(ended - started),
+    githubReadMs: round(overlap(timing.calls, started, ended, (write) => !write)),
+    githubWriteMs: round(overlap(timing.calls, started, ended, (write) => write)),
+    githubMs: round(githubMs),
+    inProcessMs: round(inProcessMs),
+    phases,
+  };
+}
+
+async function runJobKind(job: Job, octokit: Octokit, control: JobControl): Promise<void> {
   const runs = checkRunJob(job, control);
   const repo = { owner: job.owner, repo: job.repo };
   switch (job.kind) {

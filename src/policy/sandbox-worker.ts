@@ -7,24 +7,21 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PolicyEngine } from './evaluate.js';
+import { isWasmOutOfMemory, runSandboxJob } from './sandbox-job.js';
 import {
   SANDBOX_PHASES,
-  type SandboxJob,
   type SandboxOutcome,
   type SandboxPhase,
   type SandboxReply,
   type SandboxRequest,
   type SandboxWorkerData,
 } from './sandbox-protocol.js';
-import type { readTarget } from './target-reading.js';
 
 const { loadedPolicies, progress } = workerData as SandboxWorkerData;
 const port = parentPort;
 if (!port) throw new Error('sandbox-worker.ts runs as a worker thread of sandbox.ts');
 
 const engines = new Map<string, PolicyEngine>();
-/** The extractors, imported with the first file to read: a worker that only evaluates documents starts without them. */
-let reader: Promise<typeof readTarget> | undefined;
 
 const enter = (phase: SandboxPhase | null) =>
   Atomics.store(progress, 0, phase === null ? 0 : SANDBOX_PHASES.indexOf(phase) + 1);
@@ -62,7 +59,7 @@ async function handle({ id, key, job, policy }: SandboxRequest): Promise<Sandbox
   if (engines.size > loadedPolicies) engines.delete(engines.keys().next().value as string);
   let outcome: SandboxOutcome;
   try {
-    outcome = job ? await run(engine, job) : { findings: [] };
+    outcome = job ? await runSandboxJob(engine, job, enter) : { findings: [] };
   } catch (error) {
     // An error inside the policy (a trap such as OPA's C `json.is_valid("true")` reading out
     // of bounds, a strict built-in's failure) can leave its memory and allocator half-way:
@@ -73,29 +70,4 @@ async function handle({ id, key, job, policy }: SandboxRequest): Promise<Sandbox
   }
   enter(null);
   return { id, ...outcome };
-}
-
-async function run(engine: PolicyEngine, job: SandboxJob): Promise<SandboxOutcome> {
-  if ('json' in job) {
-    enter('evaluating');
-    return { findings: engine.evaluateJson(job.json, job.path) };
-  }
-  const { path, text, kind } = job.source;
-  enter('reading');
-  reader ??= import('./target-reading.js').then((m) => m.readTarget);
-  const reading = (await reader)(path, text, kind);
-  if (reading === null || 'unreadable' in reading) return { judged: reading };
-  enter('evaluating');
-  const findings = engine.evaluate(reading.input);
-  return { judged: { kind: reading.input.target.kind, ignores: reading.ignores, findings } };
-}
-
-/**
- * The policy's WebAssembly memory has a maximum (evaluate.ts); past it OPA's allocator
- * aborts (the SDK throws the bare string "opa_malloc: failed"), or growing the memory
- * fails with a RangeError when the SDK copies the input in.
- */
-function isWasmOutOfMemory(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return error instanceof RangeError || /^opa_malloc|out of memory/i.test(message);
 }

@@ -8,7 +8,13 @@ import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 import { loadPolicyDirectory, policyBundle } from './bundle.js';
 import { type CompiledPolicy, compilePolicy } from './compile.js';
 import { PolicyEngine } from './evaluate.js';
-import { PolicySandbox, SANDBOX_RULES, SandboxedPolicyEngine } from './sandbox.js';
+import {
+  IN_PROCESS_LIMITS,
+  LocalFirstPolicyEngine,
+  PolicySandbox,
+  SANDBOX_RULES,
+  SandboxedPolicyEngine,
+} from './sandbox.js';
 
 let cacheDir: string;
 let builtin: CompiledPolicy;
@@ -277,5 +283,58 @@ describe('SandboxedPolicyEngine', () => {
   it('fails to load a policy that is not WebAssembly', async () => {
     const broken = { ...builtin, hash: 'broken', wasm: Buffer.from('not wasm') };
     await expect(SandboxedPolicyEngine.load(broken, {}, sandbox)).rejects.toThrow(/WebAssembly|wasm/i);
+  });
+});
+
+describe('LocalFirstPolicyEngine', () => {
+  // What compilePolicy returns for the pack `npm run build` put in the package.
+  const prebuilt = () => ({ ...builtin, prebuilt: true as const });
+  const small = 'FROM alpine:3.19\nRUN apk add curl\nENV API_TOKEN=abc\n';
+  // Past the size limit, and still an ordinary Dockerfile.
+  const large = `FROM alpine:3.19\n${Array.from({ length: 300 }, (_, i) => `RUN echo step ${i}\n`).join('')}`;
+  let own: PolicySandbox;
+  beforeEach(() => {
+    own = new PolicySandbox({ workers: 1 });
+  });
+  afterEach(() => own.close());
+
+  it('judges a small file on this thread, with the findings the sandbox gives', async () => {
+    const engine = await LocalFirstPolicyEngine.load(prebuilt(), {}, () => own);
+    const sandboxed = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    const here = await engine.judgeSource('app/Dockerfile', small);
+    expect(here).toEqual(await sandboxed.judgeSource('app/Dockerfile', small));
+    expect(here && 'findings' in here && here.findings.length).toBeGreaterThan(0);
+    expect(own.workerCount).toBe(0);
+    // Here too, unless a busy machine spent the time budget (IN_PROCESS_LIMITS.totalMs): the same findings either way.
+    expect(await engine.evaluate(dockerfile(small))).toEqual(await sandboxed.evaluate(dockerfile(small)));
+  });
+
+  it('sends a large file to the sandbox', async () => {
+    expect(Buffer.byteLength(large)).toBeGreaterThan(IN_PROCESS_LIMITS.textBytes);
+    const engine = await LocalFirstPolicyEngine.load(prebuilt(), {}, () => own);
+    const sandboxed = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
+    expect(await engine.judgeSource('big/Dockerfile', large)).toEqual(
+      await sandboxed.judgeSource('big/Dockerfile', large),
+    );
+    expect(own.workerCount).toBe(1);
+  });
+
+  it('sends the files past its budget to the sandbox', async () => {
+    const engine = await LocalFirstPolicyEngine.load(prebuilt(), {}, () => own);
+    for (let i = 0; i < IN_PROCESS_LIMITS.files; i++) await engine.judgeSource(`d${i}/Dockerfile`, small);
+    expect(own.workerCount).toBe(0);
+    await engine.judgeSource('last/Dockerfile', small);
+    expect(own.workerCount).toBe(1);
+  });
+
+  it('takes only the prebuilt pack, with little data', async () => {
+    expect(LocalFirstPolicyEngine.suits(prebuilt(), {})).toBe(true);
+    // A repository's policies (or the pack compiled from a changed tree) run in the sandbox.
+    expect(
+      LocalFirstPolicyEngine.suits(builtin.prebuilt ? { ...builtin, prebuilt: undefined } : builtin, {}),
+    ).toBe(false);
+    await expect(LocalFirstPolicyEngine.load({ ...builtin, prebuilt: undefined })).rejects.toThrow(/sandbox/);
+    const data = { allow: Array.from({ length: 1000 }, (_, i) => `registry-${i}.example`) };
+    expect(LocalFirstPolicyEngine.suits(prebuilt(), data)).toBe(false);
   });
 });

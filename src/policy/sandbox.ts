@@ -14,7 +14,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PolicyInput, ReferenceFileKind } from '../input/policy-input.js';
 import type { CompiledPolicy, RuleMetadata } from './compile.js';
+import type { PolicyEngine } from './evaluate.js';
 import type { Finding } from './findings.js';
+import { isWasmOutOfMemory, runSandboxJob, targetReader } from './sandbox-job.js';
 import {
   SANDBOX_PHASES,
   type SandboxJob,
@@ -374,6 +376,126 @@ export class SandboxedPolicyEngine implements PolicyEvaluator {
       // Whatever the file is, it was chosen as a target and is not judged: deny.
       return { kind: kind ?? null, ignores: [], findings: [limitFinding(error, path, this.rules)] };
     }
+  }
+}
+
+/**
+ * What the built-in pack may judge outside the sandbox (LocalFirstPolicyEngine). The pack
+ * grows faster than linearly with a file's commands (one RUN of 306 `&&`-chained commands,
+ * 8 KiB, took 6.3 s; 16 KiB ran out of WebAssembly memory), so only small files qualify:
+ * at 4 KiB the slowest shape measured took 137 ms, and a typical Dockerfile (1–2 KiB)
+ * 2–5 ms. The input document of such a file is 8–13 times its text. A few files only:
+ * this thread cannot stop an evaluation, and a repository's many files are judged faster
+ * by the workers in parallel. Data (configuration, data files) is bounded as the rules
+ * iterate over it.
+ */
+export const IN_PROCESS_LIMITS = {
+  files: 8,
+  textBytes: 4096,
+  inputBytes: 32 * 1024,
+  dataBytes: 4096,
+  /** Once the evaluations here have taken this long together, the rest go to the sandbox. */
+  totalMs: 250,
+};
+
+/**
+ * The built-in pack, prebuilt into the package (CompiledPolicy.prebuilt), judging a few
+ * small files on the calling thread, and anything more in the sandbox. It is our own code:
+ * the sandbox's time limit guards against a policy or file that runs away, and on small
+ * files the pack cannot (IN_PROCESS_LIMITS). Starting a worker thread and loading the
+ * policy into it is most of a cold one-file `portcullis check`. Repository policies
+ * never come here: they hash otherwise and are not prebuilt.
+ */
+export class LocalFirstPolicyEngine implements PolicyEvaluator {
+  private filesLeft = IN_PROCESS_LIMITS.files;
+  private spentMs = 0;
+  private sandboxed: Promise<SandboxedPolicyEngine> | undefined;
+
+  private constructor(
+    /** Null once it failed: the rest go to the sandbox, which loads the policy afresh. */
+    private local: PolicyEngine | null,
+    private readonly compiled: CompiledPolicy,
+    private readonly data: Record<string, unknown>,
+    private readonly sandbox: () => PolicySandbox,
+  ) {}
+
+  get rules(): Readonly<Record<string, RuleMetadata>> {
+    return this.compiled.rules;
+  }
+
+  /** Whether `compiled` with `data` may be judged here: the prebuilt pack with little data. */
+  static suits(compiled: CompiledPolicy, data: Record<string, unknown>): boolean {
+    return compiled.prebuilt === true && JSON.stringify(data).length <= IN_PROCESS_LIMITS.dataBytes;
+  }
+
+  static async load(
+    compiled: CompiledPolicy,
+    data: Record<string, unknown> = {},
+    sandbox: () => PolicySandbox = defaultPolicySandbox,
+  ): Promise<LocalFirstPolicyEngine> {
+    if (!LocalFirstPolicyEngine.suits(compiled, data))
+      throw new Error('Only the prebuilt built-in pack, with little data, is evaluated outside the sandbox');
+    const { PolicyEngine } = await import('./evaluate.js');
+    return new LocalFirstPolicyEngine(await PolicyEngine.load(compiled, data), compiled, data, sandbox);
+  }
+
+  async evaluate(input: PolicyInput): Promise<Finding[]> {
+    const json = utf8Json(input);
+    if (!this.takes(json.byteLength, IN_PROCESS_LIMITS.inputBytes))
+      return (await this.inSandbox()).evaluate(input);
+    const path = input.target.path;
+    const outcome = await this.here({ json, path }, path);
+    if ('limit' in outcome) return [outcome.limit];
+    return 'findings' in outcome ? outcome.findings : [];
+  }
+
+  async judgeSource(path: string, text: string, kind?: ReferenceFileKind): Promise<JudgedSource> {
+    if (!this.takes(Buffer.byteLength(text), IN_PROCESS_LIMITS.textBytes))
+      return (await this.inSandbox()).judgeSource(path, text, kind);
+    const outcome = await this.here({ source: { path, text, ...(kind ? { kind } : {}) } }, path);
+    if ('limit' in outcome) return { kind: kind ?? null, ignores: [], findings: [outcome.limit] };
+    return 'judged' in outcome ? outcome.judged : null;
+  }
+
+  private takes(bytes: number, limit: number): boolean {
+    if (!this.local || this.filesLeft <= 0 || this.spentMs >= IN_PROCESS_LIMITS.totalMs || bytes > limit)
+      return false;
+    this.filesLeft--;
+    return true;
+  }
+
+  /** The job run here as a worker would run it, its failures reported as the sandbox reports them. */
+  private async here(job: SandboxJob, path: string): Promise<SandboxOutcome | { limit: Finding }> {
+    const engine = this.local as PolicyEngine;
+    let phase: SandboxPhase | null = null;
+    // The extractors' one-time import is not the evaluation the time budget bounds.
+    if ('source' in job) await targetReader();
+    const started = performance.now();
+    try {
+      return await runSandboxJob(engine, job, (entered) => {
+        phase = entered;
+      });
+    } catch (error) {
+      // As in a worker: the instance may be left half-way, so it is not used again.
+      this.local = null;
+      if (isWasmOutOfMemory(error))
+        return {
+          limit: limitFinding(
+            new PolicyLimitError('memory', phase, "the policy's WebAssembly memory limit"),
+            path,
+            this.rules,
+          ),
+        };
+      // The message alone, as a worker's error crosses to its parent.
+      throw new Error(error instanceof Error ? error.message : String(error));
+    } finally {
+      this.spentMs += performance.now() - started;
+    }
+  }
+
+  private inSandbox(): Promise<SandboxedPolicyEngine> {
+    this.sandboxed ??= SandboxedPolicyEngine.load(this.compiled, this.data, this.sandbox());
+    return this.sandboxed;
   }
 }
 
