@@ -23,7 +23,9 @@ import rego.v1
 import data.portcullis.lib.dockerfile
 
 warn contains finding if {
+	count(unprotected) > 0
 	some item in dockerfile.instructions
+	item.instruction.keyword == "RUN"
 	[item.stage.index, item.instruction.line] in unprotected
 	finding := object.union(
 		{
@@ -127,7 +129,8 @@ shell_for(stage) := "/bin/ash" if {
 	regex.match(`(^|/)(alpine|busybox)$`, image.repository)
 } else := "/bin/ash" if {
 	image := root_image(stage)
-	contains(object.get(image, "tag", ""), "alpine")
+	is_string(image.tag)
+	contains(image.tag, "alpine")
 } else := "/bin/bash" if {
 	image := root_image(stage)
 	not contains(image.name, "distroless")

@@ -19,12 +19,15 @@ import data.portcullis.lib.dockerfile
 
 warn contains finding if {
 	some stage in dockerfile.stages
-	some keyword in {"CMD", "ENTRYPOINT", "HEALTHCHECK"}
-	lines := [instruction.line | some instruction in stage.instructions; instruction.keyword == keyword]
-	count(lines) > 1
-	last := max(lines)
-	some line in lines
-	line != last
+	found := [[instruction.keyword, instruction.line] |
+		some instruction in stage.instructions
+		instruction.keyword in {"CMD", "ENTRYPOINT", "HEALTHCHECK"}
+	]
+	count(found) > 1
+	some [keyword, line] in found
+	later := [other | some [k, other] in found; k == keyword; other > line]
+	count(later) > 0
+	last := max(later)
 	finding := {
 		"msg": sprintf("%s is overridden by the %s on line %d: only the last %s of a stage takes effect. Delete this one.", [keyword, keyword, last, keyword]),
 		"line": line,

@@ -28,17 +28,17 @@ info contains finding if {
 	}
 }
 
-# By stage index: the line of the first RUN using each tool.
-first_use[index] := {tool: line |
-	some tool in {"wget", "curl"}
-	lines := [item.instruction.line |
-		some item in dockerfile.commands
-		item.stage.index == index
-		item.program == tool
-	]
-	count(lines) > 0
-	line := min(lines)
+# By stage index: the line of the first RUN using each tool, from one pass over the
+# commands.
+first_use[index] := {tool: min(lines) |
+	some tool in {stage_tool[1] | some stage_tool in uses; stage_tool[0] == index}
+	lines := [use[2] | some use in uses; use[0] == index; use[1] == tool]
 } if {
-	some stage in dockerfile.stages
-	index := stage.index
+	some index in {use[0] | some use in uses}
 }
+
+# [stage index, tool, line] of every wget and curl.
+uses := [[item.stage.index, item.program, item.instruction.line] |
+	some item in dockerfile.commands
+	item.program in {"wget", "curl"}
+]
