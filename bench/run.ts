@@ -76,6 +76,8 @@ interface Options {
   sizes: { files: number; rounds: number }[];
   inProcess: boolean;
   scan: boolean;
+  /** A lone pull request through the App and the loopback GitHub (bench/service.ts): where its job's time goes. */
+  service: boolean;
   out: string;
 }
 
@@ -93,6 +95,7 @@ function parseOptions(argv: string[]): Options {
       'size-rounds': { type: 'string' },
       'no-in-process': { type: 'boolean', default: false },
       'no-scan': { type: 'boolean', default: false },
+      'no-service': { type: 'boolean', default: false },
       out: { type: 'string' },
     },
     strict: true,
@@ -120,6 +123,7 @@ function parseOptions(argv: string[]): Options {
     })),
     inProcess: !values['no-in-process'],
     scan: !values['no-scan'],
+    service: !values['no-service'],
     out: resolve(values.out ?? join(ROOT, 'bench/results', quick ? 'quick.md' : 'latest.md')),
   };
 }
@@ -714,7 +718,31 @@ async function main(): Promise<void> {
       ...(inProcess ? { in_process: inProcess } : {}),
       seconds: (performance.now() - started) / 1000,
     };
-    const text = markdown(summary, options);
+    let text = markdown(summary, options);
+    if (options.service) {
+      // The App path (#17): one pull request at a time, warm caches, the job's time by phase.
+      progress('the App, one pull request at a time (bench/service.ts)');
+      const out = join(work, 'service.md');
+      const loads = options.quick ? '1x12' : '1x30';
+      const sample = await runTimed(
+        node,
+        [
+          join(ROOT, 'bench/dist/bench/service.js'),
+          '--queues',
+          'embedded,redis-1',
+          '--loads',
+          loads,
+          '--out',
+          out,
+        ],
+        ROOT,
+        process.env,
+        work,
+      );
+      if (sample.code !== 0)
+        throw new Error(`bench/service.ts exited ${sample.code}: ${sample.stderr.trim().slice(-2000)}`);
+      text += `\n${readFileSync(out, 'utf8').replace(/^## /m, '### ')}`;
+    }
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, text);
     progress(`written to ${relative(process.cwd(), options.out)}`);
