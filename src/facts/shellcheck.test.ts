@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTools } from '../../test/support/required-tools.js';
@@ -123,6 +123,29 @@ describeWithTools(['shellcheck'], 'ShellCheck facts', () => {
       'ONBUILD RUN cd /y',
     ].join('\n');
     expect(await check(text)).toEqual({ 3: [['SC2164', 4, 5]], 5: [['SC2164', 5, 13]] });
+  });
+
+  it("keeps each Dockerfile's analyses in the disk cache, by its scripts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'portcullis-shellcheck-cache-'));
+    try {
+      const text = `FROM debian\nRUN cd /${Date.now()}\n`;
+      const gather = () =>
+        gatherShellCheckFacts([{ path: 'D', text, dockerfile: parseDockerfile(text) }], {
+          command: toolPath('shellcheck'),
+          cacheDir: dir,
+        });
+      const first = await gather();
+      expect((await readdir(dir)).filter((f) => f.endsWith('.entry'))).toHaveLength(1);
+      expect(await gather()).toEqual(first);
+      expect(
+        first
+          .get('D')
+          ?.get(2)
+          ?.map((f) => f.code),
+      ).toEqual(['SC2164']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails closed when the program is there but does not answer as ShellCheck', async () => {

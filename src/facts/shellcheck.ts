@@ -12,13 +12,15 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { DiskCache } from '../cache/disk-cache.js';
 import type { DockerfileFacts, ShellCheckFinding } from '../input/policy-input.js';
 import { type JsonSchema, parseJson } from '../schema/parse-json.js';
+import { settings } from '../settings.js';
 import { ALL_CODES, type RunScript, runScripts, type ShellDialect } from '../targets/dockerfile/scripts.js';
 import { cleanEnvironment } from '../tool-process.js';
 import { toolPath } from '../tools.js';
@@ -48,6 +50,11 @@ export interface ShellCheckOptions {
   batchSize?: number;
   /** Processes at once. */
   concurrency?: number;
+  /**
+   * Keeps each Dockerfile's analyses on disk by the content of its scripts and the ShellCheck
+   * binary, so a CLI run over unchanged RUNs costs no ShellCheck at all; absent: memory only.
+   */
+  cacheDir?: string;
 }
 
 export class ShellCheckError extends Error {
@@ -71,7 +78,10 @@ export function shellCheckFromEnv(): { gather: ShellCheckGatherer } | { unavaila
         'ShellCheck is not installed: RUN scripts were not checked (PC-SH-001); install it with scripts/setup.sh or apt-get install shellcheck',
     };
   }
-  return { gather: (targets) => gatherShellCheckFacts(targets, { command }) };
+  // As the compiled policies' cache (src/policy/compile.ts), in a folder of its own.
+  const { cacheDir, home } = settings();
+  const dir = join(cacheDir ?? join(home ?? homedir(), '.cache', 'portcullis'), 'shellcheck');
+  return { gather: (targets) => gatherShellCheckFacts(targets, { command, cacheDir: dir }) };
 }
 
 let noted = false;
@@ -105,6 +115,29 @@ interface Analysed {
   end_column: number;
 }
 
+/** The ShellCheck binary, by what changes when it is replaced: a new version may find other things. */
+function programVersion(command: string): string {
+  const found = findProgram(command) ?? command;
+  const stat = statSync(found, { throwIfNoEntry: false });
+  return `${found} ${stat?.size ?? 0} ${stat?.mtimeMs ?? 0}`;
+}
+
+const ANALYSED: JsonSchema<Analysed> = {
+  type: 'object',
+  required: ['code', 'level', 'message', 'line', 'column', 'end_line', 'end_column'],
+  properties: {
+    code: { type: 'string', pattern: '^SC[0-9]+$' },
+    level: { enum: ['error', 'warning', 'info', 'style'] },
+    message: { type: 'string' },
+    line: { type: 'integer', minimum: 1 },
+    column: { type: 'integer', minimum: 1 },
+    end_line: { type: 'integer', minimum: 1 },
+    end_column: { type: 'integer', minimum: 1 },
+  },
+};
+/** A Dockerfile's analyses on disk: one list per script, in the order of its scripts. */
+const STORED: JsonSchema<Analysed[][]> = { type: 'array', items: { type: 'array', items: ANALYSED } };
+
 /** Analyses by dialect and script text: the App sees the same RUNs on every push. */
 const cache = new LRUCache<string, Analysed[]>({ max: 20_000 });
 
@@ -115,9 +148,14 @@ export async function gatherShellCheckFacts(
   const facts: ShellCheckFacts = new Map();
   const placed: { path: string; script: RunScript; key: string }[] = [];
   const pending = new Map<string, RunScript>();
+  const disk = options.cacheDir ? new DiskCache({ dir: options.cacheDir, schema: STORED }) : null;
+  const version = disk ? programVersion(options.command) : '';
+  // One disk entry per Dockerfile (a few thousand files, not one per RUN), by its scripts' keys.
+  const files: { fileKey: string; keys: string[] }[] = [];
   for (const { path, text, dockerfile } of targets) {
     const byLine = new Map<number, ShellCheckFinding[]>();
     facts.set(path, byLine);
+    const keys: string[] = [];
     for (const script of runScripts(dockerfile, text)) {
       byLine.set(script.instructionLine, byLine.get(script.instructionLine) ?? []);
       if (Buffer.byteLength(script.text) > MAX_SCRIPT_BYTES) continue;
@@ -127,10 +165,31 @@ export async function gatherShellCheckFacts(
         .update(script.text)
         .digest('base64');
       placed.push({ path, script, key });
+      keys.push(key);
       if (!cache.has(key)) pending.set(key, script);
     }
+    if (!disk || keys.length === 0) continue;
+    const fileKey = createHash('sha256').update(version).update('\0').update(keys.join('\0')).digest('hex');
+    files.push({ fileKey, keys });
+    if (!keys.some((key) => pending.has(key))) continue;
+    const stored = await disk.get(fileKey);
+    if (stored?.value.length !== keys.length) continue;
+    keys.forEach((key, i) => {
+      cache.set(key, stored.value[i] as Analysed[]);
+      pending.delete(key);
+    });
   }
+  const missed = new Set(pending.keys());
   await analyse(pending, options);
+  if (disk) {
+    for (const { fileKey, keys } of files) {
+      if (keys.some((key) => missed.has(key)))
+        await disk.set(
+          fileKey,
+          keys.map((key) => cache.get(key) ?? []),
+        );
+    }
+  }
   for (const { path, script, key } of placed) {
     const findings = facts.get(path)?.get(script.instructionLine);
     for (const found of cache.get(key) ?? []) {
