@@ -36,7 +36,7 @@ info contains finding if {
 	not single_binary
 	facts := stage.base.registry_facts
 	facts.error == null
-	variants := _variants(facts)
+	variants := _same_repository(facts)
 	offered := [v | some v in variants; not _breaks_final_stage(v)]
 	pick := _choice(offered)
 	finding := object.union(
@@ -58,6 +58,7 @@ info contains finding if {
 	stage := dockerfile.final_stage
 	is_object(stage.base.image)
 	binary := single_binary
+	not _other_repository(stage)
 	finding := object.union(
 		{
 			"msg": sprintf("%s%s only holds %s, copied from %s, and runs it: if it is statically linked (Go with CGO_ENABLED=0, Rust for musl), FROM scratch ships nothing else. Copy CA certificates (/etc/ssl/certs) too if it makes TLS calls, and use a numeric USER: scratch has no /etc/passwd.", [
@@ -69,6 +70,62 @@ info contains finding if {
 		_scratch_fix(stage),
 	)
 }
+
+# The same final stage, when the gatherer found an image of another repository for its
+# binary (`image_variants.single_binary`: distroless, looked up only when the builder stage's
+# flags say how the binary is linked): that image, with its caveats, and scratch for a static one.
+info contains finding if {
+	stage := dockerfile.final_stage
+	is_object(stage.base.image)
+	binary := single_binary
+	other := _other_repository(stage)
+	size := stage.base.registry_facts.size
+	finding := object.union(
+		{
+			"msg": sprintf("%s (%s) only holds %s, copied from %s, and runs it: %s is %s, %d%% smaller%s.%s", [
+				split(stage.base.resolved, "@")[0], _size(size),
+				binary.name, binary.from,
+				other.reference, _size(other.compressed_size),
+				round(((size - other.compressed_size) * 100) / size),
+				_caveats(other),
+				_scratch_too(other),
+			]),
+			"line": stage.line,
+		},
+		_other_fix(stage, other),
+	)
+}
+
+# The smallest image of another repository among the variants (they come smallest first).
+_other_repository(stage) := others[0] if {
+	facts := stage.base.registry_facts
+	facts.error == null
+	others := [v | some v in _variants(facts); v.other_repository == true]
+	count(others) > 0
+}
+
+_scratch_too(other) := " FROM scratch ships nothing at all: copy CA certificates (/etc/ssl/certs) if it makes TLS calls, and use a numeric USER." if {
+	other.libc == "none"
+} else := ""
+
+_other_fix(stage, other) := {"fix": {
+	"line": stage.line,
+	"end_line": stage.line,
+	"replacement": replace(text, stage.base.raw, _pinned_like(stage.base.raw, other)),
+	"description": sprintf("Use %s", [other.reference]),
+}} if {
+	text := images.source_of(stage.line)
+	is_string(text)
+	not regex.match(`[$\s{}]`, stage.base.raw)
+	count(indexof_n(text, stage.base.raw)) == 1
+	regex.match(`^[A-Za-z0-9._/:@-]+$`, other.reference)
+} else := {}
+
+# A digest pin stays a digest pin, with the new image's digest.
+_pinned_like(raw, other) := concat("", [other.reference, "@", other.digest]) if {
+	contains(raw, "@")
+	images.valid_digest(other.digest)
+} else := other.reference
 
 # The one file the final stage copies (`COPY --from=<stage> <file> <dest>`, no glob, no
 # directory) and runs with an exec-form ENTRYPOINT or CMD; nothing else needs a shell or a
@@ -137,7 +194,7 @@ info contains finding if {
 	not dockerfile.is_dockerfile
 	some ref in images.judged
 	facts := images.facts(ref)
-	offered := _variants(facts)
+	offered := _same_repository(facts)
 	pick := _choice(offered)
 	finding := object.union(
 		{"msg": _message(ref.raw, facts.size, pick, offered), "line": ref.line},
@@ -153,6 +210,9 @@ _variants(facts) := variants if {
 		v.compressed_size < facts.size
 	]
 }
+
+# Lighter tags of the same repository: what the tag rules offer.
+_same_repository(facts) := [v | some v in _variants(facts); not v.other_repository]
 
 # The recommendation: the smallest variant that keeps libc and shell; else the smallest.
 _choice(offered) := safe[0] if {

@@ -198,3 +198,35 @@ test_single_binary_gets_scratch if {
 test_run_in_the_final_stage_needs_the_base if {
 	count(image_lighter_base.info) == 0 with input as goapk_dockerfile
 }
+
+static_distroless := {
+	"variant": "distroless-static", "tag": "nonroot", "reference": "gcr.io/distroless/static-debian12:nonroot",
+	"other_repository": true,
+	"digest": "sha256:e111111111111111111111111111111111111111111111111111111111111111",
+	"platform_digest": "sha256:e222222222222222222222222222222222222222222222222222222222222222",
+	"compressed_size": 1000000, "libc": "none", "same_libc": false, "package_manager": "none", "has_shell": false,
+	"caveats": ["no shell: RUN and shell-form commands fail", "no package manager"],
+}
+
+# The builder's flags made the gatherer look up distroless/static: offered with its caveats,
+# scratch named too, the fix writes the other repository's reference.
+test_single_binary_gets_distroless_from_another_repository if {
+	alpine_base := inputs.found({"size": 3600000, "lighter_variants": [static_distroless]})
+	doc := inputs.with_facts(go_dockerfile, {5: alpine_base})
+	findings := image_lighter_base.info with input as doc
+	findings == {{
+		"msg": "alpine:3.20 (3.6 MB) only holds server, copied from \"build\", and runs it: gcr.io/distroless/static-debian12:nonroot is 1 MB, 72% smaller (no shell: RUN and shell-form commands fail; no package manager). FROM scratch ships nothing at all: copy CA certificates (/etc/ssl/certs) if it makes TLS calls, and use a numeric USER.",
+		"line": 5,
+		"fix": {"line": 5, "end_line": 5, "replacement": "FROM gcr.io/distroless/static-debian12:nonroot", "description": "Use gcr.io/distroless/static-debian12:nonroot"},
+	}}
+}
+
+# Another repository's image is never offered as a tag of this one (a RUN needs the base).
+test_other_repository_is_not_a_tag_variant if {
+	alpine_base := inputs.found({"size": 3600000, "lighter_variants": [static_distroless]})
+	doc := inputs.with_facts(goapk_dockerfile, {3: alpine_base})
+	count(image_lighter_base.info) == 0 with input as doc
+	glibc := object.union(static_distroless, {"libc": "glibc", "has_shell": true, "package_manager": "apk"})
+	with_shell := inputs.with_facts(goapk_dockerfile, {3: inputs.found({"size": 3600000, "lighter_variants": [glibc]})})
+	count(image_lighter_base.info) == 0 with input as with_shell
+}

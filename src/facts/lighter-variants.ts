@@ -14,8 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { mergeData, plainDataProblem } from '../config/plain-data.js';
-import type { ImageReference } from '../image/reference.js';
-import type { LighterVariant } from '../input/policy-input.js';
+import { type ImageReference, parseImageReference } from '../image/reference.js';
+import type { DockerfileFacts, LighterVariant } from '../input/policy-input.js';
 import type { ResolvedImage } from '../registry/client.js';
 import { checkJson, type JsonSchema } from '../schema/parse-json.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
@@ -35,12 +35,29 @@ export interface VariantKind {
   caveat?: string;
 }
 
+/**
+ * An entry of `image_variants.single_binary`: an image from another repository for a final
+ * stage that only runs one binary built in an earlier stage (`gcr.io/distroless/static-debian12`).
+ */
+export interface SingleBinaryImage {
+  /** The reference written into the FROM line: a registry mirror may stand in for gcr.io. */
+  image: string;
+  /** Which binaries it runs: `static` (CGO_ENABLED=0, a musl target, -static) or `glibc` (dynamic). */
+  for: 'static' | 'glibc';
+  libc: string;
+  package_manager: string;
+  has_shell: boolean;
+  caveat?: string;
+}
+
 /** `data.portcullis.image_variants`, checked. */
 export interface VariantCatalog {
   /** What a tag none of the variants names is assumed to be (official images: Debian, glibc, apt). */
   base: { libc: string; package_manager: string; has_shell: boolean };
   /** By name; in the data's order, which is the order candidates are tried in. */
   variants: [string, VariantKind][];
+  /** By name: images from other repositories for a final stage that runs one binary. */
+  single_binary: [string, SingleBinaryImage][];
 }
 
 const SUFFIX = { type: 'string', pattern: '^[-._][A-Za-z0-9][A-Za-z0-9._-]{0,40}$' };
@@ -51,6 +68,18 @@ const VARIANT_KIND: JsonSchema<VariantKind> = {
   properties: {
     suffix: SUFFIX,
     replaces: SUFFIX,
+    libc: WORD,
+    package_manager: WORD,
+    has_shell: { type: 'boolean' },
+    caveat: { type: 'string', maxLength: 200 },
+  },
+};
+const SINGLE_BINARY: JsonSchema<SingleBinaryImage> = {
+  type: 'object',
+  required: ['image', 'for', 'libc', 'package_manager', 'has_shell'],
+  properties: {
+    image: { type: 'string', maxLength: 255 },
+    for: { type: 'string', enum: ['static', 'glibc'] },
     libc: WORD,
     package_manager: WORD,
     has_shell: { type: 'boolean' },
@@ -97,7 +126,16 @@ export async function variantCatalog(
     const kind = checkJson(JSON.stringify(entry ?? null), VARIANT_KIND);
     if ('value' in kind) variants.push([name, kind.value]);
   }
-  return { base: base.value, variants };
+  const single_binary: [string, SingleBinaryImage][] = [];
+  const images = pick(table, 'single_binary');
+  for (const [name, entry] of Object.entries(isMapping(images) ? images : {})) {
+    const image = checkJson(JSON.stringify(entry ?? null), SINGLE_BINARY);
+    // Only a reference with a tag: the fix writes it, and a digest pin gets the tag's digest.
+    const parsed = 'value' in image ? parseImageReference(image.value.image) : null;
+    if (parsed?.ok && parsed.reference.tag && !parsed.reference.digest && 'value' in image)
+      single_binary.push([name, image.value]);
+  }
+  return { base: base.value, variants, single_binary };
 }
 
 function pick(value: unknown, key: string): unknown {
@@ -261,4 +299,89 @@ async function lookUpVariants(
     });
   }
   return variants.sort((a, b) => a.compressed_size - b.compressed_size);
+}
+
+/**
+ * How the one binary a final stage runs was linked, as far as the Dockerfile shows it: the
+ * final stage has no RUN (nothing there needs the base's userland) and copies from an
+ * earlier stage, and that stage's RUN lines or ENV say `CGO_ENABLED=0`, build for a
+ * `*-musl` target, or link with `-static` (`static`); build without such a flag on a glibc
+ * base (`glibc`). Null when the final stage is not of that shape or the builder is musl
+ * (an Alpine binary needs Alpine's libc, which no distroless image has). PC-IMG-012 checks
+ * the exact shape (one file copied and run exec-form); this only decides what to look up.
+ */
+export function binaryLinking(dockerfile: DockerfileFacts): 'static' | 'glibc' | null {
+  const final = dockerfile.stages.find((stage) => stage.final);
+  if (!final || final.instructions.some((i) => i.keyword === 'RUN' || i.keyword === 'ONBUILD')) return null;
+  const froms = final.instructions.flatMap((i) =>
+    i.keyword === 'COPY' ? i.flags.filter((f) => f.name === 'from').map((f) => f.value ?? '') : [],
+  );
+  if (froms.length !== 1) return null;
+  const from = (froms[0] as string).toLowerCase();
+  const builder = dockerfile.stages.find(
+    (stage) =>
+      stage.index < final.index && (stage.name?.toLowerCase() === from || String(stage.index) === from),
+  );
+  if (!builder) return null;
+  const words = builder.instructions.flatMap((i) => [
+    ...(i.keyword === 'ENV' ? i.properties.map((p) => `${p.name}=${p.value ?? ''}`) : []),
+    ...i.commands.flatMap((c) => [...c.assignments, ...c.argv]),
+  ]);
+  const isStatic = words.some(
+    (word) =>
+      /^CGO_ENABLED=["']?0["']?$/.test(word) ||
+      /^(--target=)?[\w.]+-linux-musl(eabi(hf)?)?$/.test(word) ||
+      /(^|[\s"'=])-static($|[\s"'])/.test(word) ||
+      /^RUSTFLAGS=.*target-feature=\+crt-static/.test(word),
+  );
+  if (isStatic) return 'static';
+  return /alpine|musl/i.test(builder.base.resolved) ? null : 'glibc';
+}
+
+/**
+ * The images of `catalog.single_binary` for a binary linked as `linking`, each resolved in
+ * its own repository for `platform`, smaller than the base (`size`): the same facts as a
+ * lighter tag, with `other_repository` set. Not cached here: the registry client caches
+ * manifests, and there are at most two such images.
+ */
+export async function singleBinaryVariants(
+  resolver: VariantResolver,
+  { platform, size }: { platform: string | null; size: number },
+  catalog: VariantCatalog,
+  linking: 'static' | 'glibc',
+): Promise<LighterVariant[]> {
+  const known = platform && !platform.includes('$') ? { platform } : {};
+  const baseLibc = catalog.base.libc;
+  const found: LighterVariant[] = [];
+  for (const [name, entry] of catalog.single_binary.filter(([, e]) => e.for === linking).slice(0, 2)) {
+    const parsed = parseImageReference(entry.image);
+    if (!parsed.ok || !parsed.reference.tag) continue;
+    let resolved: ResolvedImage;
+    try {
+      resolved = await resolver.resolve(parsed.reference, known);
+    } catch {
+      continue; // not reachable or not for this platform: nothing to offer
+    }
+    if (resolved.size >= size) continue;
+    const caveats = [
+      ...(entry.has_shell ? [] : ['no shell: RUN and shell-form commands fail']),
+      ...(entry.package_manager === 'none' ? ['no package manager'] : []),
+      ...(entry.caveat ? [entry.caveat] : []),
+    ];
+    found.push({
+      variant: name,
+      tag: parsed.reference.tag,
+      reference: entry.image,
+      other_repository: true,
+      digest: resolved.digest,
+      platform_digest: resolved.manifestDigest,
+      compressed_size: resolved.size,
+      libc: entry.libc,
+      same_libc: entry.libc === baseLibc,
+      package_manager: entry.package_manager,
+      has_shell: entry.has_shell,
+      caveats,
+    });
+  }
+  return found;
 }

@@ -11,7 +11,7 @@ import type { ImageReference } from '../image/reference.js';
 import type { PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { type ResolvedImage, registryClientFromEnv } from '../registry/client.js';
 import { type Settings, settings } from '../settings.js';
-import { lighterVariants, variantCatalog } from './lighter-variants.js';
+import { binaryLinking, lighterVariants, singleBinaryVariants, variantCatalog } from './lighter-variants.js';
 import { runLimited } from './run-limited.js';
 import { type FactsBySite, imageSites, setFactsAt } from './sites.js';
 
@@ -97,21 +97,27 @@ async function addLighterVariants(
   results: Map<string, RegistryFacts>,
   policyData: Record<string, unknown> | undefined,
 ): Promise<void> {
-  const shipped = new Map<string, { image: ImageReference; platform: string | null }>();
+  type Shipped = { image: ImageReference; platform: string | null; linking: 'static' | 'glibc' | null };
+  const shipped = new Map<string, Shipped>();
   for (const input of inputs) {
+    // A final stage that only runs a binary from a builder stage may also be offered an image
+    // of another repository (distroless), looked up only with the Dockerfile's evidence.
+    const linking = 'dockerfile' in input ? binaryLinking(input.dockerfile) : null;
     const named =
       'dockerfile' in input
         ? input.dockerfile.stages.filter((stage) => stage.final).map((stage) => stage.base)
         : input.references;
     for (const { image, platform } of named) {
-      if (image?.tag && image.tag !== 'latest') shipped.set(lookupKey(image, platform), { image, platform });
+      if (!image?.tag || image.tag === 'latest') continue;
+      const key = lookupKey(image, platform);
+      shipped.set(key, { image, platform, linking: linking ?? shipped.get(key)?.linking ?? null });
     }
   }
   if (shipped.size === 0) return;
   const catalog = await variantCatalog(policyData).catch(() => null);
   if (!catalog) return;
   const tasks: [string, () => Promise<void>][] = [];
-  for (const [key, { image, platform }] of shipped) {
+  for (const [key, { image, platform, linking }] of shipped) {
     const facts = results.get(key);
     const tag = image.tag;
     if (!facts || facts.error || facts.size === null || !tag) continue;
@@ -120,7 +126,13 @@ async function addLighterVariants(
       key,
       async () => {
         const found = await lighterVariants(resolver, { image: { ...image, tag }, platform, size }, catalog);
-        if (found) facts.lighter_variants = found;
+        const others = linking
+          ? await singleBinaryVariants(resolver, { platform, size }, catalog, linking)
+          : [];
+        if (found || others.length > 0)
+          facts.lighter_variants = [...(found ?? []), ...others].sort(
+            (a, b) => a.compressed_size - b.compressed_size,
+          );
       },
     ]);
   }

@@ -124,6 +124,12 @@ export interface RegistryFacts {
   vulnerabilities?: ReferenceVulnerability[];
   /** Only with PORTCULLIS_SCAN_REFERENCES=1: why the image could not be scanned (`too_large`, `no_database`, …). */
   scan_error?: { code: string; message: string };
+  /**
+   * Only beside `vulnerabilities` or `scan_error`: what was scanned. `sbom`: the image's
+   * verified SBOM attestation (about this digest, by a signer of the trust policy), the image
+   * not pulled; `image`: the image, pulled.
+   */
+  scan_source?: 'sbom' | 'image';
 }
 
 /** A lighter tag of the same image version (`registry_facts.lighter_variants[]`). */
@@ -132,8 +138,16 @@ export interface LighterVariant {
   variant: string;
   /** The tag, e.g. `3.12-slim`. */
   tag: string;
-  /** `registry/repository:tag`, normalised. */
+  /**
+   * `registry/repository:tag`, normalised; for an image of another repository
+   * (`other_repository`), the reference as the data writes it.
+   */
   reference: string;
+  /**
+   * Only for an image of another repository (`data.portcullis.image_variants.single_binary`:
+   * distroless for a final stage that runs one binary): true. The fix writes `reference`.
+   */
+  other_repository?: boolean;
   /** What the tag points at now (the index digest for a multi-platform image): a digest pin names it. */
   digest: string;
   /** The platform's own manifest digest. */
