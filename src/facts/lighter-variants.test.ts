@@ -2,7 +2,9 @@
 
 import {
   compressedSize,
+  distrolessMirrorData,
   type PushedVariants,
+  pushDistroless,
   pushPythonVariants,
 } from '../../test/support/image-variants.js';
 import { startRegistry, type TestRegistry } from '../../test/support/registry.js';
@@ -16,10 +18,12 @@ import { gatherRegistryFacts, type ImageResolver } from './registry-facts.js';
 
 let registry: TestRegistry;
 let pushed: PushedVariants;
+let distroless: Awaited<ReturnType<typeof pushDistroless>>;
 
 beforeAll(async () => {
   registry = await startRegistry();
   pushed = await pushPythonVariants(registry);
+  distroless = await pushDistroless(registry);
 });
 afterAll(async () => {
   await registry?.stop();
@@ -175,5 +179,68 @@ describe('lighter_variants in the registry facts', () => {
     await withRegistryFacts([input], client);
     expect(input.dockerfile.stages[0]?.base.registry_facts).not.toHaveProperty('lighter_variants');
     expect(requests.some((r) => r.includes('tags/list'))).toBe(false);
+  });
+});
+
+describe('distroless for a final stage that runs one binary', () => {
+  // The final stage copies one binary from the builder and runs it; the builder's RUN decides.
+  const dockerfile = (build: string) =>
+    dockerfileInput(
+      'Dockerfile',
+      `FROM ${registry.host}/example/python:3.12 AS build\nRUN ${build}\nFROM ${registry.host}/example/python:3.12\nCOPY --from=build /out/server /server\nENTRYPOINT ["/server"]\n`,
+    );
+  const others = (input: PolicyInput) =>
+    ('dockerfile' in input ? input.dockerfile.stages[1]?.base.registry_facts?.lighter_variants : [])?.filter(
+      (v) => v.other_repository,
+    );
+
+  it('CGO_ENABLED=0 in the builder: distroless/static from the mirror the data names, with its caveats', async () => {
+    const { client, requests } = countingClient();
+    const input = dockerfile('CGO_ENABLED=0 go build -o /out/server ./cmd/server');
+    await withRegistryFacts([input], client, distrolessMirrorData(registry.host));
+    expect(others(input)).toEqual([
+      {
+        variant: 'distroless-static',
+        tag: 'nonroot',
+        reference: `${registry.host}/distroless/static-debian12:nonroot`,
+        other_repository: true,
+        digest: distroless.static.digest,
+        platform_digest: distroless.static.digest,
+        compressed_size: compressedSize(distroless.static),
+        libc: 'none',
+        same_libc: false,
+        package_manager: 'none',
+        has_shell: false,
+        caveats: [
+          'no shell: RUN and shell-form commands fail',
+          'no package manager',
+          expect.stringContaining('nonroot user (65532)'),
+        ],
+      },
+    ]);
+    expect(requests.some((r) => r.includes('base-debian12'))).toBe(false);
+  });
+
+  it('a Rust musl target is static too; a go build without flags gets distroless/base (glibc)', async () => {
+    const rust = dockerfile('cargo build --release --target x86_64-unknown-linux-musl');
+    const go = dockerfile('go build -o /out/server ./cmd/server');
+    await withRegistryFacts([rust], countingClient().client, distrolessMirrorData(registry.host));
+    await withRegistryFacts([go], countingClient().client, distrolessMirrorData(registry.host));
+    expect(others(rust)?.map((v) => v.variant)).toEqual(['distroless-static']);
+    expect(others(go)?.map((v) => [v.variant, v.libc, v.same_libc])).toEqual([
+      ['distroless-base', 'glibc', true],
+    ]);
+  });
+
+  it('no evidence of a binary being built, or a RUN in the final stage: distroless is not looked up', async () => {
+    const { client, requests } = countingClient();
+    const noBuild = dockerfile('true');
+    const withRun = dockerfileInput(
+      'Dockerfile',
+      `FROM ${registry.host}/example/python:3.12 AS build\nRUN CGO_ENABLED=0 go build -o /out/server .\nFROM ${registry.host}/example/python:3.12\nCOPY --from=build /out/server /server\nRUN chmod +x /server\n`,
+    );
+    await withRegistryFacts([noBuild, withRun], client, distrolessMirrorData(registry.host));
+    expect(requests.some((r) => r.includes('distroless'))).toBe(false);
+    expect(others(noBuild)).toEqual([]);
   });
 });

@@ -301,12 +301,28 @@ async function lookUpVariants(
   return variants.sort((a, b) => a.compressed_size - b.compressed_size);
 }
 
+/** Programs whose RUN in a builder stage is evidence that it makes a binary. */
+const COMPILERS = new Set([
+  'go',
+  'cargo',
+  'rustc',
+  'gcc',
+  'g++',
+  'cc',
+  'c++',
+  'clang',
+  'clang++',
+  'make',
+  'cmake',
+  'zig',
+]);
+
 /**
  * How the one binary a final stage runs was linked, as far as the Dockerfile shows it: the
  * final stage has no RUN (nothing there needs the base's userland) and copies from an
  * earlier stage, and that stage's RUN lines or ENV say `CGO_ENABLED=0`, build for a
- * `*-musl` target, or link with `-static` (`static`); build without such a flag on a glibc
- * base (`glibc`). Null when the final stage is not of that shape or the builder is musl
+ * `*-musl` target, or link with `-static` (`static`); compile (go, cargo, gcc, make…)
+ * without such a flag on a glibc base (`glibc`). Null when the final stage is not of that shape or the builder is musl
  * (an Alpine binary needs Alpine's libc, which no distroless image has). PC-IMG-012 checks
  * the exact shape (one file copied and run exec-form); this only decides what to look up.
  */
@@ -330,12 +346,16 @@ export function binaryLinking(dockerfile: DockerfileFacts): 'static' | 'glibc' |
   const isStatic = words.some(
     (word) =>
       /^CGO_ENABLED=["']?0["']?$/.test(word) ||
-      /^(--target=)?[\w.]+-linux-musl(eabi(hf)?)?$/.test(word) ||
+      /^(--target=)?[\w.-]+-linux-musl(eabi(hf)?)?$/.test(word) ||
       /(^|[\s"'=])-static($|[\s"'])/.test(word) ||
       /^RUSTFLAGS=.*target-feature=\+crt-static/.test(word),
   );
   if (isStatic) return 'static';
-  return /alpine|musl/i.test(builder.base.resolved) ? null : 'glibc';
+  // Dynamic glibc only when the builder visibly compiles (a `RUN true` is no evidence of a binary).
+  const compiles = builder.instructions.some((i) =>
+    i.commands.some((c) => COMPILERS.has((c.argv[0] ?? '').split('/').pop() ?? '')),
+  );
+  return compiles && !/alpine|musl/i.test(builder.base.resolved) ? 'glibc' : null;
 }
 
 /**

@@ -1,25 +1,12 @@
 /**
- * A base image with lighter siblings of the same version, pushed as real images to a test
- * registry: `example/python:3.12` (about 3 MB compressed), `3.12-slim` (about 600 kB) and
- * `3.12-alpine` (about 300 kB), plus `3.12-slim-bookworm`, a tag the variants table does not
- * name. The layer contents are pseudo-random (deterministic) so gzip cannot shrink them
- * away, and the sizes differ the way real variants do.
+ * The demo's variant images (src/demo/image-variants.ts) pushed to a test registry with the
+ * test client, which reports layer sizes: `example/python:3.12` with `-slim` and `-alpine`
+ * siblings, and distroless stand-ins.
  */
-import { createHash } from 'node:crypto';
+import { DISTROLESS, PYTHON_VARIANTS, type VariantImage } from '../../src/demo/image-variants.js';
 import { type PushedImage, pushImage, type TestRegistry } from './registry.js';
 
-export const VARIANT_REPOSITORY = 'example/python';
-
-/** `bytes` of base64 text that gzip keeps at about three quarters of its length. */
-function noise(seed: string, bytes: number): string {
-  const chunks: Buffer[] = [];
-  let block = createHash('sha256').update(seed).digest();
-  for (let made = 0; made < (bytes * 3) / 4; made += block.length) {
-    chunks.push(block);
-    block = createHash('sha256').update(block).digest();
-  }
-  return Buffer.concat(chunks).toString('base64').slice(0, bytes);
-}
+export { distrolessMirrorData, VARIANT_REPOSITORY } from '../../src/demo/image-variants.js';
 
 export interface PushedVariants {
   full: PushedImage;
@@ -32,14 +19,20 @@ export function compressedSize(image: PushedImage): number {
   return image.layers.reduce((total, layer) => total + layer.size, 0);
 }
 
+function push(registry: TestRegistry, image: VariantImage): Promise<PushedImage> {
+  return pushImage(registry, image.repository, image.tag, { layers: image.layers });
+}
+
 export async function pushPythonVariants(registry: TestRegistry): Promise<PushedVariants> {
-  const push = (tag: string, bytes: number) =>
-    pushImage(registry, VARIANT_REPOSITORY, tag, {
-      layers: [{ 'etc/os-release': `ID=${tag}\n` }, { 'usr/lib/python3.12/stdlib.bin': noise(tag, bytes) }],
-    });
-  const full = await push('3.12', 3_000_000);
-  const slim = await push('3.12-slim', 600_000);
-  const alpine = await push('3.12-alpine', 300_000);
-  await push('3.12-slim-bookworm', 600_000);
+  const full = await push(registry, PYTHON_VARIANTS.full);
+  const slim = await push(registry, PYTHON_VARIANTS.slim);
+  const alpine = await push(registry, PYTHON_VARIANTS.alpine);
+  await push(registry, PYTHON_VARIANTS.slimBookworm);
   return { full, slim, alpine };
+}
+
+export async function pushDistroless(
+  registry: TestRegistry,
+): Promise<{ static: PushedImage; base: PushedImage }> {
+  return { static: await push(registry, DISTROLESS.static), base: await push(registry, DISTROLESS.base) };
 }
