@@ -134,6 +134,10 @@ it('suggests the -slim tag on the final FROM with both sizes, and no -alpine aft
 
   const onWorker = comment('worker/Dockerfile');
   expect(onWorker?.body).toContain(`${base}:3.12-slim is ${size(slim)}`);
-  expect(onWorker?.body).not.toContain('alpine');
+  // -alpine is smaller still but left out, and the message says why in one clause.
+  expect(onWorker?.body).not.toContain('alpine is');
+  expect(onWorker?.body).toContain(
+    `${base}:3.12-alpine \\(${size(alpine)}\\) not offered: the final stage runs apt-get.`,
+  );
   expect(onWorker?.body).toContain(`\`\`\`suggestion\nFROM ${base}:3.12-slim\n\`\`\``);
 });
