@@ -123,13 +123,20 @@ export function builtinPolicyEngine(): Promise<PolicyEvaluator> {
 const IN_FLIGHT = 16;
 
 /**
+ * Files whose RUNs go to ShellCheck together: large enough that its processes start
+ * rarely, small enough that a batch's texts and inputs are a few MiB at most.
+ */
+const SHELLCHECK_BATCH = 200;
+
+/**
  * targets → facts → policy input → decisions. Files no extractor claims (a `*.yaml`
  * that is not a manifest) are dropped; `engine` may be null only when no file is a target.
  *
  * Without facts to gather (offline, no builds), files stream through: each is read into
  * its input and evaluated in a worker (PolicyEvaluator.judgeSource) while the next are
- * read, and only its findings are kept. Facts are gathered for all inputs at once (one
- * look-up per image however many files name it), so those inputs are read here first.
+ * read, and only its findings are kept. Registry and build facts are gathered for all
+ * inputs at once (one look-up per image however many files name it), so those inputs are
+ * read here first; ShellCheck facts alone, a batch of files at a time.
  */
 export async function judgeTargets(
   files: Iterable<TargetFile> | AsyncIterable<TargetFile>,
@@ -146,46 +153,34 @@ export async function judgeTargets(
     options.onTarget?.(target);
   };
   if (options.registry || options.images || options.shellcheck) {
-    const prepared: ({ result: TargetResult; input?: PolicyInput } | undefined)[] = [];
-    // The Dockerfiles' text, for the `# shellcheck disable=` comments above their RUNs.
-    const texts = new Map<string, string>();
-    for await (const file of files) {
-      const target = prepareTarget(file);
-      if (!target) continue;
-      const { text, ...rest } = target;
-      prepared.push(rest);
-      if (options.shellcheck && text !== undefined && rest.result.kind === 'dockerfile')
-        texts.set(file.path, text);
-    }
-    const inputs = prepared.flatMap((p) => (p?.input ? [p.input] : []));
-    if (inputs.length > 0) {
-      const facts = await phase('facts', () =>
-        gatherFacts(inputs, {
-          registry: options.registry,
-          trust: set?.trust,
-          now: today,
-          images: options.images,
-          policyData: set?.data,
-          ...(options.shellcheck ? { shellcheck: { gather: options.shellcheck, texts } } : {}),
-        }),
+    // Registry look-ups and builds see every input at once (one look-up per image however
+    // many files name it). ShellCheck alone goes batch by batch, so that memory stays flat
+    // and the next batch's ShellCheck runs while this batch is evaluated.
+    const batchSize = options.registry || options.images ? Number.POSITIVE_INFINITY : SHELLCHECK_BATCH;
+    let pending: Promise<PreparedTarget[]> | undefined;
+    const evaluateBatch = async (prepared: (PreparedTarget | undefined)[]) => {
+      const evaluating = performance.now();
+      await phase('evaluation', () =>
+        inOrder(
+          prepared.keys(),
+          (index) => {
+            const { result, input } = prepared[index] as PreparedTarget;
+            // Evaluated: the input is no longer needed.
+            prepared[index] = undefined;
+            return input ? evaluate(result, input, engine) : Promise.resolve(result);
+          },
+          done,
+        ),
       );
-      mergeFacts(inputs, facts);
+      metrics().observe('policyEvaluation', secondsSince(evaluating));
+    };
+    for await (const batch of batches(files, batchSize)) {
+      const next = withFacts(batch, options, set, today);
+      next.catch(() => undefined); // awaited in turn; a failure meanwhile is not unhandled
+      if (pending) await evaluateBatch(await pending);
+      pending = next;
     }
-    inputs.length = 0;
-    const evaluating = performance.now();
-    await phase('evaluation', () =>
-      inOrder(
-        prepared.keys(),
-        (index) => {
-          const { result, input } = prepared[index] as { result: TargetResult; input?: PolicyInput };
-          // Evaluated: the input is no longer needed.
-          prepared[index] = undefined;
-          return input ? evaluate(result, input, engine) : Promise.resolve(result);
-        },
-        done,
-      ),
-    );
-    metrics().observe('policyEvaluation', secondsSince(evaluating));
+    if (pending) await evaluateBatch(await pending);
   } else {
     // Reading the files into inputs is part of their evaluation here (both run in the workers).
     const evaluating = performance.now();
@@ -237,6 +232,56 @@ async function inOrder<T, R>(
   while (queue.length > 0) await next();
 }
 
+type PreparedTarget = { result: TargetResult; input?: PolicyInput };
+
+/** Files read into inputs, their facts gathered and merged in: ready for evaluation. */
+async function withFacts(
+  files: readonly TargetFile[],
+  options: JudgeOptions,
+  set: PolicySet | undefined,
+  today: Date,
+): Promise<PreparedTarget[]> {
+  const prepared: PreparedTarget[] = [];
+  // The Dockerfiles' text, for the `# shellcheck disable=` comments above their RUNs.
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    const target = prepareTarget(file);
+    if (!target) continue;
+    const { text, ...rest } = target;
+    prepared.push(rest);
+    if (options.shellcheck && text !== undefined && rest.result.kind === 'dockerfile')
+      texts.set(file.path, text);
+  }
+  const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
+  if (inputs.length > 0) {
+    const facts = await phase('facts', () =>
+      gatherFacts(inputs, {
+        registry: options.registry,
+        trust: set?.trust,
+        now: today,
+        images: options.images,
+        policyData: set?.data,
+        ...(options.shellcheck ? { shellcheck: { gather: options.shellcheck, texts } } : {}),
+      }),
+    );
+    mergeFacts(inputs, facts);
+  }
+  return prepared;
+}
+
+/** `items` in arrays of `size` (the last one shorter); one array of all of them when `size` is infinite. */
+async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** One file without facts to add: read and evaluated by the engine where it can (a worker), else here. */
 async function judgeFile(file: TargetFile, engine: PolicyEvaluator | null): Promise<TargetResult | null> {
   if (!engine?.judgeSource || !(file.content instanceof Uint8Array)) {
@@ -263,7 +308,9 @@ async function judgeFile(file: TargetFile, engine: PolicyEvaluator | null): Prom
   }
 }
 
-function prepareTarget(file: TargetFile): { result: TargetResult; input?: PolicyInput; text?: string } | null {
+function prepareTarget(
+  file: TargetFile,
+): { result: TargetResult; input?: PolicyInput; text?: string } | null {
   if (!(file.content instanceof Uint8Array))
     return { result: unjudged(file, file.content.unavailable, isContainerFile(file.path, file.kind, null)) };
   const source = decodeSourceText(file.content);
