@@ -4,7 +4,7 @@
  * them into the policy input documents.
  */
 
-import type { ReferenceScanFacts } from '../facts/reference-scans.js';
+import type { ImageSbom, ReferenceScanFacts } from '../facts/reference-scans.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { ShellCheckFacts, ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { ImageSignatureFacts } from '../facts/signature-facts.js';
@@ -67,12 +67,15 @@ export async function gatherFacts(
       policyData: sources.policyData,
     });
     const looked = sitesWithFacts(inputs, facts.registry);
-    // Signatures of the digests just resolved, only when a trust policy is configured.
-    if (trust) facts.signatures = await gatherSignatureFacts(looked, registry, trust);
+    // Signatures of the digests just resolved, only when a trust policy is configured; their
+    // verified SBOM attestations spare the scans below a pull.
+    const sboms = new Map<string, readonly ImageSbom[]>();
+    if (trust) facts.signatures = await gatherSignatureFacts(looked, registry, trust, sboms);
     // Vulnerabilities of the referenced images: opt-in, and only with a real registry client.
     const { osvDb: osvDatabase, scanReferences } = settings();
     if (scanReferences && osvDatabase && registry instanceof RegistryClient) {
-      facts.scans = await scanReferencedImages(looked, registry, new OsvScanner({ database: osvDatabase }));
+      const scanner = new OsvScanner({ database: osvDatabase });
+      facts.scans = await scanReferencedImages(looked, registry, scanner, sboms);
     }
   }
   if (sources.images) facts.images = await sources.images(inputs);

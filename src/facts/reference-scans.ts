@@ -5,7 +5,16 @@
  * what the scanner found becomes `registry_facts.vulnerabilities` (or `scan_error`), for
  * PC-IMG-011 to judge. Scans are cached in process by digest and database fingerprint, two
  * run at a time, and the archive is always removed.
+ *
+ * An image with a verified SBOM attestation about that very digest (signature facts hand
+ * them over, verified against the trust policy's signers) is not pulled: the SBOM is
+ * scanned instead, which is faster and works for images too large to pull. Nothing else
+ * counts: no trust policy, an unverified attestation, one about another digest (an index's
+ * when the platform's manifest is scanned) and the image is pulled as before; so it is
+ * when the scanner cannot read the SBOM. `scan_source` says which was scanned.
  */
+
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +25,7 @@ import type { ReferenceVulnerability, RegistryFacts } from '../input/policy-inpu
 import type { RegistryClient } from '../registry/client.js';
 import { flatVulnerability } from '../scan/osv-output.js';
 import { pullImageArchive } from '../scan/registry-image.js';
-import type { ImageScanner } from '../scan/scanner.js';
+import type { ImageScanner, SbomFormat } from '../scan/scanner.js';
 import { runLimited } from './run-limited.js';
 import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 
@@ -24,14 +33,27 @@ import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 export const SCAN_SIZE_LIMIT = 1024 * 1024 * 1024;
 const SCAN_CONCURRENCY = 2;
 
-type ScanOutcome =
-  | { vulnerabilities: ReferenceVulnerability[] }
-  | { error: { code: string; message: string } };
+type ScanSource = NonNullable<RegistryFacts['scan_source']>;
 
-/** What a scan adds to an image's `registry_facts`: `vulnerabilities`, or `scan_error`. */
-export type ReferenceScanFacts =
-  | Required<Pick<RegistryFacts, 'vulnerabilities'>>
-  | Required<Pick<RegistryFacts, 'scan_error'>>;
+type ScanOutcome = { source: ScanSource } & (
+  | { vulnerabilities: ReferenceVulnerability[] }
+  | { error: { code: string; message: string } }
+);
+
+/** What a scan adds to an image's `registry_facts`: `vulnerabilities` or `scan_error`, and `scan_source`. */
+export type ReferenceScanFacts = Required<Pick<RegistryFacts, 'scan_source'>> &
+  (Required<Pick<RegistryFacts, 'vulnerabilities'>> | Required<Pick<RegistryFacts, 'scan_error'>>);
+
+/** A verified SBOM attestation's document (src/signatures/attestations.ts `AttestedSbom`). */
+export interface ImageSbom {
+  format: SbomFormat;
+  document: string;
+}
+
+/** Verified SBOMs by `<image name>@<digest they are about>`, as signature facts gather them. */
+export type AttestedSboms = ReadonlyMap<string, readonly ImageSbom[]>;
+
+type Scanner = Pick<ImageScanner, 'scan' | 'databaseFingerprint' | 'scanSbom'>;
 
 /** Failed scans are not kept: the next run tries again. */
 const cache = new LRUCache<string, ScanOutcome>({ max: 500 });
@@ -40,7 +62,8 @@ const cache = new LRUCache<string, ScanOutcome>({ max: 500 });
 export async function scanReferencedImages(
   images: readonly (ImageSite & { facts: RegistryFacts })[],
   client: RegistryClient,
-  scanner: Pick<ImageScanner, 'scan' | 'databaseFingerprint'>,
+  scanner: Scanner,
+  sboms: AttestedSboms = new Map(),
 ): Promise<FactsBySite<ReferenceScanFacts>> {
   const fingerprint = scanner.databaseFingerprint();
   const tasks = new Map<string, () => Promise<ScanOutcome>>();
@@ -50,11 +73,20 @@ export async function scanReferencedImages(
     if (facts.error || !facts.digest) continue;
     // The manifest scanned is the platform's; an index digest names several.
     const digest = facts.platform_digest ?? facts.digest;
-    const key = `${image.name}@${digest} ${fingerprint}`;
+    const sbom = scanner.scanSbom ? sboms.get(`${image.name}@${digest}`)?.[0] : undefined;
+    // The SBOM's own hash: another attested SBOM of the same digest is another scan.
+    const source = sbom ? `sbom ${createHash('sha256').update(sbom.document).digest('hex')}` : 'image';
+    const key = `${image.name}@${digest} ${fingerprint} ${source}`;
     pending.push({ site, key });
     if (tasks.has(key)) continue;
+    const pinned: ImageReference = { ...image, tag: null, digest, normalized: `${image.name}@${digest}` };
+    if (sbom) {
+      tasks.set(key, () => cachedScan(key, pinned, client, scanner, sbom));
+      continue;
+    }
     if (typeof facts.size === 'number' && facts.size > SCAN_SIZE_LIMIT) {
       tasks.set(key, async () => ({
+        source: 'image',
         error: {
           code: 'too_large',
           message: `The image is ${Math.round((facts.size as number) / 1024 / 1024)} MiB compressed, more than the ${SCAN_SIZE_LIMIT / 1024 / 1024} MiB Portcullis pulls to scan`,
@@ -62,7 +94,6 @@ export async function scanReferencedImages(
       }));
       continue;
     }
-    const pinned: ImageReference = { ...image, tag: null, digest, normalized: `${image.name}@${digest}` };
     tasks.set(key, () => cachedScan(key, pinned, client, scanner));
   }
   const results = await runLimited([...tasks.entries()], SCAN_CONCURRENCY);
@@ -72,8 +103,8 @@ export async function scanReferencedImages(
     outcomes.set(
       key,
       'error' in outcome
-        ? { scan_error: outcome.error }
-        : { vulnerabilities: structuredClone(outcome.vulnerabilities) },
+        ? { scan_error: outcome.error, scan_source: outcome.source }
+        : { vulnerabilities: structuredClone(outcome.vulnerabilities), scan_source: outcome.source },
     );
   }
   const found: FactsBySite<ReferenceScanFacts> = new Map();
@@ -88,19 +119,31 @@ async function cachedScan(
   key: string,
   image: ImageReference,
   client: RegistryClient,
-  scanner: Pick<ImageScanner, 'scan'>,
+  scanner: Scanner,
+  sbom?: ImageSbom,
 ): Promise<ScanOutcome> {
   const hit = cache.get(key);
   if (hit) return hit;
-  const outcome = await scanImage(image, client, scanner);
+  const outcome = (sbom && (await scanSbom(sbom, scanner))) || (await scanImage(image, client, scanner));
   if ('vulnerabilities' in outcome) cache.set(key, outcome);
   return outcome;
+}
+
+/** What the SBOM lists, scanned; null when the scanner cannot read it (the image is pulled instead). */
+async function scanSbom(sbom: ImageSbom, scanner: Scanner): Promise<ScanOutcome | null> {
+  if (!scanner.scanSbom) return null;
+  try {
+    const result = await scanner.scanSbom(sbom.document, sbom.format);
+    return { source: 'sbom', vulnerabilities: result.vulnerabilities.map(flatVulnerability) };
+  } catch {
+    return null;
+  }
 }
 
 async function scanImage(
   image: ImageReference,
   client: RegistryClient,
-  scanner: Pick<ImageScanner, 'scan'>,
+  scanner: Scanner,
 ): Promise<ScanOutcome> {
   const work = mkdtempSync(join(tmpdir(), 'portcullis-refscan-'));
   try {
@@ -110,17 +153,17 @@ async function scanImage(
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       return {
+        source: 'image',
         error: { code: typeof code === 'string' ? code : 'pull_failed', message: errorMessage(error) },
       };
     }
     try {
       const result = await scanner.scan(archive);
-      return {
-        vulnerabilities: result.vulnerabilities.map(flatVulnerability),
-      };
+      return { source: 'image', vulnerabilities: result.vulnerabilities.map(flatVulnerability) };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       return {
+        source: 'image',
         error: { code: typeof code === 'string' ? code : 'scan_failed', message: errorMessage(error) },
       };
     }

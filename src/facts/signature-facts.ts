@@ -4,6 +4,9 @@
  * verified against that policy's signers (`registry_facts.signatures`, `registry_facts.attestations`). Gathered right after the registry facts, from the
  * digests they resolved, and only when a trust policy is configured: without one, the input
  * has neither field and nothing changes.
+ *
+ * The verified SBOM attestations found on the way are handed to the reference scans
+ * (`sboms`), which scan them instead of pulling the image.
  */
 import type { AttestationFacts } from '../input/attestations.js';
 import type { RegistryFacts } from '../input/policy-input.js';
@@ -12,6 +15,7 @@ import { verifyImageAttestations } from '../signatures/attestations.js';
 import { distinguishedName, verifyNotationSignatures } from '../signatures/notation.js';
 import { matchTrustPolicy, type TrustPolicy, type TrustPolicySet } from '../signatures/trust-policy.js';
 import { type SignatureSource, verifyImageSignatures } from '../signatures/verify.js';
+import type { ImageSbom } from './reference-scans.js';
 import { runLimited } from './run-limited.js';
 import { type FactsBySite, type ImageSite, setFactsAt } from './sites.js';
 
@@ -31,6 +35,8 @@ export async function gatherSignatureFacts(
   images: readonly (ImageSite & { facts: RegistryFacts })[],
   registry: unknown,
   trust: TrustPolicySet,
+  /** Filled with each image's verified SBOM attestations, by `<image name>@<digest>`. */
+  sboms?: Map<string, readonly ImageSbom[]>,
 ): Promise<FactsBySite<ImageSignatureFacts>> {
   const found: FactsBySite<ImageSignatureFacts> = new Map();
   const source = isSignatureSource(registry) ? registry : null;
@@ -56,14 +62,18 @@ export async function gatherSignatureFacts(
           verifications.set(entry.key, async (): Promise<Verified> => {
             if (!source) {
               const message = 'the registry client in use cannot list signatures';
-              return { signatures: [unavailable(message)], attestations: [] };
+              return { signatures: [unavailable(message)], attestations: [], sboms: [] };
             }
             const [cosign, notary, attested] = await Promise.all([
               verifyImageSignatures(source, image, digest, signers),
               notation ? verifyNotationSignatures(source, image, digest, notation) : [],
               verifyImageAttestations(source, image, digest, signers),
             ]);
-            return { signatures: [...cosign, ...notary], attestations: attested.attestations };
+            return {
+              signatures: [...cosign, ...notary],
+              attestations: attested.attestations,
+              sboms: attested.sboms,
+            };
           });
         }
       }
@@ -71,6 +81,7 @@ export async function gatherSignatureFacts(
     setFactsAt(found, site, entry.facts);
   }
   const results = await runLimited([...verifications.entries()], VERIFY_CONCURRENCY);
+  for (const [key, verified] of results) if (verified.sboms.length > 0) sboms?.set(key, verified.sboms);
   for (const { facts, key } of byLookUp.values()) {
     const verified = key === null ? undefined : results.get(key);
     if (verified) {
@@ -99,6 +110,7 @@ function trustPolicyFacts(
 interface Verified {
   signatures: SignatureFacts[];
   attestations: AttestationFacts[];
+  sboms: ImageSbom[];
 }
 
 export function policySigners(policy: TrustPolicy): TrustPolicySigner[] {

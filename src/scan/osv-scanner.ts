@@ -14,6 +14,13 @@
  * operator's folder. And where an ecosystem's zip is missing it logs "could not load db"
  * and reports nothing, exiting 0: that line is turned into a ScanError here, since
  * "no vulnerabilities" would otherwise be a lie.
+ *
+ * An SBOM (a referenced image's verified SPDX or CycloneDX attestation) is scanned with
+ * `scan source --lockfile`. osv-scanner matches its packages by the names the SBOM gives:
+ * an Alpine or Debian binary package whose advisories are filed under its source package
+ * (`libcrypto3` from `openssl`) is matched in an image, where the package database names
+ * the source, and not in an SBOM, whose purls do not (osv-scanner 2.5 reads no `upstream`
+ * qualifier).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -25,6 +32,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,7 +43,7 @@ import { cleanEnvironment, runProcess } from '../tool-process.js';
 import { toolPath } from '../tools.js';
 import { ensureDockerArchive, ImageArchiveError } from './archive.js';
 import { parseOsvReport } from './osv-output.js';
-import { type ImageScanner, ScanError, type ScanResult } from './scanner.js';
+import { type ImageScanner, type SbomFormat, ScanError, type ScanResult } from './scanner.js';
 
 export interface OsvScannerOptions {
   /** The OSV database folder (`<Ecosystem>/all.zip`); null when none is configured. */
@@ -45,6 +53,12 @@ export interface OsvScannerOptions {
   timeoutMs?: number;
   /** Defaults to toolPath('osv-scanner'). */
   binary?: string;
+}
+
+/** osv-scanner's subcommand (before the common options) and what it scans (after them). */
+interface ScanInput {
+  command: string[];
+  target: string[];
 }
 
 export class OsvScanner implements ImageScanner {
@@ -87,11 +101,41 @@ export class OsvScanner implements ImageScanner {
     return this.#version;
   }
 
-  async scan(archivePath: string, signal?: AbortSignal): Promise<ScanResult> {
+  scan(archivePath: string, signal?: AbortSignal): Promise<ScanResult> {
+    return this.#measured(archivePath, signal, (work) => {
+      let archive: string;
+      try {
+        archive = ensureDockerArchive(archivePath, work);
+      } catch (error) {
+        if (error instanceof ImageArchiveError) throw new ScanError(error.message, 'bad_archive');
+        throw error;
+      }
+      return { command: ['scan', 'image', '--archive'], target: [archive] };
+    });
+  }
+
+  /**
+   * osv-scanner reads an SBOM as a lockfile (`scan source --lockfile`), choosing its parser
+   * by the file name the SBOM specs give (`*.spdx.json`, `*.cdx.json`): the document is
+   * written under such a name, whatever the attestation called it.
+   */
+  scanSbom(document: string, format: SbomFormat, signal?: AbortSignal): Promise<ScanResult> {
+    return this.#measured(`the ${format === 'spdx' ? 'SPDX' : 'CycloneDX'} SBOM`, signal, (work) => {
+      const file = join(work, format === 'spdx' ? 'image.spdx.json' : 'image.cdx.json');
+      writeFileSync(file, document);
+      return { command: ['scan', 'source'], target: ['--lockfile', file] };
+    });
+  }
+
+  #measured(
+    what: string,
+    signal: AbortSignal | undefined,
+    input: (work: string) => ScanInput,
+  ): Promise<ScanResult> {
     const started = performance.now();
     const outcome = (label: string) =>
       metrics().observe('scanDuration', secondsSince(started), { outcome: label });
-    return this.#scan(archivePath, signal).then(
+    return this.#scan(what, signal, input).then(
       (result) => {
         outcome('scanned');
         return result;
@@ -103,7 +147,12 @@ export class OsvScanner implements ImageScanner {
     );
   }
 
-  async #scan(archivePath: string, signal: AbortSignal | undefined): Promise<ScanResult> {
+  /** Runs osv-scanner on what `input` prepares in a work folder and reads its report. */
+  async #scan(
+    what: string,
+    signal: AbortSignal | undefined,
+    input: (work: string) => ScanInput,
+  ): Promise<ScanResult> {
     const database = this.#database;
     if (!database || (!this.#download && !existsSync(database))) {
       throw new ScanError(
@@ -121,20 +170,12 @@ export class OsvScanner implements ImageScanner {
     }
     const work = mkdtempSync(join(tmpdir(), 'portcullis-scan-'));
     try {
-      let archive: string;
-      try {
-        archive = ensureDockerArchive(archivePath, work);
-      } catch (error) {
-        if (error instanceof ImageArchiveError) throw new ScanError(error.message, 'bad_archive');
-        throw error;
-      }
+      const { command, target } = input(work);
       const dbRoot = join(work, 'db');
       linkDatabase(dbRoot, database);
       const reportPath = join(work, 'report.json');
       const args = [
-        'scan',
-        'image',
-        '--archive',
+        ...command,
         '--format',
         'json',
         '--output-file',
@@ -143,7 +184,7 @@ export class OsvScanner implements ImageScanner {
         '--local-db-path',
         dbRoot,
         ...(this.#download ? ['--offline-vulnerabilities', '--download-offline-databases'] : ['--offline']),
-        archive,
+        ...target,
       ];
       let run: Awaited<ReturnType<typeof runProcess>>;
       try {
@@ -185,7 +226,7 @@ export class OsvScanner implements ImageScanner {
       }
       let report: ReturnType<typeof parseOsvReport>;
       try {
-        report = parseOsvReport(readFileSync(reportPath, 'utf8'), `osv-scanner output for ${archivePath}`);
+        report = parseOsvReport(readFileSync(reportPath, 'utf8'), `osv-scanner output for ${what}`);
       } catch (error) {
         throw new ScanError(errorMessage(error), 'scanner_failed');
       }

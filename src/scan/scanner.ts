@@ -4,6 +4,9 @@
  * (osv-scanner.ts); the facts code and the CLI only know this interface.
  */
 
+/** The SBOM formats a scanner reads instead of an image (the JSON form of each). */
+export type SbomFormat = 'spdx' | 'cyclonedx';
+
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 
 export interface ScannedPackage {
@@ -49,6 +52,11 @@ export interface ImageScanner {
    * stops the scan (the App's check timed out or its process is stopping).
    */
   scan(archivePath: string, signal?: AbortSignal): Promise<ScanResult>;
+  /**
+   * Scans an SBOM document (SPDX or CycloneDX JSON) instead of an image: what a verified
+   * SBOM attestation lists, without pulling the image. Same errors as `scan`.
+   */
+  scanSbom?(document: string, format: SbomFormat, signal?: AbortSignal): Promise<ScanResult>;
   /** The scanner's own version, when it tells. */
   version(): Promise<string | null>;
   /** Changes when the vulnerability data changes: part of the cache key of a scan. */
