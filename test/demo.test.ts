@@ -90,13 +90,32 @@ describeWithTools(['docker-registry', 'buildah', 'osv-scanner'], 'npm start with
   });
 
   it('builds the changed Dockerfile and reports the vulnerability on the line that brought it', () => {
-    expect(output).toContain('Building 1 of 1 images…');
+    expect(output).toContain('Building 1 of 2 images…');
+    expect(output).toContain('Building 2 of 2 images…');
     expect(output).toMatch(
       /services\/api\/Dockerfile:7 \[failure\] PC-BLD-001: .*\n {4}CVE-2024-0003 \(ALPINE-CVE-2024-0003\), high, CVSS 7\.5, in zlib 1\.3-r2 .* comes in with the layer of line 7 \(ADD\)/,
     );
     // The size against the merge base.
     expect(output).toMatch(
       /PC-BLD-005: .*\n {4}Built image: [\d.]+ MB in 3 layers \(\+[\d.]+ MB, 1 layers, against the merge base\)/,
+    );
+  });
+
+  it('suggests the -slim sibling of the reports image with both sizes from the registry (PC-IMG-012)', () => {
+    expect(output).toMatch(/ {2}example\/python:3\.12-slim \(sha256:[0-9a-f]{12}…\), unsigned/);
+    expect(output).toMatch(
+      /── services\/reports\/Dockerfile:2 ──\n<!-- portcullis:finding:[0-9a-f]{16} -->\nℹ️ info \*\*PC-IMG-012\*\*.*\n\n127\.0\.0\.1:\d+\/example\/python:3\.12 is [\d.]+ MB; 127\.0\.0\.1:\d+\/example\/python:3\.12-slim is \d+ kB, \d+% smaller(?:(?!\n── )[\s\S])*?```suggestion\nFROM 127\.0\.0\.1:\d+\/example\/python:3\.12-slim\n```/,
+    );
+  });
+
+  it('charts the built image by layer and finds the sample data the next COPY overwrites (PC-BLD-013)', () => {
+    // The chart in the check run's summary: the reports image's layers, the waste on line 5.
+    expect(output).toMatch(
+      /\*\*Image size by layer:\*\* [\d.]+ MB in 5 layers · efficiency [\d.]+% · 42\.2 kB wasted/,
+    );
+    expect(output).toMatch(/\| 2 \| 5 \| COPY \| [\d.]+ kB \| [▏▎▍▌▋▊▉█]+ ⚠️ 42\.2 kB wasted \|/);
+    expect(output).toMatch(
+      /services\/reports\/Dockerfile:5 \[warning\] PC-BLD-013: .*\n {4}COPY at line 5 adds .*\(42194 bytes\) is deleted or overwritten at line 8 and still ships/,
     );
   });
 
@@ -136,7 +155,7 @@ describeWithTools(['docker-registry', 'buildah', 'osv-scanner'], 'npm start stop
   it('stops its registry and builds and removes its folder, exiting 130', async () => {
     const demo = startDemo();
     const deadline = Date.now() + 120_000;
-    while (!/Building 1 of 1 images…|Check run "Portcullis"/.test(demo.output()) && Date.now() < deadline) {
+    while (!/Building 1 of 2 images…|Check run "Portcullis"/.test(demo.output()) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     demo.child.kill('SIGINT');

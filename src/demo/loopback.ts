@@ -1,6 +1,7 @@
 /**
  * What the demo's pull request needs around it, made on this machine in a second or two:
- * a loopback registry holding Acme's base image and the worker's images, the worker's
+ * a loopback registry holding Acme's base image, the worker's images and a Python image
+ * with a `-slim` sibling, the worker's
  * image (and the base image) signed with a key made for the run, and a fixture OSV
  * database that knows the packages those images carry. A missing tool skips only the part
  * that needs it, and the demo says which and why.
@@ -19,6 +20,7 @@ import {
   type FixturePackage,
   writeOsvDatabase,
 } from './fixture-images.js';
+import { PYTHON_VARIANTS } from './image-variants.js';
 import { type LocalRegistry, pushImage, startLocalRegistry } from './registry.js';
 
 /** Acme's base image: Alpine 3.19 with a busybox that has a known (unfixed) vulnerability. */
@@ -81,8 +83,12 @@ export async function startLoopback(dir: string, signal: AbortSignal): Promise<L
         config: { User: '10001', Cmd: ['/usr/local/bin/ship'] },
         created,
       }),
+      // The reports service's base and its lighter sibling: PC-IMG-012 compares the two.
+      ...[PYTHON_VARIANTS.full, PYTHON_VARIANTS.slim].map((image) =>
+        pushImage(host, image.repository, image.tag, { layers: image.layers, created }),
+      ),
     ]);
-    const [alpine, worker, shipper] = pushed as [string, string, string];
+    const [alpine, worker, shipper, python, slim] = pushed as [string, string, string, string, string];
     // The release pipeline signs what it publishes; the log shipper came from elsewhere.
     const toSign = [`${host}/acme/alpine@${alpine}`, `${host}/acme/worker@${worker}`];
     const cosignKey = key.cosign;
@@ -99,6 +105,16 @@ export async function startLoopback(dir: string, signal: AbortSignal): Promise<L
       { reference: `${host}/acme/alpine:3.19`, digest: alpine, signed },
       { reference: `${host}/acme/worker:1.4.2`, digest: worker, signed },
       { reference: `${host}/acme/log-shipper:2.0`, digest: shipper, signed: false },
+      {
+        reference: `${host}/${PYTHON_VARIANTS.full.repository}:${PYTHON_VARIANTS.full.tag}`,
+        digest: python,
+        signed: false,
+      },
+      {
+        reference: `${host}/${PYTHON_VARIANTS.slim.repository}:${PYTHON_VARIANTS.slim.tag}`,
+        digest: slim,
+        signed: false,
+      },
     );
     return loopback;
   } catch (error) {
