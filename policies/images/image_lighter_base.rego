@@ -12,7 +12,11 @@
 #   shell while a `RUN` or a shell-form `CMD`/`ENTRYPOINT` needs one, or another package
 #   manager than the one its `RUN` lines call (`apt-get` on `-alpine`). Which suffixes are
 #   tried and what each changes is data (`data.portcullis.image_variants`), which a
-#   repository's data files extend. Severity info: a heavier base is a cost, not a defect,
+#   repository's data files extend. A final stage that only copies one binary from a builder
+#   stage and runs it is offered `FROM scratch`, or an image of another repository that the
+#   data names (`single_binary`: `gcr.io/distroless/static-debian12` when the builder links
+#   statically, `base-debian12` for a dynamic glibc binary), looked up only on that evidence
+#   and offered with its caveats (no shell, CA certificates, nonroot user). Severity info: a heavier base is a cost, not a defect,
 #   and only the team knows whether it needs the tools the full image carries.
 # custom:
 #   id: PC-IMG-012
