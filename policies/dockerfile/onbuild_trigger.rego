@@ -17,9 +17,11 @@ import data.portcullis.lib.dockerfile
 
 warn contains finding if {
 	some item in dockerfile.instructions
-	item.instruction.keyword == "ONBUILD"
-	words := regex.split(`\s+`, trim_space(item.instruction.value))
-	trigger := upper(words[0])
+	# The parser describes `ONBUILD RUN …` as the RUN it carries (`onbuild: true`), so the
+	# trigger is read from the line as written.
+	words := regex.split(`\s+`, trim_space(item.instruction.source))
+	upper(words[0]) == "ONBUILD"
+	trigger := upper(words[1])
 	trigger in {"ONBUILD", "FROM", "MAINTAINER"}
 	finding := {
 		"msg": sprintf("ONBUILD %s is not allowed as a trigger: every image built on this one fails to build.", [trigger]),
