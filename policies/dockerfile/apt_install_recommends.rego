@@ -48,11 +48,19 @@ recommends_disabled(item) if {
 
 # An apt configuration written by a RUN of the stage (`echo 'APT::Install-Recommends "0";' > …`).
 recommends_disabled(item) if {
-	some instruction in dockerfile.chain_instructions(item.stage)
-	instruction.keyword == "RUN"
-	instruction.line <= item.instruction.line
-	regex.match(disabled, instruction.value)
+	some run in disabling_runs
+	run.stage in dockerfile.stage_chain(item.stage)
+	run.line <= item.instruction.line
 }
+
+# The RUNs that write such a configuration, found once: matching every RUN of the stage
+# again for each install was quadratic in a long RUN.
+disabling_runs := [{"stage": entry.stage.index, "line": instruction.line} |
+	some entry in dockerfile.instructions
+	instruction := entry.instruction
+	instruction.keyword == "RUN"
+	regex.match(disabled, instruction.value)
+]
 
 disabled := `(?i)APT::Install-Recommends[\s"'=]*(false|0|no|off)\b`
 

@@ -26,7 +26,10 @@ warn contains finding if {
 	some item in dockerfile.commands
 	item.program in downloaders
 	download := item.command
-	some shell in item.instruction.commands
+
+	# Commands are in order, so the next one in the pipeline is the next in the RUN
+	# (looked up, not searched for: a search per download was quadratic in a long RUN).
+	shell := item.instruction.commands[item.index + 1]
 	shell.pipeline == download.pipeline
 	shell.position == download.position + 1
 	dockerfile.program(shell) in shells
@@ -59,7 +62,7 @@ warn contains finding if {
 	some item in dockerfile.commands
 	item.program in (shells | {"source", "."})
 	shell := item.command
-	download := item.instruction.commands[dockerfile.command_index(item.instruction, shell) + 1]
+	download := item.instruction.commands[item.index + 1]
 	dockerfile.program(download) in downloaders
 	regex.match(`<\(\s*(curl|wget)\b`, dockerfile.source_line(item.instruction, shell.line))
 	finding := object.union(

@@ -168,13 +168,34 @@ command_label(command) := text if {
 } else := sprintf("%s…", [substring(regex.replace(trim_space(command.text), `\s+`, " "), 0, 59)])
 
 # The position of a command in its instruction's list of commands.
+# Looked up first where it is when no earlier pipeline has more than one command (pipeline
+# numbers count pipelines, positions commands within one), searched for otherwise: a
+# search per command is quadratic in a long RUN. Pipeline and position name a command
+# within its RUN, so the search compares them before the whole command.
 command_index(instruction, command) := i if {
+	i := command.pipeline + command.position
+	instruction.commands[i] == command
+} else := i if {
 	some i, c in instruction.commands
+	c.pipeline == command.pipeline
+	c.position == command.position
 	c == command
 }
 
 # The text of one source line of an instruction.
-source_line(instruction, line) := split(instruction.source, "\n")[line - instruction.line]
+source_line(instruction, line) := lines[line - instruction.line] if {
+	lines := _source_lines[instruction.source]
+} else := split(instruction.source, "\n")[line - instruction.line]
+
+# Each instruction's source split into lines once per evaluation: fixes ask for a line of
+# their RUN once per command, and splitting a long RUN every time made a fix per command
+# quadratic in time and in WebAssembly memory. Keyed by the source itself, so that
+# instructions with the same text share an entry instead of conflicting.
+_source_lines := {source: split(source, "\n") |
+	some item in instructions
+	source := item.instruction.source
+	is_string(source)
+}
 
 # Replaces the first occurrence of old in s.
 replace_first(s, old, new) := concat("", [substring(s, 0, i), new, substring(s, i + count(old), -1)]) if {
@@ -195,16 +216,23 @@ line_with_insertion(instruction, command, word, insertion) := new_line if {
 	anchor := _insertion_anchor(line, command.text, prefix)
 	rest := substring(anchor, count(prefix), -1)
 
-	index := command_index(instruction, command)
-	skipped := sum([n |
-		some j, earlier in instruction.commands
-		j < index
-		earlier.line == command.line
-		n := count(indexof_n(earlier.text, anchor))
-	])
+	skipped := _occurrences_before(instruction, command_index(instruction, command), command.line, anchor)
 	at := indexof_n(line, anchor)[skipped]
 	new_line := concat("", [substring(line, 0, at), prefix, insertion, rest, substring(line, at + count(anchor), -1)])
 }
+
+# How often `anchor` occurs in the commands before the `index`-th that start on `line`:
+# none, without looking at the RUN's other commands, when the previous command starts on an
+# earlier line (one command per line, the usual long RUN).
+_occurrences_before(instruction, index, line, anchor) := 0 if {
+	not instruction.commands[index - 1].line == line
+} else := sum([n |
+	some j, earlier in instruction.commands
+	j < index
+	earlier.line == line
+	contains(earlier.text, anchor)
+	n := count(indexof_n(earlier.text, anchor))
+])
 
 _insertion_anchor(line, text, _) := text if contains(line, text)
 

@@ -50,6 +50,12 @@ describe('indexof_n', () => {
     expect(CUSTOM_BUILTINS.indexof_n?.('a-b-c', '-')).toEqual([1, 3]);
     expect(CUSTOM_BUILTINS.indexof_n?.('é-x', '-')).toEqual([1]);
     expect(CUSTOM_BUILTINS.indexof_n?.('abc', 'z')).toEqual([]);
+    expect(CUSTOM_BUILTINS.indexof_n?.('😀-x😀-', '-')).toEqual([1, 4]);
+    expect(CUSTOM_BUILTINS.indexof_n?.('😀😀', '😀')).toEqual([0, 1]);
+  });
+
+  it('counts overlapping matches, as OPA does', () => {
+    expect(CUSTOM_BUILTINS.indexof_n?.('aaaa', 'aa')).toEqual([0, 1, 2]);
   });
 });
 

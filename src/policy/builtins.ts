@@ -41,13 +41,20 @@ export const CUSTOM_BUILTINS: Record<string, Builtin> = {
     return findAll(re, subject, n).map(([start, end]) => subject.slice(start, end));
   },
   indexof_n: (s, search) => {
-    const points = [...text(s, 'indexof_n')];
-    const needle = [...text(search, 'indexof_n')];
+    const subject = text(s, 'indexof_n');
+    const needle = text(search, 'indexof_n');
     if (needle.length === 0) throw new Error('indexof_n: empty search character');
+    // String#indexOf, not a comparison at every code point: fixes call this on each
+    // command's line, and a long RUN's line made that quadratic. Overlapping matches count,
+    // as in OPA. OPA counts in code points, not UTF-16 units: a match starts on a code point
+    // (the needle is well-formed text), and the code points before it are the units less
+    // one per surrogate pair.
     const found: number[] = [];
-    // OPA counts in code points, not UTF-16 units.
-    for (let i = 0; i + needle.length <= points.length; i++) {
-      if (needle.every((p, k) => points[i + k] === p)) found.push(i);
+    let points = 0;
+    let counted = 0;
+    for (let at = subject.indexOf(needle); at !== -1; at = subject.indexOf(needle, at + 1)) {
+      for (; counted < at; counted++) if (!isLowSurrogate(subject.charCodeAt(counted))) points++;
+      found.push(points);
     }
     return found;
   },
@@ -79,6 +86,10 @@ export function installBuiltinOverrides(): void {
   installed = true;
   const table = require(join(sdkRoot, 'src', 'builtins', 'index.js')) as Record<string, unknown>;
   for (const name of Object.keys(CUSTOM_BUILTINS)) delete table[name];
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /** A string operand, or OPA's type error. */
