@@ -201,6 +201,8 @@ export interface DockerfileStage {
   line: number;
   /** Last line of the stage (its last instruction). */
   end_line: number;
+  /** The `FROM` instruction as written (its lines joined), keeping the case of `AS` and of the name. */
+  source: string;
   base: StageBase;
   /** Every instruction after `FROM` up to the next `FROM`, in file order. */
   instructions: DockerfileInstruction[];

@@ -111,7 +111,7 @@ export function parseDockerfile(content: string): DockerfileFacts {
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
-      const stage = startStage(instruction as From, stages, argValues, escapeChar, lines.length);
+      const stage = startStage(instruction as From, stages, argValues, escapeChar, lines);
       stages.push(stage);
       shell =
         stage.base.stage !== null ? (finalShells[stage.base.stage] ?? LINUX_SHELL) : defaultShell(stage);
@@ -161,16 +161,18 @@ function startStage(
   earlier: DockerfileStage[],
   argValues: ReadonlyMap<string, string | null>,
   escapeChar: string,
-  lineCount: number,
+  lines: readonly string[],
 ): DockerfileStage {
-  const line = from.getRange().start.line + 1;
+  const range = from.getRange();
   const name = from.getBuildStage();
   return {
     index: earlier.length,
     name: name ? name.toLowerCase() : null,
     final: false,
-    line,
-    end_line: Math.min(from.getRange().end.line + 1, lineCount),
+    line: range.start.line + 1,
+    end_line: Math.min(range.end.line + 1, lines.length),
+    // As written (the name's case, `as` vs `AS`): the casing rules read it.
+    source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
     base: describeBase(from, earlier, argValues, escapeChar),
     instructions: [],
   };
