@@ -90,12 +90,20 @@ sets_pipefail_option(args, i) if {
 
 # `set -o pipefail` (or `set -euo pipefail`) runs before the pipeline.
 set_pipefail_before(instruction, pipeline) if {
-	some command in instruction.commands
-	command.pipeline < pipeline
-	command.argv[0] == "set"
-	some i, _ in command.argv
-	sets_pipefail_option(command.argv, i)
+	some set in pipefail_sets
+	set.line == instruction.line
+	set.pipeline < pipeline
 }
+
+# Where a RUN sets pipefail, as {line of the RUN, pipeline}: found once, not by looking
+# through the RUN's commands again for each pipe (quadratic in a long RUN).
+pipefail_sets := [{"line": item.instruction.line, "pipeline": item.command.pipeline} |
+	some item in dockerfile.commands
+	argv := item.command.argv
+	argv[0] == "set"
+	some i, _ in argv
+	sets_pipefail_option(argv, i)
+]
 
 # cmd, the default shell of Windows images, has no pipefail.
 windows(stage) if {
