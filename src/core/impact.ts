@@ -6,15 +6,25 @@
  * reworded by the new policies is not counted as a removal and an addition.
  *
  * The report judges without registry look-ups: the facts would be the same for both sets,
- * and looking up the images of hundreds of targets would make it slow and flaky.
+ * and looking up the images of hundreds of targets would make it slow and flaky. Except
+ * when the trust policy (`trust:`) changes: what it judges are facts from the registry
+ * (signatures, attestations), so then the images the targets reference are looked up,
+ * each once for both sides (their signatures and attestations fetched once, verified
+ * against each side's signers), at most MAX_TRUST_IMAGES of them; an image not looked up,
+ * capped or unreachable, is named in the report's notes, never passed over in silence.
  */
 
-import { UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../errors.js';
+import type { ImageResolver } from '../facts/registry-facts.js';
 import { catFileBatch, commitOf, lsTree } from '../git.js';
+import type { ImageReference } from '../image/reference.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
+import type { FetchedManifest, ManifestName, RepositoryName, ResolvedImage } from '../registry/client.js';
 import { MAX_TARGET_BYTES, readableTreeEntry } from '../repository/source-file.js';
+import type { TrustPolicySet } from '../signatures/trust-policy.js';
+import type { SignatureSource } from '../signatures/verify.js';
 import { targetSelector } from '../targets/detect.js';
 import { fingerprintFindings } from './fingerprint.js';
 import { type Judgement, judgeTargets, type TargetFile } from './judge.js';
@@ -48,6 +58,19 @@ export interface PolicyImpact {
   };
   /** Targets left out of the comparison: unreadable, or a side could not judge them. */
   errors: TargetError[];
+  /** What the comparison could not see: images of a trust change not looked up (capped, unreachable). */
+  notes?: string[];
+}
+
+/** Images looked up to judge a change of `trust:`: enough for a repository's deployments, bounded for a monorepo's. */
+export const MAX_TRUST_IMAGES = 50;
+
+export interface ImpactOptions {
+  today?: Date;
+  /** Looks images up when `trust:` changes; without it a trust change is judged without signatures, and the notes say so. */
+  registry?: ImageResolver;
+  /** Distinct images looked up at most; default MAX_TRUST_IMAGES. */
+  maxImages?: number;
 }
 
 /** The files of a commit: every path, and their bytes on demand. */
@@ -68,16 +91,131 @@ export async function policyImpact(
   tree: CommitTree,
   base: ImpactSide,
   head: ImpactSide,
-  options: { today?: Date } = {},
+  options: ImpactOptions = {},
 ): Promise<PolicyImpact> {
   const files = await tree.read(impactTargetPaths(tree.paths, [base.set, head.set]));
+  const today = options.today ?? new Date();
+  const notes: string[] = [];
+  let registry: TrustLookUps | undefined;
+  if (trustKey(base.set.trust) !== trustKey(head.set.trust)) {
+    if (options.registry)
+      registry = new TrustLookUps(options.registry, options.maxImages ?? MAX_TRUST_IMAGES);
+    else
+      notes.push(
+        'The trust policy (`trust:`) changes, but images were not looked up (no registry access): which images would newly fail or pass it is not shown.',
+      );
+  }
   // The same policies and data on both sides (a change of configuration or waivers only):
   // the policy's own results are the same, so each target is evaluated once for both.
-  if (base.engine === head.engine) {
-    const engine = sharedEvaluations(base.engine);
-    return compareJudgements(files, { ...base, engine }, { ...head, engine }, options.today ?? new Date());
+  const engine = base.engine === head.engine ? sharedEvaluations(base.engine) : null;
+  const impact = await compareJudgements(
+    files,
+    engine ? { ...base, engine } : base,
+    engine ? { ...head, engine } : head,
+    today,
+    registry,
+  );
+  if (registry) notes.push(...registry.notes());
+  return { ...impact, notes };
+}
+
+/**
+ * What a trust policy set judges, comparable: keys by fingerprint (KeyObjects serialise to
+ * nothing), certificates as PEM (X509Certificate's toJSON).
+ */
+function trustKey(trust: TrustPolicySet | null): string {
+  return JSON.stringify(trust ? { policies: trust.policies, unmatched: trust.unmatched } : null);
+}
+
+/**
+ * The registry as both sides of a trust change see it: each image resolved once, its
+ * signature artifacts fetched once (the two sides judge concurrently), and no more than
+ * `limit` distinct images looked up. Not a RegistryClient, so the pipeline does not pull
+ * and scan the images (src/core/facts.ts): a trust change needs no vulnerabilities.
+ */
+class TrustLookUps implements ImageResolver, SignatureSource {
+  readonly #registry: ImageResolver;
+  readonly #limit: number;
+  readonly #looked = new Set<string>();
+  readonly #capped = new Set<string>();
+  readonly #failed = new Map<string, string>();
+  readonly #fetched = new Map<string, Promise<unknown>>();
+
+  constructor(registry: ImageResolver, limit: number) {
+    this.#registry = registry;
+    this.#limit = limit;
   }
-  return compareJudgements(files, base, head, options.today ?? new Date());
+
+  resolve(reference: ImageReference, options: { platform?: string } = {}): Promise<ResolvedImage> {
+    const image = reference.normalized;
+    if (!this.#looked.has(image) && this.#looked.size >= this.#limit) {
+      this.#capped.add(image);
+      return Promise.reject(
+        new Error(`not looked up: the impact report looks up ${this.#limit} images at most`),
+      );
+    }
+    this.#looked.add(image);
+    return this.#once(`resolve ${image} ${options.platform ?? ''}`, () =>
+      this.#registry.resolve(reference, options).catch((error: unknown) => {
+        this.#failed.set(image, errorMessage(error));
+        throw error;
+      }),
+    );
+  }
+
+  manifest(name: ManifestName): Promise<FetchedManifest> {
+    const key = `manifest ${name.registry}/${name.repository} ${name.digest ?? name.tag ?? ''}`;
+    return this.#once(key, () => this.#source().manifest(name));
+  }
+
+  blob(name: RepositoryName, digest: string): Promise<Buffer> {
+    return this.#once(`blob ${name.registry}/${name.repository} ${digest}`, () =>
+      this.#source().blob(name, digest),
+    );
+  }
+
+  referrers(name: RepositoryName, digest: string, options?: { artifactType?: string }) {
+    const key = `referrers ${name.registry}/${name.repository} ${digest} ${options?.artifactType ?? ''}`;
+    return this.#once(key, () => this.#source().referrers(name, digest, options));
+  }
+
+  /** The report's notes on images the comparison could not judge. */
+  notes(): string[] {
+    const notes: string[] = [];
+    const listed = (images: Iterable<string>) => {
+      const all = [...images].sort();
+      const shown = all.slice(0, 5).map((image) => `\`${image}\``);
+      return `${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}`;
+    };
+    if (this.#capped.size > 0)
+      notes.push(
+        `The trust policy changes: only the first ${this.#limit} images were looked up, so ${this.#capped.size} more are not judged by it here (${listed(this.#capped)}).`,
+      );
+    if (this.#failed.size > 0) {
+      const [first] = this.#failed.values();
+      notes.push(
+        `The trust policy changes, but ${this.#failed.size} image(s) could not be looked up (${first}): whether they would newly fail or pass it is unknown (${listed(this.#failed.keys())}).`,
+      );
+    }
+    return notes;
+  }
+
+  #source(): SignatureSource {
+    const source = this.#registry as unknown as Partial<SignatureSource>;
+    if (!source.manifest || !source.blob || !source.referrers)
+      throw new Error('the registry client in use cannot list signatures');
+    return source as SignatureSource;
+  }
+
+  #once<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    let found = this.#fetched.get(key) as Promise<T> | undefined;
+    if (!found) {
+      found = fetch();
+      found.catch(() => undefined); // each caller awaits it; a rejection kept here is not unhandled
+      this.#fetched.set(key, found);
+    }
+    return found;
+  }
 }
 
 /** `engine`, remembering its results by input document, for the two sides to share. */
@@ -103,14 +241,19 @@ async function compareJudgements(
   base: ImpactSide,
   head: ImpactSide,
   today: Date,
-): Promise<PolicyImpact> {
+  registry: ImageResolver | undefined,
+): Promise<Omit<PolicyImpact, 'notes'>> {
   const judge = (side: ImpactSide) => {
     const select = targetSelector(side.set.config.targets);
     const selected = files.flatMap((file) => {
       const selection = select(file.path);
       return selection ? [{ ...file, ...selection }] : [];
     });
-    return judgeTargets(selected, selected.length > 0 ? side.engine : null, { policySet: side.set, today });
+    return judgeTargets(selected, selected.length > 0 ? side.engine : null, {
+      policySet: side.set,
+      today,
+      ...(registry ? { registry } : {}),
+    });
   };
   // Concurrently: a sandboxed evaluator spreads the two sides over its workers.
   const [before, after] = await Promise.all([judge(base), judge(head)]);

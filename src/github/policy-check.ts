@@ -24,6 +24,7 @@ import { type CommitTree, policyImpact } from '../core/impact.js';
 import type { TargetFile } from '../core/judge.js';
 import type { ChangedFile } from '../core/pull-request.js';
 import { errorMessage } from '../errors.js';
+import { appRegistryOptions } from '../facts/registry-facts.js';
 import { examinePolicySet, readPolicyTests } from '../policy/opa-tools.js';
 import { loadPolicySet, type PolicySet } from '../policy/policy-set.js';
 import type { PolicyEvaluator } from '../policy/sandbox.js';
@@ -118,7 +119,13 @@ async function policyChangeReport(
   } else if (!examination.engine) {
     impact = { notComputed: 'the head policies do not compile.' };
   } else {
-    impact = await policyImpact(tree, context.base, { set: head, engine: examination.engine });
+    // The App's registry client: a change of `trust:` is judged on the images' signatures.
+    impact = await policyImpact(
+      tree,
+      context.base,
+      { set: head, engine: examination.engine },
+      appRegistryOptions(),
+    );
   }
   return policyCheckReport({
     examination,

@@ -209,6 +209,7 @@ function impactSection(impact: PolicyImpact | { notComputed: string }): string {
     if (impact.errors.length > LISTED_LIMIT) lines.push(`- …and ${impact.errors.length - LISTED_LIMIT} more`);
     lines.push('');
   }
+  for (const note of impact.notes ?? []) lines.push(`> ${markdownText(note)}`, '');
   return lines.join('\n');
 }
 
@@ -325,6 +326,7 @@ export interface ImpactJson {
   changed: ChangedFinding[];
   totals: PolicyImpact['totals'];
   errors: PolicyImpact['errors'];
+  notes: string[];
 }
 
 /** `policy impact --format json`: `added` and `removed` first, as scripts expect them. */
@@ -338,6 +340,7 @@ export function impactJsonReport(impact: PolicyImpact): ImpactJson {
     })),
     totals: impact.totals,
     errors: impact.errors.map((e) => ({ path: e.path, message: plainText(e.message) })),
+    notes: (impact.notes ?? []).map(plainText),
   };
 }
 
@@ -385,6 +388,7 @@ export function impactTextReport(impact: PolicyImpact, color: boolean): string {
   out.push(
     `${plural(totals.targets, 'file')} judged by both policy sets: ${paint('added', `${totals.added} added`)}, ${paint('removed', `${totals.removed} removed`)}, ${totals.changed} changed (base ${plural(totals.base, 'finding')}, head ${totals.head})`,
   );
+  for (const note of impact.notes ?? []) out.push(paint('dim', plainText(note)));
   return workflowSafe(out.join('\n'));
 }
 
