@@ -87,6 +87,11 @@ origin_label(v) := sprintf("the layer of line %d (%s)", [v.layer.line, v.layer.k
 # Decimal megabytes with one decimal, as registries and `docker images` show sizes.
 megabytes(bytes) := sprintf("%v MB", [round(bytes / 100000) / 10])
 
+# A size for messages: kilobytes under a megabyte (a 42 kB layer is not "0 MB"), else megabytes.
+size_label(bytes) := sprintf("%v kB", [round(bytes / 100) / 10]) if bytes < 1000000
+
+else := megabytes(bytes)
+
 # `+1.2 MB` / `-0.4 MB`.
 signed_megabytes(bytes) := concat("", ["+", megabytes(bytes)]) if bytes >= 0
 

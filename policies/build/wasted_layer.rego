@@ -27,7 +27,7 @@ warn contains finding if {
 	is_number(layer.line)
 	layer.wasted_bytes > threshold
 	finding := {
-		"msg": sprintf("%s at line %d adds %s; %s of it (%d bytes) is %s and still ships: %s.", [instruction(layer), layer.line, build.megabytes(layer.size), build.megabytes(layer.wasted_bytes), layer.wasted_bytes, removal(layer), advice(layer)]),
+		"msg": sprintf("%s at line %d adds %s; %s of it (%d bytes) is %s and still ships: %s.", [instruction(layer), layer.line, build.size_label(layer.size), build.size_label(layer.wasted_bytes), layer.wasted_bytes, removal(layer), advice(layer)]),
 		"line": layer.line,
 		"end_line": layer.end_line,
 	}

@@ -2,6 +2,7 @@ package portcullis.rules.build_wasted_layer_test
 
 import rego.v1
 
+import data.portcullis.lib.build
 import data.portcullis.lib.build_test_inputs as inputs
 import data.portcullis.rules.build_wasted_layer
 
@@ -50,4 +51,10 @@ test_small_waste_no_layers_and_unbuilt_images_pass if {
 	count(build_wasted_layer.warn) == 0 with input as json.patch(wasteful, [{"op": "replace", "path": "/image/layers/1/wasted_bytes", "value": 10000000}])
 	count(build_wasted_layer.warn) == 0 with input as json.patch(inputs.doc, [{"op": "add", "path": "/image/layers", "value": []}])
 	count(build_wasted_layer.warn) == 0 with input as inputs.awaiting
+}
+
+# Under a megabyte, sizes are kilobytes: a 42 kB layer is not "0 MB".
+test_small_sizes_in_kilobytes if {
+	build.size_label(42150) == "42.2 kB"
+	build.size_label(180000000) == "180 MB"
 }
