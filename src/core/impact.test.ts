@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
+import { type CosignKeyPair, type CosignWorkspace, cosignWorkspace } from '../../test/support/cosign.js';
+import { pushImage, startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import type { Finding } from '../policy/findings.js';
 import { loadPolicySet, policyEngineFor } from '../policy/policy-set.js';
+import { RegistryClient } from '../registry/client.js';
 import { gitCommitSnapshot } from '../repository/snapshot.js';
 import { gitCommitTree, type ImpactSide, impactTargetPaths, policyImpact, resolveCommit } from './impact.js';
 
@@ -199,4 +202,90 @@ it('reads the tree once with sizes, skipping large files, and resolves refs', as
   const impact = await impactBetween(sha, sha);
   expect(impact.errors).toEqual([{ path: 'big/Dockerfile', message: expect.stringContaining('1 MiB') }]);
   expect(impact.totals.targets).toBe(1);
+});
+
+describe('a change of trust:', () => {
+  let registry: TestRegistry;
+  let cosign: CosignWorkspace;
+  let keys: CosignKeyPair[];
+  const images: string[] = [];
+
+  beforeAll(async () => {
+    [registry, cosign] = await Promise.all([startRegistry(), cosignWorkspace()]);
+    keys = await Promise.all([cosign.generateKeyPair('release'), cosign.generateKeyPair('other')]);
+    for (const name of ['web', 'api']) {
+      const { digest } = await pushImage(registry, `acme/${name}`, '1.0', { layers: [{ name }] });
+      images.push(`${registry.host}/acme/${name}@${digest}`);
+      await cosign.sign(images.at(-1) as string, keys[0] as CosignKeyPair, 'bundle');
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([registry?.stop(), cosign?.close()]);
+  });
+
+  const trusting = (key: CosignKeyPair) =>
+    [
+      'trust:',
+      '  policies:',
+      `    - images: ["${registry.host}/acme/**"]`,
+      '      keys:',
+      '        - |',
+      ...key.publicKeyPem
+        .trim()
+        .split('\n')
+        .map((line) => `          ${line}`),
+      '',
+    ].join('\n');
+  const pods = () =>
+    Object.fromEntries(
+      images.map((image, i) => [
+        `deploy/pod-${i}.yaml`,
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`,
+      ]),
+    );
+
+  /** The real client, its look-ups counted. */
+  class CountingClient extends RegistryClient {
+    resolved: string[] = [];
+    override resolve(...args: Parameters<RegistryClient['resolve']>) {
+      this.resolved.push(args[0].normalized);
+      return super.resolve(...args);
+    }
+  }
+
+  it('judges each image once under both trust policies, up to the cap, and names the images left out', async () => {
+    const base = await commit(
+      { ...pods(), '.github/portcullis.yml': trusting(keys[0] as CosignKeyPair) },
+      'base',
+    );
+    const head = await commit({ '.github/portcullis.yml': trusting(keys[1] as CosignKeyPair) }, 'head');
+    const client = new CountingClient({ insecureRegistries: [registry.host], retries: 0 });
+    const impact = await policyImpact(await gitCommitTree(repo, head), await side(base), await side(head), {
+      today: new Date('2026-06-01'),
+      registry: client,
+      maxImages: 1,
+    });
+    // One image looked up (once, for both sides) newly fails; the other is named in a note.
+    expect(client.resolved).toHaveLength(1);
+    expect(brief(impact.added)).toEqual([
+      expect.stringMatching(/^PC-SIG-001 deploy\/pod-[01]\.yaml:8 deny$/),
+    ]);
+    expect(impact.notes).toEqual([
+      expect.stringMatching(
+        /^The trust policy changes: only the first 1 images were looked up, so 1 more are not judged/,
+      ),
+    ]);
+    expect(impact.notes?.[0]).toContain(images.find((image) => image !== client.resolved[0]));
+  });
+
+  it('says so when there is no registry to look the images up in', async () => {
+    const base = await commit(
+      { ...pods(), '.github/portcullis.yml': trusting(keys[0] as CosignKeyPair) },
+      'base',
+    );
+    const head = await commit({ '.github/portcullis.yml': trusting(keys[1] as CosignKeyPair) }, 'head');
+    const impact = await impactBetween(base, head);
+    expect(impact.added).toEqual([]);
+    expect(impact.notes).toEqual([expect.stringContaining('images were not looked up (no registry access)')]);
+  });
 });
