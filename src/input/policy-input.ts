@@ -185,6 +185,11 @@ export interface DockerfileFacts {
   directives: { name: string; value: string; line: number }[];
   /** `ARG`s declared before the first `FROM`; only these can be used in `FROM` lines. */
   global_args: { name: string; default: string | null; line: number }[];
+  /**
+   * Instructions other than `ARG` before the first `FROM` (all of them when there is none):
+   * they belong to no stage, and BuildKit refuses the file. Only where they are is kept.
+   */
+  preamble: { keyword: string; line: number; end_line: number }[];
   /** The escape character (`\` unless a directive says otherwise). */
   escape: string;
   stages: DockerfileStage[];

@@ -683,11 +683,26 @@ describe('hostile.Dockerfile: malformed input', () => {
 
 describe('parseDockerfile: inline edge cases', () => {
   it('returns no stages for an empty file or one with only global ARGs', () => {
-    expect(parseDockerfile('')).toEqual({ directives: [], global_args: [], escape: '\\', stages: [] });
+    expect(parseDockerfile('')).toEqual({
+      directives: [],
+      global_args: [],
+      preamble: [],
+      escape: '\\',
+      stages: [],
+    });
     expect(parseDockerfile('ARG A=1\n')).toMatchObject({
       global_args: [{ name: 'A', default: '1', line: 1 }],
       stages: [],
     });
+  });
+
+  it('keeps where the instructions before the first FROM are (BuildKit refuses them), global ARGs apart', () => {
+    const facts = parseDockerfile(
+      '# syntax=docker/dockerfile:1\nARG A=1\nLABEL x=y \\\n  z=w\nARG B\nFROM alpine\nRUN true\n',
+    );
+    expect(facts.preamble).toEqual([{ keyword: 'LABEL', line: 3, end_line: 4 }]);
+    expect(facts.global_args.map((a) => a.name)).toEqual(['A', 'B']);
+    expect(parseDockerfile('RUN echo\n').preamble).toEqual([{ keyword: 'RUN', line: 1, end_line: 1 }]);
   });
 
   it('reads CRLF files with the same lines and no carriage returns in source', () => {

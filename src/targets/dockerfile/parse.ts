@@ -108,6 +108,7 @@ export function parseDockerfile(content: string): DockerfileFacts {
   // BuildKit copies the image config (`Config.Shell`) of the stage it builds on.
   const finalShells: (readonly string[])[] = [];
   let shell: readonly string[] = LINUX_SHELL;
+  const preamble: DockerfileFacts['preamble'] = [];
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') {
@@ -119,7 +120,18 @@ export function parseDockerfile(content: string): DockerfileFacts {
       continue;
     }
     const stage = stages[stages.length - 1];
-    if (!stage) continue; // Global ARGs are reported in `global_args`.
+    if (!stage) {
+      // Global ARGs are reported in `global_args`; anything else has no stage to belong to.
+      if (keyword !== 'ARG') {
+        const range = instruction.getRange();
+        preamble.push({
+          keyword,
+          line: range.start.line + 1,
+          end_line: Math.min(range.end.line + 1, lines.length),
+        });
+      }
+      continue;
+    }
     const facts = describeInstruction(instruction, lines, escapeChar, propertyValue, shell);
     stage.instructions.push(facts);
     stage.end_line = facts.end_line;
@@ -139,6 +151,7 @@ export function parseDockerfile(content: string): DockerfileFacts {
       line: d.getRange().start.line + 1,
     })),
     global_args: globalArgs,
+    preamble,
     escape: escapeChar,
     stages,
   };
