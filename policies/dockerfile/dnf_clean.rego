@@ -24,8 +24,8 @@ import data.portcullis.lib.packages
 warn contains finding if {
 	some item in downloads
 	packages.ships(item)
-	packages.last_in_run(item, downloads)
-	not packages.followed_by(item, cleans)
+	packages.last_in_run(item, download_keys)
+	not packages.followed_by(item, clean_keys)
 	not cache_gone(item.instruction)
 	finding := object.union(
 		{
@@ -41,6 +41,10 @@ downloads := [item |
 	item.manager in {"dnf", "microdnf"}
 	item.subcommand in {"install", "in", "reinstall", "rei", "install-n", "install-na", "install-nevra", "localinstall", "groupinstall", "group", "update", "up", "upgrade", "downgrade", "distro-sync", "makecache"}
 ]
+
+download_keys := packages.run_keys(downloads)
+
+clean_keys := packages.run_keys(cleans)
 
 cleans := [item |
 	some item in packages.invocations

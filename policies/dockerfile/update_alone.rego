@@ -52,9 +52,9 @@ installs := [item |
 	item.subcommand in install_subcommands[family[item.manager]]
 ]
 
-followed_by_install(item) if {
-	some other in installs
-	other.instruction.line == item.instruction.line
-	other.index > item.index
-	family[other.manager] == family[item.manager]
+followed_by_install(item) if packages.followed_by(item, install_keys[family[item.manager]])
+
+# Per family, the keys of its installs.
+install_keys := {name: packages.run_keys([item | some item in installs; family[item.manager] == name]) |
+	some name in {"apt", "apk", "zypper", "rpm"}
 }

@@ -23,8 +23,8 @@ import data.portcullis.lib.packages
 info contains finding if {
 	some item in installs
 	packages.ships(item)
-	packages.last_in_run(item, installs)
-	not packages.followed_by(item, cleans)
+	packages.last_in_run(item, install_keys)
+	not packages.followed_by(item, clean_keys)
 	not cache_gone(item.instruction)
 	finding := object.union(
 		{
@@ -40,6 +40,10 @@ installs := [item |
 	item.manager == "yarn"
 	item.subcommand in {"", "install", "add"}
 ]
+
+install_keys := packages.run_keys(installs)
+
+clean_keys := packages.run_keys(cleans)
 
 cleans := [item |
 	some item in packages.invocations

@@ -23,8 +23,8 @@ import data.portcullis.lib.packages
 warn contains finding if {
 	some item in downloads
 	packages.ships(item)
-	packages.last_in_run(item, downloads)
-	not packages.followed_by(item, cleans)
+	packages.last_in_run(item, download_keys)
+	not packages.followed_by(item, clean_keys)
 	not cache_gone(item.instruction)
 	finding := object.union(
 		{
@@ -40,6 +40,10 @@ downloads := [item |
 	item.manager in {"yum"}
 	item.subcommand in {"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade", "downgrade", "distro-sync", "group", "makecache"}
 ]
+
+download_keys := packages.run_keys(downloads)
+
+clean_keys := packages.run_keys(cleans)
 
 cleans := [item |
 	some item in packages.invocations

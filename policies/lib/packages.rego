@@ -21,7 +21,14 @@ import data.portcullis.lib.dockerfile
 #   operands:   the words after the subcommand that are neither options nor their values,
 #   options:    [{name, value, global}]: `-y`, `--yes`, `-o` with its value, and whether it
 #               came before the subcommand (zypper's `-n` means non-interactive there only).
-invocations := [object.union(c, parsed) |
+#
+# Built field by field rather than with object.union, which deep-copies the stage and the
+# instruction each command refers to (most of the evaluation time when it did).
+invocations := [{
+	"stage": c.stage, "instruction": c.instruction, "command": c.command, "index": c.index,
+	"program": c.program, "manager": manager, "args": parsed.args, "subcommand": parsed.subcommand,
+	"operands": parsed.operands, "options": parsed.options,
+} |
 	some c in dockerfile.commands
 	manager := _manager(c)
 	parsed := _parse(manager, _manager_args(c, manager))
@@ -33,18 +40,17 @@ _plain_managers := {
 	"npm": "npm", "yarn": "yarn", "pnpm": "pnpm", "gem": "gem", "go": "go", "cargo": "cargo",
 }
 
-_manager(c) := _plain_managers[c.program]
-
-_manager(c) := "pip" if {
+# One definition with `else`: three separate ones were all evaluated for every command.
+_manager(c) := _plain_managers[c.program] if {
+	_plain_managers[c.program]
+} else := "pip" if {
 	startswith(c.program, "pip")
 	regex.match(`^pip[0-9.]*$`, c.program)
-}
-
-_manager(c) := "pip" if {
+} else := "pip" if {
 	startswith(c.program, "python")
-	regex.match(`^python[0-9.]*$`, c.program)
 	c.args[1] == "-m"
 	c.args[2] == "pip"
+	regex.match(`^python[0-9.]*$`, c.program)
 }
 
 _manager_args(c, manager) := array.slice(c.args, 2, count(c.args)) if {
@@ -53,23 +59,35 @@ _manager_args(c, manager) := array.slice(c.args, 2, count(c.args)) if {
 } else := c.args
 
 _parse(manager, args) := {
-	"manager": manager,
 	"args": args,
 	"subcommand": _first(positionals),
 	"operands": array.slice(positionals, 1, count(positionals)),
 	"options": [option |
-		some token in tokens
-		token.kind == "option"
+		some k, word in words
+		k < end
+		startswith(word, "-")
+		word != "-"
+		not k in values
+		token := _option_token(manager, words, k)
 		some name in token.names
-		option := {"name": name, "value": token.value, "global": token.at < subcommand_at}
+		option := {"name": name, "value": token.value, "global": k < subcommand_at}
 	],
 } if {
 	words := array.slice(args, 1, count(args))
-	ends := [k | some k, word in words; word == "--"]
-	end := _first_or(ends, count(words))
-	tokens := [_token(manager, words, k, end) | some k, _ in words]
-	positionals := [token.word | some token in tokens; token.kind == "operand"]
-	subcommand_at := _first_or([token.at | some token in tokens; token.kind == "operand"], count(words))
+	end := _first_or([k | some k, word in words; word == "--"], count(words))
+
+	# Positions of words that are the value of the option before them. Only option words
+	# are looked at closely: most words are package names.
+	values := {j |
+		some k, word in words
+		k < end
+		startswith(word, "-")
+		_takes_next(manager, word)
+		j := k + 1
+	}
+	positions := [k | some k, word in words; _operand(manager, word, k, end, values)]
+	positionals := [words[k] | some k in positions]
+	subcommand_at := _first_or(positions, count(words))
 }
 
 _first(list) := list[0] if count(list) > 0
@@ -80,31 +98,25 @@ _first_or(list, _) := list[0] if count(list) > 0
 
 _first_or(list, default_value) := default_value if count(list) == 0
 
-# One word of a command: an option (with the names it sets and its value), the value of
-# the option before it, an operand, or the `--` that ends the options.
-_token(_, _, k, end) := {"kind": "end", "at": k} if k == end
+_operand(_, word, k, end, values) if {
+	k < end
+	not startswith(word, "-")
+	not k in values
+}
+
+_operand(_, "-", k, end, values) if {
+	k < end
+	not k in values
+}
 
 # After `--`: operands, except for gem, which passes them to the extension build.
-_token(manager, words, k, end) := {"kind": "operand", "at": k, "word": words[k]} if {
+_operand(manager, _, k, end, _) if {
 	k > end
 	manager != "gem"
 }
 
-_token(manager, words, k, end) := token if {
-	k < end
-	token := _word_token(manager, words, k)
-}
-
-_word_token(manager, words, k) := {"kind": "value", "at": k} if {
-	k > 0
-	_takes_next(manager, words[k - 1])
-} else := _option_token(manager, words, k) if {
-	startswith(words[k], "-")
-	words[k] != "-"
-} else := {"kind": "operand", "at": k, "word": words[k]}
-
 # --name, --name=value, --name value
-_option_token(manager, words, k) := {"kind": "option", "at": k, "names": [name], "value": value} if {
+_option_token(manager, words, k) := {"names": [name], "value": value} if {
 	word := words[k]
 	_long_style(manager, word)
 	parts := split(word, "=")
@@ -114,7 +126,7 @@ _option_token(manager, words, k) := {"kind": "option", "at": k, "names": [name],
 
 # -y, -qy, -q=2, -ofoo, -o foo: one option per letter, the first letter that takes a value
 # taking the rest of the word or the next word.
-_option_token(manager, words, k) := {"kind": "option", "at": k, "names": names, "value": value} if {
+_option_token(manager, words, k) := {"names": names, "value": value} if {
 	word := words[k]
 	not _long_style(manager, word)
 	body := substring(word, 1, -1)
@@ -281,12 +293,17 @@ apt_quiet_level(item) := to_number(values[count(values) - 1]) if {
 	count(values) > 0
 } else := count([option | some option in item.options; option.name in {"-q", "--quiet"}])
 
-# The RUN of `item` has a later command (by index) among `others`: what a cleanup after an
-# install looks like. `others` are elements of dockerfile.commands or invocations.
-followed_by(item, others) if {
-	some other in others
-	other.instruction.line == item.instruction.line
-	other.index > item.index
+# Keys of commands for followed_by: {[instruction line, command index]}. A rule computes
+# them once as a document (functions are not memoized under WebAssembly).
+run_keys(items) := {[item.instruction.line, item.index] | some item in items}
+
+# The RUN of `item` has a later command among those of `keys` (from run_keys): what a
+# cleanup after an install looks like. Looks only at the commands of item's own RUN.
+followed_by(item, keys) if {
+	last := count(item.instruction.commands) - 1
+	item.index < last
+	some j in numbers.range(item.index + 1, last)
+	[item.instruction.line, j] in keys
 }
 
 # A RUN removes `directory` or something in it (`rm -rf /var/cache/yum/*`).
@@ -330,8 +347,8 @@ piped_from_yes(item) if {
 # variable (`$PACKAGES`) could be anything and are left alone.
 literal_operands(item) := [word | some word in item.operands; not contains(word, "$")]
 
-# The last command of its RUN among `items` (one finding per RUN).
-last_in_run(item, items) if not followed_by(item, items)
+# The last command of its RUN among the commands of `keys` (one finding per RUN).
+last_in_run(item, keys) if not followed_by(item, keys)
 
 # An rpm package argument with a version: the part after its last `-` starts with a digit
 # (`nginx-1.20.1`, `tzdata-2024a`, `name-2:1.0-1.el9`, not `python3-devel` or
