@@ -120,3 +120,59 @@ describeWithTools(TOOLS, 'scanReferencedImages', () => {
     expect(retried.vulnerabilities?.length).toBeGreaterThan(0);
   });
 });
+
+describeWithTools(TOOLS, 'scanReferencedImages with an attested SBOM', () => {
+  const busybox = 'pkg:apk/alpine/busybox@1.36.1-r15?arch=x86_64&distro=alpine-3.19.1';
+  const sbom = {
+    format: 'spdx' as const,
+    document: JSON.stringify({
+      spdxVersion: 'SPDX-2.3',
+      dataLicense: 'CC0-1.0',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'acme/web',
+      documentNamespace: 'https://portcullis.invalid/spdx/acme-web',
+      creationInfo: { created: '2024-05-01T00:00:00Z', creators: ['Tool: syft-1.4.1'] },
+      packages: [
+        {
+          SPDXID: 'SPDXRef-Package-apk-busybox',
+          name: 'busybox',
+          versionInfo: '1.36.1-r15',
+          downloadLocation: 'NOASSERTION',
+          externalRefs: [
+            { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: busybox },
+          ],
+        },
+      ],
+    }),
+  };
+
+  it('scans the SBOM of an image over the size cap instead of refusing it, pulling nothing', async () => {
+    const { registryClient, requests } = client();
+    const site = { path: 'pod.yaml', line: 8, image: image(), platform: null };
+    const found = await scanReferencedImages(
+      [{ ...site, facts: facts({ size: SCAN_SIZE_LIMIT + 1 }) }],
+      registryClient,
+      new OsvScanner({ database }),
+      new Map([[`${image().name}@${digest}`, [sbom]]]),
+    );
+    expect(requests).toEqual([]);
+    expect(factsAt(found, site)).toEqual({
+      scan_source: 'sbom',
+      vulnerabilities: [expect.objectContaining({ id: 'ALPINE-CVE-2024-0002', package: 'busybox' })],
+    });
+  });
+
+  it('does not take an SBOM about another digest (an index) for the platform manifest scanned', async () => {
+    const { registryClient, requests } = client();
+    const site = { path: 'pod.yaml', line: 8, image: image(), platform: null };
+    const index = `sha256:${'1'.repeat(64)}`;
+    const found = await scanReferencedImages(
+      [{ ...site, facts: facts({ digest: index }) }],
+      registryClient,
+      new OsvScanner({ database }),
+      new Map([[`${image().name}@${index}`, [sbom]]]),
+    );
+    expect(requests.length).toBeGreaterThan(0);
+    expect(factsAt(found, site)).toMatchObject({ scan_source: 'image' });
+  });
+});
