@@ -102,6 +102,19 @@ const list: Parser<string[]> = (raw) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+/**
+ * A TUF repository's base URL: no credentials (fetch refuses them, and the URL is logged), no
+ * trailing slash (@sigstore/tuf finds its embedded seed by the exact URL).
+ */
+function tufMirrorUrl(raw: string | undefined): string | undefined {
+  const value = httpUrl(raw?.trim() || undefined);
+  if (value === undefined) return undefined;
+  const url = new URL(value);
+  if (url.username || url.password || url.search || url.hash)
+    throw new SettingsProblem('must be an http(s) URL without credentials, query or fragment');
+  return value.replace(/\/+$/, '');
+}
+
 /** A path whose surrounding blanks are a typing slip, not part of the name. */
 const trimmedPath: Parser<string | undefined> = (raw) => raw?.trim() || undefined;
 
@@ -381,7 +394,15 @@ const VARIABLES = {
     'path',
     '',
     trimmedPath,
-    'A Sigstore `trusted_root.json`, needed to verify keyless signers (Portcullis never fetches one).',
+    "The operator's Sigstore `trusted_root.json` (`cosign trusted-root create` writes one for a private Sigstore). It wins over the shipped public-good root and turns off `PORTCULLIS_SIGSTORE_TUF_URL`.",
+  ),
+  sigstoreTufUrl: variable(
+    'PORTCULLIS_SIGSTORE_TUF_URL',
+    REGISTRIES,
+    'URL',
+    '',
+    tufMirrorUrl,
+    'The App refreshes the public-good Sigstore trusted root through TUF from this mirror (`https://tuf-repo-cdn.sigstore.dev`) at start and every 24 hours, kept under `PORTCULLIS_CACHE_DIR`; unset, it uses the root shipped in the package and makes no request ([signatures.md](signatures.md#the-sigstore-trusted-root)).',
   ),
   scanReferences: variable(
     'PORTCULLIS_SCAN_REFERENCES',

@@ -18,6 +18,7 @@ import { defaultPolicySandbox } from '../policy/sandbox.js';
 import { openWorkQueue } from '../queue/queue-from-settings.js';
 import type { WorkQueue } from '../queue/work-queue.js';
 import { type Settings, settings } from '../settings.js';
+import { startTrustedRootRefresh } from '../signatures/sigstore-tuf.js';
 import { healthRoutes, type ServiceState } from './health-routes.js';
 import { startJobWorker } from './job-worker.js';
 import { installPrometheusMetrics } from './metrics-registry.js';
@@ -53,6 +54,8 @@ export async function startService(credentials: AppSettings, from: Settings = se
     onError: (error) => log.error({ err: error }, `The job queue: ${errorMessage(error)}`),
   });
   const state: ServiceState = { queue, registry, policiesCompiled: false, draining: false };
+  // Only processes that run checks verify signatures; the refresh runs in the background.
+  const trustedRoots = from.role === 'web' ? null : startTrustedRootRefresh(log, from);
   let server: Server | undefined;
   try {
     log.info(await queueSummary(queue, from));
@@ -74,6 +77,7 @@ export async function startService(credentials: AppSettings, from: Settings = se
         concurrency: from.workerConcurrency,
       });
   } catch (error) {
+    trustedRoots?.stop();
     server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await queue.close();
@@ -85,6 +89,7 @@ export async function startService(credentials: AppSettings, from: Settings = se
     log,
     async shutdown() {
       state.draining = true;
+      trustedRoots?.stop();
       log.info(
         `Shutting down: no new webhooks or jobs; running jobs have ${from.shutdownTimeoutSeconds} s, then go back to the queue`,
       );

@@ -32,7 +32,7 @@ import type { ImageReference } from '../image/reference.js';
 import { MAX_KEY_BYTES, readOperatorFile } from '../operator-file.js';
 import { type Settings, settings } from '../settings.js';
 import { type NotationPolicy, notationPolicyFromDocument } from './notation-policy.js';
-import { loadTrustedRoot, publicGoodTrustedRoot } from './trusted-root.js';
+import { defaultTrustedRoot, loadTrustedRoot } from './trusted-root.js';
 
 export const TRUST_POLICY_VARIABLE = 'PORTCULLIS_TRUST_POLICY';
 export const TRUSTED_ROOT_VARIABLE = 'PORTCULLIS_SIGSTORE_TRUSTED_ROOT';
@@ -124,10 +124,10 @@ export function trustPolicyFromEnv(from: Settings = settings()): TrustPolicySet 
   return trustPolicyFromDocument(document, { baseDir: dirname(resolve(path)), source: path, trustedRoot });
 }
 
-/** The trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names, else the shipped public-good one. */
+/** The trusted root PORTCULLIS_SIGSTORE_TRUSTED_ROOT names, else the public-good one (shipped or refreshed through TUF). */
 export function trustedRootFromEnv(from: Settings = settings()): TrustedRoot {
   const path = from.sigstoreTrustedRoot;
-  if (!path) return publicGoodTrustedRoot();
+  if (!path) return defaultTrustedRoot();
   try {
     return loadTrustedRoot(path);
   } catch (error) {

@@ -1,11 +1,11 @@
 /**
  * The Sigstore trusted root (`trusted_root.json`): the certificate authorities (Fulcio),
  * transparency logs (Rekor), certificate-transparency logs and timestamp authorities whose
- * word keyless signatures and transparency-log proofs rest on. Portcullis never fetches it
- * at run time (a pull-request gate should not take its trust anchors from the network): the
- * operator's file wins (the one `cosign` keeps in ~/.sigstore/root/, or one written by
- * `cosign trusted-root create` for a private Sigstore); without one, the public-good root
- * shipped in the package (trust/sigstore-public-good/, with its provenance) is used.
+ * word keyless signatures and transparency-log proofs rest on. The operator's file wins (the
+ * one `cosign` keeps in ~/.sigstore/root/, or one written by `cosign trusted-root create` for
+ * a private Sigstore); without one, the public-good root: the one shipped in the package
+ * (trust/sigstore-public-good/, with its provenance), or, when the operator allows the App to
+ * refresh it, the last one fetched through TUF (sigstore-tuf.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,20 @@ let publicGood: TrustedRoot | undefined;
 export function publicGoodTrustedRoot(): TrustedRoot {
   publicGood ??= loadTrustedRoot(PUBLIC_GOOD_TRUSTED_ROOT);
   return publicGood;
+}
+
+let refreshed: TrustedRoot | undefined;
+/** The root used when the operator names none: the last one fetched through TUF, else the shipped one. */
+export function defaultTrustedRoot(): TrustedRoot {
+  return refreshed ?? publicGoodTrustedRoot();
+}
+
+/**
+ * Puts a root whose TUF metadata chain verified (or its verified copy from the cache) in use
+ * for the checks that start from now on; undefined goes back to the shipped one.
+ */
+export function useRefreshedTrustedRoot(root: TrustedRoot | undefined): void {
+  refreshed = root;
 }
 
 const MEDIA_TYPES = [
