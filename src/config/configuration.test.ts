@@ -108,6 +108,26 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads the label schema and ShellCheck ignores, and rejects an unknown format or code', () => {
+    const config = parseConfig(
+      'label_schema:\n  org.opencontainers.image.source: url\n  maintainer: email\nstrict_labels: true\nshellcheck:\n  ignore: [SC2086]\n',
+    );
+    expect(config.label_schema).toEqual({ 'org.opencontainers.image.source': 'url', maintainer: 'email' });
+    expect(config.strict_labels).toBe(true);
+    expect(config.shellcheck).toEqual({ ignore: ['SC2086'] });
+    expect(DEFAULT_CONFIG).toMatchObject({
+      label_schema: {},
+      strict_labels: false,
+      shellcheck: { ignore: [] },
+    });
+    expect(problemsOf('label_schema:\n  version: number\n')).toEqual([
+      expect.objectContaining({ line: 2, key: 'label_schema.version' }),
+    ]);
+    expect(problemsOf('shellcheck:\n  ignore: [DL3008]\n')).toEqual([
+      expect.objectContaining({ line: 2, key: 'shellcheck.ignore.0' }),
+    ]);
+  });
+
   it('reads the wasted-space thresholds as written, and rejects an efficiency above 1', () => {
     expect(parseConfig('wasted_space:\n  layer_bytes: 5000000\n').wasted_space).toEqual({
       layer_bytes: 5_000_000,

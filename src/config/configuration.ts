@@ -45,7 +45,19 @@ export interface PortcullisConfig {
    * what `portcullis migrate hadolint` writes for `disable-ignore-pragma: true`.
    */
   hadolint_pragmas: boolean;
+  /**
+   * Labels the images must carry, each with the format of its value (Hadolint's
+   * `label-schema`); empty: the label rules PC-DF-079…081 are off.
+   */
+  label_schema: Record<string, LabelFormat>;
+  /** Whether labels outside `label_schema` are reported (Hadolint's `strict-labels`, PC-DF-081). */
+  strict_labels: boolean;
+  /** ShellCheck codes PC-SH-001 does not report, added to the built-in `portcullis.config.shellcheck.ignore`. */
+  shellcheck: { ignore: string[] };
 }
+
+/** Formats a `label_schema` entry can require (Hadolint's label schema types). */
+export type LabelFormat = 'text' | 'url' | 'semver' | 'hash' | 'rfc3339' | 'spdx' | 'email';
 
 /** Requirements a trust policy adds to signatures (docs/signatures.md); top level: for every policy that sets none. */
 export interface TrustRequirements {
@@ -83,6 +95,9 @@ export const DEFAULT_CONFIG: PortcullisConfig = {
   build: [],
   wasted_space: {},
   hadolint_pragmas: true,
+  label_schema: {},
+  strict_labels: false,
+  shellcheck: { ignore: [] },
 };
 
 /** A problem in a configuration-like file, located for an annotation. */
@@ -232,6 +247,9 @@ export function parseConfig(text: string | null, path = CONFIG_PATH): Portcullis
     build: config.build ?? [],
     wasted_space: config.wasted_space ?? {},
     hadolint_pragmas: config.hadolint_pragmas ?? DEFAULT_CONFIG.hadolint_pragmas,
+    label_schema: config.label_schema ?? DEFAULT_CONFIG.label_schema,
+    strict_labels: config.strict_labels ?? DEFAULT_CONFIG.strict_labels,
+    shellcheck: { ...DEFAULT_CONFIG.shellcheck, ...config.shellcheck },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed;

@@ -104,6 +104,19 @@ export async function loadPolicySet(
   if (config.trusted_registries) {
     data = mergeData(data, { portcullis: { config: { trusted_registries: config.trusted_registries } } });
   }
+  // The label rules (PC-DF-079…081) are off without a schema; configured, they read it as data.
+  if (Object.keys(config.label_schema).length > 0 || config.strict_labels) {
+    data = mergeData(data, {
+      portcullis: { config: { label_schema: config.label_schema, strict_labels: config.strict_labels } },
+    });
+  }
+  if (config.shellcheck.ignore.length > 0) {
+    data = mergeData(data, {
+      portcullis: {
+        config: { shellcheck: { ignore: [...shellcheckIgnored(data), ...config.shellcheck.ignore] } },
+      },
+    });
+  }
   // The rules read the thresholds as data, as they read the size budget; unset, their defaults hold.
   const { layer_bytes, min_efficiency } = config.wasted_space;
   if (layer_bytes !== undefined || min_efficiency !== undefined) {
@@ -274,4 +287,11 @@ export function policyEngineFor(set: PolicySet): Promise<PolicyEvaluator> {
   engines.set(key, engine);
   engine.catch(() => engines.delete(key));
   return engine;
+}
+
+/** The ShellCheck codes the policy data already ignores (the built-in list, a data file's). */
+function shellcheckIgnored(data: Record<string, unknown>): string[] {
+  const portcullis = data.portcullis as { config?: { shellcheck?: { ignore?: unknown } } } | undefined;
+  const ignore = portcullis?.config?.shellcheck?.ignore;
+  return Array.isArray(ignore) ? ignore.filter((code): code is string => typeof code === 'string') : [];
 }
