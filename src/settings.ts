@@ -402,7 +402,7 @@ const VARIABLES = {
     'URL',
     '',
     tufMirrorUrl,
-    'The App refreshes the public-good Sigstore trusted root through TUF from this mirror (`https://tuf-repo-cdn.sigstore.dev`) at start and every 24 hours, kept under `PORTCULLIS_CACHE_DIR`; unset, it uses the root shipped in the package and makes no request ([signatures.md](signatures.md#the-sigstore-trusted-root)).',
+    'The App refreshes the public-good Sigstore trusted root through TUF from this mirror (`https://tuf-repo-cdn.sigstore.dev`) at start and every 24 hours, kept under `PORTCULLIS_CACHE_DIR`; unset, it uses the root shipped in the package and makes no request ([signatures.md](signatures.md#sigstore-trust-roots-keyless)).',
   ),
   scanReferences: variable(
     'PORTCULLIS_SCAN_REFERENCES',
