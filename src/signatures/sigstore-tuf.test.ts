@@ -124,6 +124,21 @@ it('keeps the previous root when the mirror is unreachable, and after a restart 
   }
 });
 
+it('starts from the shipped root when the cached one is older (the package was upgraded)', async () => {
+  mkdirSync(mirror.cacheDir, { recursive: true });
+  // Without the 2025 log, its newest key or authority is older than the shipped root's.
+  writeFileSync(join(mirror.cacheDir, 'trusted_root.json'), rootWithLog(FIRST));
+  const refresher = new TrustedRootRefresher(mirror, log, 60_000);
+  refresher.start();
+  try {
+    expect(inUse()).toEqual(SHIPPED_LOGS);
+    expect(logged.info).toEqual([expect.stringContaining('is older than the shipped one')]);
+  } finally {
+    refresher.stop();
+    await refresher.refresh();
+  }
+});
+
 it('ignores a cached root that does not parse, with a warning', async () => {
   mkdirSync(mirror.cacheDir, { recursive: true });
   writeFileSync(join(mirror.cacheDir, 'trusted_root.json'), '{"mediaType": "nonsense"}');

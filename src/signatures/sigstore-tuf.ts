@@ -22,7 +22,7 @@ import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { initTUF } from '@sigstore/tuf';
 import { errorMessage } from '../errors.js';
 import { type Settings, settings } from '../settings.js';
-import { parseTrustedRoot, useRefreshedTrustedRoot } from './trusted-root.js';
+import { parseTrustedRoot, publicGoodTrustedRoot, useRefreshedTrustedRoot } from './trusted-root.js';
 
 export const TUF_URL_VARIABLE = 'PORTCULLIS_SIGSTORE_TUF_URL';
 const TRUSTED_ROOT_TARGET = 'trusted_root.json';
@@ -117,13 +117,23 @@ export class TrustedRootRefresher {
     } catch {
       return; // Never refreshed yet: the shipped root stays.
     }
+    let cached: TrustedRoot;
     try {
-      useRefreshedTrustedRoot(parseTrustedRoot(text));
+      cached = parseTrustedRoot(text);
     } catch (error) {
       this.log.warn(
         `The cached Sigstore trusted root ${cachedRootPath(this.mirror)} is ignored: ${errorMessage(error)}`,
       );
+      return;
     }
+    // After an upgrade the package may ship a later root than the one cached by the old version.
+    if (newestStart(cached) < newestStart(publicGoodTrustedRoot())) {
+      this.log.info(
+        `The cached Sigstore trusted root ${cachedRootPath(this.mirror)} is older than the shipped one, which stays in use until a refresh`,
+      );
+      return;
+    }
+    useRefreshedTrustedRoot(cached);
   }
 
   /** Written aside and renamed, so that a crash or a second process never leaves half a root. */
@@ -161,6 +171,21 @@ export function startTrustedRootRefresh(
   );
   refresher.start();
   return refresher;
+}
+
+/**
+ * When the newest log key or authority a root lists became valid: Sigstore adds a shard or an
+ * intermediate with a new start and ends old ones rather than remove them, so of two roots,
+ * the later one has the later newest start.
+ */
+function newestStart(root: TrustedRoot): number {
+  const ranges = [
+    ...root.tlogs.map((log) => log.publicKey?.validFor),
+    ...root.ctlogs.map((log) => log.publicKey?.validFor),
+    ...root.certificateAuthorities.map((authority) => authority.validFor),
+    ...root.timestampAuthorities.map((authority) => authority.validFor),
+  ];
+  return Math.max(0, ...ranges.map((range) => range?.start?.getTime() ?? 0));
 }
 
 /** @sigstore/tuf wraps tuf-js's error (the one that says which check failed) as its `cause`. */
