@@ -110,23 +110,6 @@ program(command) := basename(program_args(command)[0])
 # (split, not regex.replace: split runs inside WebAssembly, regex.replace calls out to the host.)
 basename(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
-# The subcommand of a program's arguments (`args[0]` is the program): the first word
-# that is neither an option nor the value of an option that takes one
-# (`apt-get -o Foo=1 install` → `install`).
-subcommand(args) := [word |
-	some k, word in args
-	k > 0
-	not startswith(word, "-")
-	not args[k - 1] in _options_with_values
-][0]
-
-# Options of apt-get, apk and pip that take the next word as their value.
-_options_with_values := {
-	"-o", "-c", "-t", "-a", "--option", "--config-file", "--target-release", "--host-architecture",
-	"-X", "-p", "--repository", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
-	"--proxy", "--cert", "--client-cert", "--log", "--timeout", "--retries", "--exists-action", "--python",
-}
-
 # The `--mount` options of an instruction, one object per mount, e.g.
 # {"type": "cache", "target": "/var/cache/apk"}; `type` defaults to `bind` and the
 # `dst`/`destination` aliases are read as `target`.
