@@ -14,7 +14,7 @@
 # custom:
 #   id: PC-SH-001
 #   severity: warn
-#   related: [hadolint:SC2086, hadolint:SC2046, hadolint:SC2164, hadolint:SC2035, hadolint:SC2039]
+#   related: [shellcheck:SC2086, shellcheck:SC2046, shellcheck:SC2164, shellcheck:SC2035, shellcheck:SC2039]
 #   remediation: >-
 #     Fix the script as ShellCheck's wiki page for the code says (https://www.shellcheck.net/wiki/SCxxxx),
 #     or, when the finding is intended, put `# shellcheck disable=SCxxxx` on the line above the RUN.
