@@ -248,11 +248,12 @@ overwrite a file that exists. Exit 0 once written, 2 when a file exists.`,
         summary: 'Map .hadolint.yaml to .github/portcullis.yml.',
         synopsis: '[FILE] [--repo DIR] [--dry-run|--write] [--format text|json]',
         description: `Read FILE (default .hadolint.yaml or .hadolint.yml at the repository's root) and
-map ignored, override, trustedRegistries, failure-threshold, no-fail and
-disable-ignore-pragma to rules, trusted_registries, fail_on and hadolint_pragmas
-of .github/portcullis.yml, through the peer rules in the rules' metadata; the
-configuration's own settings are kept. Each setting is reported: mapped, kept,
-or why not (no Portcullis rule, no counterpart). Prints the configuration's
+map ignored, override, trustedRegistries, failure-threshold, no-fail,
+disable-ignore-pragma, label-schema and strict-labels to rules (ShellCheck codes:
+shellcheck.ignore), trusted_registries, fail_on, hadolint_pragmas, label_schema
+and strict_labels of .github/portcullis.yml, through the peer rules in the
+rules' metadata; the configuration's own settings are kept. Each setting is
+reported: mapped, kept, or why not (no Portcullis rule). Prints the configuration's
 diff (--dry-run, the default), or writes it with --write. Exit 0 once done,
 2 on an unreadable file or when the configuration is not written.`,
         operands: 'file',

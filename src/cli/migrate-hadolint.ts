@@ -5,7 +5,13 @@
  * Pure: the command (src/cli/migrate.ts) reads and writes the files.
  */
 import { Document, isMap, LineCounter, parseDocument } from 'yaml';
-import { CONFIG_PATH, ConfigError, parseConfig, type Severity } from '../config/configuration.js';
+import {
+  CONFIG_PATH,
+  ConfigError,
+  type LabelFormat,
+  parseConfig,
+  type Severity,
+} from '../config/configuration.js';
 import { formatKeyPath, yamlDataProblem } from '../config/plain-data.js';
 
 /** What became of one Hadolint setting. */
@@ -17,10 +23,10 @@ export interface MigrationItem {
   /**
    * mapped: written to `target`; kept: the configuration already says otherwise, so unchanged;
    * partial: a Portcullis rule also covers Hadolint rules the file leaves on, so unchanged;
-   * unmapped: no Portcullis rule covers it; no-counterpart / not-applicable: a setting
-   * Portcullis has no equivalent of, or no need for; invalid: not a value Hadolint takes.
+   * unmapped: no Portcullis rule covers it; not-applicable: a setting Portcullis has no
+   * need for; invalid: not a value Hadolint takes.
    */
-  status: 'mapped' | 'kept' | 'partial' | 'unmapped' | 'no-counterpart' | 'not-applicable' | 'invalid';
+  status: 'mapped' | 'kept' | 'partial' | 'unmapped' | 'not-applicable' | 'invalid';
   /** The configuration key and value it became, `rules.PC-DF-028: off`. */
   target?: string;
   note?: string;
@@ -52,6 +58,19 @@ const THRESHOLDS: Readonly<Record<string, Severity[]>> = {
 };
 
 const CODE = /^(DL|SC)\d{4}$/;
+
+/** Hadolint's label schema types, which `label_schema` takes as they are. */
+const LABEL_FORMATS: ReadonlySet<string> = new Set<LabelFormat>([
+  'text',
+  'url',
+  'semver',
+  'hash',
+  'rfc3339',
+  'spdx',
+  'email',
+]);
+/** The label keys `label_schema` takes (schemas/portcullis.schema.json). */
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 const shown = (value: unknown) =>
   typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)).slice(0, 80);
 
@@ -176,18 +195,25 @@ export function migrateHadolint(
       });
   }
   const ruleSettings = new Map<string, 'off' | Severity>();
+  const shellcheckIgnores: string[] = [];
   const hadolintPeers = (id: string) =>
     [...peers].flatMap(([peer, ids]) =>
       peer.startsWith('hadolint:') && ids.includes(id) ? [peer.slice(9)] : [],
     );
   for (const [code, { key, setting }] of [...settings].sort(([a], [b]) => a.localeCompare(b))) {
     if (code.startsWith('SC')) {
-      items.push({
-        key,
-        value: code,
-        status: 'unmapped',
-        note: `a ShellCheck code: PC-SH-001 reports ShellCheck's findings; list ${code} under portcullis.config.shellcheck.ignore in a policy data file, or write # shellcheck disable=${code} above the RUN`,
-      });
+      // PC-SH-001 reports ShellCheck's findings; their severities go by ShellCheck's level, not by code.
+      if (setting === 'off') {
+        shellcheckIgnores.push(code);
+        items.push({ key, value: code, status: 'mapped', target: `shellcheck.ignore: ${code}` });
+      } else {
+        items.push({
+          key,
+          value: code,
+          status: 'unmapped',
+          note: `a ShellCheck code: PC-SH-001 reports ShellCheck's findings at a severity by their level (portcullis.config.shellcheck.levels in a policy data file), not by code`,
+        });
+      }
       continue;
     }
     const ids = peers.get(`hadolint:${code}`) ?? [];
@@ -226,6 +252,9 @@ export function migrateHadolint(
   // In id order, after the rules the configuration has: a reader finds them as in the catalog.
   for (const [id, setting] of [...ruleSettings].sort(([a], [b]) => a.localeCompare(b)))
     set(['rules', id], setting);
+  const ignoredBefore = current.shellcheck.ignore;
+  const ignored = [...new Set([...ignoredBefore, ...shellcheckIgnores])];
+  if (ignored.length !== ignoredBefore.length) set(['shellcheck', 'ignore'], ignored);
 
   const registries = list('trustedRegistries', hadolint.trustedRegistries);
   const valid = registries.filter(
@@ -326,18 +355,7 @@ export function migrateHadolint(
     });
   }
 
-  for (const key of ['label-schema', 'strict-labels']) {
-    if (hadolint[key] === undefined) continue;
-    items.push({
-      key,
-      value:
-        key === 'label-schema'
-          ? Object.keys((hadolint[key] as object) ?? {}).join(', ')
-          : shown(hadolint[key]),
-      status: 'no-counterpart',
-      note: 'Portcullis has no label schema (DL3049–DL3058): a repository rule can require labels, as the sample rule of portcullis init does',
-    });
-  }
+  migrateLabels(hadolint, current, document, items, set);
   for (const key of ['format', 'no-color', 'verbose']) {
     if (hadolint[key] !== undefined)
       items.push({
@@ -370,6 +388,81 @@ export function migrateHadolint(
   // What is written must be a configuration Portcullis reads: checked as any other would be.
   parseConfig(config, CONFIG_PATH);
   return { items, config, changed };
+}
+
+/** `label-schema` → `label_schema` and `strict-labels` → `strict_labels` (PC-DF-079…081). */
+function migrateLabels(
+  hadolint: Record<string, unknown>,
+  current: ReturnType<typeof parseConfig>,
+  document: Document,
+  items: MigrationItem[],
+  set: (path: (string | number)[], value: unknown) => void,
+): void {
+  const schema = hadolint['label-schema'];
+  if (schema !== undefined && schema !== null && (typeof schema !== 'object' || Array.isArray(schema))) {
+    items.push({
+      key: 'label-schema',
+      value: shown(schema),
+      status: 'invalid',
+      note: 'expected a mapping of label → format',
+    });
+  } else if (schema) {
+    for (const [label, format] of Object.entries(schema)) {
+      const key = `label-schema.${label}`;
+      if (!LABEL_KEY.test(label)) {
+        items.push({ key, value: shown(format), status: 'invalid', note: 'not a label key' });
+      } else if (typeof format !== 'string' || !LABEL_FORMATS.has(format)) {
+        items.push({
+          key,
+          value: shown(format),
+          status: 'invalid',
+          note: `Hadolint's label formats are ${[...LABEL_FORMATS].join(', ')}`,
+        });
+      } else {
+        const mine = Object.hasOwn(current.label_schema, label) ? current.label_schema[label] : undefined;
+        if (mine !== undefined && mine !== format) {
+          items.push({
+            key,
+            value: format,
+            status: 'kept',
+            target: `label_schema.${label}: ${mine}`,
+            note: `the configuration already sets label_schema.${label}`,
+          });
+        } else {
+          if (mine === undefined) set(['label_schema', label], format);
+          items.push({ key, value: format, status: 'mapped', target: `label_schema.${label}: ${format}` });
+        }
+      }
+    }
+  }
+  const strict = hadolint['strict-labels'];
+  if (typeof strict === 'boolean') {
+    if (hasKey(document, 'strict_labels') && current.strict_labels !== strict) {
+      items.push({
+        key: 'strict-labels',
+        value: String(strict),
+        status: 'kept',
+        target: `strict_labels: ${current.strict_labels}`,
+        note: 'the configuration already sets strict_labels',
+      });
+    } else {
+      // false is the default: nothing to write.
+      if (strict && !current.strict_labels) set(['strict_labels'], true);
+      items.push({
+        key: 'strict-labels',
+        value: String(strict),
+        status: 'mapped',
+        target: `strict_labels: ${strict}`,
+      });
+    }
+  } else if (strict !== undefined && strict !== null) {
+    items.push({
+      key: 'strict-labels',
+      value: shown(strict),
+      status: 'invalid',
+      note: 'expected true or false',
+    });
+  }
 }
 
 function hasKey(document: Document, key: string): boolean {

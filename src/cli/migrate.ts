@@ -152,7 +152,6 @@ const MARK: Record<MigrationItem['status'], string> = {
   kept: '= kept',
   partial: '~ not changed',
   unmapped: '✗ unmapped',
-  'no-counterpart': '✗ no counterpart',
   'not-applicable': '· not needed',
   invalid: '! invalid',
 };
@@ -172,7 +171,7 @@ function textReport(
   }
   const count = (status: MigrationItem['status']) =>
     migration.items.filter((i) => i.status === status).length;
-  const unmapped = count('unmapped') + count('no-counterpart') + count('partial') + count('invalid');
+  const unmapped = count('unmapped') + count('partial') + count('invalid');
   const tally = `${count('mapped')} mapped, ${count('kept')} kept, ${unmapped} not migrated`;
   if (refused) lines.push(`${tally}; ${CONFIG_PATH} not written: ${plainLine(refused)}.`);
   else if (!migration.changed) lines.push(`${tally}; ${CONFIG_PATH} needs no change.`);

@@ -25,8 +25,14 @@ rules:
   PC-DF-028: off
   PC-DF-052: off
   PC-DF-071: deny
+shellcheck:
+  ignore: [SC2086]
 trusted_registries: [docker.io, ghcr.io, "*.gcr.io", registry.acme.internal:5000]
 fail_on: [deny, warn]
+label_schema:
+  maintainer: text
+  org.opencontainers.image.created: rfc3339
+strict_labels: true
 `;
 
 let scratch: string;
@@ -62,7 +68,7 @@ describe('portcullis migrate hadolint', () => {
       `diff --git a/.github/portcullis.yml b/.github/portcullis.yml
 --- a/.github/portcullis.yml
 +++ b/.github/portcullis.yml
-@@ -0,0 +1,12 @@
+@@ -0,0 +1,18 @@
 ${EXPECTED.replace(/\n$/, '')
   .split('\n')
   .map((line) => `+${line}`)
@@ -81,10 +87,15 @@ ${EXPECTED.replace(/\n$/, '')
     expect(report.find((l) => l.includes('DL3009 ~'))).toMatch(
       /ignored DL3009 ~ not changed rules\.PC-DF-006 \(PC-DF-006 also covers .*DL3019/,
     );
-    expect(report.find((l) => l.includes('SC2086'))).toContain('✗ unmapped');
-    expect(report.find((l) => l.startsWith('  label-schema'))).toContain('✗ no counterpart');
-    expect(report.find((l) => l.startsWith('  strict-labels'))).toContain('✗ no counterpart');
-    expect(report.at(-1)).toMatch(/^13 mapped, 0 kept, \d+ not migrated: apply with --write or git apply\.$/);
+    expect(report).toEqual(
+      expect.arrayContaining([
+        '  ignored SC2086 → shellcheck.ignore: SC2086',
+        '  label-schema.maintainer text → label_schema.maintainer: text',
+        '  label-schema.org.opencontainers.image.created rfc3339 → label_schema.org.opencontainers.image.created: rfc3339',
+        '  strict-labels true → strict_labels: true',
+      ]),
+    );
+    expect(report.at(-1)).toMatch(/^17 mapped, 0 kept, \d+ not migrated: apply with --write or git apply\.$/);
     await expect(configOf(repo)).rejects.toThrow(/ENOENT/);
   }, 60_000);
 
@@ -96,10 +107,52 @@ ${EXPECTED.replace(/\n$/, '')
     expect(await configOf(repo)).toBe(EXPECTED);
     await writeFile(
       join(repo, 'Dockerfile'),
-      'FROM docker.io/library/alpine:3.20\nUSER 1000\nCMD ["true"]\n',
+      'FROM docker.io/library/alpine:3.20\nLABEL maintainer="" org.example.team=core\nUSER 1000\nCMD ["true"]\n',
     );
-    const check = await cli('check', '--offline', '--repo', repo, join(repo, 'Dockerfile'));
+    const check = await cli(
+      'check',
+      '--offline',
+      '--repo',
+      repo,
+      '--format',
+      'json',
+      join(repo, 'Dockerfile'),
+    );
     expect(check.stderr).toBe('');
+    // The label schema it wrote is the one the label rules judge by.
+    const findings = (JSON.parse(check.stdout) as { findings: { rule_id: string; line: number }[] }).findings;
+    expect(
+      findings.filter((f) => /^PC-DF-0(79|80|81)$/.test(f.rule_id)).map((f) => [f.rule_id, f.line]),
+    ).toEqual([
+      ['PC-DF-079', 1],
+      ['PC-DF-080', 2],
+      ['PC-DF-081', 2],
+    ]);
+  }, 60_000);
+
+  test('label-schema and SC codes merge into the label_schema and shellcheck.ignore the configuration has', async () => {
+    const repo = await repository(
+      'ignored: [SC2086, SC2046]\noverride:\n  error: [SC2154]\nlabel-schema:\n  maintainer: email\n  version: semver\n  bad: number\n  "-x": text\nstrict-labels: false\n',
+      'label_schema:\n  maintainer: text\nshellcheck:\n  ignore: [SC2086]\nstrict_labels: true\n',
+    );
+    const result = await cli('migrate', 'hadolint', '--repo', repo, '--write', '--format', 'json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      items: { key: string; value: string; status: string; target?: string }[];
+    };
+    expect(report.items.map((i) => [i.key, i.value, i.status, i.target])).toEqual([
+      ['ignored', 'SC2046', 'mapped', 'shellcheck.ignore: SC2046'],
+      ['ignored', 'SC2086', 'mapped', 'shellcheck.ignore: SC2086'],
+      ['override.error', 'SC2154', 'unmapped', undefined],
+      ['label-schema.maintainer', 'email', 'kept', 'label_schema.maintainer: text'],
+      ['label-schema.version', 'semver', 'mapped', 'label_schema.version: semver'],
+      ['label-schema.bad', 'number', 'invalid', undefined],
+      ['label-schema.-x', 'text', 'invalid', undefined],
+      ['strict-labels', 'false', 'kept', 'strict_labels: true'],
+    ]);
+    expect(await configOf(repo)).toBe(
+      'label_schema:\n  maintainer: text\n  version: semver\nshellcheck:\n  ignore: [SC2086, SC2046]\nstrict_labels: true\n',
+    );
   }, 60_000);
 
   test('merges into a configuration: its comments and settings are kept, and said so', async () => {
