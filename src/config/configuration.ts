@@ -52,7 +52,7 @@ export interface PortcullisConfig {
   label_schema: Record<string, LabelFormat>;
   /** Whether labels outside `label_schema` are reported (Hadolint's `strict-labels`, PC-DF-081). */
   strict_labels: boolean;
-  /** ShellCheck codes PC-SH-001 does not report, added to the built-in `portcullis.config.shellcheck.ignore`. */
+  /** ShellCheck codes PC-SH-001 does not report: `portcullis.config.shellcheck.ignore`, with those a policy data file lists. */
   shellcheck: { ignore: string[] };
 }
 

@@ -78,6 +78,27 @@ describe('data files', () => {
     ]);
   });
 
+  it('gives the rules the label schema and the ShellCheck codes the configuration names', async () => {
+    const root = await repository({
+      '.github/portcullis.yml':
+        'label_schema:\n  org.opencontainers.image.source: url\nshellcheck:\n  ignore: [SC2086]\n',
+      [`${POLICIES}/shellcheck.yaml`]: 'portcullis:\n  config:\n    shellcheck:\n      ignore: [SC2046]\n',
+    });
+    const set = await loadPolicySet(workingTreeSnapshot(root));
+    expect(set.data).toEqual({
+      portcullis: {
+        config: {
+          label_schema: { 'org.opencontainers.image.source': 'url' },
+          strict_labels: false,
+          shellcheck: { ignore: ['SC2046', 'SC2086'] },
+        },
+      },
+    });
+    // Unset, the label rules stay off: nothing is added.
+    const plain = await loadPolicySet(workingTreeSnapshot(await repository({})));
+    expect(plain.data).toEqual({});
+  });
+
   it('still merges ordinary data files at the root of `data`', async () => {
     const root = await repository({
       [`${POLICIES}/a.json`]: '{"acme": {"teams": ["web"]}, "limits": {"size": 1}}',

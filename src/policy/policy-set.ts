@@ -289,7 +289,7 @@ export function policyEngineFor(set: PolicySet): Promise<PolicyEvaluator> {
   return engine;
 }
 
-/** The ShellCheck codes the policy data already ignores (the built-in list, a data file's). */
+/** The ShellCheck codes the repository's policy data files already ignore. */
 function shellcheckIgnored(data: Record<string, unknown>): string[] {
   const portcullis = data.portcullis as { config?: { shellcheck?: { ignore?: unknown } } } | undefined;
   const ignore = portcullis?.config?.shellcheck?.ignore;
