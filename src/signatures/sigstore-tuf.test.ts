@@ -4,6 +4,7 @@
  * the real client (@sigstore/tuf, tuf-js), seeded with that repository's root.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../test/support/free-port.js';
@@ -151,6 +152,15 @@ it('ignores a cached root that does not parse, with a warning', async () => {
     refresher.stop();
     await refresher.refresh(); // the one start began: nothing published yet, so it warns too
   }
+});
+
+it('ships the trusted root of the @sigstore/tuf seed the refresh starts from (scripts/extract-sigstore-root.mjs)', () => {
+  const seeds = createRequire(import.meta.url)('@sigstore/tuf/seeds.json');
+  const seeded = Buffer.from(
+    seeds['https://tuf-repo-cdn.sigstore.dev'].targets['trusted_root.json'],
+    'base64',
+  );
+  expect(readFileSync(PUBLIC_GOOD_TRUSTED_ROOT).equals(seeded)).toBe(true);
 });
 
 describe('the setting', () => {
