@@ -24,11 +24,12 @@ info contains finding if {
 	some item in dockerfile.commands
 	item.program == "tar"
 	extracts(item.args)
-	some copy in _copied_archives
-	copy.stage == item.stage.index
-	copy.line < item.instruction.line
 	some arg in item.args
-	dockerfile.basename(arg) == copy.name
+	key := sprintf("%d/%s", [item.stage.index, dockerfile.basename(arg)])
+	key in _archive_keys
+	some copy in _copied_archives_by_stage[item.stage.index]
+	copy.key == key
+	copy.line < item.instruction.line
 	finding := {
 		"msg": sprintf("COPY on line %d copies the archive %q into a layer of its own, and this RUN extracts it: the image ships the archive too. ADD %s <directory>/ unpacks it without keeping it.", [copy.line, copy.name, copy.source]),
 		"line": item.command.line,
@@ -37,7 +38,7 @@ info contains finding if {
 
 # Local tar archives the stage's COPYs bring in, by the name a later command sees: the
 # source's, and the destination's when a single source is copied to a file name.
-_copied_archives contains {"stage": item.stage.index, "line": item.instruction.line, "name": name, "source": source} if {
+_copied_archives contains {"key": sprintf("%d/%s", [item.stage.index, name]), "line": item.instruction.line, "name": name, "source": source} if {
 	some item in dockerfile.instructions
 	item.instruction.keyword == "COPY"
 	not item.instruction.onbuild
@@ -52,6 +53,17 @@ _copied_archives contains {"stage": item.stage.index, "line": item.instruction.l
 	regex.match(_tar_suffix, source)
 	not contains(source, "$")
 	some name in _names(source, args)
+}
+
+# Looked up by stage and name, so that each tar command costs a look-up per argument; only
+# a hit looks at the copies, of its own stage.
+_archive_keys := {copy.key | some copy in _copied_archives}
+
+_copied_archives_by_stage := {stage.index: [copy |
+	some copy in _copied_archives
+	startswith(copy.key, sprintf("%d/", [stage.index]))
+] |
+	some stage in dockerfile.stages
 }
 
 _names(source, args) := {dockerfile.basename(source), dockerfile.basename(destination)} if {

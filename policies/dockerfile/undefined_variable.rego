@@ -62,11 +62,9 @@ _used(text) := {name |
 	name := concat("", [match[1], match[3]])
 }
 
-# ARG and ENV names of each stage's chain, with the line of the instruction that declares them.
-_definitions := {stage.index: [{"name": property.name, "stage": s.index, "line": instruction.line} |
-	some s in dockerfile.stages
-	s.index in dockerfile.stage_chain(stage)
-	some instruction in s.instructions
+# ARG and ENV names of each stage itself, with the line of the instruction that declares them.
+_declared := {stage.index: [[property.name, instruction.line] |
+	some instruction in stage.instructions
 	instruction.keyword in {"ARG", "ENV"}
 	not instruction.onbuild
 	some property in instruction.properties
@@ -74,35 +72,33 @@ _definitions := {stage.index: [{"name": property.name, "stage": s.index, "line":
 	some stage in dockerfile.stages
 }
 
-# Declared in an earlier stage of the chain, or by an earlier instruction of the stage itself.
-_defined_before(stage, name, _) if {
-	some definition in _definitions[stage.index]
-	definition.name == name
-	definition.stage != stage.index
+# The first line each name is declared on, per stage: sorted, a name's first line heads its
+# run of [name, line] pairs, so no pair is compared with all the others.
+_first := {index: _first_lines(pairs) | some index, pairs in _declared}
+
+_first_lines(pairs) := {pair[0]: pair[1] |
+	sorted := sort(pairs)
+	some k, pair in sorted
+	not sorted[k - 1][0] == pair[0]
 }
 
-# `ENV A=1 B=$A`: PC-DF-069 reports a variable the same instruction sets.
-_defined_before(stage, name, line) if {
-	some definition in _definitions[stage.index]
-	definition.name == name
-	definition.stage == stage.index
-	definition.line == line
+# Names the stages a stage is built FROM declare: all defined before any of its instructions.
+_inherited := {stage.index: {name |
+	some index in dockerfile.stage_chain(stage)
+	index != stage.index
+	some [name, _] in _declared[index]
+} |
+	some stage in dockerfile.stages
 }
 
-_defined_before(stage, name, line) if {
-	some definition in _definitions[stage.index]
-	definition.name == name
-	definition.stage == stage.index
-	definition.line < line
-}
+# Inherited, or declared in the stage by this instruction or an earlier one (`ENV A=1 B=$A`
+# is PC-DF-069's case).
+_defined_before(stage, name, _) if name in _inherited[stage.index]
 
-_reason(stage, name, line) := sprintf("it is declared on line %d, after this use", [later]) if {
-	later := min([definition.line |
-		some definition in _definitions[stage.index]
-		definition.name == name
-		definition.stage == stage.index
-		definition.line > line
-	])
+_defined_before(stage, name, line) if _first[stage.index][name] <= line
+
+_reason(stage, name, _) := sprintf("it is declared on line %d, after this use", [later]) if {
+	later := _first[stage.index][name]
 } else := sprintf("the global ARG on line %d is not visible inside a stage that does not declare `ARG %s`", [arg.line, name]) if {
 	some arg in dockerfile.global_args
 	arg.name == name
