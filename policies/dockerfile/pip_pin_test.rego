@@ -102,3 +102,14 @@ pip_pinned := {
 		],
 	},
 }
+
+# A requirements file pins its own lines, not the packages named beside it; a constraints file pins them all.
+test_requirements_file_does_not_pin_named_packages if {
+	findings := pip_pin.info with input as test_inputs.dockerfile([
+		"FROM python:3.12",
+		"RUN pip install -r requirements.txt gunicorn",
+		"RUN pip install -r requirements.txt",
+		"RUN pip install -c constraints.txt flask",
+	])
+	{f.line | some f in findings} == {2}
+}
