@@ -62,11 +62,14 @@ type ResolvedIgnore = InlineIgnore & { unmapped?: string[] };
 function hadolintIgnores(ignores: readonly InlineIgnore[], set: PolicySet): ResolvedIgnore[] {
   if (!ignores.some((i) => i.peer === 'hadolint')) return [...ignores];
   if (set.config.hadolint_pragmas === false) return ignores.filter((i) => i.peer !== 'hadolint');
-  const peers = bundlePeerRules(set.bundle);
+  const all = bundlePeerRules(set.bundle);
+  // A ShellCheck code is one finding of PC-SH-001, not the whole rule: the ShellCheck gatherer
+  // drops that code alone, so it stays unmapped here (and is noted as `# shellcheck disable=`).
+  const peers = (code: string) => (code.startsWith('shellcheck:') ? undefined : all.get(code));
   return ignores.map((ignore) => {
     if (ignore.peer !== 'hadolint') return ignore;
-    const rules = [...new Set(ignore.rules.flatMap((code) => peers.get(code) ?? []))].sort();
-    return { ...ignore, rules, unmapped: ignore.rules.filter((code) => !peers.has(code)) };
+    const rules = [...new Set(ignore.rules.flatMap((code) => peers(code) ?? []))].sort();
+    return { ...ignore, rules, unmapped: ignore.rules.filter((code) => !peers(code)) };
   });
 }
 
