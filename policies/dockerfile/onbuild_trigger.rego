@@ -17,6 +17,7 @@ import data.portcullis.lib.dockerfile
 
 warn contains finding if {
 	some item in dockerfile.instructions
+
 	# The parser describes `ONBUILD RUN …` as the RUN it carries (`onbuild: true`), so the
 	# trigger is read from the line as written.
 	words := regex.split(`\s+`, trim_space(item.instruction.source))

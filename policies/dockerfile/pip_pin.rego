@@ -27,6 +27,7 @@ info contains finding if {
 	some item in packages.invocations
 	item.manager == "pip"
 	item.subcommand == "install"
+
 	# A constraints file pins whatever is installed; a requirements file pins only its own lines.
 	not packages.has_option(item, {"-c", "--constraint"})
 	unpinned := [word | some word in packages.literal_operands(item); not pinned(word)]
