@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,24 @@ describeWithTools(['shellcheck'], 'ShellCheck facts', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('isolates a RUN that takes ShellCheck past its memory cap: that RUN gets a limit finding, the others their analysis', async () => {
+    const prlimit = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
+    if (!prlimit) throw new Error('util-linux prlimit is needed (it is in every Debian)');
+    const deep = `${'${X:-'.repeat(3000)}x${'}'.repeat(3000)}`;
+    const text = `FROM debian\nRUN echo ${deep}\nRUN echo $foo\n`;
+    const facts = await gatherShellCheckFacts(
+      [{ path: 'Dockerfile', text, dockerfile: parseDockerfile(text) }],
+      {
+        command: toolPath('shellcheck'),
+        prlimit,
+        memoryBytes: 128 * 1024 * 1024,
+      },
+    );
+    const byLine = facts.get('Dockerfile') ?? new Map<number, ShellCheckFinding[]>();
+    expect(byLine.get(2)?.map((f) => [f.code, f.level])).toEqual([['limit', 'error']]);
+    expect(byLine.get(3)?.map((f) => f.code)).toEqual(['SC2086']);
   });
 
   it('fails closed when the program is there but does not answer as ShellCheck', async () => {

@@ -44,6 +44,13 @@ export interface ShellCheckOptions {
   command: string;
   /** Per process. */
   timeoutMs?: number;
+  /**
+   * Per process, bytes of data memory (through util-linux's `prlimit`, when present): a hostile
+   * script (thousands of nested `${X:-…}`) otherwise takes ShellCheck past a gigabyte.
+   */
+  memoryBytes?: number;
+  /** `prlimit`, found at start; null runs ShellCheck without the memory cap. */
+  prlimit?: string | null;
   /** Bytes of JSON one process may answer with. */
   maxOutputBytes?: number;
   /** Scripts per process. */
@@ -59,7 +66,19 @@ export interface ShellCheckOptions {
 
 export class ShellCheckError extends Error {
   override name = 'ShellCheckError';
+  constructor(
+    message: string,
+    /** Stopped by the time or memory limit, rather than failing on its own. */
+    readonly overLimit = false,
+  ) {
+    super(message);
+  }
 }
+
+/** Per ShellCheck process: ample for a batch of real RUNs (about 1 s and 100 MiB for 250 scripts). */
+const TIMEOUT_MS = 20_000;
+const MEMORY_BYTES = 512 * 1024 * 1024;
+const LIMIT_NOTE = '20 s, 512 MiB';
 
 /**
  * Not followed (`source` of files that are not there, SC1090/SC1091) or not knowable from one RUN:
@@ -81,7 +100,8 @@ export function shellCheckFromEnv(): { gather: ShellCheckGatherer } | { unavaila
   // As the compiled policies' cache (src/policy/compile.ts), in a folder of its own.
   const { cacheDir, home } = settings();
   const dir = join(cacheDir ?? join(home ?? homedir(), '.cache', 'portcullis'), 'shellcheck');
-  return { gather: (targets) => gatherShellCheckFacts(targets, { command, cacheDir: dir }) };
+  const prlimit = findProgram('prlimit');
+  return { gather: (targets) => gatherShellCheckFacts(targets, { command, cacheDir: dir, prlimit }) };
 }
 
 let noted = false;
@@ -222,12 +242,50 @@ async function analyse(pending: ReadonlyMap<string, RunScript>, options: ShellCh
         const batch = entries
           .slice(i, i + batchSize)
           .map(([key, script]) => ({ key, script, file: `${n++}.sh` }));
-        batches.push([`${dialect}${i}`, () => runBatch(dir, dialect, batch, options)]);
+        batches.push([`${dialect}${i}`, () => runIsolating(dir, dialect, batch, options)]);
       }
     }
     await runLimited(batches, options.concurrency ?? 2);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A batch, and when ShellCheck fails on it, each of its scripts alone: one hostile RUN must not
+ * cost the others their analysis. A script that alone exceeds the time or memory limit gets a
+ * `limit` finding on its RUN (PC-SH-001 reports it); any other failure still fails the run.
+ */
+async function runIsolating(
+  dir: string,
+  dialect: ShellDialect,
+  batch: { key: string; script: RunScript; file: string }[],
+  options: ShellCheckOptions,
+): Promise<void> {
+  try {
+    await runBatch(dir, dialect, batch, options);
+  } catch (error) {
+    if (!(error instanceof ShellCheckError)) throw error;
+    if (batch.length > 1) {
+      await runLimited(
+        batch.map((one) => [one.file, () => runIsolating(dir, dialect, [one], options)] as const),
+        options.concurrency ?? 2,
+      );
+      return;
+    }
+    if (!error.overLimit) throw error;
+    const [only] = batch as [(typeof batch)[number]];
+    cache.set(only.key, [
+      {
+        code: 'limit',
+        level: 'error',
+        message: `ShellCheck could not analyse this RUN within its limits (${LIMIT_NOTE}): simplify the script, or review it by hand.`,
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+      },
+    ]);
   }
 }
 
@@ -282,14 +340,18 @@ async function runBatch(
     '--',
     ...batch.map((b) => b.file),
   ];
+  const memory = options.memoryBytes ?? MEMORY_BYTES;
+  const [program, programArgs] = options.prlimit
+    ? [options.prlimit, [`--data=${memory}`, '--', options.command, ...args]]
+    : [options.command, args];
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
-      options.command,
-      args,
+      program,
+      programArgs,
       {
         cwd: dir,
         env: cleanEnvironment(dir),
-        timeout: options.timeoutMs ?? 60_000,
+        timeout: options.timeoutMs ?? TIMEOUT_MS,
         killSignal: 'SIGKILL',
         maxBuffer: options.maxOutputBytes ?? 64 * 1024 * 1024,
         encoding: 'utf8',
@@ -298,7 +360,12 @@ async function runBatch(
         // 0: nothing found, 1: findings; anything else (2: a file unreadable, 3/4: bad options) is a failure.
         const code = error && typeof error.code === 'number' ? error.code : error ? null : 0;
         if (code === 0 || code === 1) resolve(out);
-        else
+        else {
+          // Killed by the time limit, or aborted by GHC's allocator under the memory cap (SIGABRT).
+          const overLimit =
+            error?.killed === true ||
+            error?.signal === 'SIGABRT' ||
+            /Unable to commit|out of memory/i.test(err);
           reject(
             new ShellCheckError(
               `ShellCheck (${options.command}) failed on ${batch.length} RUN scripts: ${
@@ -306,8 +373,10 @@ async function runBatch(
                   ? 'it was stopped (time or output limit)'
                   : (err.trim().split('\n')[0] ?? error?.message)
               }`,
+              overLimit,
             ),
           );
+        }
       },
     );
   });

@@ -278,7 +278,7 @@ export interface DockerfileInstruction {
 
 /** One ShellCheck finding (src/facts/shellcheck.ts), placed on the Dockerfile's lines and columns. */
 export interface ShellCheckFinding {
-  /** ShellCheck's code, e.g. `SC2086`. */
+  /** ShellCheck's code, e.g. `SC2086`; `limit` when ShellCheck could not analyse the RUN within its time or memory limit. */
   code: string;
   level: 'error' | 'warning' | 'info' | 'style';
   message: string;
