@@ -100,7 +100,14 @@ function post(
     req.on('response', () => {
       answered = true;
     });
-    req.on('error', (error) => (answered ? undefined : reject(error)));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      // The server answered 413 and closed while the body was still going out; on a loaded
+      // machine the reset can reach the client before the answer is parsed. Status 0: cut off.
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
+        resolve({ status: 0, text: '', ms: Date.now() - begun });
+      else reject(error);
+    });
     const piece = 256 * 1024;
     const send = (at: number): void => {
       if (answered || at >= body.length) {
@@ -206,14 +213,15 @@ describe('the webhook', () => {
       { ...headers, 'x-hub-signature-256': signature },
       big,
     );
-    expect(declared.status).toBe(413);
+    // 413, or the connection cut before the client read it (status 0): refused either way.
+    expect([413, 0]).toContain(declared.status);
     const streamed = await post(
       port,
       '/api/github/webhooks',
       { ...headers, 'x-hub-signature-256': signature, 'transfer-encoding': 'chunked' },
       big,
     );
-    expect(streamed.status).toBe(413);
+    expect([413, 0]).toContain(streamed.status);
     expect(server.output()).not.toContain('FORGED-BODY-MARKER');
   });
 
