@@ -104,8 +104,9 @@ function post(
       if (answered) return;
       // The server answered 413 and closed while the body was still going out; on a loaded
       // machine the reset can reach the client before the answer is parsed. Status 0: cut off.
+      // The answer may still arrive (then it wins); status 0 only when it does not.
       if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
-        resolve({ status: 0, text: '', ms: Date.now() - begun });
+        setTimeout(() => resolve({ status: 0, text: '', ms: Date.now() - begun }), 2_000).unref();
       else reject(error);
     });
     const piece = 256 * 1024;
