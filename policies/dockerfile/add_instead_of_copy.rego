@@ -41,8 +41,7 @@ warn contains finding if {
 	instruction := item.instruction
 	instruction.keyword == "ADD"
 	not has_flag(instruction, "checksum")
-	count(instruction.heredocs) == 0
-	some source in sources(instruction)
+	some source in instruction.copy.sources
 	is_remote(source)
 	finding := {
 		"msg": remote_message(source),
@@ -54,24 +53,17 @@ remote_message(source) := sprintf("ADD clones %q without --checksum, so the buil
 	is_git(source)
 } else := sprintf("ADD downloads %q without --checksum, so the build trusts whatever the server returns: add --checksum=sha256:<digest>.", [source])
 
-# A here-document: written inline, never an archive.
-copyable(instruction) := sprintf("the here-document <<%s", [instruction.heredocs[0].name]) if {
-	count(instruction.heredocs) > 0
-}
-
-# Local files, none of them an archive (or a pattern or variable that might be one).
-copyable(instruction) := concat(", ", [sprintf("%q", [s]) | some s in srcs]) if {
-	count(instruction.heredocs) == 0
-	srcs := sources(instruction)
-	count(srcs) > 0
-	every source in srcs {
+# Local files, none of them an archive (or a pattern or variable that might be one), and
+# here-documents, which are written inline and never an archive.
+copyable(instruction) := concat(", ", array.concat(files, heredocs)) if {
+	files := [sprintf("%q", [s]) | some s in instruction.copy.sources]
+	heredocs := [sprintf("the here-document <<%s", [name]) | some name in instruction.copy.heredoc_sources]
+	count(files) + count(heredocs) > 0
+	every source in instruction.copy.sources {
 		not is_remote(source)
 		not maybe_archive(source)
 	}
 }
-
-# Everything but the destination.
-sources(instruction) := array.slice(instruction.arguments, 0, count(instruction.arguments) - 1)
 
 has_flag(instruction, name) if {
 	some flag in instruction.flags

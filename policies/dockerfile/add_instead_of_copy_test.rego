@@ -99,11 +99,11 @@ local := {
 				"index": 0, "name": null, "final": true, "line": 1, "end_line": 7,
 				"base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null},
 				"instructions": [
-					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [], "arguments": ["config.yaml", "/etc/app/config.yaml"], "value": "config.yaml /etc/app/config.yaml", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD config.yaml /etc/app/config.yaml"},
-					{"keyword": "ADD", "line": 3, "end_line": 3, "flags": [{"name": "chown", "value": "app:app"}, {"name": "chmod", "value": "644"}], "arguments": ["a.json", "b.json", "/srv/"], "value": "a.json b.json /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "add --chown=app:app --chmod=644 a.json b.json /srv/"},
-					{"keyword": "ADD", "line": 4, "end_line": 5, "flags": [{"name": "link", "value": null}], "arguments": ["site/*.html", "/usr/share/nginx/html/"], "value": "site/*.html /usr/share/nginx/html/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "  ADD --link site/*.html \\\n      /usr/share/nginx/html/"},
-					{"keyword": "ADD", "line": 6, "end_line": 6, "flags": [], "arguments": ["my notes.txt", "/srv/"], "value": "[\"my notes.txt\", \"/srv/\"]", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD [\"my notes.txt\", \"/srv/\"]"},
-					{"keyword": "ADD", "line": 7, "end_line": 7, "flags": [], "arguments": ["release.zip", "/opt/"], "value": "release.zip /opt/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD release.zip /opt/"},
+					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [], "arguments": ["config.yaml", "/etc/app/config.yaml"], "value": "config.yaml /etc/app/config.yaml", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD config.yaml /etc/app/config.yaml", "copy": {"sources": ["config.yaml"], "heredoc_sources": [], "destination": "/etc/app/config.yaml"}},
+					{"keyword": "ADD", "line": 3, "end_line": 3, "flags": [{"name": "chown", "value": "app:app"}, {"name": "chmod", "value": "644"}], "arguments": ["a.json", "b.json", "/srv/"], "value": "a.json b.json /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "add --chown=app:app --chmod=644 a.json b.json /srv/", "copy": {"sources": ["a.json", "b.json"], "heredoc_sources": [], "destination": "/srv/"}},
+					{"keyword": "ADD", "line": 4, "end_line": 5, "flags": [{"name": "link", "value": null}], "arguments": ["site/*.html", "/usr/share/nginx/html/"], "value": "site/*.html /usr/share/nginx/html/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "  ADD --link site/*.html \\\n      /usr/share/nginx/html/", "copy": {"sources": ["site/*.html"], "heredoc_sources": [], "destination": "/usr/share/nginx/html/"}},
+					{"keyword": "ADD", "line": 6, "end_line": 6, "flags": [], "arguments": ["my notes.txt", "/srv/"], "value": "[\"my notes.txt\", \"/srv/\"]", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD [\"my notes.txt\", \"/srv/\"]", "copy": {"sources": ["my notes.txt"], "heredoc_sources": [], "destination": "/srv/"}},
+					{"keyword": "ADD", "line": 7, "end_line": 7, "flags": [], "arguments": ["release.zip", "/opt/"], "value": "release.zip /opt/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD release.zip /opt/", "copy": {"sources": ["release.zip"], "heredoc_sources": [], "destination": "/opt/"}},
 				],
 			},
 		],
@@ -128,11 +128,11 @@ archives := {
 				"index": 0, "name": null, "final": true, "line": 1, "end_line": 6,
 				"base": {"raw": "debian:12-slim", "resolved": "debian:12-slim", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/debian", "tag": "12-slim", "digest": null, "name": "docker.io/library/debian", "normalized": "docker.io/library/debian:12-slim"}, "error": null},
 				"instructions": [
-					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [], "arguments": ["rootfs.tar.xz", "/"], "value": "rootfs.tar.xz /", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD rootfs.tar.xz /"},
-					{"keyword": "ADD", "line": 3, "end_line": 3, "flags": [{"name": "chown", "value": "1000"}], "arguments": ["vendor.tgz", "app.tar.gz", "/srv/"], "value": "vendor.tgz app.tar.gz /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD --chown=1000 vendor.tgz app.tar.gz /srv/"},
-					{"keyword": "ADD", "line": 4, "end_line": 4, "flags": [], "arguments": ["dist/*", "/srv/"], "value": "dist/* /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD dist/* /srv/"},
-					{"keyword": "ADD", "line": 5, "end_line": 5, "flags": [], "arguments": ["${ARTIFACT}", "/opt/"], "value": "${ARTIFACT} /opt/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD ${ARTIFACT} /opt/"},
-					{"keyword": "ADD", "line": 6, "end_line": 6, "flags": [], "arguments": ["data.json.gz", "/data/"], "value": "data.json.gz /data/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD data.json.gz /data/"},
+					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [], "arguments": ["rootfs.tar.xz", "/"], "value": "rootfs.tar.xz /", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD rootfs.tar.xz /", "copy": {"sources": ["rootfs.tar.xz"], "heredoc_sources": [], "destination": "/"}},
+					{"keyword": "ADD", "line": 3, "end_line": 3, "flags": [{"name": "chown", "value": "1000"}], "arguments": ["vendor.tgz", "app.tar.gz", "/srv/"], "value": "vendor.tgz app.tar.gz /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD --chown=1000 vendor.tgz app.tar.gz /srv/", "copy": {"sources": ["vendor.tgz", "app.tar.gz"], "heredoc_sources": [], "destination": "/srv/"}},
+					{"keyword": "ADD", "line": 4, "end_line": 4, "flags": [], "arguments": ["dist/*", "/srv/"], "value": "dist/* /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD dist/* /srv/", "copy": {"sources": ["dist/*"], "heredoc_sources": [], "destination": "/srv/"}},
+					{"keyword": "ADD", "line": 5, "end_line": 5, "flags": [], "arguments": ["${ARTIFACT}", "/opt/"], "value": "${ARTIFACT} /opt/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD ${ARTIFACT} /opt/", "copy": {"sources": ["${ARTIFACT}"], "heredoc_sources": [], "destination": "/opt/"}},
+					{"keyword": "ADD", "line": 6, "end_line": 6, "flags": [], "arguments": ["data.json.gz", "/data/"], "value": "data.json.gz /data/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD data.json.gz /data/", "copy": {"sources": ["data.json.gz"], "heredoc_sources": [], "destination": "/data/"}},
 				],
 			},
 		],
@@ -155,7 +155,7 @@ heredoc := {
 				"index": 0, "name": null, "final": true, "line": 1, "end_line": 4,
 				"base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null},
 				"instructions": [
-					{"keyword": "ADD", "line": 2, "end_line": 4, "flags": [], "arguments": ["<<EOF", "/etc/motd", "Welcome", "EOF"], "value": "<<EOF /etc/motd\nWelcome\nEOF", "form": null, "properties": [], "heredocs": [{"name": "EOF", "body": "Welcome", "line": 3, "end_line": 4}], "commands": [], "source": "ADD <<EOF /etc/motd\nWelcome\nEOF"},
+					{"keyword": "ADD", "line": 2, "end_line": 4, "flags": [], "arguments": ["<<EOF", "/etc/motd", "Welcome", "EOF"], "value": "<<EOF /etc/motd\nWelcome\nEOF", "form": null, "properties": [], "heredocs": [{"name": "EOF", "body": "Welcome", "line": 3, "end_line": 4}], "commands": [], "source": "ADD <<EOF /etc/motd\nWelcome\nEOF", "copy": {"sources": [], "heredoc_sources": ["EOF"], "destination": "/etc/motd"}},
 				],
 			},
 		],
@@ -179,10 +179,10 @@ remote := {
 				"index": 0, "name": null, "final": true, "line": 1, "end_line": 5,
 				"base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null},
 				"instructions": [
-					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [], "arguments": ["https://github.com/krallin/tini/releases/download/v0.19.0/tini", "/tini"], "value": "https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini"},
-					{"keyword": "ADD", "line": 3, "end_line": 3, "flags": [{"name": "checksum", "value": "sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c"}], "arguments": ["https://github.com/krallin/tini/releases/download/v0.19.0/tini", "/tini2"], "value": "https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini2", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini2"},
-					{"keyword": "ADD", "line": 4, "end_line": 4, "flags": [], "arguments": ["git@github.com:moby/buildkit.git#v0.13.0", "/src/buildkit"], "value": "git@github.com:moby/buildkit.git#v0.13.0 /src/buildkit", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD git@github.com:moby/buildkit.git#v0.13.0 /src/buildkit"},
-					{"keyword": "ADD", "line": 5, "end_line": 5, "flags": [], "arguments": ["https://github.com/docker/buildx.git#v0.16.0", "/src/buildx"], "value": "https://github.com/docker/buildx.git#v0.16.0 /src/buildx", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD https://github.com/docker/buildx.git#v0.16.0 /src/buildx"},
+					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [], "arguments": ["https://github.com/krallin/tini/releases/download/v0.19.0/tini", "/tini"], "value": "https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini", "copy": {"sources": ["https://github.com/krallin/tini/releases/download/v0.19.0/tini"], "heredoc_sources": [], "destination": "/tini"}},
+					{"keyword": "ADD", "line": 3, "end_line": 3, "flags": [{"name": "checksum", "value": "sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c"}], "arguments": ["https://github.com/krallin/tini/releases/download/v0.19.0/tini", "/tini2"], "value": "https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini2", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD --checksum=sha256:93dcc18adc78c65a028a84799ecf8ad40c936fdfc5f2a57b1acda5a8117fa82c https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini2", "copy": {"sources": ["https://github.com/krallin/tini/releases/download/v0.19.0/tini"], "heredoc_sources": [], "destination": "/tini2"}},
+					{"keyword": "ADD", "line": 4, "end_line": 4, "flags": [], "arguments": ["git@github.com:moby/buildkit.git#v0.13.0", "/src/buildkit"], "value": "git@github.com:moby/buildkit.git#v0.13.0 /src/buildkit", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD git@github.com:moby/buildkit.git#v0.13.0 /src/buildkit", "copy": {"sources": ["git@github.com:moby/buildkit.git#v0.13.0"], "heredoc_sources": [], "destination": "/src/buildkit"}},
+					{"keyword": "ADD", "line": 5, "end_line": 5, "flags": [], "arguments": ["https://github.com/docker/buildx.git#v0.16.0", "/src/buildx"], "value": "https://github.com/docker/buildx.git#v0.16.0 /src/buildx", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD https://github.com/docker/buildx.git#v0.16.0 /src/buildx", "copy": {"sources": ["https://github.com/docker/buildx.git#v0.16.0"], "heredoc_sources": [], "destination": "/src/buildx"}},
 				],
 			},
 		],
@@ -203,9 +203,25 @@ add_only_flag := {
 				"index": 0, "name": null, "final": true, "line": 1, "end_line": 2,
 				"base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null},
 				"instructions": [
-					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [{"name": "unpack", "value": "false"}], "arguments": ["notes.txt", "/srv/"], "value": "notes.txt /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD --unpack=false notes.txt /srv/"},
+					{"keyword": "ADD", "line": 2, "end_line": 2, "flags": [{"name": "unpack", "value": "false"}], "arguments": ["notes.txt", "/srv/"], "value": "notes.txt /srv/", "form": null, "properties": [], "heredocs": [], "commands": [], "source": "ADD --unpack=false notes.txt /srv/", "copy": {"sources": ["notes.txt"], "heredoc_sources": [], "destination": "/srv/"}},
 				],
 			},
 		],
 	},
 }
+
+# A heredoc beside a URL: the download is what matters (no checksum), and ADD is not
+# replaceable by COPY, which cannot download.
+test_heredoc_beside_a_url_is_a_download if {
+	findings := add_instead_of_copy.warn with input as heredoc_and_url
+	count(findings) == 1
+	some finding in findings
+	finding.line == 2
+	startswith(finding.msg, "ADD downloads \"https://example.com/app.conf\" without --checksum")
+}
+
+#  1 | FROM alpine:3.20
+#  2 | ADD <<EOF https://example.com/app.conf /etc/app/
+#  3 | Welcome
+#  4 | EOF
+heredoc_and_url := {"input_version": 1, "target": {"kind": "dockerfile", "path": "Dockerfile"}, "dockerfile": {"directives": [], "global_args": [], "preamble": [], "escape": "\\", "stages": [{"index": 0, "name": null, "final": true, "line": 1, "end_line": 4, "source": "FROM alpine:3.20", "base": {"raw": "alpine:3.20", "resolved": "alpine:3.20", "unresolved_variables": [], "undefined_variables": [], "platform": null, "stage": null, "scratch": false, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "error": null, "registry_facts": null}, "instructions": [{"keyword": "ADD", "line": 2, "end_line": 4, "flags": [], "arguments": ["<<EOF", "https://example.com/app.conf", "/etc/app/", "Welcome", "EOF"], "value": "<<EOF https://example.com/app.conf /etc/app/\nWelcome\nEOF", "form": null, "properties": [], "heredocs": [{"name": "EOF", "body": "Welcome", "line": 3, "end_line": 4}], "commands": [], "shell": ["/bin/sh", "-c"], "source": "ADD <<EOF https://example.com/app.conf /etc/app/\nWelcome\nEOF", "copy": {"sources": ["https://example.com/app.conf"], "heredoc_sources": ["EOF"], "destination": "/etc/app/"}}]}]}, "references": [{"line": 1, "field": "FROM", "raw": "alpine:3.20", "source": "FROM alpine:3.20", "platform": null, "image": {"registry": "docker.io", "repository": "library/alpine", "tag": "3.20", "digest": null, "name": "docker.io/library/alpine", "normalized": "docker.io/library/alpine:3.20"}, "problem": null, "registry_facts": null}]}

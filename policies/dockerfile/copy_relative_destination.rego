@@ -5,7 +5,7 @@
 #   when the Dockerfile sets none: `COPY app.jar .` lands in `/` on one base and in
 #   `/usr/src/app` on another. Reported when neither the stage nor a stage it builds on
 #   set a WORKDIR before the COPY (or ADD); absolute, variable and Windows destinations
-#   are fine.
+#   are fine. The destination of `COPY <<EOF /etc/motd` is `/etc/motd`, never the heredoc.
 # custom:
 #   id: PC-DF-070
 #   severity: info
@@ -20,9 +20,7 @@ import data.portcullis.lib.dockerfile
 info contains finding if {
 	some item in dockerfile.instructions
 	instruction := item.instruction
-	instruction.keyword in {"COPY", "ADD"}
-	count(instruction.arguments) > 1
-	destination := trim(instruction.arguments[count(instruction.arguments) - 1], "\"'")
+	destination := trim(instruction.copy.destination, "\"'")
 	not absolute(destination)
 	not workdir_before(item.stage, instruction)
 	finding := {

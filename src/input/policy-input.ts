@@ -265,6 +265,8 @@ export interface DockerfileInstruction {
    * `["cmd", "/S", "/C"]` when the stage's platform or base image is Windows.
    */
   shell: string[];
+  /** `COPY` and `ADD` only (absent on other keywords): what is copied where, as BuildKit reads it. */
+  copy?: CopyFacts;
   /** Set (true) on the instruction an `ONBUILD` carries: `ONBUILD RUN …` is a `RUN` on the ONBUILD's lines. */
   onbuild?: true;
   /**
@@ -274,6 +276,25 @@ export interface DockerfileInstruction {
   shellcheck?: ShellCheckFinding[];
   /** The instruction's source text, lines `line`..`end_line` exactly: fixes replace it. */
   source: string;
+}
+
+/**
+ * The sources and destination of a `COPY` or `ADD`, split as BuildKit's `parseSourcesAndDest`
+ * does: the last word is the destination, a `<<NAME` word is an inline here-document (its
+ * body is in `heredocs`, written to a file of that name), every other word a path or URL.
+ */
+export interface CopyFacts {
+  /** Paths, patterns and URLs as written (quotes kept, variables unexpanded); no `<<NAME` markers. */
+  sources: string[];
+  /** Names of the here-documents copied, in order: inline text, never a file of the context. */
+  heredoc_sources: string[];
+  /** The destination as written; null when the instruction names fewer than two arguments. */
+  destination: string | null;
+  /**
+   * The `sources` the build context's `.dockerignore` excludes (src/facts/dockerignore.ts), so
+   * BuildKit never sends them; absent when no `.dockerignore` was read for this Dockerfile.
+   */
+  ignored?: string[];
 }
 
 /** One ShellCheck finding (src/facts/shellcheck.ts), placed on the Dockerfile's lines and columns. */

@@ -875,7 +875,61 @@ describe("BuildKit's semantics (dockerfile2llb), not the easiest reading", () =>
       keyword: 'COPY',
       heredocs: [{ name: 'EOF', body: 'apt-get install x', line: 3, end_line: 4 }],
       commands: [],
+      copy: { sources: [], heredoc_sources: ['EOF'], destination: '/etc/motd' },
     });
+  });
+
+  it("splits COPY and ADD into sources, heredoc sources and destination as BuildKit's parseSourcesAndDest does", () => {
+    const facts = only(
+      [
+        'FROM debian',
+        'COPY --chmod=755 <<-"A" <<B /app/',
+        '\tx',
+        '\tA',
+        'y',
+        'B',
+        'ADD <<EOF https://example.com/a.conf conf.d/',
+        'z',
+        'EOF',
+        'COPY \\',
+        '  <<EOF \\',
+        '  /etc/motd',
+        'w',
+        'EOF',
+        'COPY a "b c" d/',
+        'COPY ["my notes.txt", "/srv/"]',
+        'COPY lonely',
+        'ONBUILD ADD x.tgz /opt/',
+        'RUN <<EOF',
+        'true',
+        'EOF',
+        '',
+      ].join('\n'),
+    );
+    expect(at(facts, 2).copy).toEqual({ sources: [], heredoc_sources: ['A', 'B'], destination: '/app/' });
+    expect(at(facts, 7).copy).toEqual({
+      sources: ['https://example.com/a.conf'],
+      heredoc_sources: ['EOF'],
+      destination: 'conf.d/',
+    });
+    expect(at(facts, 10).copy).toEqual({ sources: [], heredoc_sources: ['EOF'], destination: '/etc/motd' });
+    // Words as written, quotes kept, as in `arguments`.
+    expect(at(facts, 15).copy).toEqual({
+      sources: ['a', '"b', 'c"'],
+      heredoc_sources: [],
+      destination: 'd/',
+    });
+    expect(at(facts, 16).copy).toEqual({
+      sources: ['my notes.txt'],
+      heredoc_sources: [],
+      destination: '/srv/',
+    });
+    expect(at(facts, 17).copy).toEqual({ sources: [], heredoc_sources: [], destination: null });
+    expect(at(facts, 18)).toMatchObject({
+      onbuild: true,
+      copy: { sources: ['x.tgz'], destination: '/opt/' },
+    });
+    expect(at(facts, 19).copy).toBeUndefined();
   });
 
   it('judges an ONBUILD instruction as the instruction it carries, on its own line, with onbuild: true', () => {

@@ -19,6 +19,7 @@ import {
 } from 'dockerfile-ast';
 import { parseImageReference } from '../../image/reference.js';
 import type {
+  CopyFacts,
   DockerfileFacts,
   DockerfileInstruction,
   DockerfileStage,
@@ -284,10 +285,39 @@ function describeInstruction(
     shell: [...shell],
     source: lines.slice(range.start.line, range.end.line + 1).join('\n'),
   };
+  if (keyword === 'COPY' || keyword === 'ADD') {
+    // A heredoc's body words are among `args`: only the words before its first body line are the instruction's own.
+    const firstBody = heredocs[0]?.line ?? Number.POSITIVE_INFINITY;
+    const words = execForm
+      ? facts.arguments
+      : args.filter((a) => a.getRange().start.line + 1 < firstBody).map((a) => a.getValue());
+    facts.copy = copyFacts(words, heredocs);
+  }
   // cmd and PowerShell scripts are not POSIX shell: splitting them would invent commands.
   if (keyword === 'RUN' && !execForm && isPosixShell(shell))
     facts.commands = runCommands(argumentsText, heredocs, escapeChar);
   return facts;
+}
+
+/** A heredoc word (`<<EOF`, `<<-"EOF"`, `3<<EOF`), as BuildKit's `reHeredoc` matches it, with the name unquoted. */
+const HEREDOC_WORD = /^\d*<<-?(["']?)([^<]+)\1$/;
+
+/**
+ * Sources and destination of a COPY or ADD (BuildKit's `parseSourcesAndDest`): the last
+ * word is the destination, a `<<NAME` word that names one of the instruction's heredocs is
+ * inline content, and every other word a path or URL.
+ */
+function copyFacts(words: readonly string[], heredocs: DockerfileInstruction['heredocs']): CopyFacts {
+  if (words.length < 2) return { sources: [], heredoc_sources: [], destination: null };
+  const names = new Set(heredocs.map((h) => h.name));
+  const sources: string[] = [];
+  const heredocSources: string[] = [];
+  for (const word of words.slice(0, -1)) {
+    const name = HEREDOC_WORD.exec(word)?.[2];
+    if (name !== undefined && names.has(name)) heredocSources.push(name);
+    else sources.push(word);
+  }
+  return { sources, heredoc_sources: heredocSources, destination: words[words.length - 1] ?? null };
 }
 
 /** The instruction's text after its keyword and flags, with the 1-based line it starts on. */
