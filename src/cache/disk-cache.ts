@@ -27,7 +27,8 @@ interface Header {
   value: unknown;
   payload: { bytes: number; sha256: string };
 }
-const HEADER: JsonSchema<Header> = {
+/** An entry's first line (exported for scripts/generate-validators.mjs, which precompiles it). */
+export const CACHE_ENTRY_HEADER: JsonSchema<Header> = {
   type: 'object',
   required: ['key', 'value', 'payload'],
   properties: {
@@ -136,7 +137,7 @@ export class DiskCache<T> {
 function decode<T>(bytes: Buffer, key: string, schema: JsonSchema<T>): { value: T; payload: Buffer } | null {
   const newline = bytes.indexOf(10);
   if (newline < 0) return null;
-  const header = checkJson(bytes.subarray(0, newline), HEADER);
+  const header = checkJson(bytes.subarray(0, newline), CACHE_ENTRY_HEADER);
   if ('problem' in header || header.value.key !== key) return null;
   const payload = bytes.subarray(newline + 1);
   const expected = header.value.payload;

@@ -5,6 +5,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
+import { prewarmPrebuiltPack } from '../policy/wasm-module.js';
 import { plainText, workflowSafe } from '../report/plain-text.js';
 import { settings } from '../settings.js';
 import { portcullisVersion } from '../tools.js';
@@ -20,7 +21,11 @@ export { EXIT };
  * diff library of the other commands. Help and completion come from the command table.
  */
 const COMMANDS: Readonly<Record<CommandName, () => Promise<CliCommand>>> = {
-  check: async () => (await import('./check.js')).checkCommand,
+  check: async () => {
+    // The built-in pack compiles in the background while the check's modules load.
+    prewarmPrebuiltPack();
+    return (await import('./check.js')).checkCommand;
+  },
   fix: async () => (await import('./fix.js')).fixCommand,
   policy: async () => (await import('./policy.js')).policyCommand,
   refs: async () => (await import('./refs.js')).refsCommand,

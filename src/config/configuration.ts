@@ -117,7 +117,7 @@ export class ConfigError extends Error {
 }
 
 /** A JSON Schema document; ajv checks it against the meta-schema when it compiles it. */
-const SCHEMA_DOCUMENT: JsonSchema<{ properties: Record<string, unknown> }> = {
+export const SCHEMA_DOCUMENT: JsonSchema<{ properties: Record<string, unknown> }> = {
   type: 'object',
   required: ['properties'],
   properties: { properties: { type: 'object' } },
@@ -127,8 +127,9 @@ let shipped: { properties: Record<string, unknown> } | undefined;
 /**
  * Shipped as schemas/portcullis.schema.json, so editors can validate the file too. Read and
  * compiled on first use: a command that never reads a configuration does not pay for it.
+ * Exported for scripts/generate-validators.mjs, which precompiles it.
  */
-function configurationSchema(): { properties: Record<string, unknown> } {
+export function configurationSchema(): { properties: Record<string, unknown> } {
   const path = join(PROJECT_ROOT, 'schemas', 'portcullis.schema.json');
   shipped ??= parseJson(readFileSync(path), SCHEMA_DOCUMENT, path);
   return shipped;

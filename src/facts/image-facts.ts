@@ -328,8 +328,11 @@ function cacheKey(parts: string[]): string {
 
 let builtImageSchema: JsonSchema<BuiltImageFacts> | undefined;
 
-/** A cached build is used only if it is what the input contract says a built image is. */
-function builtImageFactsSchema(): JsonSchema<BuiltImageFacts> {
+/**
+ * A cached build is used only if it is what the input contract says a built image is (exported
+ * for scripts/generate-validators.mjs, which precompiles it).
+ */
+export function builtImageFactsSchema(): JsonSchema<BuiltImageFacts> {
   if (!builtImageSchema) {
     const path = join(PROJECT_ROOT, 'docs', 'policy-input.schema.json');
     const { $defs } = parseJson(readFileSync(path), INPUT_SCHEMA_DEFS, path);
@@ -337,7 +340,7 @@ function builtImageFactsSchema(): JsonSchema<BuiltImageFacts> {
   }
   return builtImageSchema;
 }
-const INPUT_SCHEMA_DEFS: JsonSchema<{ $defs: Record<string, unknown> }> = {
+export const INPUT_SCHEMA_DEFS: JsonSchema<{ $defs: Record<string, unknown> }> = {
   type: 'object',
   required: ['$defs'],
   properties: { $defs: { type: 'object', required: ['BuiltImageFacts'] } },

@@ -155,8 +155,14 @@ const ANALYSED: JsonSchema<Analysed> = {
     end_column: { type: 'integer', minimum: 1 },
   },
 };
-/** A Dockerfile's analyses on disk: one list per script, in the order of its scripts. */
-const STORED: JsonSchema<Analysed[][]> = { type: 'array', items: { type: 'array', items: ANALYSED } };
+/**
+ * A Dockerfile's analyses on disk: one list per script, in the order of its scripts (exported for
+ * scripts/generate-validators.mjs, which precompiles it).
+ */
+export const SHELLCHECK_CACHE_ENTRY: JsonSchema<Analysed[][]> = {
+  type: 'array',
+  items: { type: 'array', items: ANALYSED },
+};
 
 /** Analyses by dialect and script text: the App sees the same RUNs on every push. */
 const cache = new LRUCache<string, Analysed[]>({ max: 20_000 });
@@ -168,7 +174,9 @@ export async function gatherShellCheckFacts(
   const facts: ShellCheckFacts = new Map();
   const placed: { path: string; script: RunScript; key: string }[] = [];
   const pending = new Map<string, RunScript>();
-  const disk = options.cacheDir ? new DiskCache({ dir: options.cacheDir, schema: STORED }) : null;
+  const disk = options.cacheDir
+    ? new DiskCache({ dir: options.cacheDir, schema: SHELLCHECK_CACHE_ENTRY })
+    : null;
   const version = disk ? programVersion(options.command) : '';
   // One disk entry per Dockerfile (a few thousand files, not one per RUN), by its scripts' keys.
   const files: { fileKey: string; keys: string[] }[] = [];

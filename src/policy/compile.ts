@@ -16,12 +16,13 @@ import { LRUCache } from 'lru-cache';
 import { DiskCache } from '../cache/disk-cache.js';
 import type { JsonSchema } from '../schema/parse-json.js';
 import { settings } from '../settings.js';
-import { PROJECT_ROOT, toolPath } from '../tools.js';
+import { toolPath } from '../tools.js';
 import type { PolicyBundle } from './bundle.js';
 import { checkOpaCheckReport, parseBundleData, parseOpaInspectOutput } from './opa-output.js';
 import { OpaProcessError, runOpa } from './opa-process.js';
 import { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet } from './result-sets.js';
 import { strictBuiltins } from './strict-builtins.js';
+import { PREBUILT_DIR } from './wasm-module.js';
 
 const run = promisify(execFile);
 
@@ -79,9 +80,12 @@ export class PolicyCompileError extends Error {
   }
 }
 
-/** What the disk cache keeps beside the WebAssembly module: checked before it is used. */
 const STRING = { type: 'string' };
-const COMPILED_META: JsonSchema<Pick<CompiledPolicy, 'data' | 'rules'>> = {
+/**
+ * What the disk cache keeps beside the WebAssembly module: checked before it is used (exported for
+ * scripts/generate-validators.mjs, which precompiles it).
+ */
+export const COMPILED_META: JsonSchema<Pick<CompiledPolicy, 'data' | 'rules'>> = {
   type: 'object',
   required: ['data', 'rules'],
   properties: {
@@ -179,14 +183,14 @@ async function opaBinaryIdentity(): Promise<string> {
 }
 
 /**
- * The built-in pack compiled by `npm run build` (scripts/build-policy-pack.mjs), shipped in
- * the package, so that a cold `portcullis check` runs no OPA at all. A file is named by the
+ * The built-in pack compiled by `npm run build` (scripts/build-policy-pack.mjs) into
+ * PREBUILT_DIR, shipped in the package, so that a cold `portcullis check` runs no OPA at all. A file is named by the
  * hash of the sources it was compiled from and records the COMPILED_FORMAT, so a pack edited
  * or compiled otherwise since is never served stale; it is part of the package like its
  * JavaScript, and checked only against a torn or truncated copy (the module's hash). Anything
  * amiss: null, and the policy compiles as any other.
  */
-export const PREBUILT_DIR = join(PROJECT_ROOT, 'dist', 'policy-pack');
+export { PREBUILT_DIR };
 
 function prebuiltPolicy(hash: string): Promise<CompiledPolicy> | null {
   try {

@@ -12,6 +12,7 @@ import type { Finding, Fix } from './findings.js';
 import { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet } from './result-sets.js';
 import { builtinFailure } from './strict-builtins.js';
 import { declaredMemoryPages } from './wasm-memory.js';
+import { compiledWasm } from './wasm-module.js';
 
 /**
  * 64 KiB pages: a policy may grow its memory to 256 MiB, then evaluation fails instead of
@@ -22,9 +23,6 @@ const MEMORY = { initial: 32, maximum: 4096 };
 
 /** The SDK's ES module exports only `loadPolicy`; its CommonJS one has the synchronous loader too. */
 const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaWasm;
-
-/** Node's WebAssembly, which the project's libraries (ES2023, no DOM) do not declare. */
-declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> };
 
 interface RawResult {
   package: string;
@@ -48,10 +46,11 @@ export class PolicyEngine {
     }
     const memory = { ...MEMORY, initial: Math.max(MEMORY.initial, declared) };
     // Strict already: compile.ts runs strictBuiltins before any cache stores the module.
-    // Compiled here, off the thread, and instantiated by the SDK's synchronous loader: its
-    // asynchronous one asks `instanceof Response`, and that first look at the global loads
-    // Node's whole fetch implementation (undici), some 40-80 ms of every cold start.
-    const module = await WebAssembly.compile(compiled.wasm);
+    // Compiled here, off the thread (or already, by prewarmPrebuiltPack), and instantiated by
+    // the SDK's synchronous loader: its asynchronous one asks `instanceof Response`, and that
+    // first look at the global loads Node's whole fetch implementation (undici), some 40-80 ms
+    // of every cold start.
+    const module = await compiledWasm(compiled.hash, compiled.wasm);
     const policy = loadPolicySync(module, memory, CUSTOM_BUILTINS);
     policy.setData(deepMerge(compiled.data, data));
     return new PolicyEngine(policy, compiled.rules);
