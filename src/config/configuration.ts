@@ -116,7 +116,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** A JSON Schema document; ajv checks it against the meta-schema when it compiles it. */
+/**
+ * A JSON Schema document; checked against the meta-schema where its validator is generated
+ * (scripts/generate-validators.mjs) and whenever the test suite compiles it.
+ */
 export const SCHEMA_DOCUMENT: JsonSchema<{ properties: Record<string, unknown> }> = {
   type: 'object',
   required: ['properties'],
