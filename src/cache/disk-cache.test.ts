@@ -82,6 +82,18 @@ describe('DiskCache', () => {
     expect(await entryFiles()).toHaveLength(3);
   });
 
+  it('looks at its folder again only when its own count passes the bound, not at every write', async () => {
+    const cache = new DiskCache({ dir, schema: META, maxBytes: 5000 });
+    await cache.set('first', { name: 'first' });
+    // Left by nobody this process knows of: seen, and removed, only at the next look.
+    await writeFile(join(dir, 'stray.json'), '{}');
+    for (let i = 0; i < 20; i++) await cache.set(`small-${i}`, { name: 'small' });
+    expect(await readdir(dir)).toContain('stray.json');
+    await cache.set('big', { name: 'big' }, Buffer.alloc(4000));
+    expect(await readdir(dir)).not.toContain('stray.json');
+    expect(await cache.get('big')).not.toBeNull();
+  });
+
   it('does not store an entry larger than its bound', async () => {
     const cache = new DiskCache({ dir, schema: META, maxBytes: 100 });
     await cache.set('big', { name: 'big' }, Buffer.alloc(200));
