@@ -1,6 +1,6 @@
 // `npm run validators`: writes src/schema/precompiled-validators.ts, ajv's standalone code for the
 // schemas a command checks on its way to a first answer (disk-cache entries, the configuration
-// file, a cached build), from the compiled code in dist/ (so `npm run build` comes first).
+// file, a cached build, an image archive and osv-scanner's report), from the compiled code in dist/ (so `npm run build` comes first).
 //
 // Why: loading ajv and compiling a schema at run time costs a cold `portcullis check` ~60 ms, a
 // third of its budget. Precompiled, a check only hashes the schema to find its validator. A schema
@@ -18,6 +18,10 @@ import { configurationSchema, SCHEMA_DOCUMENT } from '../dist/config/configurati
 import { builtImageFactsSchema, INPUT_SCHEMA_DEFS } from '../dist/facts/image-facts.js';
 import { SHELLCHECK_CACHE_ENTRY } from '../dist/facts/shellcheck.js';
 import { COMPILED_META } from '../dist/policy/compile.js';
+import { IMAGE_CONFIG } from '../dist/registry/image-config.js';
+import { MANIFEST_DOCUMENT } from '../dist/registry/manifest.js';
+import { DOCKER_ARCHIVE_MANIFEST } from '../dist/scan/archive.js';
+import { OSV_REPORT } from '../dist/scan/osv-output.js';
 import { schemaKey } from '../dist/schema/parse-json.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +37,11 @@ export function hotSchemas() {
     policyInputSchemaDefs: INPUT_SCHEMA_DEFS,
     configuration: configurationSchema(),
     schemaDocument: SCHEMA_DOCUMENT,
+    // `portcullis scan` and registry look-ups.
+    dockerArchiveManifest: DOCKER_ARCHIVE_MANIFEST,
+    imageConfig: IMAGE_CONFIG,
+    manifestDocument: MANIFEST_DOCUMENT,
+    osvReport: OSV_REPORT,
   };
 }
 

@@ -58,7 +58,8 @@ interface ImageConfigDocument {
 const STRING = { type: 'string' };
 const STRINGS_OR_NULL = { type: ['array', 'null'], items: STRING };
 const OBJECT_OR_NULL = { type: ['object', 'null'] };
-const IMAGE_CONFIG: JsonSchema<ImageConfigDocument> = {
+/** Exported for scripts/generate-validators.mjs, which precompiles it. */
+export const IMAGE_CONFIG: JsonSchema<ImageConfigDocument> = {
   type: 'object',
   required: ['os', 'architecture'],
   properties: {

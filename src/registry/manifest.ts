@@ -110,7 +110,8 @@ interface ManifestDocument {
   artifactType?: string;
   annotations?: Record<string, string>;
 }
-const MANIFEST_DOCUMENT: JsonSchema<ManifestDocument> = {
+/** Exported for scripts/generate-validators.mjs, which precompiles it. */
+export const MANIFEST_DOCUMENT: JsonSchema<ManifestDocument> = {
   type: 'object',
   properties: {
     mediaType: STRING,

@@ -126,8 +126,11 @@ function listEntries(path: string): TarEntry[] {
   }
 }
 
-/** `docker save`'s manifest.json: one entry per image, the first one is read. */
-const DOCKER_ARCHIVE_MANIFEST: JsonSchema<[{ Config: string; Layers: string[] }]> = {
+/**
+ * `docker save`'s manifest.json: one entry per image, the first one is read.
+ * Exported for scripts/generate-validators.mjs, which precompiles it.
+ */
+export const DOCKER_ARCHIVE_MANIFEST: JsonSchema<[{ Config: string; Layers: string[] }]> = {
   type: 'array',
   minItems: 1,
   items: {

@@ -95,7 +95,8 @@ const OSV_RECORD = {
     database_specific: OBJECT,
   },
 };
-const OSV_REPORT: JsonSchema<OsvReport> = {
+/** Exported for scripts/generate-validators.mjs, which precompiles it. */
+export const OSV_REPORT: JsonSchema<OsvReport> = {
   type: 'object',
   required: ['results'],
   properties: {

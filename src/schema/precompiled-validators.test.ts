@@ -7,6 +7,10 @@ import { configurationSchema, SCHEMA_DOCUMENT } from '../config/configuration.js
 import { builtImageFactsSchema, INPUT_SCHEMA_DEFS } from '../facts/image-facts.js';
 import { SHELLCHECK_CACHE_ENTRY } from '../facts/shellcheck.js';
 import { COMPILED_META } from '../policy/compile.js';
+import { IMAGE_CONFIG } from '../registry/image-config.js';
+import { MANIFEST_DOCUMENT } from '../registry/manifest.js';
+import { DOCKER_ARCHIVE_MANIFEST } from '../scan/archive.js';
+import { OSV_REPORT } from '../scan/osv-output.js';
 import { PROJECT_ROOT } from '../tools.js';
 import { compiledSchema, type JsonSchema, schemaKey } from './parse-json.js';
 import { PRECOMPILED } from './precompiled-validators.js';
@@ -19,6 +23,10 @@ const HOT: Record<string, JsonSchema<unknown>> = {
   INPUT_SCHEMA_DEFS,
   configuration: configurationSchema(),
   SCHEMA_DOCUMENT,
+  DOCKER_ARCHIVE_MANIFEST,
+  IMAGE_CONFIG,
+  MANIFEST_DOCUMENT,
+  OSV_REPORT,
 };
 
 describe('the precompiled validators (scripts/generate-validators.mjs)', () => {
