@@ -4,12 +4,13 @@
  * them into the policy input documents.
  */
 
+import { applyDockerignore, type RepositoryFileReader, readDockerignore } from '../facts/dockerignore.js';
 import type { ImageSbom, ReferenceScanFacts } from '../facts/reference-scans.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { ShellCheckFacts, ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { ImageSignatureFacts } from '../facts/signature-facts.js';
 import { type FactsBySite, factsAt, type ImageSite, sitesWithFacts } from '../facts/sites.js';
-import type { ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
+import type { DockerignoreFacts, ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
 import { settings } from '../settings.js';
 import type { TrustPolicySet } from '../signatures/trust-policy.js';
 
@@ -28,6 +29,8 @@ export interface FactSources {
   shellcheck?: { gather: ShellCheckGatherer; texts: ReadonlyMap<string, string> };
   /** The repository's policy data files as merged: `image_variants` there extends the built-in table of lighter tags. */
   policyData?: Record<string, unknown>;
+  /** By Dockerfile path, the repository it was read from: its build context's `.dockerignore` is read there. */
+  repositories?: ReadonlyMap<string, RepositoryFileReader>;
 }
 
 /** Everything the gatherers found for one run, each as it returned it. */
@@ -39,6 +42,8 @@ export interface GatheredFacts {
   scans?: FactsBySite<ReferenceScanFacts>;
   images?: Map<string, ImageFacts>;
   shellcheck?: ShellCheckFacts;
+  /** By Dockerfile path, the `.dockerignore` of its build context, where there is one. */
+  dockerignore?: Map<string, DockerignoreFacts>;
 }
 
 /** Runs the gatherers the sources allow, in order: registry look-ups, then signatures and scans of what they resolved, then builds. */
@@ -78,9 +83,24 @@ export async function gatherFacts(
       facts.scans = await scanReferencedImages(looked, registry, scanner, sboms);
     }
   }
+  if (sources.repositories) facts.dockerignore = await gatherDockerignore(inputs, sources.repositories);
   if (sources.images) facts.images = await sources.images(inputs);
   if (shellcheck) facts.shellcheck = await shellcheck;
   return facts;
+}
+
+async function gatherDockerignore(
+  inputs: readonly PolicyInput[],
+  repositories: ReadonlyMap<string, RepositoryFileReader>,
+): Promise<Map<string, DockerignoreFacts>> {
+  const found = new Map<string, DockerignoreFacts>();
+  for (const input of inputs) {
+    const read = repositories.get(input.target.path);
+    if (!read || !('dockerfile' in input)) continue;
+    const facts = await readDockerignore(input.target.path, read);
+    if (facts) found.set(input.target.path, facts);
+  }
+  return found;
 }
 
 function gatherShellCheck(
@@ -130,6 +150,8 @@ export function mergeFacts(inputs: readonly PolicyInput[], facts: GatheredFacts)
       if (image)
         base.registry_facts = registryFactsAt({ path, line, image, platform }) ?? base.registry_facts;
     }
+    const dockerignore = facts.dockerignore?.get(path);
+    if (dockerignore) applyDockerignore(input.dockerfile, dockerignore);
     const image = facts.images?.get(path);
     if (image) input.image = image;
     const shellcheck = facts.shellcheck?.get(path);

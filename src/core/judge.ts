@@ -5,6 +5,7 @@
 
 import type { Severity } from '../config/configuration.js';
 import { errorMessage } from '../errors.js';
+import { type RepositoryFileReader, readDockerignore } from '../facts/dockerignore.js';
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { BuiltImageFacts, PolicyInput } from '../input/policy-input.js';
@@ -17,7 +18,7 @@ import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../p
 import { readTarget } from '../policy/target-reading.js';
 import type { InlineIgnore } from '../policy/waivers.js';
 import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js';
-import type { TargetKind } from '../targets/detect.js';
+import { isDockerfilePath, type TargetKind } from '../targets/detect.js';
 import { BUILTIN_POLICY_DIR } from '../tools.js';
 import { gatherFacts, type ImageFactsGatherer, mergeFacts } from './facts.js';
 import { applyTargetRules, isFailing, waiversFileFindings } from './repository-rules.js';
@@ -36,6 +37,11 @@ export interface TargetFile {
   kind?: TargetKind;
   /** The file's bytes, or why they could not be had (deleted, unreadable, …). */
   content: Uint8Array | { unavailable: string };
+  /**
+   * Reads other files of the repository the file was read from, at the same commit or working
+   * tree: a Dockerfile's build context `.dockerignore`. Without it there are no such facts.
+   */
+  repository?: RepositoryFileReader;
 }
 
 export interface TargetResult {
@@ -244,6 +250,7 @@ async function withFacts(
   const prepared: PreparedTarget[] = [];
   // The Dockerfiles' text, for the `# shellcheck disable=` comments above their RUNs.
   const texts = new Map<string, string>();
+  const repositories = new Map<string, RepositoryFileReader>();
   for (const file of files) {
     const target = prepareTarget(file);
     if (!target) continue;
@@ -251,6 +258,7 @@ async function withFacts(
     prepared.push(rest);
     if (options.shellcheck && text !== undefined && rest.result.kind === 'dockerfile')
       texts.set(file.path, text);
+    if (file.repository && rest.result.kind === 'dockerfile') repositories.set(file.path, file.repository);
   }
   const inputs = prepared.flatMap((p) => (p.input ? [p.input] : []));
   if (inputs.length > 0) {
@@ -262,6 +270,7 @@ async function withFacts(
         images: options.images,
         policyData: set?.data,
         ...(options.shellcheck ? { shellcheck: { gather: options.shellcheck, texts } } : {}),
+        ...(repositories.size > 0 ? { repositories } : {}),
       }),
     );
     mergeFacts(inputs, facts);
@@ -282,8 +291,22 @@ async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number):
   if (batch.length > 0) yield batch;
 }
 
-/** One file without facts to add: read and evaluated by the engine where it can (a worker), else here. */
+/**
+ * One file without facts to gather: read and evaluated by the engine where it can (a worker),
+ * else here. A Dockerfile with a `.dockerignore` beside it is read here, to add what it excludes.
+ */
 async function judgeFile(file: TargetFile, engine: PolicyEvaluator | null): Promise<TargetResult | null> {
+  const dockerfile = file.kind === 'dockerfile' || (file.kind === undefined && isDockerfilePath(file.path));
+  const dockerignore =
+    file.repository && dockerfile && file.content instanceof Uint8Array
+      ? await readDockerignore(file.path, file.repository)
+      : null;
+  if (dockerignore) {
+    const prepared = prepareTarget(file);
+    if (!prepared?.input) return prepared?.result ?? null;
+    mergeFacts([prepared.input], { dockerignore: new Map([[file.path, dockerignore]]) });
+    return evaluate(prepared.result, prepared.input, engine);
+  }
   if (!engine?.judgeSource || !(file.content instanceof Uint8Array)) {
     const prepared = prepareTarget(file);
     return prepared?.input ? evaluate(prepared.result, prepared.input, engine) : (prepared?.result ?? null);

@@ -52,7 +52,12 @@ async function workingTreeEntries(
     .map(([path, { named }]) => async () => {
       // Named explicitly: judged even when ignored, and as a Dockerfile when no pattern claims it.
       const kind = select(path)?.kind ?? (named && !isTargetPath(path) ? 'dockerfile' : undefined);
-      return { path, ...(kind ? { kind } : {}), content: await readWorkingFile(repo, path) };
+      return {
+        path,
+        ...(kind ? { kind } : {}),
+        content: await readWorkingFile(repo, path),
+        repository: (other: string) => readWorkingFileIfAny(repo, other),
+      };
     });
 }
 
@@ -115,6 +120,19 @@ export async function readWorkingFile(repo: string, path: string): Promise<Targe
   }
 }
 
+/** As readWorkingFile, for a file that may well not exist (a `.dockerignore`): null when it does not. */
+export async function readWorkingFileIfAny(
+  repo: string,
+  path: string,
+): Promise<TargetFile['content'] | null> {
+  try {
+    if ((await realPathInside(repo, path)) === null) return null;
+  } catch (error) {
+    return { unavailable: (error as Error).message };
+  }
+  return readWorkingFile(repo, path);
+}
+
 /** Repository-relative paths: git's view when it is a repository, else a walk of the folder. */
 export async function listFiles(repo: string): Promise<string[]> {
   try {
@@ -163,5 +181,9 @@ export function localPullRequestFiles(repo: string, base: string, head: string):
   return {
     changedFiles: () => changedFilesBetween(repo, base, head),
     readHeadFile: (path) => readFileAtCommit(repo, head, path),
+    async readHeadFileIfAny(path) {
+      const [entry] = await lsTree(repo, head, { path }).catch(() => [undefined]);
+      return entry ? readFileAtCommit(repo, head, path) : null;
+    },
   };
 }

@@ -18,6 +18,8 @@ export interface PullRequestFiles {
   changedFiles(): Promise<ChangedFile[]>;
   /** A file's bytes at the head commit. */
   readHeadFile(path: string): Promise<TargetFile['content']>;
+  /** As readHeadFile, null when the file does not exist: other files a target's facts need (a `.dockerignore`). */
+  readHeadFileIfAny?(path: string): Promise<TargetFile['content'] | null>;
 }
 
 /** Reads at most this many files at once: polite to the GitHub API, quick enough locally. */
@@ -36,11 +38,15 @@ export async function judgePullRequest(
   });
   if (targets.length === 0) return judgeTargets([], null, options);
   const engine = await loadEngine();
+  const readOther = files.readHeadFileIfAny?.bind(files);
+  const repository = readOther ? { repository: (path: string) => readOther(path) } : {};
   const read: TargetFile[] = [];
   for (let i = 0; i < targets.length; i += READ_CONCURRENCY) {
     const batch = targets.slice(i, i + READ_CONCURRENCY);
     read.push(
-      ...(await Promise.all(batch.map(async (t) => ({ ...t, content: await files.readHeadFile(t.path) })))),
+      ...(await Promise.all(
+        batch.map(async (t) => ({ ...t, content: await files.readHeadFile(t.path), ...repository })),
+      )),
     );
   }
   return judgeTargets(read, engine, options);

@@ -221,7 +221,8 @@ async function markAgainstBase(
     const baseFiles = new Map<string, TargetFile['content']>();
     for (const file of existing) baseFiles.set(file.path, await atBase.readHeadFile(file.path));
     const base = await judgeTargets(
-      [...baseFiles].map(([path, content]) => ({ path, content })),
+      // The base's .dockerignore too, or a COPY of an ignored file would be marked new.
+      [...baseFiles].map(([path, content]) => ({ path, content, repository: atBase.readHeadFileIfAny })),
       existing.length > 0 ? policy.engine : null,
       // ShellCheck here too, or every ShellCheck finding would be marked new.
       { ...appRegistryOptions(), ...shellCheckOptions(() => undefined), policySet: policy.set },

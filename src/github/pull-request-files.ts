@@ -34,6 +34,23 @@ export interface GitHubPullRequestFiles extends PullRequestFiles {
 
 export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): GitHubPullRequestFiles {
   const { owner, repo } = pr;
+  /** The file at the head commit, null when GitHub has none there. */
+  const readAtHead = async (path: string): Promise<TargetFile['content'] | null> => {
+    try {
+      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: pr.headSha });
+      if (Array.isArray(data) || data.type !== 'file')
+        return { unavailable: `not a regular file (${describe(data)})` };
+      if (data.size > MAX_TARGET_BYTES) {
+        return {
+          unavailable: oversizedReason(data.size),
+        };
+      }
+      return new Uint8Array(Buffer.from(data.content, 'base64'));
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  };
   return {
     async changedFiles(): Promise<PullRequestFile[]> {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
@@ -50,22 +67,10 @@ export function githubPullRequestFiles(octokit: Octokit, pr: PullRequestRef): Gi
     },
 
     async readHeadFile(path: string): Promise<TargetFile['content']> {
-      try {
-        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: pr.headSha });
-        if (Array.isArray(data) || data.type !== 'file')
-          return { unavailable: `not a regular file (${describe(data)})` };
-        if (data.size > MAX_TARGET_BYTES) {
-          return {
-            unavailable: oversizedReason(data.size),
-          };
-        }
-        return new Uint8Array(Buffer.from(data.content, 'base64'));
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (status === 404) return { unavailable: `not found at ${pr.headSha.slice(0, 7)}` };
-        throw error;
-      }
+      return (await readAtHead(path)) ?? { unavailable: `not found at ${pr.headSha.slice(0, 7)}` };
     },
+
+    readHeadFileIfAny: readAtHead,
   };
 }
 

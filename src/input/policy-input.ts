@@ -193,6 +193,11 @@ export interface DockerfileFacts {
   /** The escape character (`\` unless a directive says otherwise). */
   escape: string;
   stages: DockerfileStage[];
+  /**
+   * The build context's `.dockerignore`, when the caller could read the repository (the CLI,
+   * the App) and there is one; absent otherwise. `copy.ignored` of each COPY/ADD follows it.
+   */
+  dockerignore?: DockerignoreFacts;
 }
 
 export interface DockerfileStage {
@@ -276,6 +281,20 @@ export interface DockerfileInstruction {
   shellcheck?: ShellCheckFinding[];
   /** The instruction's source text, lines `line`..`end_line` exactly: fixes replace it. */
   source: string;
+}
+
+/**
+ * The build context's ignore file (src/facts/dockerignore.ts), read where BuildKit reads it
+ * for a context that is the Dockerfile's folder: `<Dockerfile name>.dockerignore` beside the
+ * Dockerfile, else `.dockerignore` there.
+ */
+export interface DockerignoreFacts {
+  /** Repository-relative path of the file read. */
+  path: string;
+  /** Its patterns as Docker reads them (comments dropped, cleaned, a leading `/` removed; `!` exceptions kept). */
+  patterns: string[];
+  /** Why it could not be used (unreadable, too large, a pattern Docker refuses), with `patterns` empty; else null. */
+  error: string | null;
 }
 
 /**
