@@ -92,6 +92,24 @@ describe('ignored COPY and ADD sources', () => {
   });
 });
 
+describe('hostile ignore files', () => {
+  it('matches patterns that would make a backtracking regexp run for ages in one pass over the source', () => {
+    // Go's RE2 answers these in linear time; a JavaScript RegExp of the same text would not return.
+    const long = 'a'.repeat(4000);
+    const folders = Array.from({ length: 200 }, () => 'a').join('/');
+    const dockerfile = `FROM alpine\nCOPY ${long} /x/\nCOPY ${folders} /y/\n`;
+    const patterns = `${'*a'.repeat(12)}*c\n${'**/a/'.repeat(8)}**/c\n`;
+    expect(ignored(dockerfile, patterns)).toEqual({ 2: [], 3: [] });
+  });
+
+  it('refuses to match more patterns, or longer ones, than any real ignore file holds', () => {
+    expect(compileIgnorePatterns(Array.from({ length: 1001 }, (_, i) => `p${i}`))).toEqual({
+      error: 'more than 1000 patterns; not matched',
+    });
+    expect(compileIgnorePatterns(['x'.repeat(5000)])).toHaveProperty('error');
+  });
+});
+
 describe('readDockerignore', () => {
   const reader =
     (files: Record<string, Uint8Array | { unavailable: string } | Error>): RepositoryFileReader =>

@@ -101,8 +101,16 @@ export interface IgnoreMatcher {
   reincludesBelow(path: string): boolean;
 }
 
-/** patternmatcher.New, or the error it returns for a pattern it refuses. */
+/**
+ * Beyond what any real ignore file holds (a few dozen lines), so that a hostile one costs
+ * little: each COPY source is matched against every pattern, and each folder above it.
+ */
+const MAX_PATTERNS = 1000;
+const MAX_PATTERN_LENGTH = 4096;
+
+/** patternmatcher.New, or the error it returns for a pattern it refuses (or one past our limits). */
 export function compileIgnorePatterns(lines: readonly string[]): IgnoreMatcher | { error: string } {
+  if (lines.length > MAX_PATTERNS) return { error: `more than ${MAX_PATTERNS} patterns; not matched` };
   const patterns: Pattern[] = [];
   for (const line of lines) {
     let p = goTrimSpace(line);
@@ -113,6 +121,8 @@ export function compileIgnorePatterns(lines: readonly string[]): IgnoreMatcher |
       if (p.length === 1) return { error: 'illegal exclusion pattern: "!"' };
       p = p.slice(1);
     }
+    if (p.length > MAX_PATTERN_LENGTH)
+      return { error: `a pattern of ${p.length} characters, more than ${MAX_PATTERN_LENGTH}; not matched` };
     const match = compilePattern(p);
     if (match === null) return { error: `syntax error in pattern: ${JSON.stringify(p)}` };
     patterns.push({ exclusion, cleaned: p, match });
@@ -170,13 +180,16 @@ export function ignoredCopySources(
   return copy.sources.filter((source) => {
     if (source.includes('$') || /^[a-z][a-z0-9+.-]*:\/\/|^[\w.-]+@[\w.-]+:/i.test(source)) return false;
     const unquoted = /^(["'])(.*)\1$/.exec(source)?.[2] ?? source;
-    if (/["']/.test(unquoted)) return false;
+    if (/["']/.test(unquoted) || unquoted.length > PATH_MAX) return false;
     // A source is read from the context's root however it is written (`/app`, `./app`).
     const path = goClean(unquoted).replace(/^\/+/, '') || '.';
     if (path === '.' && !matcher.catchAll) return false;
     return matcher.excludes(path) && !matcher.reincludesBelow(path);
   });
 }
+
+/** Linux's limit on a path: a longer source cannot name a file of the context. */
+const PATH_MAX = 4096;
 
 /** The `.dockerignore` facts and, on each COPY and ADD, the sources it excludes. */
 export function applyDockerignore(dockerfile: DockerfileFacts, facts: DockerignoreFacts): void {
@@ -190,9 +203,26 @@ export function applyDockerignore(dockerfile: DockerfileFacts, facts: Dockerigno
         instruction.copy.ignored = ignoredCopySources(instruction.copy, instruction.flags, matcher);
 }
 
+/**
+ * What a pattern's regular expression would consume, token by token. patternmatcher hands
+ * Go's regexp (RE2, linear time); a JavaScript RegExp of the same text backtracks, and a
+ * hostile `.dockerignore` (`**` ten times over) against a long COPY source would hang the
+ * check. So the tokens run as a set of states, one pass over the path.
+ */
+type Token =
+  | { kind: 'char'; test: (c: string) => boolean }
+  /** `*`: any run without `/`. */
+  | { kind: 'star' }
+  /** `**` inside a pattern (a regexp group of dot-star and a slash, optional): nothing, or anything ending in `/`. */
+  | { kind: 'folders' }
+  /** `**` ending a pattern, `.*`. */
+  | { kind: 'rest' };
+
 /** Pattern.compile and Pattern.match of patternmatcher, its fast paths included (they differ from the regexp). */
 function compilePattern(pattern: string): ((path: string) => boolean) | null {
-  let regex = '^';
+  if (!validGlob(pattern)) return null;
+  const tokens: Token[] = [];
+  const literal = (ch: string): Token => ({ kind: 'char', test: (c) => c === ch });
   let type: 'exact' | 'prefix' | 'suffix' | 'regexp' = 'exact';
   const chars = [...pattern];
   for (let k = 0, i = 0; k < chars.length; i++) {
@@ -204,50 +234,90 @@ function compilePattern(pattern: string): ((path: string) => boolean) | null {
         if (k >= chars.length) {
           if (type === 'exact') type = 'prefix';
           else {
-            regex += '.*';
+            tokens.push({ kind: 'rest' });
             type = 'regexp';
           }
         } else {
-          regex += '(.*/)?';
+          tokens.push({ kind: 'folders' });
           type = 'regexp';
         }
         if (i === 0) type = 'suffix';
       } else {
-        regex += '[^/]*';
+        tokens.push({ kind: 'star' });
         type = 'regexp';
       }
     } else if (ch === '?') {
-      regex += '[^/]';
+      tokens.push({ kind: 'char', test: (c) => c !== '/' });
       type = 'regexp';
-    } else if ('.+()|{}$'.includes(ch)) {
-      regex += `\\${ch}`;
     } else if (ch === '\\') {
       if (k < chars.length) {
-        regex += `\\${chars[k++]}`;
+        tokens.push(literal(chars[k++] as string));
         type = 'regexp';
-      } else regex += '\\\\';
-    } else if (ch === '[' || ch === ']') {
-      regex += ch;
+      } else tokens.push(literal('\\'));
+    } else if (ch === '[') {
+      // validGlob saw the class closed; the class alone is a one-character expression.
+      let end = k;
+      while (end < chars.length && chars[end] !== ']') end += chars[end] === '\\' ? 2 : 1;
+      const text = chars.slice(k - 1, end + 1).join('');
+      k = end + 1;
+      let compiled: RegExp;
+      try {
+        compiled = new RegExp(`^${text}$`, 'u');
+      } catch {
+        return null;
+      }
+      tokens.push({ kind: 'char', test: (c) => compiled.test(c) });
       type = 'regexp';
     } else {
-      // Go's regexp and JavaScript's read the remaining characters alike (`^`, `-` in a class).
-      regex += ch;
+      // `]` alone, `.`, `+`, `(`… are literal, as patternmatcher escapes or Go reads them.
+      tokens.push(literal(ch));
+      if (ch === ']') type = 'regexp';
     }
   }
-  if (!validGlob(pattern)) return null;
   if (type === 'exact') return (path) => path === pattern;
   if (type === 'prefix') return (path) => path.startsWith(pattern.slice(0, -2));
   if (type === 'suffix') {
     const suffix = pattern.slice(2);
     return (path) => path.endsWith(suffix) || (suffix.startsWith('/') && path === suffix.slice(1));
   }
-  try {
-    // No flags: as in Go, `.` stops at a newline.
-    const compiled = new RegExp(`${regex}$`);
-    return (path) => compiled.test(path);
-  } catch {
-    return null;
+  return (path) => runTokens(tokens, path);
+}
+
+/**
+ * Whether the tokens consume the whole path. State 2i is "before token i", 2i+1 "inside the
+ * `**` of token i"; as in Go's regexp, `.` (of `.*`) does not match a newline.
+ */
+function runTokens(tokens: readonly Token[], path: string): boolean {
+  const end = 2 * tokens.length;
+  const close = (states: Set<number>): Set<number> => {
+    for (const state of states) {
+      const token = tokens[state / 2];
+      if (state % 2 === 0 && token && token.kind !== 'char') states.add(state + 2);
+    }
+    return states;
+  };
+  let states = close(new Set([0]));
+  for (const c of path) {
+    const next = new Set<number>();
+    for (const state of states) {
+      if (state === end) continue;
+      const token = tokens[Math.floor(state / 2)] as Token;
+      const at = state - (state % 2);
+      if (token.kind === 'char') {
+        if (token.test(c)) next.add(at + 2);
+      } else if (token.kind === 'star') {
+        if (c !== '/') next.add(at);
+      } else if (token.kind === 'rest') {
+        if (c !== '\n') next.add(at);
+      } else {
+        if (c !== '\n') next.add(at + 1);
+        if (c === '/') next.add(at + 2);
+      }
+    }
+    if (next.size === 0) return false;
+    states = close(next);
   }
+  return states.has(end);
 }
 
 /** One path segment of a pattern (no `**`), as `filepath.Match` reads it. */
