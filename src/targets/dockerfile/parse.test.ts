@@ -883,7 +883,7 @@ describe("BuildKit's semantics (dockerfile2llb), not the easiest reading", () =>
     const facts = only(
       [
         'FROM debian',
-        'COPY --chmod=755 <<-"A" <<B /app/',
+        'COPY --chmod=755 <<-"A" 3<<B /app/',
         '\tx',
         '\tA',
         'y',

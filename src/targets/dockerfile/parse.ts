@@ -291,7 +291,7 @@ function describeInstruction(
     const words = execForm
       ? facts.arguments
       : args.filter((a) => a.getRange().start.line + 1 < firstBody).map((a) => a.getValue());
-    facts.copy = copyFacts(words, heredocs);
+    facts.copy = copyFacts(words);
   }
   // cmd and PowerShell scripts are not POSIX shell: splitting them would invent commands.
   if (keyword === 'RUN' && !execForm && isPosixShell(shell))
@@ -304,17 +304,16 @@ const HEREDOC_WORD = /^\d*<<-?(["']?)([^<]+)\1$/;
 
 /**
  * Sources and destination of a COPY or ADD (BuildKit's `parseSourcesAndDest`): the last
- * word is the destination, a `<<NAME` word that names one of the instruction's heredocs is
- * inline content, and every other word a path or URL.
+ * word is the destination, a `<<NAME` word inline content, and every other word a path or URL.
  */
-function copyFacts(words: readonly string[], heredocs: DockerfileInstruction['heredocs']): CopyFacts {
+function copyFacts(words: readonly string[]): CopyFacts {
   if (words.length < 2) return { sources: [], heredoc_sources: [], destination: null };
-  const names = new Set(heredocs.map((h) => h.name));
   const sources: string[] = [];
   const heredocSources: string[] = [];
+  // BuildKit takes any word of that form for inline content, whether a body follows or not.
   for (const word of words.slice(0, -1)) {
     const name = HEREDOC_WORD.exec(word)?.[2];
-    if (name !== undefined && names.has(name)) heredocSources.push(name);
+    if (name !== undefined) heredocSources.push(name);
     else sources.push(word);
   }
   return { sources, heredoc_sources: heredocSources, destination: words[words.length - 1] ?? null };
