@@ -18,6 +18,9 @@ import data.portcullis.lib.dockerfile
 warn contains finding if {
 	some item in dockerfile.instructions
 
+	# Only ONBUILD lines carry `onbuild: true`: the split below is not made for every instruction.
+	item.instruction.onbuild == true
+
 	# The parser describes `ONBUILD RUN …` as the RUN it carries (`onbuild: true`), so the
 	# trigger is read from the line as written.
 	words := regex.split(`\s+`, trim_space(item.instruction.source))

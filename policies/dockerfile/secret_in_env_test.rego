@@ -210,3 +210,10 @@ multi_arg := {
 		],
 	},
 }
+
+# A kind without literals to look for first would never be reported.
+test_every_credential_kind_has_markers if {
+	every kind, _ in secret_in_env.credential_patterns {
+		count(secret_in_env.credential_markers[kind]) > 0
+	}
+}

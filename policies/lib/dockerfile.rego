@@ -86,7 +86,13 @@ chain_instructions(stage) := _chain_instructions[stage.index]
 
 # The program a command runs and its arguments, looking through `sudo` and `env`
 # wrappers (with their options, option values such as `-u user`, and VAR=value assignments).
-program_args(command) := array.slice(command.argv, i, count(command.argv)) if {
+program_args(command) := command.argv if {
+	# Most commands start with their program: no look at every word for it.
+	first := command.argv[0]
+	not basename(first) in {"sudo", "env"}
+	not startswith(first, "-")
+	not contains(first, "=")
+} else := array.slice(command.argv, i, count(command.argv)) if {
 	starts := [j |
 		some j, word in command.argv
 		not basename(word) in {"sudo", "env"}
@@ -145,10 +151,17 @@ cache_mount_targets(instruction) := {trim_suffix(mount.target, "/") |
 }
 
 # A command for messages: its text on one line, shortened to 60 characters.
+# (Split on the four other characters RE2's \s names, not regex.replace: a call out to the
+# host for every finding's message.)
 command_label(command) := text if {
-	text := regex.replace(trim_space(command.text), `\s+`, " ")
+	text := _one_line(command.text)
 	count(text) <= 60
-} else := sprintf("%s…", [substring(regex.replace(trim_space(command.text), `\s+`, " "), 0, 59)])
+} else := sprintf("%s…", [substring(_one_line(command.text), 0, 59)])
+
+_one_line(text) := concat(" ", [word |
+	some word in split(replace(replace(replace(replace(trim_space(text), "\t", " "), "\n", " "), "\r", " "), "\f", " "), " ")
+	word != ""
+])
 
 # The position of a command in its instruction's list of commands.
 # Looked up first where it is when no earlier pipeline has more than one command (pipeline
