@@ -70,13 +70,26 @@ has_flag(instruction, name) if {
 	flag.name == name
 }
 
-is_remote(source) if regex.match(`^(?i)(https?|git|ssh)://`, source)
+# Every remote source holds a colon: a native look first, for the local paths most ADDs copy.
+is_remote(source) if {
+	contains(source, ":")
+	regex.match(`^(?i)(https?|git|ssh)://`, source)
+}
 
-is_remote(source) if regex.match(`^[\w.-]+@[\w.-]+:`, source) # git@github.com:org/repo.git
+is_remote(source) if {
+	contains(source, ":")
+	regex.match(`^[\w.-]+@[\w.-]+:`, source) # git@github.com:org/repo.git
+}
 
-is_git(source) if regex.match(`^(?i)(git|ssh)://`, source)
+is_git(source) if {
+	contains(source, ":")
+	regex.match(`^(?i)(git|ssh)://`, source)
+}
 
-is_git(source) if regex.match(`^[\w.-]+@[\w.-]+:`, source)
+is_git(source) if {
+	contains(source, ":")
+	regex.match(`^[\w.-]+@[\w.-]+:`, source)
+}
 
 is_git(source) if regex.match(`\.git(#.*)?$`, source)
 

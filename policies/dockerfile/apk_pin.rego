@@ -34,6 +34,9 @@ info contains finding if {
 	}
 }
 
-pinned(word) if regex.match(`[=~<>]`, word)
+pinned(word) if {
+	some operator in ["=", "~", "<", ">"]
+	contains(word, operator)
+}
 
 pinned(word) if endswith(word, ".apk")

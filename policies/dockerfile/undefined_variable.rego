@@ -53,6 +53,9 @@ _expanded_text(instruction) := regex.replace(text, `'[^']*'`, "") if {
 	flags := [flag.value | some flag in instruction.flags; is_string(flag.value)]
 	joined := concat(" ", array.concat(flags, [instruction.value]))
 	text := replace(joined, concat("", [input.dockerfile.escape, "$"]), "")
+
+	# Nothing to expand: no call out to the host's regular expressions for most instructions.
+	contains(text, "$")
 }
 
 # Names used as `$NAME` or `${NAME}`; `${NAME:-x}`, `${NAME+x}` … handle an unset NAME themselves.

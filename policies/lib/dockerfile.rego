@@ -279,6 +279,7 @@ platform_args := {
 from_variables(stage) := {match[1] |
 	some text in [stage.base.raw, object.get(stage.base, "platform", null)]
 	is_string(text)
+	contains(text, "$")
 	some match in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, text, -1)
 }
 
