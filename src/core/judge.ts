@@ -133,6 +133,8 @@ const IN_FLIGHT = 16;
  * rarely, small enough that a batch's texts and inputs are a few MiB at most.
  */
 const SHELLCHECK_BATCH = 200;
+/** How long reading a batch into inputs may hold the event loop before it lets it turn. */
+const YIELD_EVERY_MS = 4;
 
 /**
  * targets → facts → policy input → decisions. Files no extractor claims (a `*.yaml`
@@ -251,7 +253,15 @@ async function withFacts(
   // The Dockerfiles' text, for the `# shellcheck disable=` comments above their RUNs.
   const texts = new Map<string, string>();
   const repositories = new Map<string, RepositoryFileReader>();
+  let since = performance.now();
   for (const file of files) {
+    // Parsing is synchronous, and the previous batch's evaluations are dispatched and
+    // collected on this thread: without a turn of the event loop now and then, the policy
+    // workers finished their files and idled until the whole batch was parsed.
+    if (performance.now() - since > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
     const target = prepareTarget(file);
     if (!target) continue;
     const { text, ...rest } = target;

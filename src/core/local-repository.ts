@@ -1,4 +1,5 @@
 /** Target files from a local checkout or from commits of a local git repository. */
+import { lstatSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { PortcullisConfig } from '../config/configuration.js';
@@ -125,6 +126,9 @@ export async function readWorkingFileIfAny(
   repo: string,
   path: string,
 ): Promise<TargetFile['content'] | null> {
+  // Most asked-for files (a Dockerfile's .dockerignore) are absent: a stat that does not
+  // throw says so, where a failed realpath cost ~0.2 ms of the main thread per file.
+  if (!lstatSync(join(repo, path), { throwIfNoEntry: false })) return null;
   try {
     if ((await realPathInside(repo, path)) === null) return null;
   } catch (error) {
