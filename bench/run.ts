@@ -45,7 +45,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -189,6 +189,8 @@ interface Contender {
   okCodes: number[];
   /** Findings in the tool's output: a total and, where the tool names them, counts per rule. */
   count: (stdout: string) => { total: number; byRule: Record<string, number>; note?: string };
+  /** Variables over the row's, fresh for every run (e.g. a new, empty cache folder). */
+  env?: () => NodeJS.ProcessEnv;
 }
 
 interface Measured {
@@ -225,7 +227,7 @@ async function measureRow(
   const samples = new Map<string, Sample[]>(present.map((c) => [c.tool, []]));
   const counts = new Map<string, ReturnType<Contender['count']>>();
   const once = async (c: Contender) => {
-    const sample = await runTimed(c.command, c.args, c.cwd, env, work);
+    const sample = await runTimed(c.command, c.args, c.cwd, c.env ? { ...env, ...c.env() } : env, work);
     if (!c.okCodes.includes(sample.code))
       throw new Error(`${name}: ${c.tool} exited ${sample.code}: ${sample.stderr.trim().slice(0, 2000)}`);
     const counted = c.count(sample.stdout);
@@ -332,6 +334,25 @@ async function findTool(name: string, versionArgs: string[], pattern: RegExp, wo
   return { name, path, version };
 }
 
+/** The program's path when it is on PATH. */
+function findOnPath(program: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, program))) return join(dir, program);
+  }
+  return null;
+}
+
+/** A PATH of one folder holding Node and `programs` (links), so that nothing else is found. */
+function pathWithout(dir: string, programs: readonly string[]): string {
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(process.execPath, join(dir, 'node'));
+  for (const program of programs) {
+    const found = findOnPath(program);
+    if (found) symlinkSync(found, join(dir, program));
+  }
+  return dir;
+}
+
 function writeCorpus(dir: string, files: readonly CorpusFile[]): string[] {
   for (const f of files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
@@ -407,12 +428,13 @@ function markdown(s: WholeProcessSummary, options: Options): string {
   line('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of s.rows) {
     const ours = row.results.find((r) => r.tool === 'portcullis');
+    const isOurs = (tool: string) => tool.startsWith('portcullis');
     for (const r of row.results) {
       if (r.missing) {
         line(`| ${row.name} | ${r.tool} | ${r.missing} | | | | | | | |`);
         continue;
       }
-      const ratio = ours && r.tool !== 'portcullis' ? `${fmt(r.median_ms / ours.median_ms, 2)}×` : '';
+      const ratio = ours && !isOurs(r.tool) ? `${fmt(r.median_ms / ours.median_ms, 2)}×` : '';
       const rate = row.files > 1 ? fmt(row.files / (r.median_ms / 1000)) : '';
       const findings = `${fmt(r.findings)}${r.note ? ` (${r.note})` : ''}`;
       const name = r.tool === 'portcullis' ? `**${row.name}**` : row.name;
@@ -527,6 +549,29 @@ async function main(): Promise<void> {
     };
     const peer = (tool: Tool, contender: (path: string) => Contender) =>
       tool.path ? contender(tool.path) : { tool: tool.name, missing: tool.version };
+    // Portcullis three ways when ShellCheck is installed (#13): as a user runs it twice
+    // (ShellCheck's answers cached on disk by the untimed first run), without ShellCheck on
+    // PATH, and with an empty cache every run (the first check of a repository).
+    const shellcheck = findOnPath('shellcheck');
+    const noShellCheckPath = pathWithout(join(work, 'path-without-shellcheck'), ['git', 'prlimit']);
+    let freshCaches = 0;
+    const portcullisOn = (cwd: string, args: string[], options: { cold?: boolean } = {}): Contender[] => {
+      const base = { command: node, args: [cli, ...args], cwd, okCodes: [0, 1], count: countPortcullis };
+      if (!shellcheck) return [{ tool: 'portcullis', ...base }];
+      return [
+        { tool: 'portcullis', ...base },
+        { tool: 'portcullis, no ShellCheck', ...base, env: () => ({ PATH: noShellCheckPath }) },
+        ...(options.cold
+          ? [
+              {
+                tool: 'portcullis, ShellCheck cold cache',
+                ...base,
+                env: () => ({ PORTCULLIS_CACHE_DIR: join(work, `fresh-cache-${freshCaches++}`) }),
+              },
+            ]
+          : []),
+      ];
+    };
     const hadolintOn = (cwd: string, paths: string[]) =>
       peer(hadolint, (path) => ({
         tool: 'hadolint',
@@ -572,14 +617,7 @@ async function main(): Promise<void> {
         1,
         options.rounds,
         [
-          {
-            tool: 'portcullis',
-            command: node,
-            args: [cli, 'check', '--offline', '--format', 'json', 'Dockerfile'],
-            cwd: coldDir,
-            okCodes: [0, 1],
-            count: countPortcullis,
-          },
+          ...portcullisOn(coldDir, ['check', '--offline', '--format', 'json', 'Dockerfile']),
           hadolintOn(coldDir, ['Dockerfile']),
           conftestOn(coldDir, ['Dockerfile']),
         ],
@@ -598,14 +636,7 @@ async function main(): Promise<void> {
           size.files,
           size.rounds,
           [
-            {
-              tool: 'portcullis',
-              command: node,
-              args: [cli, 'check', '--offline', '--format', 'json'],
-              cwd: dir,
-              okCodes: [0, 1],
-              count: countPortcullis,
-            },
+            ...portcullisOn(dir, ['check', '--offline', '--format', 'json'], { cold: size.files <= 1000 }),
             hadolintOn(dir, paths),
             conftestOn(dir, paths),
           ],
