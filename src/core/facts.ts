@@ -11,6 +11,7 @@ import type { ShellCheckFacts, ShellCheckGatherer } from '../facts/shellcheck.js
 import type { ImageSignatureFacts } from '../facts/signature-facts.js';
 import { type FactsBySite, factsAt, type ImageSite, sitesWithFacts } from '../facts/sites.js';
 import type { DockerignoreFacts, ImageFacts, PolicyInput, RegistryFacts } from '../input/policy-input.js';
+import { applyShellCheckFacts } from '../input/shellcheck-facts.js';
 import { settings } from '../settings.js';
 import type { TrustPolicySet } from '../signatures/trust-policy.js';
 
@@ -155,11 +156,6 @@ export function mergeFacts(inputs: readonly PolicyInput[], facts: GatheredFacts)
     const image = facts.images?.get(path);
     if (image) input.image = image;
     const shellcheck = facts.shellcheck?.get(path);
-    if (shellcheck)
-      for (const stage of input.dockerfile.stages)
-        for (const instruction of stage.instructions) {
-          const findings = shellcheck.get(instruction.line);
-          if (findings) instruction.shellcheck = findings;
-        }
+    if (shellcheck) applyShellCheckFacts(input, shellcheck);
   }
 }

@@ -9,12 +9,14 @@ import { type RepositoryFileReader, readDockerignore } from '../facts/dockerigno
 import type { ImageResolver } from '../facts/registry-facts.js';
 import type { ShellCheckGatherer } from '../facts/shellcheck.js';
 import type { BuiltImageFacts, PolicyInput } from '../input/policy-input.js';
+import { applyShellCheckFacts, type ShellCheckByLine } from '../input/shellcheck-facts.js';
 import { metrics, phase, secondsSince } from '../metrics.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding, type TargetError } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import { type PolicyEvaluator, SANDBOX_RULES, SandboxedPolicyEngine } from '../policy/sandbox.js';
+import type { SourceFacts } from '../policy/sandbox-protocol.js';
 import { readTarget } from '../policy/target-reading.js';
 import type { InlineIgnore } from '../policy/waivers.js';
 import { decodeSourceText, MAX_TARGET_BYTES } from '../repository/source-file.js';
@@ -160,35 +162,41 @@ export async function judgeTargets(
     targets.push(target);
     options.onTarget?.(target);
   };
-  if (options.registry || options.images || options.shellcheck) {
+  const judgePrepared = ({ result, input, known }: PreparedTarget) => {
+    if (known) return judgeText(known.file, known.text, engine, { shellcheck: [...known.shellcheck] });
+    return input ? evaluate(result, input, engine) : Promise.resolve(result);
+  };
+  if (options.registry || options.images) {
     // Registry look-ups and builds see every input at once (one look-up per image however
-    // many files name it). ShellCheck alone goes batch by batch, so that memory stays flat
-    // and the next batch's ShellCheck runs while this batch is evaluated.
-    const batchSize = options.registry || options.images ? Number.POSITIVE_INFINITY : SHELLCHECK_BATCH;
-    let pending: Promise<PreparedTarget[]> | undefined;
-    const evaluateBatch = async (prepared: (PreparedTarget | undefined)[]) => {
-      const evaluating = performance.now();
-      await phase('evaluation', () =>
-        inOrder(
-          prepared.keys(),
-          (index) => {
-            const { result, input } = prepared[index] as PreparedTarget;
-            // Evaluated: the input is no longer needed.
-            prepared[index] = undefined;
-            return input ? evaluate(result, input, engine) : Promise.resolve(result);
-          },
-          done,
-        ),
-      );
-      metrics().observe('policyEvaluation', secondsSince(evaluating));
-    };
-    for await (const batch of batches(files, batchSize)) {
-      const next = withFacts(batch, options, set, today);
-      next.catch(() => undefined); // awaited in turn; a failure meanwhile is not unhandled
-      if (pending) await evaluateBatch(await pending);
-      pending = next;
-    }
-    if (pending) await evaluateBatch(await pending);
+    // many files name it).
+    const prepared: (PreparedTarget | undefined)[] = await withFacts(
+      await collect(files),
+      options,
+      set,
+      today,
+    );
+    const evaluating = performance.now();
+    await phase('evaluation', () =>
+      inOrder(
+        prepared.keys(),
+        (index) => {
+          const item = prepared[index] as PreparedTarget;
+          // Evaluated: the input is no longer needed.
+          prepared[index] = undefined;
+          return judgePrepared(item);
+        },
+        done,
+      ),
+    );
+    metrics().observe('policyEvaluation', secondsSince(evaluating));
+  } else if (options.shellcheck) {
+    // ShellCheck alone: batch by batch, so that memory stays flat and one ShellCheck process
+    // takes many scripts; the next batch is prepared (and its ShellCheck run) while this one
+    // is evaluated, and the batches flow into one stream of evaluations, so the workers do
+    // not wait at the end of each batch. Facts and evaluation overlap: one phase for both.
+    const evaluating = performance.now();
+    await phase('evaluation', () => inOrder(preparedStream(files, options, set, today), judgePrepared, done));
+    metrics().observe('policyEvaluation', secondsSince(evaluating));
   } else {
     // Reading the files into inputs is part of their evaluation here (both run in the workers).
     const evaluating = performance.now();
@@ -240,7 +248,43 @@ async function inOrder<T, R>(
   while (queue.length > 0) await next();
 }
 
-type PreparedTarget = { result: TargetResult; input?: PolicyInput };
+/** Files in batches of SHELLCHECK_BATCH, each prepared while the previous one is consumed. */
+async function* preparedStream(
+  files: Iterable<TargetFile> | AsyncIterable<TargetFile>,
+  options: JudgeOptions,
+  set: PolicySet | undefined,
+  today: Date,
+): AsyncGenerator<PreparedTarget> {
+  let pending: Promise<(PreparedTarget | undefined)[]> | undefined;
+  const drain = function* (prepared: (PreparedTarget | undefined)[]) {
+    for (let i = 0; i < prepared.length; i++) {
+      const item = prepared[i] as PreparedTarget;
+      // Handed on: its input is held by its evaluation alone.
+      prepared[i] = undefined;
+      yield item;
+    }
+  };
+  for await (const batch of batches(files, SHELLCHECK_BATCH)) {
+    const next = withFacts(batch, options, set, today);
+    next.catch(() => undefined); // awaited in turn; a failure meanwhile is not unhandled
+    if (pending) yield* drain(await pending);
+    pending = next;
+  }
+  if (pending) yield* drain(await pending);
+}
+
+async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+type PreparedTarget = {
+  result: TargetResult;
+  input?: PolicyInput;
+  /** A Dockerfile whose ShellCheck findings were known: read and judged in a worker, as without facts. */
+  known?: { file: TargetFile; text: string; shellcheck: ShellCheckByLine };
+};
 
 /** Files read into inputs, their facts gathered and merged in: ready for evaluation. */
 async function withFacts(
@@ -253,6 +297,9 @@ async function withFacts(
   // The Dockerfiles' text, for the `# shellcheck disable=` comments above their RUNs.
   const texts = new Map<string, string>();
   const repositories = new Map<string, RepositoryFileReader>();
+  // ShellCheck alone, and a Dockerfile it checked before: no parsing here, its findings go
+  // with its text to a policy worker, which parses it as it does every file without ShellCheck.
+  const known = options.registry || options.images ? undefined : options.shellcheck?.known;
   let since = performance.now();
   for (const file of files) {
     // Parsing is synchronous, and the previous batch's evaluations are dispatched and
@@ -261,6 +308,11 @@ async function withFacts(
     if (performance.now() - since > YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       since = performance.now();
+    }
+    const found = known ? await knownDockerfile(file, known) : null;
+    if (found) {
+      prepared.push({ result: { path: file.path, kind: file.kind ?? null, findings: [] }, known: found });
+      continue;
     }
     const target = prepareTarget(file);
     if (!target) continue;
@@ -288,7 +340,7 @@ async function withFacts(
   return prepared;
 }
 
-/** `items` in arrays of `size` (the last one shorter); one array of all of them when `size` is infinite. */
+/** `items` in arrays of `size` (the last one shorter). */
 async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let batch: T[] = [];
   for await (const item of items) {
@@ -324,9 +376,42 @@ async function judgeFile(file: TargetFile, engine: PolicyEvaluator | null): Prom
   const source = decodeSourceText(file.content);
   if (!source.ok)
     return unjudged(file, source.reason, isContainerFile(file.path, file.kind, lenientText(file.content)));
+  return judgeText(file, source.text, engine);
+}
+
+/**
+ * A Dockerfile ShellCheck checked before, with its findings (by the text's key, ShellCheckGatherer.known);
+ * null for anything else, and for a Dockerfile with a .dockerignore (whose facts are gathered here).
+ */
+async function knownDockerfile(
+  file: TargetFile,
+  known: NonNullable<ShellCheckGatherer['known']>,
+): Promise<PreparedTarget['known'] | null> {
+  if (!(file.content instanceof Uint8Array)) return null;
+  if (!(file.kind === 'dockerfile' || (file.kind === undefined && isDockerfilePath(file.path)))) return null;
+  if (file.repository && (await readDockerignore(file.path, file.repository))) return null;
+  const source = decodeSourceText(file.content);
+  if (!source.ok) return null;
+  const shellcheck = await known(source.text);
+  return shellcheck ? { file, text: source.text, shellcheck } : null;
+}
+
+/** A file's text judged where the engine reads it (a policy worker), with the facts known of it. */
+async function judgeText(
+  file: TargetFile,
+  text: string,
+  engine: PolicyEvaluator | null,
+  facts?: SourceFacts,
+): Promise<TargetResult | null> {
+  if (!engine?.judgeSource) {
+    const prepared = prepareTarget(file);
+    if (!prepared?.input) return prepared?.result ?? null;
+    if (facts?.shellcheck) applyShellCheckFacts(prepared.input, new Map(facts.shellcheck));
+    return evaluate(prepared.result, prepared.input, engine);
+  }
   const result: TargetResult = { path: file.path, kind: file.kind ?? null, findings: [] };
   try {
-    const judged = await engine.judgeSource(file.path, source.text, file.kind);
+    const judged = await engine.judgeSource(file.path, text, file.kind, facts);
     if (judged === null) return null;
     if ('unreadable' in judged) return unjudged(file, judged.unreadable, true);
     const { kind, ignores, findings } = judged;

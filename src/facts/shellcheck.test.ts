@@ -126,7 +126,7 @@ describeWithTools(['shellcheck'], 'ShellCheck facts', () => {
     expect(await check(text)).toEqual({ 3: [['SC2164', 4, 5]], 5: [['SC2164', 5, 13]] });
   });
 
-  it("keeps each Dockerfile's analyses in the disk cache, by its scripts", async () => {
+  it("keeps each Dockerfile's findings in the disk cache, by its text", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'portcullis-shellcheck-cache-'));
     try {
       const text = `FROM debian\nRUN cd /${Date.now()}\n`;

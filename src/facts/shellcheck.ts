@@ -23,7 +23,7 @@ import { type JsonSchema, parseJson } from '../schema/parse-json.js';
 import { settings } from '../settings.js';
 import { ALL_CODES, type RunScript, runScripts, type ShellDialect } from '../targets/dockerfile/scripts.js';
 import { cleanEnvironment } from '../tool-process.js';
-import { toolPath } from '../tools.js';
+import { portcullisVersion, toolPath } from '../tools.js';
 import { runLimited } from './run-limited.js';
 
 /** A Dockerfile to check: its path, its text (for the comments above each RUN) and its facts. */
@@ -37,7 +37,13 @@ export interface ShellCheckTarget {
 export type ShellCheckFacts = Map<string, Map<number, ShellCheckFinding[]>>;
 
 /** What the pipeline calls (src/core/facts.ts). */
-export type ShellCheckGatherer = (targets: readonly ShellCheckTarget[]) => Promise<ShellCheckFacts>;
+export type ShellCheckGatherer = ((targets: readonly ShellCheckTarget[]) => Promise<ShellCheckFacts>) & {
+  /**
+   * A Dockerfile's findings by RUN line when a Dockerfile of this very text was checked
+   * before (memory, then the disk cache); null when not. Asks nothing of the parser.
+   */
+  known?: (text: string) => Promise<Map<number, ShellCheckFinding[]> | null>;
+};
 
 export interface ShellCheckOptions {
   /** The `shellcheck` program. */
@@ -85,6 +91,9 @@ const LIMIT_NOTE = '20 s, 512 MiB';
  * SC2154 "referenced but not assigned" is every `ARG` and `ENV` of the Dockerfile.
  */
 const EXCLUDED = ['SC1090', 'SC1091', 'SC2154'];
+/** The code of a finding that says ShellCheck ran out of time or memory on a RUN. */
+const LIMIT_CODE = 'limit';
+
 /** No real RUN comes near this; a larger one is not checked rather than slow the run. */
 const MAX_SCRIPT_BYTES = 256 * 1024;
 
@@ -101,7 +110,10 @@ export function shellCheckFromEnv(): { gather: ShellCheckGatherer } | { unavaila
   const { cacheDir, home } = settings();
   const dir = join(cacheDir ?? join(home ?? homedir(), '.cache', 'portcullis'), 'shellcheck');
   const prlimit = findProgram('prlimit');
-  return { gather: (targets) => gatherShellCheckFacts(targets, { command, cacheDir: dir, prlimit }) };
+  const options = { command, cacheDir: dir, prlimit };
+  const store = new FactsStore(options);
+  const gather = (targets: readonly ShellCheckTarget[]) => gatherShellCheckFacts(targets, options, store);
+  return { gather: Object.assign(gather, { known: (text: string) => store.get(text) }) };
 }
 
 let noted = false;
@@ -155,36 +167,98 @@ const ANALYSED: JsonSchema<Analysed> = {
     end_column: { type: 'integer', minimum: 1 },
   },
 };
+/** A Dockerfile's findings by RUN line, as kept: `[line, findings]` pairs. */
+type StoredFacts = [number, ShellCheckFinding[]][];
+
 /**
- * A Dockerfile's analyses on disk: one list per script, in the order of its scripts (exported for
- * scripts/generate-validators.mjs, which precompiles it).
+ * A Dockerfile's findings on disk, by RUN line (exported for scripts/generate-validators.mjs,
+ * which precompiles it).
  */
-export const SHELLCHECK_CACHE_ENTRY: JsonSchema<Analysed[][]> = {
+export const SHELLCHECK_CACHE_ENTRY: JsonSchema<StoredFacts> = {
   type: 'array',
-  items: { type: 'array', items: ANALYSED },
+  items: {
+    type: 'array',
+    prefixItems: [
+      { type: 'integer', minimum: 1 },
+      { type: 'array', items: ANALYSED },
+    ],
+    minItems: 2,
+    maxItems: 2,
+  },
 };
+
+/**
+ * What a Dockerfile's entry depends on besides its text: the ShellCheck binary, this release
+ * (its parser lays out the scripts) and this format. Raise it when runScripts or the excluded
+ * codes change without a release.
+ */
+const FACTS_FORMAT = 2;
 
 /** Analyses by dialect and script text: the App sees the same RUNs on every push. */
 const cache = new LRUCache<string, Analysed[]>({ max: 20_000 });
+/** Findings by the key of a Dockerfile's text (FactsStore.key). */
+const byText = new LRUCache<string, StoredFacts>({ max: 5_000 });
+
+/**
+ * Each Dockerfile's findings by its text, in memory and on disk: a Dockerfile checked before is
+ * answered without parsing it for its scripts, so the pipeline can leave the parsing to the
+ * policy workers as it does without ShellCheck (src/core/judge.ts).
+ */
+class FactsStore {
+  readonly #disk: DiskCache<StoredFacts> | null;
+  readonly #version: string;
+
+  constructor(options: ShellCheckOptions) {
+    this.#disk = options.cacheDir
+      ? new DiskCache({ dir: options.cacheDir, schema: SHELLCHECK_CACHE_ENTRY })
+      : null;
+    this.#version = `${programVersion(options.command)}\0${portcullisVersion()}\0${FACTS_FORMAT}`;
+  }
+
+  key(text: string): string {
+    return createHash('sha256').update(this.#version).update('\0').update(text).digest('hex');
+  }
+
+  async get(text: string): Promise<Map<number, ShellCheckFinding[]> | null> {
+    const key = this.key(text);
+    let stored = byText.get(key);
+    if (!stored && this.#disk) {
+      stored = (await this.#disk.get(key))?.value;
+      if (stored) byText.set(key, stored);
+    }
+    // Copies: the pipeline writes them into inputs it may change.
+    return stored ? new Map(stored.map(([line, findings]) => [line, findings.map((f) => ({ ...f }))])) : null;
+  }
+
+  async set(text: string, facts: Map<number, ShellCheckFinding[]>): Promise<void> {
+    const key = this.key(text);
+    const stored: StoredFacts = [...facts];
+    byText.set(key, stored);
+    // A `limit` finding stays in memory only: the limit may have been a busy machine's.
+    if (stored.some(([, findings]) => findings.some((f) => f.code === LIMIT_CODE))) return;
+    await this.#disk?.set(key, stored);
+  }
+}
 
 export async function gatherShellCheckFacts(
   targets: readonly ShellCheckTarget[],
   options: ShellCheckOptions,
+  store: FactsStore = new FactsStore(options),
 ): Promise<ShellCheckFacts> {
   const facts: ShellCheckFacts = new Map();
   const placed: { path: string; script: RunScript; key: string }[] = [];
   const pending = new Map<string, RunScript>();
-  const disk = options.cacheDir
-    ? new DiskCache({ dir: options.cacheDir, schema: SHELLCHECK_CACHE_ENTRY })
-    : null;
-  const version = disk ? programVersion(options.command) : '';
-  // One disk entry per Dockerfile (a few thousand files, not one per RUN), by its scripts' keys.
-  const files: { fileKey: string; keys: string[] }[] = [];
-  for (const { path, text, dockerfile } of targets) {
+  const fresh: ShellCheckTarget[] = [];
+  for (const target of targets) {
+    const known = await store.get(target.text);
+    if (known) {
+      facts.set(target.path, known);
+      continue;
+    }
+    fresh.push(target);
     const byLine = new Map<number, ShellCheckFinding[]>();
-    facts.set(path, byLine);
-    const keys: string[] = [];
-    for (const script of runScripts(dockerfile, text)) {
+    facts.set(target.path, byLine);
+    for (const script of runScripts(target.dockerfile, target.text)) {
       byLine.set(script.instructionLine, byLine.get(script.instructionLine) ?? []);
       if (Buffer.byteLength(script.text) > MAX_SCRIPT_BYTES) continue;
       const key = createHash('sha256')
@@ -192,32 +266,11 @@ export async function gatherShellCheckFacts(
         .update('\0')
         .update(script.text)
         .digest('base64');
-      placed.push({ path, script, key });
-      keys.push(key);
+      placed.push({ path: target.path, script, key });
       if (!cache.has(key)) pending.set(key, script);
     }
-    if (!disk || keys.length === 0) continue;
-    const fileKey = createHash('sha256').update(version).update('\0').update(keys.join('\0')).digest('hex');
-    files.push({ fileKey, keys });
-    if (!keys.some((key) => pending.has(key))) continue;
-    const stored = await disk.get(fileKey);
-    if (stored?.value.length !== keys.length) continue;
-    keys.forEach((key, i) => {
-      cache.set(key, stored.value[i] as Analysed[]);
-      pending.delete(key);
-    });
   }
-  const missed = new Set(pending.keys());
   await analyse(pending, options);
-  if (disk) {
-    for (const { fileKey, keys } of files) {
-      if (keys.some((key) => missed.has(key)))
-        await disk.set(
-          fileKey,
-          keys.map((key) => cache.get(key) ?? []),
-        );
-    }
-  }
   for (const { path, script, key } of placed) {
     const findings = facts.get(path)?.get(script.instructionLine);
     for (const found of cache.get(key) ?? []) {
@@ -226,8 +279,11 @@ export async function gatherShellCheckFacts(
       findings?.push({ ...found, line: found.line + shift, end_line: found.end_line + shift });
     }
   }
-  for (const byLine of facts.values())
+  for (const { path, text } of fresh) {
+    const byLine = facts.get(path) as Map<number, ShellCheckFinding[]>;
     for (const findings of byLine.values()) findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    await store.set(text, byLine);
+  }
   return facts;
 }
 
@@ -285,7 +341,7 @@ async function runIsolating(
     const [only] = batch as [(typeof batch)[number]];
     cache.set(only.key, [
       {
-        code: 'limit',
+        code: LIMIT_CODE,
         level: 'error',
         message: `ShellCheck could not analyse this RUN within its limits (${LIMIT_NOTE}): simplify the script, or review it by hand.`,
         line: 1,

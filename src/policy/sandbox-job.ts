@@ -3,6 +3,7 @@
  * (sandbox-worker.ts), and what LocalFirstPolicyEngine (sandbox.ts) does on the calling
  * thread for the built-in pack on small files. One function, so the two ways agree.
  */
+import { applyShellCheckFacts } from '../input/shellcheck-facts.js';
 import type { PolicyEngine } from './evaluate.js';
 import type { SandboxJob, SandboxOutcome, SandboxPhase } from './sandbox-protocol.js';
 import type { readTarget } from './target-reading.js';
@@ -23,10 +24,11 @@ export async function runSandboxJob(
     enter('evaluating');
     return { findings: engine.evaluateJson(job.json, job.path) };
   }
-  const { path, text, kind } = job.source;
+  const { path, text, kind, facts } = job.source;
   enter('reading');
   const reading = (await targetReader())(path, text, kind);
   if (reading === null || 'unreadable' in reading) return { judged: reading };
+  if (facts?.shellcheck) applyShellCheckFacts(reading.input, new Map(facts.shellcheck));
   enter('evaluating');
   const findings = engine.evaluate(reading.input);
   return { judged: { kind: reading.input.target.kind, ignores: reading.ignores, findings } };

@@ -2,7 +2,7 @@
  * The messages between the policy sandbox (sandbox.ts) and its workers (sandbox-worker.ts),
  * apart from both: the worker module runs only as a worker thread.
  */
-import type { ReferenceFileKind } from '../input/policy-input.js';
+import type { ReferenceFileKind, ShellCheckFinding } from '../input/policy-input.js';
 import type { CompiledPolicy } from './compile.js';
 import type { Finding } from './findings.js';
 import type { JudgedSource } from './target-reading.js';
@@ -26,8 +26,16 @@ export type SandboxJob =
    * cross the thread and then encoded again.
    */
   | { json: ArrayBuffer; path: string }
-  /** The file's text, read here (target-reading.ts): parsing runs in parallel too. */
-  | { source: { path: string; text: string; kind?: ReferenceFileKind } };
+  /**
+   * The file's text, read here (target-reading.ts): parsing runs in parallel too. With the
+   * facts already known of it (a Dockerfile's ShellCheck findings, as `[line, findings]`).
+   */
+  | { source: { path: string; text: string; kind?: ReferenceFileKind; facts?: SourceFacts } };
+
+/** Facts about a file's text known before it is read (they cross to a worker as plain data). */
+export interface SourceFacts {
+  shellcheck?: [number, ShellCheckFinding[]][];
+}
 
 /** The job's outcome: `judged` for a source, `findings` for a document. */
 export type SandboxOutcome = { findings: Finding[] } | { judged: JudgedSource };

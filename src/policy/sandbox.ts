@@ -26,6 +26,7 @@ import {
   type SandboxReply,
   type SandboxRequest,
   type SandboxWorkerData,
+  type SourceFacts,
 } from './sandbox-protocol.js';
 import type { JudgedSource } from './target-reading.js';
 
@@ -39,7 +40,12 @@ export interface PolicyEvaluator {
    * Reads a file's text into its input and evaluates it, where the engine can do that off
    * the calling thread (the sandbox's workers); the pipeline reads the file itself otherwise.
    */
-  judgeSource?(path: string, text: string, kind?: ReferenceFileKind): Promise<JudgedSource>;
+  judgeSource?(
+    path: string,
+    text: string,
+    kind?: ReferenceFileKind,
+    facts?: SourceFacts,
+  ): Promise<JudgedSource>;
 }
 
 export interface SandboxOptions {
@@ -366,10 +372,15 @@ export class SandboxedPolicyEngine implements PolicyEvaluator {
   }
 
   /** The file read and evaluated in a worker; a limit stops the reading as it stops the policy. */
-  async judgeSource(path: string, text: string, kind?: ReferenceFileKind): Promise<JudgedSource> {
+  async judgeSource(
+    path: string,
+    text: string,
+    kind?: ReferenceFileKind,
+    facts?: SourceFacts,
+  ): Promise<JudgedSource> {
     try {
       const outcome = await this.sandbox.run(this.policy, {
-        source: { path, text, ...(kind ? { kind } : {}) },
+        source: { path, text, ...(kind ? { kind } : {}), ...(facts ? { facts } : {}) },
       });
       return 'judged' in outcome ? outcome.judged : null;
     } catch (error) {
@@ -450,10 +461,18 @@ export class LocalFirstPolicyEngine implements PolicyEvaluator {
     return 'findings' in outcome ? outcome.findings : [];
   }
 
-  async judgeSource(path: string, text: string, kind?: ReferenceFileKind): Promise<JudgedSource> {
+  async judgeSource(
+    path: string,
+    text: string,
+    kind?: ReferenceFileKind,
+    facts?: SourceFacts,
+  ): Promise<JudgedSource> {
     if (!this.takes(Buffer.byteLength(text), IN_PROCESS_LIMITS.textBytes))
-      return (await this.inSandbox()).judgeSource(path, text, kind);
-    const outcome = await this.here({ source: { path, text, ...(kind ? { kind } : {}) } }, path);
+      return (await this.inSandbox()).judgeSource(path, text, kind, facts);
+    const outcome = await this.here(
+      { source: { path, text, ...(kind ? { kind } : {}), ...(facts ? { facts } : {}) } },
+      path,
+    );
     if ('limit' in outcome) return { kind: kind ?? null, ignores: [], findings: [outcome.limit] };
     return 'judged' in outcome ? outcome.judged : null;
   }

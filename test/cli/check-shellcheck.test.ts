@@ -3,7 +3,7 @@
  * the Dockerfile's own lines, in the JSON report and the text report.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,6 +51,29 @@ describeWithTools(['shellcheck'], 'portcullis check with ShellCheck', () => {
       [4, 'info', 'SC2086'],
       [9, 'warn', 'SC2164'],
     ]);
+  });
+
+  it('reports the same when a second check finds them already known (the files then parsed in the policy workers)', async () => {
+    const many = await mkdtemp(join(tmpdir(), 'portcullis-cli-shellcheck-known-'));
+    try {
+      await run('git', ['init', '--quiet', many]);
+      // Texts no earlier check saw, and more files than are judged on the calling thread.
+      const unique = `# ${Date.now()} ${Math.random()}`;
+      for (let i = 0; i < 12; i++) {
+        await mkdir(join(many, `s${i}`));
+        await writeFile(join(many, `s${i}`, 'Dockerfile'), `${DOCKERFILE}${unique} ${i}\nRUN cd /x${i}\n`);
+      }
+      const report = async () => {
+        const { stdout } = await cli('check', '--repo', many, '--format', 'json', '--offline');
+        return (JSON.parse(stdout) as { findings: unknown[] }).findings;
+      };
+      const gathered = await report();
+      const known = await report();
+      expect(known).toEqual(gathered);
+      expect(gathered.filter((f) => (f as { rule_id: string }).rule_id === 'PC-SH-001')).toHaveLength(12 * 4);
+    } finally {
+      await rm(many, { recursive: true, force: true });
+    }
   });
 
   it('shows them in the text report at their lines', async () => {
