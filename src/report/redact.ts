@@ -81,7 +81,8 @@ const PATTERNS: [RegExp, (match: string, ...groups: string[]) => string][] = [
  * SECRET_NAME), tested first: most of what a report says (17,000 findings' messages on a
  * 1,000-file repository) holds none, and sixteen passes over each cost a tenth of a second.
  */
-const MAYBE_SECRET = /@|authorization|bearer|pass|secret|token|key|credential|gh[pousr]_|github_pat_|AKIA|ASIA|glpat-|npm_|xox|AIza|k_live_|eyJ|-u/i;
+const MAYBE_SECRET =
+  /@|authorization|bearer|pass|secret|token|key|credential|gh[pousr]_|github_pat_|AKIA|ASIA|glpat-|npm_|xox|AIza|k_live_|eyJ|-u/i;
 
 /** `text` with every credential-shaped value replaced by `***`. */
 export function redactSecrets(text: string): string {
