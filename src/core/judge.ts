@@ -411,7 +411,12 @@ async function judgeText(
   }
   const result: TargetResult = { path: file.path, kind: file.kind ?? null, findings: [] };
   try {
-    const judged = await engine.judgeSource(file.path, text, file.kind, facts);
+    const judged = await engine.judgeSource({
+      path: file.path,
+      text,
+      ...(file.kind ? { kind: file.kind } : {}),
+      ...(facts ? { facts } : {}),
+    });
     if (judged === null) return null;
     if ('unreadable' in judged) return unjudged(file, judged.unreadable, true);
     const { kind, ignores, findings } = judged;

@@ -30,7 +30,15 @@ export type SandboxJob =
    * The file's text, read here (target-reading.ts): parsing runs in parallel too. With the
    * facts already known of it (a Dockerfile's ShellCheck findings, as `[line, findings]`).
    */
-  | { source: { path: string; text: string; kind?: ReferenceFileKind; facts?: SourceFacts } };
+  | { source: SourceToJudge };
+
+/** A file's text to read into its input and judge, with its kind when the caller knows it. */
+export interface SourceToJudge {
+  path: string;
+  text: string;
+  kind?: ReferenceFileKind;
+  facts?: SourceFacts;
+}
 
 /** Facts about a file's text known before it is read (they cross to a worker as plain data). */
 export interface SourceFacts {

@@ -301,8 +301,8 @@ describe('LocalFirstPolicyEngine', () => {
   it('judges a small file on this thread, with the findings the sandbox gives', async () => {
     const engine = await LocalFirstPolicyEngine.load(prebuilt(), {}, () => own);
     const sandboxed = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
-    const here = await engine.judgeSource('app/Dockerfile', small);
-    expect(here).toEqual(await sandboxed.judgeSource('app/Dockerfile', small));
+    const here = await engine.judgeSource({ path: 'app/Dockerfile', text: small });
+    expect(here).toEqual(await sandboxed.judgeSource({ path: 'app/Dockerfile', text: small }));
     expect(here && 'findings' in here && here.findings.length).toBeGreaterThan(0);
     expect(own.workerCount).toBe(0);
     // Here too, unless a busy machine spent the time budget (IN_PROCESS_LIMITS.totalMs): the same findings either way.
@@ -313,17 +313,18 @@ describe('LocalFirstPolicyEngine', () => {
     expect(Buffer.byteLength(large)).toBeGreaterThan(IN_PROCESS_LIMITS.textBytes);
     const engine = await LocalFirstPolicyEngine.load(prebuilt(), {}, () => own);
     const sandboxed = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
-    expect(await engine.judgeSource('big/Dockerfile', large)).toEqual(
-      await sandboxed.judgeSource('big/Dockerfile', large),
+    expect(await engine.judgeSource({ path: 'big/Dockerfile', text: large })).toEqual(
+      await sandboxed.judgeSource({ path: 'big/Dockerfile', text: large }),
     );
     expect(own.workerCount).toBe(1);
   });
 
   it('sends the files past its budget to the sandbox', async () => {
     const engine = await LocalFirstPolicyEngine.load(prebuilt(), {}, () => own);
-    for (let i = 0; i < IN_PROCESS_LIMITS.files; i++) await engine.judgeSource(`d${i}/Dockerfile`, small);
+    for (let i = 0; i < IN_PROCESS_LIMITS.files; i++)
+      await engine.judgeSource({ path: `d${i}/Dockerfile`, text: small });
     expect(own.workerCount).toBe(0);
-    await engine.judgeSource('last/Dockerfile', small);
+    await engine.judgeSource({ path: 'last/Dockerfile', text: small });
     expect(own.workerCount).toBe(1);
   });
 

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PolicyInput, ReferenceFileKind } from '../input/policy-input.js';
+import type { PolicyInput } from '../input/policy-input.js';
 import type { CompiledPolicy, RuleMetadata } from './compile.js';
 import type { PolicyEngine } from './evaluate.js';
 import type { Finding } from './findings.js';
@@ -26,7 +26,7 @@ import {
   type SandboxReply,
   type SandboxRequest,
   type SandboxWorkerData,
-  type SourceFacts,
+  type SourceToJudge,
 } from './sandbox-protocol.js';
 import type { JudgedSource } from './target-reading.js';
 
@@ -40,12 +40,7 @@ export interface PolicyEvaluator {
    * Reads a file's text into its input and evaluates it, where the engine can do that off
    * the calling thread (the sandbox's workers); the pipeline reads the file itself otherwise.
    */
-  judgeSource?(
-    path: string,
-    text: string,
-    kind?: ReferenceFileKind,
-    facts?: SourceFacts,
-  ): Promise<JudgedSource>;
+  judgeSource?(source: SourceToJudge): Promise<JudgedSource>;
 }
 
 export interface SandboxOptions {
@@ -372,21 +367,18 @@ export class SandboxedPolicyEngine implements PolicyEvaluator {
   }
 
   /** The file read and evaluated in a worker; a limit stops the reading as it stops the policy. */
-  async judgeSource(
-    path: string,
-    text: string,
-    kind?: ReferenceFileKind,
-    facts?: SourceFacts,
-  ): Promise<JudgedSource> {
+  async judgeSource(source: SourceToJudge): Promise<JudgedSource> {
     try {
-      const outcome = await this.sandbox.run(this.policy, {
-        source: { path, text, ...(kind ? { kind } : {}), ...(facts ? { facts } : {}) },
-      });
+      const outcome = await this.sandbox.run(this.policy, { source });
       return 'judged' in outcome ? outcome.judged : null;
     } catch (error) {
       if (!(error instanceof PolicyLimitError)) throw error;
       // Whatever the file is, it was chosen as a target and is not judged: deny.
-      return { kind: kind ?? null, ignores: [], findings: [limitFinding(error, path, this.rules)] };
+      return {
+        kind: source.kind ?? null,
+        ignores: [],
+        findings: [limitFinding(error, source.path, this.rules)],
+      };
     }
   }
 }
@@ -461,19 +453,11 @@ export class LocalFirstPolicyEngine implements PolicyEvaluator {
     return 'findings' in outcome ? outcome.findings : [];
   }
 
-  async judgeSource(
-    path: string,
-    text: string,
-    kind?: ReferenceFileKind,
-    facts?: SourceFacts,
-  ): Promise<JudgedSource> {
-    if (!this.takes(Buffer.byteLength(text), IN_PROCESS_LIMITS.textBytes))
-      return (await this.inSandbox()).judgeSource(path, text, kind, facts);
-    const outcome = await this.here(
-      { source: { path, text, ...(kind ? { kind } : {}), ...(facts ? { facts } : {}) } },
-      path,
-    );
-    if ('limit' in outcome) return { kind: kind ?? null, ignores: [], findings: [outcome.limit] };
+  async judgeSource(source: SourceToJudge): Promise<JudgedSource> {
+    if (!this.takes(Buffer.byteLength(source.text), IN_PROCESS_LIMITS.textBytes))
+      return (await this.inSandbox()).judgeSource(source);
+    const outcome = await this.here({ source }, source.path);
+    if ('limit' in outcome) return { kind: source.kind ?? null, ignores: [], findings: [outcome.limit] };
     return 'judged' in outcome ? outcome.judged : null;
   }
 

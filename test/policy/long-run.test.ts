@@ -87,7 +87,7 @@ describe('a RUN of 300 commands', () => {
     // are not what the time limit measures below (a margin on a loaded machine: the long
     // RUNs take well under a second of CPU each once warm).
     const engine = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
-    await engine.judgeSource('Dockerfile', longRun(20));
+    await engine.judgeSource({ path: 'Dockerfile', text: longRun(20) });
   }, 60_000);
   afterAll(() => sandbox.close());
 
@@ -98,7 +98,7 @@ describe('a RUN of 300 commands', () => {
     'is judged in the sandbox: %s',
     async (_, text, expected) => {
       const engine = await SandboxedPolicyEngine.load(builtin, {}, sandbox);
-      const judged = await engine.judgeSource('Dockerfile', text);
+      const judged = await engine.judgeSource({ path: 'Dockerfile', text });
       if (judged === null || 'unreadable' in judged) throw new Error(`not judged: ${JSON.stringify(judged)}`);
       const ids = new Set(judged.findings.map((f) => f.rule_id));
       expect(ids).not.toContain(SANDBOX_RULES.time.id);
