@@ -169,25 +169,9 @@ export async function judgeTargets(
   if (options.registry || options.images) {
     // Registry look-ups and builds see every input at once (one look-up per image however
     // many files name it).
-    const prepared: (PreparedTarget | undefined)[] = await withFacts(
-      await collect(files),
-      options,
-      set,
-      today,
-    );
+    const prepared = await withFacts(await collect(files), options, set, today);
     const evaluating = performance.now();
-    await phase('evaluation', () =>
-      inOrder(
-        prepared.keys(),
-        (index) => {
-          const item = prepared[index] as PreparedTarget;
-          // Evaluated: the input is no longer needed.
-          prepared[index] = undefined;
-          return judgePrepared(item);
-        },
-        done,
-      ),
-    );
+    await phase('evaluation', () => inOrder(handOver(prepared), judgePrepared, done));
     metrics().observe('policyEvaluation', secondsSince(evaluating));
   } else if (options.shellcheck) {
     // ShellCheck alone: batch by batch, so that memory stays flat and one ShellCheck process
@@ -255,22 +239,23 @@ async function* preparedStream(
   set: PolicySet | undefined,
   today: Date,
 ): AsyncGenerator<PreparedTarget> {
-  let pending: Promise<(PreparedTarget | undefined)[]> | undefined;
-  const drain = function* (prepared: (PreparedTarget | undefined)[]) {
-    for (let i = 0; i < prepared.length; i++) {
-      const item = prepared[i] as PreparedTarget;
-      // Handed on: its input is held by its evaluation alone.
-      prepared[i] = undefined;
-      yield item;
-    }
-  };
+  let pending: Promise<PreparedTarget[]> | undefined;
   for await (const batch of batches(files, SHELLCHECK_BATCH)) {
     const next = withFacts(batch, options, set, today);
     next.catch(() => undefined); // awaited in turn; a failure meanwhile is not unhandled
-    if (pending) yield* drain(await pending);
+    if (pending) yield* handOver(await pending);
     pending = next;
   }
-  if (pending) yield* drain(await pending);
+  if (pending) yield* handOver(await pending);
+}
+
+/** The items in order, each let go by the array as it is handed on: its evaluation alone holds its input. */
+function* handOver(prepared: (PreparedTarget | undefined)[]): Generator<PreparedTarget> {
+  for (let i = 0; i < prepared.length; i++) {
+    const item = prepared[i] as PreparedTarget;
+    prepared[i] = undefined;
+    yield item;
+  }
 }
 
 async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
