@@ -226,13 +226,14 @@ class FactsStore {
       stored = (await this.#disk.get(key))?.value;
       if (stored) byText.set(key, stored);
     }
-    // Copies: the pipeline writes them into inputs it may change.
+    // Copies, for the same reason as in set().
     return stored ? new Map(stored.map(([line, findings]) => [line, findings.map((f) => ({ ...f }))])) : null;
   }
 
   async set(text: string, facts: Map<number, ShellCheckFinding[]>): Promise<void> {
     const key = this.key(text);
-    const stored: StoredFacts = [...facts];
+    // Copies: `facts` goes on into inputs, which the pipeline may change.
+    const stored: StoredFacts = [...facts].map(([line, findings]) => [line, findings.map((f) => ({ ...f }))]);
     byText.set(key, stored);
     // A `limit` finding stays in memory only: the limit may have been a busy machine's.
     if (stored.some(([, findings]) => findings.some((f) => f.code === LIMIT_CODE))) return;
