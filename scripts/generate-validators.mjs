@@ -16,13 +16,14 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { CACHE_ENTRY_HEADER } from '../dist/cache/disk-cache.js';
 import { configurationSchema, SCHEMA_DOCUMENT } from '../dist/config/configuration.js';
 import { builtImageFactsSchema, INPUT_SCHEMA_DEFS } from '../dist/facts/image-facts.js';
-import { SHELLCHECK_CACHE_ENTRY } from '../dist/facts/shellcheck.js';
+import { SHELLCHECK_CACHE_ENTRY, SHELLCHECK_OUTPUT } from '../dist/facts/shellcheck.js';
 import { COMPILED_META } from '../dist/policy/compile.js';
 import { IMAGE_CONFIG } from '../dist/registry/image-config.js';
 import { MANIFEST_DOCUMENT } from '../dist/registry/manifest.js';
 import { DOCKER_ARCHIVE_MANIFEST } from '../dist/scan/archive.js';
 import { OSV_REPORT } from '../dist/scan/osv-output.js';
 import { schemaKey } from '../dist/schema/parse-json.js';
+import { PACKAGE_JSON } from '../dist/tools.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VALIDATORS_PATH = join(ROOT, 'src', 'schema', 'precompiled-validators.ts');
@@ -32,6 +33,7 @@ export function hotSchemas() {
   return {
     cacheEntryHeader: CACHE_ENTRY_HEADER,
     shellCheckCacheEntry: SHELLCHECK_CACHE_ENTRY,
+    shellCheckOutput: SHELLCHECK_OUTPUT,
     compiledPolicyMeta: COMPILED_META,
     builtImageFacts: builtImageFactsSchema(),
     policyInputSchemaDefs: INPUT_SCHEMA_DEFS,
@@ -42,6 +44,8 @@ export function hotSchemas() {
     imageConfig: IMAGE_CONFIG,
     manifestDocument: MANIFEST_DOCUMENT,
     osvReport: OSV_REPORT,
+    // The version in report footers and in the ShellCheck facts' cache key.
+    packageJson: PACKAGE_JSON,
   };
 }
 

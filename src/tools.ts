@@ -39,7 +39,8 @@ export function toolPath(name: string): string {
   return existsSync(local) ? local : name;
 }
 
-const PACKAGE_JSON: JsonSchema<{ version: string }> = {
+/** What portcullisVersion reads of package.json (exported for scripts/generate-validators.mjs). */
+export const PACKAGE_JSON: JsonSchema<{ version: string }> = {
   type: 'object',
   required: ['version'],
   properties: { version: { type: 'string' } },

@@ -115,9 +115,9 @@ export function judgementFails(judgement: Judgement): boolean {
 /** The built-in policy pack, compiled once per process (and cached on disk by content), evaluated in the sandbox. */
 let builtinEngine: Promise<PolicyEvaluator> | undefined;
 export function builtinPolicyEngine(): Promise<PolicyEvaluator> {
-  builtinEngine ??= loadPolicyDirectory(BUILTIN_POLICY_DIR)
-    .then(compilePolicy)
-    .then((compiled) => SandboxedPolicyEngine.load(compiled));
+  builtinEngine ??= compilePolicy(loadPolicyDirectory(BUILTIN_POLICY_DIR)).then((compiled) =>
+    SandboxedPolicyEngine.load(compiled),
+  );
   builtinEngine.catch(() => {
     builtinEngine = undefined;
   });

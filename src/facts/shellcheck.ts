@@ -354,7 +354,8 @@ async function runIsolating(
   }
 }
 
-const OUTPUT: JsonSchema<{ comments: ShellCheckComment[] }> = {
+/** ShellCheck's `--format=json1` (exported for scripts/generate-validators.mjs, which precompiles it). */
+export const SHELLCHECK_OUTPUT: JsonSchema<{ comments: ShellCheckComment[] }> = {
   type: 'object',
   required: ['comments'],
   properties: {
@@ -447,7 +448,7 @@ async function runBatch(
   });
   let parsed: { comments: ShellCheckComment[] };
   try {
-    parsed = parseJson(stdout, OUTPUT, 'ShellCheck output');
+    parsed = parseJson(stdout, SHELLCHECK_OUTPUT, 'ShellCheck output');
   } catch (error) {
     throw new ShellCheckError(`ShellCheck answered with something else than its JSON: ${String(error)}`);
   }

@@ -50,12 +50,9 @@ export interface PolicySetOptions {
  * change while it runs, and reading some 60 files again took most of a warm App check's
  * in-process time.
  */
-let builtinFiles: Promise<PolicyBundle> | undefined;
-function builtinPack(): Promise<PolicyBundle> {
+let builtinFiles: PolicyBundle | undefined;
+function builtinPack(): PolicyBundle {
   builtinFiles ??= loadPolicyDirectory(BUILTIN_POLICY_DIR);
-  builtinFiles.catch(() => {
-    builtinFiles = undefined;
-  });
   return builtinFiles;
 }
 
@@ -68,7 +65,7 @@ export async function loadPolicySet(
 ): Promise<PolicySet> {
   const configText = await snapshot.readFile(CONFIG_PATH);
   const config = parseConfig(configText);
-  const builtin = await builtinPack();
+  const builtin = builtinPack();
   const files = new Map<string, string>();
   for (const [path, text] of builtin.files) {
     if (config.policies.builtin || ALWAYS_BUILTIN.test(path) || path === 'data.json') files.set(path, text);
