@@ -91,20 +91,27 @@ is_git(source) if {
 	regex.match(`^[\w.-]+@[\w.-]+:`, source)
 }
 
-is_git(source) if regex.match(`\.git(#.*)?$`, source)
+is_git(source) if {
+	contains(source, ".git")
+	regex.match(`\.git(#.*)?$`, source)
+}
 
 # Suffixes of files ADD may unpack: it detects tar archives (plain, gzip, bzip2, xz,
 # zstd) by content, so compressed single files count too.
 archive_suffix := `(?i)\.(tar|tgz|taz|tbz|tbz2|tb2|txz|tzst|tz|gz|bz2|xz|zst|lz4)$`
 
-maybe_archive(source) if regex.match(archive_suffix, source)
+maybe_archive(source) if {
+	contains(source, ".")
+	regex.match(archive_suffix, source)
+}
 
 maybe_archive(source) if contains(source, "$")
 
 # A pattern (`files/*`, `pkg-?`) may match archives unless it ends in a fixed,
 # non-archive extension (`*.json`).
 maybe_archive(source) if {
-	regex.match(`[*?\[]`, source)
+	some wildcard in ["*", "?", "["]
+	contains(source, wildcard)
 	not regex.match(`[*?\]][^*?\]/]*\.[A-Za-z0-9]+$`, source)
 }
 
@@ -113,7 +120,7 @@ maybe_archive(source) if {
 fix(instruction) := {"fix": {
 	"line": instruction.line,
 	"end_line": instruction.line,
-	"replacement": regex.replace(line, `^(\s*)\S+`, sprintf("${1}%s", [copy_keyword(line)])),
+	"replacement": regex.replace(line, `^(\s*)\S+`, concat("", ["${1}", copy_keyword(line)])),
 	"description": "Replace ADD with COPY",
 }} if {
 	every flag in instruction.flags {

@@ -59,6 +59,9 @@ disabling_runs := [{"stage": entry.stage.index, "line": instruction.line} |
 	some entry in dockerfile.instructions
 	instruction := entry.instruction
 	instruction.keyword == "RUN"
+
+	# The setting's name, found natively first: OPA's WebAssembly compiles a pattern again on every call.
+	contains(lower(instruction.value), "apt::install-recommends")
 	regex.match(disabled, instruction.value)
 ]
 
@@ -68,7 +71,7 @@ fix(item) := {"fix": {
 	"line": item.command.line,
 	"end_line": item.command.line,
 	"replacement": replacement,
-	"description": sprintf("Add %s", [trim_space(flag(item))]),
+	"description": concat(" ", ["Add", trim_space(flag(item))]),
 }} if {
 	replacement := dockerfile.line_with_insertion(item.instruction, item.command, item.subcommand, flag(item))
 } else := {}

@@ -25,7 +25,7 @@ info contains finding if {
 	item.program == "tar"
 	extracts(item.args)
 	some arg in item.args
-	key := sprintf("%d/%s", [item.stage.index, dockerfile.basename(arg)])
+	key := concat("/", [format_int(item.stage.index, 10), dockerfile.basename(arg)])
 	key in _archive_keys
 	some copy in _copied_archives_by_stage[item.stage.index]
 	copy.key == key
@@ -38,7 +38,7 @@ info contains finding if {
 
 # Local tar archives the stage's COPYs bring in, by the name a later command sees: the
 # source's, and the destination's when a single source is copied to a file name.
-_copied_archives contains {"key": sprintf("%d/%s", [item.stage.index, name]), "line": item.instruction.line, "name": name, "source": source} if {
+_copied_archives contains {"key": concat("/", [format_int(item.stage.index, 10), name]), "line": item.instruction.line, "name": name, "source": source} if {
 	some item in dockerfile.instructions
 	item.instruction.keyword == "COPY"
 	not item.instruction.onbuild
@@ -50,6 +50,7 @@ _copied_archives contains {"key": sprintf("%d/%s", [item.stage.index, name]), "l
 	count(args) > 1
 	some i, source in args
 	i < count(args) - 1
+	contains(source, ".t")
 	regex.match(_tar_suffix, source)
 	not contains(source, "$")
 	some name in _names(source, args)
@@ -61,7 +62,7 @@ _archive_keys := {copy.key | some copy in _copied_archives}
 
 _copied_archives_by_stage := {stage.index: [copy |
 	some copy in _copied_archives
-	startswith(copy.key, sprintf("%d/", [stage.index]))
+	startswith(copy.key, concat("", [format_int(stage.index, 10), "/"]))
 ] |
 	some stage in dockerfile.stages
 }
@@ -70,6 +71,7 @@ _names(source, args) := {dockerfile.basename(source), dockerfile.basename(destin
 	count(args) == 2
 	destination := args[1]
 	not endswith(destination, "/")
+	contains(destination, ".t")
 	regex.match(_tar_suffix, destination)
 } else := {dockerfile.basename(source)}
 
@@ -79,7 +81,11 @@ _tar_suffix := `\.(tar|tar\.(gz|bz2|xz|Z|lz|lzma)|tgz|tbz|tbz2|tb2|txz|tZ|tlz|tp
 # tar's extract mode: `-x…`/`--extract`/`--get`, or the old style `xzf` as its first word.
 extracts(args) if {
 	some arg in array.slice(args, 1, count(args))
+	startswith(arg, "-")
 	regex.match(`^(-[A-Za-z]*x[A-Za-z]*|--extract|--get)$`, arg)
 }
 
-extracts(args) if regex.match(`^[A-Za-z]*x[A-Za-z]*$`, args[1])
+extracts(args) if {
+	contains(args[1], "x")
+	regex.match(`^[A-Za-z]*x[A-Za-z]*$`, args[1])
+}

@@ -32,7 +32,7 @@ deny contains finding if {
 }
 
 # COPY --from=X and RUN --mount=…,from=X, with the stage they are in.
-references contains {"stage": item.stage, "instruction": item.instruction, "from": flag.value, "what": sprintf("COPY --from=%s", [flag.value])} if {
+references contains {"stage": item.stage, "instruction": item.instruction, "from": flag.value, "what": concat("", ["COPY --from=", flag.value])} if {
 	some item in dockerfile.instructions
 	item.instruction.keyword == "COPY"
 	some flag in item.instruction.flags

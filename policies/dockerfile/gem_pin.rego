@@ -29,7 +29,7 @@ info contains finding if {
 	unpinned := [word | some word in packages.literal_operands(item); not pinned(word)]
 	count(unpinned) > 0
 	finding := {
-		"msg": sprintf("\"%s\" installs %s without a version: pin it (name:version).", [dockerfile.command_label(item.command), concat(", ", unpinned)]),
+		"msg": concat("", ["\"", dockerfile.command_label(item.command), "\" installs ", concat(", ", unpinned), " without a version: pin it (name:version)."]),
 		"line": item.command.line,
 	}
 }

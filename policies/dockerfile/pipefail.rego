@@ -121,7 +121,7 @@ fix(stage) := {"fix": {
 	"line": first.line,
 	"end_line": first.line,
 	"replacement": concat("", [indent, shell_line, "\n", line]),
-	"description": sprintf("Add %s", [shell_line]),
+	"description": concat(" ", ["Add", shell_line]),
 }} if {
 	lines := [line | some [index, line] in unprotected; index == stage.index]
 	some first in stage.instructions

@@ -32,8 +32,18 @@ absolute(path) if startswith(path, "/")
 
 absolute(path) if startswith(path, "$")
 
-absolute(path) if regex.match(`^([A-Za-z]:)?[\\/]`, path)
+absolute(path) if startswith(path, "\\")
+
+absolute(path) if {
+	substring(path, 1, 1) == ":"
+	regex.match(`^[A-Za-z]:[\\/]`, path)
+}
 
 unquoted(value) := substring(value, 1, count(value) - 2) if {
+	_quote_first(value)
 	regex.match(`^("[^"]*"|'[^']*')$`, value)
 } else := value
+
+_quote_first(value) if startswith(value, "\"")
+
+_quote_first(value) if startswith(value, "'")

@@ -98,9 +98,33 @@ secret_name(name) if {
 	some part in {"token", "passw", "secret", "credential", "key"}
 	contains(lowered, part)
 
-	words := lower(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[-.]`, "_"))
+	words := _snake_case(name)
 	regex.match(`(^|_)(tokens?|passwords?|passwd|secrets?|credentials?|api_?key|apikey|private_?key|access_?key)(_|$)`, words)
-	not regex.match(`_(file|path|dir|url|uri|endpoint|host|name|length|len|ttl|header|env|enabled)$`, words)
+	not _location(words)
+}
+
+# The name's words, lower case and joined by `_`: `apiKey` and `api-key` are `api_key`.
+# Natively when there is no camel case to split (no lower-case letter or digit before an
+# upper-case one), as in GITHUB_TOKEN: regex.replace calls out to JavaScript.
+_snake_case(name) := replace(replace(lower(name), "-", "_"), ".", "_") if {
+	_no_camel_case(name)
+} else := lower(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[-.]`, "_"))
+
+_no_camel_case(name) if lower(name) == name
+
+_no_camel_case(name) if {
+	upper(name) == name
+	not _has_digit(name)
+}
+
+_has_digit(name) if {
+	some digit in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+	contains(name, digit)
+}
+
+_location(words) if {
+	contains(words, "_")
+	regex.match(`_(file|path|dir|url|uri|endpoint|host|name|length|len|ttl|header|env|enabled)$`, words)
 }
 
 # A value that says the variable is a switch or a secret's location, not a secret:

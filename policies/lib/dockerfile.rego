@@ -45,9 +45,9 @@ _program_name(args) := basename(args[0]) if count(args) > 0
 _program_name(args) := "" if count(args) == 0
 
 # A readable name for a stage in messages: `"builder"` or `#2`.
-stage_label(stage) := sprintf("%q", [stage.name]) if stage.name != null
+stage_label(stage) := json.marshal(stage.name) if stage.name != null
 
-stage_label(stage) := sprintf("#%d", [stage.index]) if stage.name == null
+stage_label(stage) := concat("", ["#", format_int(stage.index, 10)]) if stage.name == null
 
 # The base image of a stage for messages: `"node:20"`, or
 # `"node:${V}" (resolved to "node:20")` when global ARGs were substituted.
@@ -156,7 +156,7 @@ cache_mount_targets(instruction) := {trim_suffix(mount.target, "/") |
 command_label(command) := text if {
 	text := _one_line(command.text)
 	count(text) <= 60
-} else := sprintf("%s…", [substring(_one_line(command.text), 0, 59)])
+} else := concat("", [substring(_one_line(command.text), 0, 59), "…"])
 
 _one_line(text) := concat(" ", [word |
 	some word in split(replace(replace(replace(replace(trim_space(text), "\t", " "), "\n", " "), "\r", " "), "\f", " "), " ")
@@ -207,7 +207,7 @@ replace_first(s, old, new) := concat("", [substring(s, 0, i), new, substring(s, 
 # identical commands is edited. Undefined when `word` is not on the command's first line.
 line_with_insertion(instruction, command, word, insertion) := new_line if {
 	line := source_line(instruction, command.line)
-	matches := regex.find_all_string_submatch_n(sprintf(`^(.*?\s%s)(?:\s|$)`, [word]), command.text, 1)
+	matches := regex.find_all_string_submatch_n(concat("", [`^(.*?\s`, word, `)(?:\s|$)`]), command.text, 1)
 	prefix := matches[0][1]
 	anchor := _insertion_anchor(line, command.text, prefix)
 	rest := substring(anchor, count(prefix), -1)

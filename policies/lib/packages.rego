@@ -132,7 +132,7 @@ _option_token(manager, words, k) := {"names": names, "value": value} if {
 	body := substring(word, 1, -1)
 	letters := [substring(body, i, 1) | some i in numbers.range(0, count(body) - 1)]
 	stop := _first_or([i | some i, letter in letters; _short_stop(manager, letter)], count(letters))
-	names := [sprintf("-%s", [letter]) | some i, letter in letters; i <= stop; letter != "="]
+	names := [concat("", ["-", letter]) | some i, letter in letters; i <= stop; letter != "="]
 	value := _short_value(words, k, letters, stop)
 }
 
@@ -324,7 +324,7 @@ cache_mounted(instruction, directories) if {
 # The last line of the RUN of `item` with ` && <text>` appended: only for a shell form RUN
 # without heredocs whose last line ends its last command (no trailing comment,
 # continuation or operator), so the appended command runs after everything else.
-appended_line(item, text) := sprintf("%s && %s", [trim_right(line, " \t"), text]) if {
+appended_line(item, text) := concat(" && ", [trim_right(line, " \t"), text]) if {
 	instruction := item.instruction
 	instruction.form == "shell"
 	count(instruction.heredocs) == 0
@@ -371,7 +371,7 @@ rpm_pinned(word) if startswith(word, "@")
 # the same line are skipped so that the right one of two identical commands is edited.
 line_with_program(item, new) := new_line if {
 	line := dockerfile.source_line(item.instruction, item.command.line)
-	anchor := sprintf("%s %s", [item.args[0], item.args[1]])
+	anchor := concat(" ", [item.args[0], item.args[1]])
 	skipped := sum([n |
 		some j, earlier in item.instruction.commands
 		j < item.index
