@@ -285,8 +285,13 @@ async function withFacts(
   // ShellCheck alone, and a Dockerfile it checked before: no parsing here, its findings go
   // with its text to a policy worker, which parses it as it does every file without ShellCheck.
   const known = options.registry || options.images ? undefined : options.shellcheck?.known;
+  // Looked up together: one at a time, each look-up's reads (its .dockerignore, the facts'
+  // cache file) waited on the thread pool in turn, and the policy workers on them.
+  const knownFiles = known
+    ? await Promise.all(files.map((file) => knownDockerfile(file, known)))
+    : files.map(() => null);
   let since = performance.now();
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     // Parsing is synchronous, and the previous batch's evaluations are dispatched and
     // collected on this thread: without a turn of the event loop now and then, the policy
     // workers finished their files and idled until the whole batch was parsed.
@@ -294,7 +299,7 @@ async function withFacts(
       await new Promise((resolve) => setImmediate(resolve));
       since = performance.now();
     }
-    const found = known ? await knownDockerfile(file, known) : null;
+    const found = knownFiles[index];
     if (found) {
       prepared.push({ result: { path: file.path, kind: file.kind ?? null, findings: [] }, known: found });
       continue;
