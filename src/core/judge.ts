@@ -285,11 +285,18 @@ async function withFacts(
   // ShellCheck alone, and a Dockerfile it checked before: no parsing here, its findings go
   // with its text to a policy worker, which parses it as it does every file without ShellCheck.
   const known = options.registry || options.images ? undefined : options.shellcheck?.known;
-  // Looked up together: one at a time, each look-up's reads (its .dockerignore, the facts'
-  // cache file) waited on the thread pool in turn, and the policy workers on them.
-  const knownFiles = known
-    ? await Promise.all(files.map((file) => knownDockerfile(file, known)))
-    : files.map(() => null);
+  // Looked up IN_FLIGHT at a time: one at a time, each look-up's reads (its .dockerignore,
+  // the facts' cache file) waited on the thread pool in turn, and the policy workers on them;
+  // a whole batch at once raised the peak memory of a 5,000-file check past 300 MiB.
+  const knownFiles: (PreparedTarget['known'] | null)[] = [];
+  for (let start = 0; start < files.length; start += IN_FLIGHT) {
+    const chunk = files.slice(start, start + IN_FLIGHT);
+    knownFiles.push(
+      ...(known
+        ? await Promise.all(chunk.map((file) => knownDockerfile(file, known)))
+        : chunk.map(() => null)),
+    );
+  }
   let since = performance.now();
   for (const [index, file] of files.entries()) {
     // Parsing is synchronous, and the previous batch's evaluations are dispatched and
