@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { goSprintf } from './go-sprintf.js';
 import { parseOpaCapabilities } from './opa-output.js';
 
@@ -104,11 +104,17 @@ function text(value: unknown, builtin: string): string {
  * `(?U)`…), where JavaScript's RegExp reads many of the same patterns differently.
  */
 const compiled = new LRUCache<string, RE2JS>({ max: 256 });
+/**
+ * re2js, loaded on the first call: most evaluations call none of these built-ins, and loading
+ * its 270 KB cost every cold `portcullis check` and every policy worker's start ~10 ms.
+ */
+let re2js: typeof import('re2js') | undefined;
 function re2(pattern: unknown): RE2JS {
   const source = text(pattern, 'regex');
   let re = compiled.get(source);
   if (!re) {
-    re = RE2JS.compile(source);
+    re2js ??= require('re2js') as typeof import('re2js');
+    re = re2js.RE2JS.compile(source);
     compiled.set(source, re);
   }
   return re;
