@@ -285,17 +285,12 @@ async function withFacts(
   // ShellCheck alone, and a Dockerfile it checked before: no parsing here, its findings go
   // with its text to a policy worker, which parses it as it does every file without ShellCheck.
   const known = options.registry || options.images ? undefined : options.shellcheck?.known;
-  // Looked up IN_FLIGHT at a time: one at a time, each look-up's reads (its .dockerignore,
-  // the facts' cache file) waited on the thread pool in turn, and the policy workers on them;
-  // a whole batch at once raised the peak memory of a 5,000-file check past 300 MiB.
+  // Looked up IN_FLIGHT at a time: one by one, each look-up's reads (its .dockerignore, the
+  // facts' cache file) waited on the thread pool in turn, and the policy workers on them.
   const knownFiles: (PreparedTarget['known'] | null)[] = [];
-  for (let start = 0; start < files.length; start += IN_FLIGHT) {
+  for (let start = 0; known && start < files.length; start += IN_FLIGHT) {
     const chunk = files.slice(start, start + IN_FLIGHT);
-    knownFiles.push(
-      ...(known
-        ? await Promise.all(chunk.map((file) => knownDockerfile(file, known)))
-        : chunk.map(() => null)),
-    );
+    knownFiles.push(...(await Promise.all(chunk.map((file) => knownDockerfile(file, known)))));
   }
   let since = performance.now();
   for (const [index, file] of files.entries()) {
@@ -306,7 +301,7 @@ async function withFacts(
       await new Promise((resolve) => setImmediate(resolve));
       since = performance.now();
     }
-    const found = knownFiles[index];
+    const found = knownFiles[index] ?? null;
     if (found) {
       prepared.push({ result: { path: file.path, kind: file.kind ?? null, findings: [] }, known: found });
       continue;
