@@ -19,7 +19,6 @@ package portcullis.rules.apt_pin
 
 import rego.v1
 
-import data.portcullis.lib.dockerfile
 import data.portcullis.lib.packages
 
 info contains finding if {
@@ -29,7 +28,7 @@ info contains finding if {
 	unpinned := [word | some word in packages.literal_operands(item); not pinned(word)]
 	count(unpinned) > 0
 	finding := {
-		"msg": concat("", ["\"", dockerfile.command_label(item.command), "\" installs ", concat(", ", unpinned), " without a version: pin it (name=version)."]),
+		"msg": packages.unpinned_message(item, unpinned, "name=version"),
 		"line": item.command.line,
 	}
 }

@@ -44,7 +44,9 @@ _program_name(args) := basename(args[0]) if count(args) > 0
 
 _program_name(args) := "" if count(args) == 0
 
-# A readable name for a stage in messages: `"builder"` or `#2`.
+# A readable name for a stage in messages: `"builder"` or `#2`. Quoted with json.marshal, which
+# runs inside WebAssembly (sprintf's %q calls out to JavaScript); for the names BuildKit accepts
+# (letters, digits, `.`, `-`, `_`) the two quote alike, and any other is still escaped.
 stage_label(stage) := json.marshal(stage.name) if stage.name != null
 
 stage_label(stage) := concat("", ["#", format_int(stage.index, 10)]) if stage.name == null

@@ -344,6 +344,14 @@ piped_from_yes(item) if {
 
 # The operands of an install that name packages a rule can judge: words with a shell
 # variable (`$PACKAGES`) could be anything and are left alone.
+# The message of the pin rules (PC-DF-028, 029 …): `"apk add curl" installs curl without a
+# version: pin it (name=version).` Built with concat, not sprintf, which calls out of
+# WebAssembly to JavaScript: these rules report thousands of findings on a large repository.
+unpinned_message(item, unpinned, form) := concat("", [
+	"\"", dockerfile.command_label(item.command), "\" installs ", concat(", ", unpinned),
+	" without a version: pin it (", form, ").",
+])
+
 literal_operands(item) := [word | some word in item.operands; not contains(word, "$")]
 
 # The last command of its RUN among the commands of `keys` (one finding per RUN).
