@@ -120,13 +120,16 @@ maybe_archive(source) if {
 fix(instruction) := {"fix": {
 	"line": instruction.line,
 	"end_line": instruction.line,
-	"replacement": regex.replace(line, `^(\s*)\S+`, concat("", ["${1}", copy_keyword(line)])),
+	"replacement": replacement,
 	"description": "Replace ADD with COPY",
 }} if {
 	every flag in instruction.flags {
 		flag.name in {"chown", "chmod", "link", "exclude", "parents"}
 	}
 	line := dockerfile.source_line(instruction, instruction.line)
+	keyword := dockerfile.first_word(line)
+	indent := dockerfile.leading_space(line)
+	replacement := concat("", [indent, copy_keyword(line), substring(line, count(keyword), -1)])
 } else := {}
 
 # `COPY`, or `copy` when the keyword was written in lower case.

@@ -47,7 +47,7 @@ fix(instruction, property) := {"fix": {
 
 	# Variables expand alike in both forms, unless single quotes kept one literal.
 	not single_quoted_variable(instruction, property.value)
-	keyword := regex.find_n(`^\s*\S+`, instruction.source, 1)[0]
+	keyword := dockerfile.first_word(instruction.source)
 	replacement := sprintf("%s %s=%s", [keyword, property.name, quoted(property.value)])
 } else := {}
 

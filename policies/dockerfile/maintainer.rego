@@ -19,7 +19,7 @@ info contains finding if {
 	some item in dockerfile.instructions
 	instruction := item.instruction
 	instruction.keyword == "MAINTAINER"
-	indent := regex.find_n(`^\s*`, dockerfile.source_line(instruction, instruction.line), 1)[0]
+	indent := dockerfile.leading_space(dockerfile.source_line(instruction, instruction.line))
 	finding := {
 		"msg": "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors instead.",
 		"line": instruction.line,

@@ -23,7 +23,7 @@ warn contains finding if {
 
 	# The parser describes `ONBUILD RUN …` as the RUN it carries (`onbuild: true`), so the
 	# trigger is read from the line as written.
-	words := regex.split(`\s+`, trim_space(item.instruction.source))
+	words := dockerfile.words(trim_space(item.instruction.source))
 	upper(words[0]) == "ONBUILD"
 	trigger := upper(words[1])
 	trigger in {"ONBUILD", "FROM", "MAINTAINER"}

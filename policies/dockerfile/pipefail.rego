@@ -129,7 +129,7 @@ fix(stage) := {"fix": {
 	not shell_before(stage, first)
 	shell_line := sprintf("SHELL [%q, \"-o\", \"pipefail\", \"-c\"]", [shell_for(stage)])
 	line := dockerfile.source_line(first, first.line)
-	indent := regex.find_n(`^[ \t]*`, line, 1)[0]
+	indent := dockerfile.leading_blanks(line)
 } else := {}
 
 shell_for(stage) := "/bin/ash" if {

@@ -52,7 +52,7 @@ user_fix(stage) := {"fix": {
 	starts := [i | some i in stage.instructions; i.keyword in {"CMD", "ENTRYPOINT"}; i.line > last_run]
 	start := starts[0]
 	line := dockerfile.source_line(start, start.line)
-	indent := regex.find_n(`^\s*`, line, 1)[0]
+	indent := dockerfile.leading_space(line)
 } else := {}
 
 deny contains finding if {

@@ -145,5 +145,5 @@ literal(value) if {
 	is_string(value)
 	not regex.match(`(?i)^(true|false|yes|no|on|off|0|1|null|none)$`, value)
 	not startswith(value, "/run/secrets/")
-	regex.match(`[A-Za-z0-9]`, regex.replace(value, `\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`, ""))
+	regex.match(`[A-Za-z0-9]`, dockerfile.without_variable_references(value))
 }

@@ -53,8 +53,8 @@ fix(stage, instruction) := {"fix": {
 	not cmd_overridden(stage, instruction)
 	not shell_replaced(stage, instruction)
 	line := dockerfile.source_line(instruction, instruction.line)
-	keyword := regex.find_n(`^\s*\S+`, line, 1)[0]
-	words := program_words(regex.split(`\s+`, trim_space(instruction.value)))
+	keyword := dockerfile.first_word(line)
+	words := program_words(dockerfile.words(trim_space(instruction.value)))
 	count(words) > 0
 	runs_as_program(words[0])
 	replacement := sprintf("%s [%s]", [keyword, concat(", ", [json.marshal(word) | some word in words])])

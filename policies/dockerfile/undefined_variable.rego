@@ -49,12 +49,12 @@ warn contains finding if {
 _expanding := {"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "ARG"}
 
 # The flags and arguments, without single-quoted text and escaped dollars, which are not expanded.
-_expanded_text(instruction) := regex.replace(text, `'[^']*'`, "") if {
+_expanded_text(instruction) := dockerfile.without_single_quoted(text) if {
 	flags := [flag.value | some flag in instruction.flags; is_string(flag.value)]
 	joined := concat(" ", array.concat(flags, [instruction.value]))
 	text := replace(joined, concat("", [input.dockerfile.escape, "$"]), "")
 
-	# Nothing to expand: no call out to the host's regular expressions for most instructions.
+	# Nothing to expand, as in most instructions: stop here.
 	contains(text, "$")
 }
 

@@ -2,10 +2,11 @@
 # title: Dockerfile helpers
 # description: >-
 #   Shared views of input.dockerfile for the rule packages. A note for rule authors:
-#   Portcullis runs policies as WebAssembly, where regex.match and
-#   regex.find_all_string_submatch_n are RE2 as in OPA, but regex.replace, regex.split
-#   and regex.find_n are JavaScript regular expressions: keep RE2-only syntax such as
-#   `(?i)` out of those three.
+#   Portcullis runs policies as WebAssembly. regex.match and
+#   regex.find_all_string_submatch_n run inside the module; regex.replace, regex.split and
+#   regex.find_n (RE2 syntax too) call out to JavaScript, which costs a round trip per call
+#   and, in a cold process, loading an RE2 port: the text helpers at the end of this file do
+#   the common cases natively.
 package portcullis.lib.dockerfile
 
 import rego.v1
@@ -160,10 +161,7 @@ command_label(command) := text if {
 	count(text) <= 60
 } else := concat("", [substring(_one_line(command.text), 0, 59), "…"])
 
-_one_line(text) := concat(" ", [word |
-	some word in split(replace(replace(replace(replace(trim_space(text), "\t", " "), "\n", " "), "\r", " "), "\f", " "), " ")
-	word != ""
-])
+_one_line(text) := concat(" ", words(trim_space(text)))
 
 # The position of a command in its instruction's list of commands.
 # Looked up first where it is when no earlier pipeline has more than one command (pipeline
@@ -289,6 +287,79 @@ from_variables(stage) := {match[1] |
 # ARG gives a value to the empty string (`FROM alpine$TAG` builds `alpine`, untagged), and
 # an ARG declared inside a stage is not visible to a later FROM. Undefined when the image
 # uses a platform variable, whose value depends on the build.
-default_base(stage) := regex.replace(stage.base.resolved, `\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, "") if {
+default_base(stage) := without_variable_references(stage.base.resolved) if {
 	not regex.match(`\$\{?(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)\b`, stage.base.raw)
+}
+
+# Text helpers that run inside WebAssembly (see the note at the top): each gives exactly what
+# the regular expression in its comment gives.
+
+# RE2's \s: space, tab, newline, carriage return and form feed (not \v).
+_re2_space := " \t\n\r\f"
+
+# regex.find_n(`^\s*`, text, 1)[0]: the white space a line starts with.
+leading_space(text) := substring(text, 0, count(text) - count(trim_left(text, _re2_space)))
+
+# regex.find_n(`^[ \t]*`, text, 1)[0]: the blanks a line starts with.
+leading_blanks(text) := substring(text, 0, count(text) - count(trim_left(text, " \t")))
+
+# regex.find_n(`^\s*\S+`, text, 1)[0]: the leading white space and the first word;
+# undefined when the text is only white space.
+first_word(text) := concat("", [leading_space(text), word]) if {
+	word := words(trim_left(text, _re2_space))[0]
+	word != ""
+}
+
+# regex.split(`\s+`, text) of a text without leading or trailing white space
+# (trim_space(…)): its words, or [""] when it is empty, as Go's Split gives.
+words(trimmed) := [""] if {
+	trimmed == ""
+} else := [word |
+	some word in split(replace(replace(replace(replace(trimmed, "\t", " "), "\n", " "), "\r", " "), "\f", " "), " ")
+	word != ""
+]
+
+# regex.replace(text, `'[^']*'`, ""): the text without its single-quoted parts; an
+# unmatched last quote stays, with what follows it.
+without_single_quoted(text) := concat("", [part |
+	some i, part in parts
+	i % 2 == 0
+]) if {
+	parts := split(text, "'")
+	count(parts) % 2 == 1
+} else := concat("'", [concat("", [part | some i, part in parts; i % 2 == 0; i < last]), parts[last]]) if {
+	parts := split(text, "'")
+	last := count(parts) - 1
+}
+
+# regex.replace(text, `\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*`, ""): the text
+# without its variable references (`$NAME`, `${NAME}`); any other `$` stays.
+without_variable_references(text) := text if {
+	not contains(text, "$")
+} else := concat("", array.concat([parts[0]], [_after_reference(part) |
+	some i, part in parts
+	i > 0
+])) if {
+	parts := split(text, "$")
+}
+
+_identifier_start := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
+
+_identifier_chars := concat("", [_identifier_start, "0123456789"])
+
+# What follows a `$`, less the name it references, or with the `$` back when it names none.
+_after_reference(part) := substring(after, 1, -1) if {
+	startswith(part, "{")
+	name := substring(part, 1, -1)
+	_starts_identifier(name)
+	after := trim_left(name, _identifier_chars)
+	startswith(after, "}")
+} else := trim_left(part, _identifier_chars) if {
+	_starts_identifier(part)
+} else := concat("", ["$", part])
+
+_starts_identifier(text) if {
+	first := substring(text, 0, 1)
+	first != ""
+	contains(_identifier_start, first)
 }
