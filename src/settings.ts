@@ -498,7 +498,7 @@ const VARIABLES = {
     'path',
     '`$HOME/.cache/portcullis`',
     text,
-    'Compiled policies; built-and-scanned image facts too (under `images/`), kept only when this is set.',
+    "Compiled policies, ShellCheck's findings, the CLI's compiled JavaScript when the one shipped does not suit this Node (`code-cache/`); built-and-scanned image facts too (under `images/`), kept only when this is set.",
   ),
   docsUrl: variable(
     'PORTCULLIS_DOCS_URL',

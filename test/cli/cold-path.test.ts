@@ -4,7 +4,7 @@
  * process, with test/support/loaded-modules.mjs reporting what was loaded.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,11 +40,11 @@ describe('a cold portcullis check of one file', () => {
       join(dir, 'Dockerfile'),
       [
         'ARG PYTHON_VERSION=3.12',
-        'FROM python:${PYTHON_VERSION}-slim',
+        `FROM python:\${PYTHON_VERSION}-slim`,
         'MAINTAINER someone@example.com',
         "  RUN echo '$HOME' $PATH | tee /tmp/out",
         'ADD app.py /app/',
-        'ENV API_TOKEN=${UNSET}',
+        `ENV API_TOKEN=\${UNSET}`,
         'CMD python /app/app.py',
         '',
       ].join('\n'),
@@ -66,6 +66,47 @@ describe('a cold portcullis check of one file', () => {
       // re2js is loaded by the first regex.replace, regex.split or regex.find_n: the pack does
       // these natively (policies/lib/dockerfile.rego), but for camel-case ENV names.
       expect(loaded.commonjs.filter((file) => /node_modules\/re2js\//.test(file))).toEqual([]);
+    }
+  });
+
+  it("loads the CLI from the build's code cache; a Node that rejects it writes its own and prints the same", async () => {
+    const home = await mkdtemp(join(tmpdir(), 'portcullis-cold-home-'));
+    try {
+      const check = async (...nodeFlags: string[]) =>
+        (
+          await run(
+            process.execPath,
+            [
+              ...nodeFlags,
+              join(process.cwd(), 'bin', 'portcullis.js'),
+              'check',
+              '--offline',
+              '--format',
+              'json',
+              'Dockerfile',
+            ],
+            {
+              cwd: dir,
+              env: { PATH: process.env.PATH, HOME: home },
+            },
+          ).catch((error: { stdout: string }) => error)
+        ).stdout.replace(/"duration_ms": \d+/g, '');
+      const codeCaches = () => readdir(join(home, '.cache', 'portcullis', 'code-cache')).catch(() => []);
+
+      const shipped = await check();
+      expect(shipped).toContain('PC-DF-051');
+      expect(await codeCaches()).toEqual([]);
+
+      // --no-opt is one of the V8 flags a code cache is made for: the build's is rejected.
+      expect(await check('--no-opt')).toBe(shipped);
+      const [written] = await codeCaches();
+      expect(written).toMatch(/^cli-[0-9a-f]{16}-v\d+.*\.cache$/);
+      const before = await stat(join(home, '.cache', 'portcullis', 'code-cache', written as string));
+      expect(await check('--no-opt')).toBe(shipped);
+      const after = await stat(join(home, '.cache', 'portcullis', 'code-cache', written as string));
+      expect(after.mtimeMs).toBe(before.mtimeMs);
+    } finally {
+      await rm(home, { recursive: true, force: true });
     }
   });
 });
