@@ -54,7 +54,7 @@ describe('a cold portcullis check of one file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('judges the file without loading ajv (its schemas are precompiled) or re2js, caches empty or not', async () => {
+  it('judges the file without loading ajv (its schemas are precompiled), re2js or the SDK YAML, caches empty or not', async () => {
     for (const caches of ['empty', 'filled by the run before']) {
       const { stdout, loaded } = await loadedBy('check', '--offline', join(dir, 'Dockerfile'));
       for (const rule of ['PC-DF-003', 'PC-DF-004', 'PC-DF-011', 'PC-DF-012', 'PC-DF-051'])
@@ -66,6 +66,8 @@ describe('a cold portcullis check of one file', () => {
       // re2js is loaded by the first regex.replace, regex.split or regex.find_n: the pack does
       // these natively (policies/lib/dockerfile.rego), but for camel-case ENV names.
       expect(loaded.commonjs.filter((file) => /node_modules\/re2js\//.test(file))).toEqual([]);
+      // Nor the SDK's YAML library, which only its yaml.* built-ins use (src/policy/builtins.ts).
+      expect(loaded.commonjs.filter((file) => /opa-wasm\/node_modules\/yaml\/dist\//.test(file))).toEqual([]);
     }
   });
 
