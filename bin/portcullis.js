@@ -15,6 +15,15 @@ const bundleIsCurrent = () => {
   }
 };
 
+// A reader that goes away (`portcullis check | head`) is no crash: the rest of the output has
+// nowhere to go, and the command still ends with its own exit status. Any other failure to
+// write the output is said once, as an error (status 2).
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  process.stderr.write(`portcullis: cannot write the output: ${error.message}\n`);
+  process.exit(2);
+});
+
 let cli;
 let saveCodeCache = () => {};
 if (bundleIsCurrent()) {
