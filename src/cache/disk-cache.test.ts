@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonSchema } from '../schema/parse-json.js';
@@ -33,6 +33,30 @@ describe('DiskCache', () => {
     expect(hit?.value).toEqual({ name: 'one' });
     expect([...(hit?.payload ?? [])]).toEqual([0, 1, 2, 10, 255]);
     expect(await cache.get('other')).toBeNull();
+  });
+
+  it('reads small entries and large ones (a compiled policy) alike', async () => {
+    const cache = new DiskCache({ dir, schema: META });
+    const large = Buffer.alloc(300 * 1024, 7);
+    await cache.set('large', { name: 'large' }, large);
+    await cache.set('small', { name: 'small' }, Buffer.from('x'));
+    expect((await cache.get('large'))?.payload.equals(large)).toBe(true);
+    expect((await cache.get('small'))?.payload.toString()).toBe('x');
+  });
+
+  it("records a use in the entry's time when the last one is over an hour old, not at every read", async () => {
+    const cache = new DiskCache({ dir, schema: META });
+    await cache.set('k', { name: 'k' });
+    const [file] = await entryFiles();
+    const path = join(dir, file as string);
+    const recent = new Date(Date.now() - 10 * 60_000);
+    await utimes(path, recent, recent);
+    await cache.get('k');
+    expect(Math.round((await stat(path)).mtimeMs)).toBe(recent.getTime());
+    const old = new Date(Date.now() - 2 * 60 * 60_000);
+    await utimes(path, old, old);
+    await cache.get('k');
+    expect((await stat(path)).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it.each([
@@ -72,7 +96,8 @@ describe('DiskCache', () => {
     await cache.set('second', { name: 'second' }, payload);
     await cache.set('third', { name: 'third' }, payload);
     // Make the times distinct, then use "first": "second" is now the least recently used.
-    const old = new Date(Date.now() - 60_000);
+    // Older than the hour within which a use is not written again.
+    const old = new Date(Date.now() - 2 * 60 * 60_000);
     for (const name of await entryFiles()) await utimes(join(dir, name), old, old);
     expect(await cache.get('first')).not.toBeNull();
     await cache.set('fourth', { name: 'fourth' }, payload);
