@@ -162,7 +162,8 @@ export async function judgeTargets(
     targets.push(target);
     options.onTarget?.(target);
   };
-  const judgePrepared = ({ result, input, known }: PreparedTarget) => {
+  const judgePrepared = ({ result, input, known, plain }: PreparedTarget) => {
+    if (plain) return judgeFile(plain, engine);
     if (known) return judgeText(known.file, known.text, engine, { shellcheck: [...known.shellcheck] });
     return input ? evaluate(result, input, engine) : Promise.resolve(result);
   };
@@ -232,21 +233,50 @@ async function inOrder<T, R>(
   while (queue.length > 0) await next();
 }
 
-/** Files in batches of SHELLCHECK_BATCH, each prepared while the previous one is consumed. */
+/**
+ * Files in batches of SHELLCHECK_BATCH, each prepared while the previous one is consumed.
+ * Until the first Dockerfile ShellCheck has not checked before (or one with a .dockerignore,
+ * whose facts are gathered here), files go one by one instead: a repository checked before
+ * streams to the policy workers as it would without ShellCheck, where each batch boundary
+ * left them idle while the next 200 files were looked up (a tenth of a 1,000-file check).
+ * The order of the files is kept either way.
+ */
 async function* preparedStream(
   files: Iterable<TargetFile> | AsyncIterable<TargetFile>,
   options: JudgeOptions,
   set: PolicySet | undefined,
   today: Date,
 ): AsyncGenerator<PreparedTarget> {
+  const known = options.registry || options.images ? undefined : options.shellcheck?.known;
+  let streaming = known !== undefined;
+  let batch: TargetFile[] = [];
   let pending: Promise<PreparedTarget[]> | undefined;
-  for await (const batch of batches(files, SHELLCHECK_BATCH)) {
+  for await (const file of files) {
+    if (streaming && known) {
+      // Not a Dockerfile (a manifest, a Compose file): nothing for ShellCheck, no facts to gather.
+      if (file.kind !== undefined && file.kind !== 'dockerfile') {
+        yield { result: { path: file.path, kind: file.kind, findings: [] }, plain: file };
+        continue;
+      }
+      const found = await knownDockerfile(file, known);
+      if (found) {
+        yield { result: { path: file.path, kind: file.kind ?? null, findings: [] }, known: found };
+        continue;
+      }
+      streaming = false;
+    }
+    batch.push(file);
+    if (batch.length < SHELLCHECK_BATCH) continue;
     const next = withFacts(batch, options, set, today);
     next.catch(() => undefined); // awaited in turn; a failure meanwhile is not unhandled
+    batch = [];
     if (pending) yield* handOver(await pending);
     pending = next;
   }
+  const last = batch.length > 0 ? withFacts(batch, options, set, today) : undefined;
+  last?.catch(() => undefined);
   if (pending) yield* handOver(await pending);
+  if (last) yield* handOver(await last);
 }
 
 /** The items in order, each let go by the array as it is handed on: its evaluation alone holds its input. */
@@ -269,6 +299,8 @@ type PreparedTarget = {
   input?: PolicyInput;
   /** A Dockerfile whose ShellCheck findings were known: read and judged in a worker, as without facts. */
   known?: { file: TargetFile; text: string; shellcheck: ShellCheckByLine };
+  /** A file without facts to gather: judged as without ShellCheck (judgeFile). */
+  plain?: TargetFile;
 };
 
 /** Files read into inputs, their facts gathered and merged in: ready for evaluation. */
@@ -330,19 +362,6 @@ async function withFacts(
     mergeFacts(inputs, facts);
   }
   return prepared;
-}
-
-/** `items` in arrays of `size` (the last one shorter). */
-async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }
 
 /**

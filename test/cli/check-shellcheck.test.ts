@@ -71,6 +71,25 @@ describeWithTools(['shellcheck'], 'portcullis check with ShellCheck', () => {
       const known = await report();
       expect(known).toEqual(gathered);
       expect(gathered.filter((f) => (f as { rule_id: string }).rule_id === 'PC-SH-001')).toHaveLength(12 * 4);
+
+      // Some files new to ShellCheck among known ones and files it has nothing to say about: the
+      // known ones stream to the workers until the first new one, the rest go in batches; the
+      // text report, written as files are judged, keeps the files' order all the same.
+      await writeFile(join(many, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n');
+      await writeFile(join(many, 's7', 'Dockerfile'), `${DOCKERFILE}${unique} changed\nRUN cd /y\n`);
+      await mkdir(join(many, 'k8s'));
+      await writeFile(
+        join(many, 'k8s', 'deploy.yaml'),
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: redis\n',
+      );
+      await run('git', ['-C', many, 'add', '-A']);
+      const text = async () => (await cli('check', '--repo', many, '--offline')).stdout;
+      const mixed = await text();
+      const allKnown = await text();
+      expect(mixed).toBe(allKnown);
+      const order = [...mixed.matchAll(/^(\S+)$/gm)].map((m) => m[1]);
+      expect(order).toEqual(expect.arrayContaining(['compose.yaml', 'k8s/deploy.yaml', 's7/Dockerfile']));
+      expect(order).toEqual([...order].sort());
     } finally {
       await rm(many, { recursive: true, force: true });
     }
