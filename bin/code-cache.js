@@ -15,8 +15,11 @@
 // same length crashed the process or would run other code. So each cache file starts with the
 // SHA-256 of the bundle's bytes and its own, and is given to V8 only when that matches. Any
 // failure to read or write a cache costs the time it saves, nothing else.
-import { createHash } from 'node:crypto';
-import {
+//
+// CommonJS, as bin/portcullis.js (bin/package.json): an ES module entry point costs Node
+// its module loader, ~5 ms of every run.
+const { createHash } = require('node:crypto');
+const {
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -24,11 +27,11 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import vm from 'node:vm';
+} = require('node:fs');
+const { createRequire } = require('node:module');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
 const DIGEST_BYTES = 32;
 
@@ -38,7 +41,7 @@ const DIGEST_BYTES = 32;
  * where the next run will look, unless this run took a cache already. `shippedCache` and
  * `userCache` are files, or null for none.
  */
-export function loadBundle(bundlePath, { shippedCache = `${bundlePath}.cache`, userCache } = {}) {
+function loadBundle(bundlePath, { shippedCache = `${bundlePath}.cache`, userCache } = {}) {
   const bytes = readFileSync(bundlePath);
   const bundleDigest = createHash('sha256').update(bytes).digest();
   const user = userCache === undefined ? userCacheFile(bundleDigest) : userCache;
@@ -125,3 +128,5 @@ function pruneStale(dir, keep) {
     }
   }
 }
+
+module.exports = { loadBundle };

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (npm run build, done by scripts/setup.sh): the bundle in dist/bundle/
 // (scripts/bundle-cli.mjs) with V8's code cache (./code-cache.js), which starts much faster,
-// unless dist/ was compiled again since; then the modules in dist/.
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// unless dist/ was compiled again since; then the modules in dist/. CommonJS
+// (bin/package.json), as the bundle: no ES module loader before the first line.
+const { statSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const bundle = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
-const modules = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const bundle = join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
+const modules = join(__dirname, '..', 'dist', 'cli', 'main.js');
 const bundleIsCurrent = () => {
   try {
     return statSync(bundle).mtimeMs >= statSync(modules).mtimeMs;
@@ -24,23 +26,25 @@ process.stdout.on('error', (error) => {
   process.exit(2);
 });
 
-let cli;
-let saveCodeCache = () => {};
-if (bundleIsCurrent()) {
-  const { loadBundle } = await import('./code-cache.js');
-  const loaded = loadBundle(bundle);
-  cli = loaded.exports;
-  saveCodeCache = loaded.saveCodeCache;
-} else {
-  cli = await import(modules);
+async function main() {
+  let cli;
+  let saveCodeCache = () => {};
+  if (bundleIsCurrent()) {
+    const loaded = require('./code-cache.js').loadBundle(bundle);
+    cli = loaded.exports;
+    saveCodeCache = loaded.saveCodeCache;
+  } else {
+    cli = await import(pathToFileURL(modules).href);
+  }
+  const code = await cli.runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    // NO_COLOR is read with the other settings.
+    color: process.stdout.isTTY === true,
+  });
+  // After the command: the cache then holds the functions it compiled too.
+  saveCodeCache();
+  process.exitCode = code;
 }
 
-const code = await cli.runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-  // NO_COLOR is read with the other settings.
-  color: process.stdout.isTTY === true,
-});
-// After the command: the cache then holds the functions it compiled too.
-saveCodeCache();
-process.exitCode = code;
+main();
