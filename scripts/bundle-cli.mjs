@@ -82,11 +82,19 @@ try {
   process.env.PORTCULLIS_CACHE_DIR = join(work, 'cache');
   await writeFile(join(work, 'Dockerfile'), SAMPLE_DOCKERFILE);
   const loaded = loadBundle(cli, { shippedCache: null, userCache: null });
-  await loaded.exports.runCli(['check', '--offline', '--format', 'json', join(work, 'Dockerfile')], {
-    stdout: () => {},
-    stderr: () => {},
-    color: false,
-  });
+  const said = [];
+  const code = await loaded.exports.runCli(
+    ['check', '--offline', '--format', 'json', join(work, 'Dockerfile')],
+    {
+      stdout: () => {},
+      stderr: (text) => said.push(text),
+      color: false,
+    },
+  );
+  // Also the bundle's smoke test: a CLI that cannot judge this file must not ship.
+  if (code !== 0 && code !== 1) {
+    throw new Error(`the bundled CLI failed to check a sample Dockerfile (exit ${code}): ${said.join('\n')}`);
+  }
   loaded.saveCodeCache(`${cli}.cache`, { force: true });
 } finally {
   await rm(work, { recursive: true, force: true });
