@@ -27,7 +27,7 @@ warn contains finding if {
 	not recommends_disabled(item)
 	finding := object.union(
 		{
-			"msg": sprintf("\"%s\" also installs recommended packages, which bloats the image: add %s.", [dockerfile.command_label(item.command), trim_space(flag(item))]),
+			"msg": concat("", ["\"", dockerfile.command_label(item.command), "\" also installs recommended packages, which bloats the image: add ", trim_space(flag(item)), "."]),
 			"line": item.command.line,
 		},
 		fix(item),

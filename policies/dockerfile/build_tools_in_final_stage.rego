@@ -26,7 +26,7 @@ import data.portcullis.lib.packages
 warn contains finding if {
 	some line, names in installed_by_line
 	finding := {
-		"msg": sprintf("Line %d installs build tools in the final image (%s)%s: build in a builder stage and COPY --from only the result.", [line, concat(", ", names), confirmed(line)]),
+		"msg": concat("", ["Line ", format_int(line, 10), " installs build tools in the final image (", concat(", ", names), ")", confirmed(line), ": build in a builder stage and COPY --from only the result."]),
 		"line": line,
 	}
 }
@@ -34,7 +34,7 @@ warn contains finding if {
 warn contains finding if {
 	some line, what in built_by_line
 	finding := {
-		"msg": sprintf("Line %d builds in the final image (%s)%s: the sources and the toolchain ship with the result. Build in a builder stage and COPY --from only the result.", [line, what, confirmed(line)]),
+		"msg": concat("", ["Line ", format_int(line, 10), " builds in the final image (", what, ")", confirmed(line), ": the sources and the toolchain ship with the result. Build in a builder stage and COPY --from only the result."]),
 		"line": line,
 	}
 }
@@ -115,7 +115,7 @@ _build_step(c) := sprintf("%s %s", [c.program, c.args[1]]) if {
 }
 
 # On a built image: the build tools its files show, added by the layer of this line.
-confirmed(line) := sprintf("; the built image has %s", [concat(", ", paths)]) if {
+confirmed(line) := concat("", ["; the built image has ", concat(", ", paths)]) if {
 	paths := sort({tool.path |
 		some tool in object.get(object.get(input, "image", {}), "build_tools", [])
 		tool.line == line

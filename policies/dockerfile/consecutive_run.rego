@@ -27,7 +27,7 @@ info contains finding if {
 	size(previous) <= 2
 	size(instruction) <= 2
 	finding := {
-		"msg": sprintf("RUN follows the RUN on line %d: join short consecutive RUNs with && to save a layer.", [previous.line]),
+		"msg": concat("", ["RUN follows the RUN on line ", format_int(previous.line, 10), ": join short consecutive RUNs with && to save a layer."]),
 		"line": instruction.line,
 	}
 }

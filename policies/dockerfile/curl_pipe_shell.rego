@@ -35,7 +35,7 @@ warn contains finding if {
 	dockerfile.program(shell) in shells
 	finding := object.union(
 		{
-			"msg": sprintf("%s pipes %s into %s: the remote script runs unverified. Download it to a file, check its sha256, then run it.", [item.program, url_label(download.argv), dockerfile.program(shell)]),
+			"msg": concat("", [item.program, " pipes ", url_label(download.argv), " into ", dockerfile.program(shell), ": the remote script runs unverified. Download it to a file, check its sha256, then run it."]),
 			"line": download.line,
 		},
 		end_line(download.line, shell.line),

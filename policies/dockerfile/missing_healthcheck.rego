@@ -22,7 +22,7 @@ info contains finding if {
 	stage := dockerfile.final_stage
 	not has_healthcheck(stage)
 	finding := {
-		"msg": sprintf("The final stage %s has no HEALTHCHECK: add one so the runtime can tell a hung container from a healthy one, or write HEALTHCHECK NONE if the platform checks health itself.", [dockerfile.stage_label(stage)]),
+		"msg": concat("", ["The final stage ", dockerfile.stage_label(stage), " has no HEALTHCHECK: add one so the runtime can tell a hung container from a healthy one, or write HEALTHCHECK NONE if the platform checks health itself."]),
 		"line": stage.line,
 	}
 }

@@ -33,7 +33,7 @@ warn contains finding if {
 	not apk_cache_gone(item.instruction)
 	finding := object.union(
 		{
-			"msg": sprintf("\"%s\" keeps the package index in /var/cache/apk in the layer: add --no-cache.", [dockerfile.command_label(item.command)]),
+			"msg": concat("", ["\"", dockerfile.command_label(item.command), "\" keeps the package index in /var/cache/apk in the layer: add --no-cache."]),
 			"line": item.command.line,
 		},
 		fix(item, "add", " --no-cache", "Add --no-cache"),
@@ -64,7 +64,7 @@ warn contains finding if {
 	not packages.cache_mounted(item.instruction, {"/var/lib/apt", "/var/lib/apt/lists"})
 	finding := object.union(
 		{
-			"msg": sprintf("\"%s\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there).", [dockerfile.command_label(item.command)]),
+			"msg": concat("", ["\"", dockerfile.command_label(item.command), "\" leaves the package lists of /var/lib/apt/lists in the layer: end the same RUN with rm -rf /var/lib/apt/lists/* (or mount a cache there)."]),
 			"line": item.command.line,
 		},
 		fix_at_end(item, "rm -rf /var/lib/apt/lists/*", "Remove the apt lists"),

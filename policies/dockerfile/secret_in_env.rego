@@ -54,10 +54,10 @@ message(keyword, name, value) := sprintf("%s %s holds what looks like %s: %s", [
 	contains(value, marker)
 	pattern := credential_patterns[kind]
 	regex.match(pattern, value)
-} else := sprintf("%s %s sets a secret-like variable to a literal value: %s", [keyword, name, advice[keyword]]) if {
+} else := concat("", [keyword, " ", name, " sets a secret-like variable to a literal value: ", advice[keyword]]) if {
 	secret_name(name)
 	literal(value)
-} else := sprintf("ARG %s declares a secret-like build argument: the value passed with --build-arg is recorded in the image history of every later RUN step. Pass the secret with RUN --mount=type=secret instead.", [name]) if {
+} else := concat("", ["ARG ", name, " declares a secret-like build argument: the value passed with --build-arg is recorded in the image history of every later RUN step. Pass the secret with RUN --mount=type=secret instead."]) if {
 	keyword == "ARG"
 	secret_name(name)
 	not setting(value)

@@ -26,7 +26,7 @@ info contains finding if {
 	instruction.form == "shell"
 	finding := object.union(
 		{
-			"msg": sprintf("%s %s uses the shell form: /bin/sh becomes PID 1 and does not forward SIGTERM to the program. Use the exec form, %s [\"…\", \"…\"].", [instruction.keyword, label(instruction.value), instruction.keyword]),
+			"msg": concat("", [instruction.keyword, " ", label(instruction.value), " uses the shell form: /bin/sh becomes PID 1 and does not forward SIGTERM to the program. Use the exec form, ", instruction.keyword, " [\"…\", \"…\"]."]),
 			"line": instruction.line,
 		},
 		fix(item.stage, instruction),
@@ -35,7 +35,7 @@ info contains finding if {
 
 label(value) := value if count(value) <= 60
 
-label(value) := sprintf("%s…", [substring(value, 0, 59)]) if count(value) > 60
+label(value) := concat("", [substring(value, 0, 59), "…"]) if count(value) > 60
 
 # The exec form, when the value is plain words a shell would pass on unchanged and the
 # first names a program (not a builtin such as `cd`, nor `VAR=value`); for ENTRYPOINT,

@@ -25,7 +25,7 @@ deny contains finding if {
 	endswith(item.command.argv[0], "sudo")
 	dockerfile.basename(item.command.argv[0]) == "sudo"
 	finding := {
-		"msg": sprintf("\"%s\" runs sudo: build steps already run as root unless USER changed it. Remove sudo and use USER root around the step that needs it.", [dockerfile.command_label(item.command)]),
+		"msg": concat("", ["\"", dockerfile.command_label(item.command), "\" runs sudo: build steps already run as root unless USER changed it. Remove sudo and use USER root around the step that needs it."]),
 		"line": item.command.line,
 	}
 }

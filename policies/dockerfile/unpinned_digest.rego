@@ -24,7 +24,7 @@ warn contains finding if {
 	stage.base.image.digest == null
 	finding := object.union(
 		{
-			"msg": sprintf("Stage %s uses %s without a digest, so the image can change between builds: pin it as %s@sha256:<digest>.", [dockerfile.stage_label(stage), dockerfile.base_label(stage), stage.base.resolved]),
+			"msg": concat("", ["Stage ", dockerfile.stage_label(stage), " uses ", dockerfile.base_label(stage), " without a digest, so the image can change between builds: pin it as ", stage.base.resolved, "@sha256:<digest>."]),
 			"line": stage.line,
 		},
 		fix(stage),

@@ -49,9 +49,14 @@ reported := [{"set": set, "finding": finding} |
 	}
 ]
 
+# concat, not sprintf: sprintf calls out to JavaScript, once per finding. The facts' code,
+# level and message are strings, and the column an integer (src/facts/shellcheck.ts).
 message(found) := found.message if found.code == "limit"
 
-else := sprintf("%s (%s) at column %d: %s See https://www.shellcheck.net/wiki/%s", [found.code, found.level, found.column, found.message, found.code])
+else := concat("", [
+	found.code, " (", found.level, ") at column ", format_int(found.column, 10), ": ",
+	found.message, " See https://www.shellcheck.net/wiki/", found.code,
+])
 
 deny contains entry.finding if {
 	some entry in reported
