@@ -23,7 +23,7 @@ export interface PullRequestFiles {
 }
 
 /** Reads at most this many files at once: polite to the GitHub API, quick enough locally. */
-const READ_CONCURRENCY = 8;
+export const READ_CONCURRENCY = 8;
 
 /** `loadEngine` is only called when the pull request touches a target. */
 export async function judgePullRequest(

@@ -140,6 +140,22 @@ describe('readDockerignore', () => {
     expect(await readDockerignore('Dockerfile', reader(files))).toBeNull();
   });
 
+  it('asks for both candidates at once (in the App each is a request to GitHub); the first that exists wins', async () => {
+    const asked: string[] = [];
+    const answers = new Map<string, (content: Uint8Array | null) => void>();
+    const slow: RepositoryFileReader = (path) => {
+      asked.push(path);
+      return new Promise((resolve) => answers.set(path, resolve));
+    };
+    const reading = readDockerignore('svc/api.Dockerfile', slow);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual(['svc/api.Dockerfile.dockerignore', 'svc/.dockerignore']);
+    // The folder's answers first; the Dockerfile's own file still wins.
+    answers.get('svc/.dockerignore')?.(text('a\n'));
+    answers.get('svc/api.Dockerfile.dockerignore')?.(text('b\n'));
+    expect(await reading).toEqual({ path: 'svc/api.Dockerfile.dockerignore', patterns: ['b'], error: null });
+  });
+
   it('says why an ignore file could not be used, with no patterns, and does not throw', async () => {
     const big = new Uint8Array(MAX_DOCKERIGNORE_BYTES + 1).fill(0x61);
     expect(await readDockerignore('Dockerfile', reader({ '.dockerignore': big }))).toEqual({

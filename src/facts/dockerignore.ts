@@ -39,10 +39,18 @@ export async function readDockerignore(
   dockerfilePath: string,
   read: RepositoryFileReader,
 ): Promise<DockerignoreFacts | null> {
-  for (const path of dockerignoreCandidates(dockerfilePath)) {
+  // Both candidates asked for at once: in the App each is a request to GitHub, and most
+  // repositories have neither, so the second was a second round trip per Dockerfile, at the
+  // head and again at the base. The first that exists wins, as in BuildKit.
+  const candidates = dockerignoreCandidates(dockerfilePath).map((path) => {
+    const reading = Promise.resolve().then(() => read(path));
+    reading.catch(() => undefined); // awaited below, in order; not an unhandled rejection meanwhile
+    return { path, reading };
+  });
+  for (const { path, reading } of candidates) {
     let content: Awaited<ReturnType<RepositoryFileReader>>;
     try {
-      content = await read(path);
+      content = await reading;
     } catch (error) {
       return { path, patterns: [], error: `could not be read: ${(error as Error).message}` };
     }

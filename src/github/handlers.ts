@@ -2,10 +2,11 @@
 import { ConfigError } from '../config/configuration.js';
 import { markNewFindings } from '../core/baseline.js';
 import { type Judgement, judgementFails, judgeTargets, type TargetFile } from '../core/judge.js';
-import { type ChangedFile, judgePullRequest } from '../core/pull-request.js';
+import { type ChangedFile, judgePullRequest, READ_CONCURRENCY } from '../core/pull-request.js';
 import { errorMessage } from '../errors.js';
 import { buildSettingsFrom } from '../facts/image-facts.js';
 import { appRegistryOptions } from '../facts/registry-facts.js';
+import { runLimited } from '../facts/run-limited.js';
 import { shellCheckOptions } from '../facts/shellcheck.js';
 import { phase } from '../metrics.js';
 import type { RuleMetadata } from '../policy/compile.js';
@@ -218,8 +219,17 @@ async function markAgainstBase(
     const atBase = githubPullRequestFiles(octokit, { ...pr, headSha: pr.baseSha });
     const judged = new Set(judgement.targets.map((t) => t.path));
     const existing = changed.filter((f) => f.status === 'modified' && judged.has(f.path));
-    const baseFiles = new Map<string, TargetFile['content']>();
-    for (const file of existing) baseFiles.set(file.path, await atBase.readHeadFile(file.path));
+    // Read READ_CONCURRENCY at a time, as the head's: each is a request to GitHub.
+    const read = await runLimited(
+      existing.map((file): [string, () => Promise<TargetFile['content']>] => [
+        file.path,
+        () => atBase.readHeadFile(file.path),
+      ]),
+      READ_CONCURRENCY,
+    );
+    const baseFiles = new Map(
+      existing.map((file) => [file.path, read.get(file.path) as TargetFile['content']]),
+    );
     const base = await judgeTargets(
       // The base's .dockerignore too, or a COPY of an ignored file would be marked new.
       [...baseFiles].map(([path, content]) => ({ path, content, repository: atBase.readHeadFileIfAny })),
