@@ -247,7 +247,8 @@ async function* preparedStream(
   set: PolicySet | undefined,
   today: Date,
 ): AsyncGenerator<PreparedTarget> {
-  const known = options.registry || options.images ? undefined : options.shellcheck?.known;
+  // Only ShellCheck gathers facts on this path (judgeTargets sends registry look-ups and builds elsewhere).
+  const known = options.shellcheck?.known;
   let streaming = known !== undefined;
   let batch: TargetFile[] = [];
   let pending: Promise<PreparedTarget[]> | undefined;
