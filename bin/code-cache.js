@@ -16,7 +16,7 @@
 // SHA-256 of the bundle's bytes and its own, and is given to V8 only when that matches. Any
 // failure to read or write a cache costs the time it saves, nothing else.
 //
-// CommonJS, as bin/portcullis.js (bin/package.json): an ES module entry point costs Node
+// CommonJS, as bin/cli.js (bin/package.json): an ES module entry point costs Node
 // its module loader, ~5 ms of every run.
 const { createHash } = require('node:crypto');
 const {

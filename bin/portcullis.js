@@ -1,50 +1,20 @@
-#!/usr/bin/env node
-// Runs the compiled CLI (npm run build, done by scripts/setup.sh): the bundle in dist/bundle/
-// (scripts/bundle-cli.mjs) with V8's code cache (./code-cache.js), which starts much faster,
-// unless dist/ was compiled again since; then the modules in dist/. CommonJS
-// (bin/package.json), as the bundle: no ES module loader before the first line.
-const { statSync } = require('node:fs');
-const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
-
-const bundle = join(__dirname, '..', 'dist', 'bundle', 'cli.cjs');
-const modules = join(__dirname, '..', 'dist', 'cli', 'main.js');
-const bundleIsCurrent = () => {
-  try {
-    return statSync(bundle).mtimeMs >= statSync(modules).mtimeMs;
-  } catch {
-    return false;
-  }
-};
-
-// A reader that goes away (`portcullis check | head`) is no crash: the rest of the output has
-// nowhere to go, and the command still ends with its own exit status. Any other failure to
-// write the output is said once, as an error (status 2).
-process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
-  process.stderr.write(`portcullis: cannot write the output: ${error.message}\n`);
-  process.exit(2);
-});
-
-async function main() {
-  let cli;
-  let saveCodeCache = () => {};
-  if (bundleIsCurrent()) {
-    const loaded = require('./code-cache.js').loadBundle(bundle);
-    cli = loaded.exports;
-    saveCodeCache = loaded.saveCodeCache;
-  } else {
-    cli = await import(pathToFileURL(modules).href);
-  }
-  const code = await cli.runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(`${text}\n`),
-    stderr: (text) => process.stderr.write(`${text}\n`),
-    // NO_COLOR is read with the other settings.
-    color: process.stdout.isTTY === true,
-  });
-  // After the command: the cache then holds the functions it compiled too.
-  saveCodeCache();
-  process.exitCode = code;
-}
-
-main();
+#!/bin/sh
+':' //; unset PORTCULLIS_DEFERRED_EXTRA_CA_CERTS; for a in "$@"; do case $a in --) break ;; --build) offline= && break ;; --offline) offline=1 ;; esac; done
+':' //; if [ -n "${offline-}" ] && [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then
+':' //;   PORTCULLIS_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS && export PORTCULLIS_DEFERRED_EXTRA_CA_CERTS
+':' //;   unset NODE_EXTRA_CA_CERTS
+':' //; fi
+':' //; exec node "$0" "$@"
+//
+// The lines above are a shell script, and JavaScript that does nothing. Run as a program, this
+// file starts sh, which starts Node on it as `#!/usr/bin/env node` would; Node runs ./cli.js.
+//
+// Why a shell: with NODE_EXTRA_CA_CERTS set, Node 20 parses its ~140 built-in root
+// certificates, then the file's, before the first line of JavaScript (OpenSSL 3,
+// nodejs/node#40524): 45-55 ms of every start where it is set, a third of a cold one-file
+// check. A check or fix with --offline makes no TLS connection, so for it alone the variable
+// is moved aside, and ./cli.js puts it back for every process the command starts. With
+// --build (base images are pulled) it stays, and so it does for `--offline` after `--`, a path.
+//
+// Biome does not format this file (biome.json): the `':'` lines must stay as they are.
+require('./cli.js');

@@ -1,5 +1,5 @@
 // Bundles the compiled CLI (dist/cli/main.js) and the policy sandbox's worker into
-// dist/bundle/, which bin/portcullis.js runs when it is newer than dist/cli/main.js, and
+// dist/bundle/, which bin/cli.js runs when it is newer than dist/cli/main.js, and
 // writes the CLI's V8 code cache beside it (bin/code-cache.js). Part of `npm run build`,
 // after tsc and the policy pack.
 //
