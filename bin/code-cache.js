@@ -18,6 +18,7 @@
 //
 // CommonJS, as bin/cli.js (bin/package.json): an ES module entry point costs Node
 // its module loader, ~5 ms of every run.
+const { isAscii } = require('node:buffer');
 const { createHash } = require('node:crypto');
 const {
   mkdirSync,
@@ -45,7 +46,9 @@ function loadBundle(bundlePath, { shippedCache = `${bundlePath}.cache`, userCach
   const bytes = readFileSync(bundlePath);
   const bundleDigest = createHash('sha256').update(bytes).digest();
   const user = userCache === undefined ? userCacheFile(bundleDigest) : userCache;
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`;
+  // The build leaves the bundle ASCII (scripts/bundle-cli.mjs): decoded as Latin-1, 1 ms against 5.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const compile = (cachedData) => new vm.Script(wrapped, { filename: bundlePath, cachedData });
 
   let script;

@@ -4,6 +4,8 @@ import { goSprintf } from './go-sprintf.js';
 describe('goSprintf (OPA sprintf semantics)', () => {
   it.each([
     ['%s uses %q', ['alpine', 'latest'], 'alpine uses "latest"'],
+    // Go's strconv.Quote: printable ASCII is space to `~`; DEL and controls are escaped, as a no-break space.
+    ['%q', [' ~a\tb\x7f\x1fé\u00a0'], '" ~a\\tb\\x7f\\x1fé\\u00a0"'],
     ['%v', [['a', 'b']], '["a", "b"]'],
     ['%v', [{ a: 1 }], '{"a": 1}'],
     ['%d findings', [3], '3 findings'],

@@ -47,6 +47,12 @@ describe('loadBundle', () => {
     expect((loaded.exports as unknown as { file: string }).file).toBe(bundle);
   });
 
+  it('reads a bundle that is not ASCII as UTF-8 (the build escapes what esbuild leaves; a hand-made one may not be)', async () => {
+    await writeFile(bundle, "// déjà vu – a comment\nexports.text = 'café – 😀';\n");
+    const loaded = load(bundle, { shippedCache: null, userCache: null });
+    expect((loaded.exports as unknown as { text: string }).text).toBe('café – 😀');
+  });
+
   it("writes the user's cache when it had none, and takes it on the next run without writing again", async () => {
     const userCache = join(dir, 'user', 'cli.cache');
     const first = load(bundle, { shippedCache: join(dir, 'missing.cache'), userCache });
