@@ -158,7 +158,7 @@ export async function judgeTargets(
   const targets: TargetResult[] = [];
   const done = (target: TargetResult | null) => {
     if (!target) return;
-    if (set) applyTargetRules(target, set, today);
+    if (set) applyTargetRules(target, set, engine?.rules ?? {}, today);
     targets.push(target);
     options.onTarget?.(target);
   };

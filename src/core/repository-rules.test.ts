@@ -34,7 +34,7 @@ describe('applyRepositoryRules', () => {
     const set = await loadPolicySet(workingTreeSnapshot(repo));
     const ids = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'PC-DF-003'];
     const target = { path: 'Dockerfile', findings: ids.map((id) => finding(id)) };
-    applyRepositoryRules([target], set, TODAY);
+    applyRepositoryRules([target], set, {}, TODAY);
     expect(Object.fromEntries(target.findings.map((f) => [f.rule_id, f.severity]))).toEqual({
       toString: 'deny',
       constructor: 'deny',
@@ -57,7 +57,7 @@ describe('applyRepositoryRules', () => {
         { line: 3, end_line: 3 },
       ]),
     };
-    applyRepositoryRules([target], set, TODAY);
+    applyRepositoryRules([target], set, {}, TODAY);
     expect(target.findings).toEqual([
       expect.objectContaining({
         rule_id: 'PC-WVR-004',

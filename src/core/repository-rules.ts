@@ -4,11 +4,12 @@
  * about the waivers themselves (expired, expiring, or an ignore without a reason).
  */
 import type { Severity } from '../config/configuration.js';
+import type { RuleMetadata } from '../policy/compile.js';
 import { compareFindings, type Finding } from '../policy/findings.js';
 import type { PolicySet } from '../policy/policy-set.js';
 import {
-  bundlePeerRules,
   type InlineIgnore,
+  peerRules,
   type Waiver,
   waiverCovers,
   waiverScope,
@@ -36,19 +37,47 @@ export interface TargetFindings {
  * about inline ignores to their target; returns the findings about the waivers file.
  * Findings about waivers obey the same overrides: a repository can turn PC-WVR-002 off.
  */
-export function applyRepositoryRules(targets: TargetFindings[], set: PolicySet, today: Date): Finding[] {
-  for (const target of targets) applyTargetRules(target, set, today);
+export function applyRepositoryRules(
+  targets: TargetFindings[],
+  set: PolicySet,
+  rules: CompiledRules,
+  today: Date,
+): Finding[] {
+  for (const target of targets) applyTargetRules(target, set, rules, today);
   return waiversFileFindings(set, today);
 }
 
 /** Overrides, waivers and inline ignores of one target, in place: the pipeline applies them as each target is judged. */
-export function applyTargetRules(target: TargetFindings, set: PolicySet, today: Date): void {
+export function applyTargetRules(
+  target: TargetFindings,
+  set: PolicySet,
+  rules: CompiledRules,
+  today: Date,
+): void {
   const usable = set.waivers.filter((w) => waiverStatus(w, today) !== 'expired');
-  const ignores = hadolintIgnores(target.ignores ?? [], set);
+  const ignores = hadolintIgnores(target.ignores ?? [], set, rules);
   target.findings = [...target.findings, ...ignoreFindings({ ...target, ignores })]
     .flatMap((finding) => override(finding, set.config.rules))
     .map((finding) => waive(finding, usable, ignores, today))
     .sort(compareFindings);
+}
+
+/** The rules of the policy that judged the targets (PolicyEvaluator.rules), by id. */
+export type CompiledRules = Readonly<Record<string, Pick<RuleMetadata, 'id' | 'related'>>>;
+
+/**
+ * The peer map of a policy's rules, made once per policy: from its compiled METADATA, as the
+ * rule catalogue's, rather than from the Rego sources, whose hundred METADATA blocks took the
+ * YAML parser ~150 ms of a check's main thread at its first Hadolint pragma.
+ */
+const peerMaps = new WeakMap<CompiledRules, Map<string, string[]>>();
+function peerRulesOf(rules: CompiledRules): Map<string, string[]> {
+  let map = peerMaps.get(rules);
+  if (!map) {
+    map = peerRules(Object.values(rules));
+    peerMaps.set(rules, map);
+  }
+  return map;
 }
 
 /** A Hadolint pragma resolved: the Portcullis rules it ignores, and the codes none covers. */
@@ -59,10 +88,14 @@ type ResolvedIgnore = InlineIgnore & { unmapped?: string[] };
  * `related` metadata); dropped with `hadolint_pragmas: false`, as Hadolint's
  * `disable-ignore-pragma` drops them.
  */
-function hadolintIgnores(ignores: readonly InlineIgnore[], set: PolicySet): ResolvedIgnore[] {
+function hadolintIgnores(
+  ignores: readonly InlineIgnore[],
+  set: PolicySet,
+  rules: CompiledRules,
+): ResolvedIgnore[] {
   if (!ignores.some((i) => i.peer === 'hadolint')) return [...ignores];
   if (set.config.hadolint_pragmas === false) return ignores.filter((i) => i.peer !== 'hadolint');
-  const all = bundlePeerRules(set.bundle);
+  const all = peerRulesOf(rules);
   // A ShellCheck code is one finding of PC-SH-001, not the whole rule: the ShellCheck gatherer
   // drops that code alone, so it stays unmapped here (and is noted as `# shellcheck disable=`).
   const peers = (code: string) => (code.startsWith('shellcheck:') ? undefined : all.get(code));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PIPELINE_RULES } from '../core/judge.js';
 import { loadPolicyDirectory } from '../policy/bundle.js';
 import { compilePolicy, type RuleMetadata } from '../policy/compile.js';
+import { peerRules } from '../policy/waivers.js';
 import { BUILTIN_POLICY_DIR, PROJECT_ROOT } from '../tools.js';
 
 export const RULE_CATALOG_PATH = join(PROJECT_ROOT, 'docs', 'rules.md');
@@ -67,15 +68,7 @@ const PEER_TOOLS: [prefix: string, name: string][] = [
  * `.hadolint.yaml` `ignored:` list and `# hadolint ignore=` pragmas through it.
  */
 export function peerRuleMap(rules: Iterable<Pick<RuleMetadata, 'id' | 'related'>>): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const rule of [...rules].sort(byId)) {
-    for (const peer of rule.related ?? []) {
-      const ids = map.get(peer) ?? [];
-      if (!ids.includes(rule.id)) ids.push(rule.id);
-      map.set(peer, ids);
-    }
-  }
-  return new Map([...map].sort(([a], [b]) => byPeer(a, b)));
+  return new Map([...peerRules([...rules].sort(byId))].sort(([a], [b]) => byPeer(a, b)));
 }
 
 /** peerRuleMap of the built-in pack (compiled through the usual caches). */

@@ -7,10 +7,10 @@
  * (`# hadolint ignore=DL3008`) are read too, as ignores of the rules that cover those codes.
  */
 import picomatch from 'picomatch';
-import { isMap, LineCounter, parseDocument, parse as parseYaml, type YAMLMap } from 'yaml';
+import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../config/configuration.js';
 import { formatKeyPath, yamlDataProblem } from '../config/plain-data.js';
-import type { PolicyBundle } from './bundle.js';
+import type { RuleMetadata } from './compile.js';
 import type { Finding } from './findings.js';
 
 export interface Waiver {
@@ -228,39 +228,20 @@ export function inlineIgnores(
   return ignores;
 }
 
-const peerMaps = new WeakMap<PolicyBundle, Map<string, string[]>>();
-
 /**
- * Peer rule (`hadolint:DL3008`) → the ids of the bundle's rules whose METADATA names it in
- * `custom.related`, read from the Rego sources. The compiled policy reads the same
- * annotations (src/policy/compile.ts, through OPA), but inline ignores are applied where only
- * the policy set is at hand, synchronously, once per finding; so the two keys are read here,
- * once per bundle, and a test holds both readings equal on the built-in pack.
+ * Peer rule (`hadolint:DL3008`) → the ids of the rules whose METADATA names it in
+ * `custom.related`, as the compiled policy read them through OPA (src/policy/compile.ts), in
+ * the order of `rules`.
  */
-export function bundlePeerRules(bundle: PolicyBundle): Map<string, string[]> {
-  const known = peerMaps.get(bundle);
-  if (known) return known;
+export function peerRules(rules: Iterable<Pick<RuleMetadata, 'id' | 'related'>>): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const [path, text] of bundle.files) {
-    if (!path.endsWith('.rego') || path.endsWith('_test.rego')) continue;
-    for (const block of text.matchAll(/^# METADATA\r?\n((?:#.*\r?\n?)*)/gm)) {
-      let metadata: unknown;
-      try {
-        metadata = parseYaml((block[1] as string).replace(/^# ?/gm, ''), { maxAliasCount: 0 });
-      } catch {
-        continue; // OPA refuses such a policy when it compiles: the check fails there, with the reason.
-      }
-      const custom = (metadata as { custom?: { id?: unknown; related?: unknown } } | null)?.custom;
-      if (typeof custom?.id !== 'string' || !Array.isArray(custom.related)) continue;
-      for (const peer of custom.related) {
-        if (typeof peer !== 'string') continue;
-        const ids = map.get(peer) ?? [];
-        if (!ids.includes(custom.id)) ids.push(custom.id);
-        map.set(peer, ids.sort());
-      }
+  for (const rule of rules) {
+    for (const peer of rule.related ?? []) {
+      const ids = map.get(peer) ?? [];
+      if (!ids.includes(rule.id)) ids.push(rule.id);
+      map.set(peer, ids);
     }
   }
-  peerMaps.set(bundle, map);
   return map;
 }
 

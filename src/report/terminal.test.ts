@@ -93,4 +93,14 @@ describe('jsonReportLines', () => {
       }
     }
   });
+
+  it('hands a large report over in pieces of many findings each, not one per finding', () => {
+    const many = judgementOf(
+      Array.from({ length: 3000 }, (_, i) => finding({ path: `d${i % 7}/Dockerfile`, line: i + 1 })),
+    );
+    const pieces = [...jsonReportLines(many)];
+    expect(pieces.join('\n')).toBe(JSON.stringify(jsonReport(many), null, 2));
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.length).toBeLessThan(3000 / 50);
+  });
 });

@@ -22,8 +22,11 @@ export function jsonReport(
 /**
  * The JSON report as `JSON.stringify(jsonReport(…), null, 2)` spells it, in pieces that
  * joined by newlines are that text: a large repository's report is never one string
- * (nor every finding copied at once) in memory.
+ * (nor every finding copied at once) in memory. Findings come some 64 KiB at a time: one
+ * piece each made the CLI's 17,000 findings on 1,000 files as many writes (~150 ms).
  */
+const PIECE_CHARS = 64 * 1024;
+
 export function* jsonReportLines(
   judgement: Judgement,
   errors: { path: string; message: string }[] = [],
@@ -35,8 +38,19 @@ export function* jsonReportLines(
     yield '{\n  "findings": [],';
   } else {
     yield '{\n  "findings": [';
-    for (const [index, finding] of findings.entries())
-      yield `${nested(plainFinding(finding), '    ')}${index < findings.length - 1 ? ',' : ''}`;
+    let piece: string[] = [];
+    let size = 0;
+    for (const [index, finding] of findings.entries()) {
+      const entry = `${nested(plainFinding(finding), '    ')}${index < findings.length - 1 ? ',' : ''}`;
+      piece.push(entry);
+      size += entry.length;
+      if (size >= PIECE_CHARS) {
+        yield piece.join('\n');
+        piece = [];
+        size = 0;
+      }
+    }
+    if (piece.length > 0) yield piece.join('\n');
     yield '  ],';
   }
   yield `  "errors": ${nested(jsonReport({ ...judgement, findings: [] }, errors).errors, '  ').slice(2)}\n}`;

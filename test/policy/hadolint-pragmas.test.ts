@@ -6,10 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinPeerRuleMap } from '../../src/docs/rule-catalog.js';
-import { loadPolicyDirectory } from '../../src/policy/bundle.js';
-import { bundlePeerRules, inlineIgnores } from '../../src/policy/waivers.js';
-import { BUILTIN_POLICY_DIR } from '../../src/tools.js';
+import { inlineIgnores } from '../../src/policy/waivers.js';
 import { cli } from '../support/cli.js';
 
 const DOCKERFILE = `FROM debian:12.5-slim
@@ -96,10 +93,39 @@ describe('# hadolint ignore= pragmas', () => {
     ]);
   });
 
-  test("the peer map read from the Rego sources is the compiled policy's", async () => {
-    const bundle = await loadPolicyDirectory(BUILTIN_POLICY_DIR);
-    expect(Object.fromEntries(bundlePeerRules(bundle))).toEqual(
-      Object.fromEntries(await builtinPeerRuleMap()),
+  test("map to a repository's own rules too, by the related: its compiled METADATA gives", async () => {
+    const policies = join(repo, '.github', 'portcullis', 'policies');
+    await mkdir(policies, { recursive: true });
+    await writeFile(
+      join(policies, 'apt.rego'),
+      [
+        '# METADATA',
+        '# title: No apt-get',
+        '# custom:',
+        '#   id: ACME-APT',
+        '#   severity: deny',
+        '#   related: [hadolint:DL9999]',
+        'package portcullis.rules.acme_apt',
+        '',
+        'import rego.v1',
+        '',
+        'deny contains {"msg": "apt-get", "line": i.line} if {',
+        '\tsome stage in input.dockerfile.stages',
+        '\tsome i in stage.instructions',
+        '\ti.keyword == "RUN"',
+        '\tcontains(i.value, "apt-get")',
+        '}',
+        '',
+      ].join('\n'),
     );
+    try {
+      const findings = await judged(null);
+      expect(at(findings, 'ACME-APT')).toEqual(['3 waived', '4']);
+      expect(findings.find((f) => f.rule_id === 'PC-WVR-005' && f.line === 2)?.message).toBe(
+        'This Hadolint comment ignores ACME-APT, PC-DF-005, PC-DF-028: rewrite it as # portcullis ignore=ACME-APT,PC-DF-005,PC-DF-028 reason="…". For SC2086 write # shellcheck disable=SC2086.',
+      );
+    } finally {
+      await rm(join(repo, '.github', 'portcullis'), { recursive: true, force: true });
+    }
   }, 120_000);
 });
