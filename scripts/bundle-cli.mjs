@@ -79,7 +79,7 @@ const cliPath = join(outdir, 'cli.cjs');
 const cliCode = await readFile(cliPath, 'utf8');
 await writeFile(
   cliPath,
-  cliCode.replace(/[^\x00-\x7f]/gu, (ch) => `\\u{${ch.codePointAt(0).toString(16)}}`),
+  cliCode.replace(/[\u0080-\u{10ffff}]/gu, (ch) => `\\u{${ch.codePointAt(0).toString(16)}}`),
 );
 
 // The code cache: written after a check of a typical Dockerfile, so it holds the functions a

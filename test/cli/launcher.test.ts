@@ -29,6 +29,7 @@ async function recorder(name: string, folder: string): Promise<void> {
   await writeFile(
     script,
     '#!/bin/sh\n' +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions
       'printf "%s|%s|%s\\n" "${NODE_EXTRA_CA_CERTS-unset}" "${PORTCULLIS_DEFERRED_EXTRA_CA_CERTS-unset}" "$*"' +
       ` >> ${join(folder, `${name}.log`)}\n` +
       'echo "version: 0.9.0"\n',
@@ -77,7 +78,9 @@ describe('the launcher', () => {
       PORTCULLIS_DEFERRED_EXTRA_CA_CERTS: '/planted.pem',
     });
     // Five arguments, the empty one and the space kept, no glob expanded; the planted variable gone.
-    expect(await readFile(join(fake, 'node.log'), 'utf8')).toBe(`unset|unset|${BIN} check --offline a b  *\n`);
+    expect(await readFile(join(fake, 'node.log'), 'utf8')).toBe(
+      `unset|unset|${BIN} check --offline a b  *\n`,
+    );
   });
 });
 
@@ -87,6 +90,7 @@ describe('an offline check started by the launcher', () => {
     const probe = join(dir, 'probe.cjs');
     await writeFile(
       probe,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the probe's own template literal
       "process.on('exit', () => process.stderr.write(`env: ${process.env.NODE_EXTRA_CA_CERTS}|${process.env.PORTCULLIS_DEFERRED_EXTRA_CA_CERTS}\\n`));\n",
     );
     await writeFile(join(dir, 'Dockerfile'), 'FROM alpine:3.20\nRUN echo $HOME\n');
