@@ -2,15 +2,16 @@
  * Compiled WebAssembly modules of policies, one compilation per module per thread, and the
  * built-in pack's compilation started at a command's very start (`prewarmPrebuiltPack`).
  *
- * Why: V8 compiles a module's functions lazily, on the thread that first calls them; for the
- * built-in pack that is ~55 ms inside a cold check's first evaluation, after every module is
- * loaded. Compiled eagerly in the background from the first millisecond, the same work
- * runs beside the module loading and the file's parsing (the machine has at least two cores)
- * and the first evaluation finds it done.
+ * V8 compiles a module's functions lazily, on the thread that first calls them: only those a
+ * check calls (~30 ms of the built-in pack's on a cold check's first evaluation). Compiling
+ * every function eagerly in the background instead (~72 ms of CPU for 1,300 functions) won
+ * while the rest of a cold check was slower; since the CLI loads from V8's code cache and Node
+ * starts without the root certificates, that work only competes with the main thread for the
+ * second core (41 alternated runs of a cold one-file check: 170 ms lazily, 190 ms eagerly on
+ * two background tasks; CPU 200 against 240 ms).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { PROJECT_ROOT } from '../tools.js';
 
 /**
@@ -42,27 +43,16 @@ export function compiledWasm(hash: string, bytes: Uint8Array): Promise<WasmModul
 }
 
 /**
- * Starts compiling the prebuilt built-in pack in the background. For a command that will most
- * likely evaluate it (`check`); anything amiss (no prebuilt pack, a torn file) is left to the
- * ordinary path to find and say. A repository with its own policies wasted ~100 ms of a
- * background thread, against the seconds its OPA compilation takes.
+ * Starts compiling the prebuilt built-in pack in the background: with lazy compilation, its
+ * decoding and validation, off the main thread while the check's modules load. For a command
+ * that will most likely evaluate it (`check`); anything amiss (no prebuilt pack, a torn file)
+ * is left to the ordinary path to find and say.
  */
 export function prewarmPrebuiltPack(dir = PREBUILT_DIR): void {
   try {
     const file = readdirSync(dir).find((name) => name.endsWith('.wasm'));
     if (!file) return;
-    // Eager compilation on two background tasks: ~30 ms, against ~50 ms on one, which the
-    // main thread, loading the CLI from V8's code cache (bin/code-cache.js), ended up waiting
-    // for (31 alternated runs on two cores: 241 against 259 ms; lazily, 255 ms). Lazy
-    // compilation again afterwards: a sandbox worker that compiles a policy itself compiles
-    // only the functions it calls.
-    setFlagsFromString('--no-wasm-lazy-compilation');
-    setFlagsFromString('--wasm-num-compilation-tasks=2');
-    const restore = () => {
-      setFlagsFromString('--wasm-lazy-compilation');
-      setFlagsFromString('--wasm-num-compilation-tasks=128');
-    };
-    compiledWasm(file.slice(0, -'.wasm'.length), readFileSync(join(dir, file))).then(restore, restore);
+    compiledWasm(file.slice(0, -'.wasm'.length), readFileSync(join(dir, file)));
   } catch {
     // Nothing to warm: the check compiles as it would have.
   }
