@@ -61,7 +61,7 @@ export function prewarmPrebuiltPack(dir = PREBUILT_DIR): void {
     const bytes = readFileSync(join(dir, file));
     // No tier-up for this thread's module: V8 compiled ~33 of its hottest functions again with
     // TurboFan in the background during a one-file check, which then waited for them before
-    // exiting (41 alternated runs: 160 against 170 ms, CPU 170 against 210 ms). A module takes
+    // exiting (41 alternated runs: 170 against 190 ms, CPU 180 against 230 ms). A module takes
     // the budget when it is created, and V8 hands the threads that compile the same bytes the
     // same module: so this one is made of other bytes (a custom section more, no other
     // difference), and the sandbox workers, which judge the files past the first few
