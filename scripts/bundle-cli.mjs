@@ -10,34 +10,72 @@
 // modules), and what a command never calls V8 only pre-parses. The worker is an ES module
 // next to it, where src/policy/sandbox.ts starts it. opa-wasm stays a package import: bundled,
 // its CommonJS sprintf-js broke.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { loadBundle } from '../bin/code-cache.js';
+import { importedFunctionCount } from '../bin/prebuilt-pack.js';
 
-/** A typical Dockerfile: multi-stage, variables in FROM, a RUN ShellCheck reads, fixes to offer. */
-const SAMPLE_DOCKERFILE = [
-  '# syntax=docker/dockerfile:1',
-  'ARG NODE_VERSION=20',
-  'FROM node:$NODE_VERSION-bookworm AS build',
-  'WORKDIR /src',
-  'COPY package.json package-lock.json ./',
-  'RUN apt-get update && apt-get install -y curl git \\',
-  '    && npm ci',
-  'COPY . .',
-  "RUN npm run build && echo 'built' | tee /tmp/log",
-  '',
-  'FROM node:$NODE_VERSION-slim',
-  'MAINTAINER team@example.com',
-  'ENV NODE_ENV=production API_URL=https://api.example.com',
-  'ADD start.sh /usr/local/bin/',
-  'COPY --from=build /src/dist /app',
-  'EXPOSE 3000',
-  'CMD node /app/server.js',
-  '',
-].join('\n');
+/**
+ * Typical Dockerfiles, which the build checks for the code cache and for the pack's hot
+ * functions: multi-stage, variables in FROM, RUNs ShellCheck reads, fixes to offer, package
+ * managers, users, health checks.
+ */
+const SAMPLE_DOCKERFILES = [
+  [
+    '# syntax=docker/dockerfile:1',
+    'ARG NODE_VERSION=20',
+    'FROM node:$NODE_VERSION-bookworm AS build',
+    'WORKDIR /src',
+    'COPY package.json package-lock.json ./',
+    'RUN apt-get update && apt-get install -y curl git \\',
+    '    && npm ci',
+    'COPY . .',
+    "RUN npm run build && echo 'built' | tee /tmp/log",
+    '',
+    'FROM node:$NODE_VERSION-slim',
+    'MAINTAINER team@example.com',
+    'ENV NODE_ENV=production API_URL=https://api.example.com',
+    'ADD start.sh /usr/local/bin/',
+    'COPY --from=build /src/dist /app',
+    'EXPOSE 3000',
+    'CMD node /app/server.js',
+    '',
+  ],
+  [
+    'FROM python:3.12-slim',
+    'ARG PIP_INDEX_URL',
+    'LABEL org.opencontainers.image.source=https://example.com/app',
+    'WORKDIR /app',
+    'COPY requirements.txt .',
+    'RUN pip install -r requirements.txt && pip install gunicorn',
+    'COPY --chown=app:app . .',
+    'RUN useradd --create-home app',
+    'USER app',
+    'EXPOSE 8000',
+    'HEALTHCHECK --interval=30s CMD curl -f http://localhost:8000/health || exit 1',
+    'ENTRYPOINT ["gunicorn", "app:server"]',
+    '',
+  ],
+  [
+    'FROM golang:1.22 AS build',
+    'WORKDIR /src',
+    'RUN apk add --no-cache git make',
+    'RUN --mount=type=cache,target=/root/.cache/go-build go build -o /out/app ./cmd/app',
+    '',
+    'FROM alpine:latest',
+    'RUN apk update && apk add ca-certificates',
+    'COPY --from=build /out/app /usr/local/bin/app',
+    'ENV PASSWORD=changeme',
+    'EXPOSE 8080-8090',
+    'CMD ["app"]',
+    '',
+  ],
+].map((lines) => lines.join('\n'));
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const outdir = join(dist, 'bundle');
@@ -82,31 +120,79 @@ await writeFile(
   cliCode.replace(/[\u0080-\u{10ffff}]/gu, (ch) => `\\u{${ch.codePointAt(0).toString(16)}}`),
 );
 
-// The code cache: written after a check of a typical Dockerfile, so it holds the functions a
+// The code cache: written after a check of typical Dockerfiles, so it holds the functions a
 // check compiles, not only the bundle's top level. Caches of its own (ShellCheck's findings,
 // compiled policies) go to a folder removed after.
 const cli = join(outdir, 'cli.cjs');
 const work = await mkdtemp(join(tmpdir(), 'portcullis-code-cache-'));
 try {
   process.env.PORTCULLIS_CACHE_DIR = join(work, 'cache');
-  await writeFile(join(work, 'Dockerfile'), SAMPLE_DOCKERFILE);
+  const samples = [];
+  for (const [index, content] of SAMPLE_DOCKERFILES.entries()) {
+    samples.push(join(work, `Dockerfile.${index}`));
+    await writeFile(samples[index], content);
+  }
   const loaded = loadBundle(cli, { shippedCache: null, userCache: null });
   const said = [];
-  const code = await loaded.exports.runCli(
-    ['check', '--offline', '--format', 'json', join(work, 'Dockerfile')],
-    {
-      stdout: () => {},
-      stderr: (text) => said.push(text),
-      color: false,
-    },
-  );
-  // Also the bundle's smoke test: a CLI that cannot judge this file must not ship.
+  const code = await loaded.exports.runCli(['check', '--offline', '--format', 'json', ...samples], {
+    stdout: () => {},
+    stderr: (text) => said.push(text),
+    color: false,
+  });
+  // Also the bundle's smoke test: a CLI that cannot judge these files must not ship.
   if (code !== 0 && code !== 1) {
-    throw new Error(`the bundled CLI failed to check a sample Dockerfile (exit ${code}): ${said.join('\n')}`);
+    throw new Error(
+      `the bundled CLI failed to check the sample Dockerfiles (exit ${code}): ${said.join('\n')}`,
+    );
   }
   loaded.saveCodeCache(`${cli}.cache`, { force: true });
+  await recordHotFunctions(samples);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
 // A policy worker the check may have left idle would keep the build waiting.
 process.exit(0);
+
+/**
+ * Records which of the built-in pack's functions a check of `samples` calls, in
+ * dist/policy-pack/<hash>.hot.json, for bin/prebuilt-pack.js to have V8 compile them in the
+ * background before a check's first evaluation. V8 names each function it compiles when asked
+ * (--trace-wasm-compilation-times); without a record of the previous build, the check compiles
+ * lazily, exactly the functions it calls. A V8 that prints otherwise leaves no record: checks
+ * then compile lazily, as they did before.
+ */
+async function recordHotFunctions(samples) {
+  const packDir = join(dist, 'policy-pack');
+  const wasm = readdirSync(packDir).find((name) => name.endsWith('.wasm'));
+  if (!wasm) return;
+  const record = join(packDir, wasm.replace(/\.wasm$/, '.hot.json'));
+  await rm(record, { force: true });
+  const traced = spawnSync(
+    process.execPath,
+    [
+      '--trace-wasm-compilation-times',
+      join(dist, '..', 'bin', 'cli.js'),
+      'check',
+      '--offline',
+      '--format',
+      'json',
+      ...samples,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (traced.status !== 0 && traced.status !== 1) {
+    throw new Error(`the CLI failed to check the sample Dockerfiles: ${traced.stderr}`);
+  }
+  const imported = importedFunctionCount(await readFile(join(packDir, wasm)));
+  const functions = new Set();
+  for (const match of traced.stdout.matchAll(/^Compiled function \S+#(\d+) using Liftoff/gm)) {
+    functions.add(Number(match[1]) - imported);
+  }
+  if (functions.size === 0) {
+    console.warn(
+      'bundle-cli: this Node does not name the WebAssembly functions it compiles; no record of the hot ones',
+    );
+    return;
+  }
+  await writeFile(record, JSON.stringify({ functions: [...functions].sort((a, b) => a - b) }));
+}

@@ -8,7 +8,8 @@
  * would see them), never the system configuration, never a pager or a password prompt, and
  * no GIT_DIR or GIT_WORK_TREE inherited from a hook that would point git elsewhere.
  */
-import { execFile } from 'node:child_process';
+
+import { childProcess } from './child-process.js';
 import { settings } from './settings.js';
 
 /** Output a git command may write before it is stopped: larger than any listing we read. */
@@ -51,7 +52,7 @@ export class GitError extends Error {
 /** Runs `git -C repo args…`, feeding `input` on stdin; its stdout, or a GitError. */
 function git(repo: string, args: readonly string[], input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = childProcess().execFile(
       'git',
       ['-C', repo, ...args],
       { encoding: 'buffer', maxBuffer: MAX_OUTPUT, env: gitEnvironment() },

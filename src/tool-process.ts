@@ -4,7 +4,8 @@
  * it: no GitHub credentials, no registry credentials, no webhook secret), and the output
  * kept as a bounded tail for the log excerpt.
  */
-import { spawn } from 'node:child_process';
+
+import { childProcess } from './child-process.js';
 import { settings } from './settings.js';
 
 export interface RunOptions {
@@ -37,7 +38,7 @@ export function runProcess(
   const started = Date.now();
   const tailBytes = options.tailBytes ?? 256 * 1024;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], {
+    const child = childProcess().spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],

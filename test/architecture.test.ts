@@ -21,6 +21,7 @@ const LAYERS: readonly { modules: readonly string[]; why: string }[] = [
     modules: ['errors.ts', 'schema', 'metrics.ts'],
     why: 'pure helpers: error text, JSON checked against a schema, the names of what the service measures',
   },
+  { modules: ['child-process.ts'], why: "Node's child_process, loaded when the first process starts" },
   {
     modules: ['git.ts', 'tools.ts', 'tool-process.ts', 'cache'],
     why: 'the host: git, where tools are, running a builder or scanner, the disk cache',

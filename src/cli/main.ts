@@ -23,7 +23,7 @@ export { EXIT };
 const COMMANDS: Readonly<Record<CommandName, () => Promise<CliCommand>>> = {
   check: async () => {
     // The built-in pack compiles in the background while the check's modules load.
-    prewarmPrebuiltPack();
+    await prewarmPrebuiltPack();
     return (await import('./check.js')).checkCommand;
   },
   fix: async () => (await import('./fix.js')).fixCommand,

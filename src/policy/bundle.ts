@@ -33,12 +33,19 @@ export function policyBundle(files: ReadonlyMap<string, string>, origin = ''): P
  */
 export function loadPolicyDirectory(dir: string): PolicyBundle {
   const files = new Map<string, string>();
+  // Each folder's path below `dir`, worked out once: the pack is a hundred files in a few folders.
+  const folders = new Map<string, string>();
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
-    const path = relative(dir, full).split(sep).join('/');
-    if (!POLICY_FILE.test(path) || path.endsWith('_test.rego')) continue;
-    files.set(path, readFileSync(full, 'utf8'));
+    if (!entry.isFile() || !POLICY_FILE.test(entry.name) || entry.name.endsWith('_test.rego')) continue;
+    let folder = folders.get(entry.parentPath);
+    if (folder === undefined) {
+      folder = relative(dir, entry.parentPath).split(sep).join('/');
+      folders.set(entry.parentPath, folder);
+    }
+    files.set(
+      folder ? `${folder}/${entry.name}` : entry.name,
+      readFileSync(join(entry.parentPath, entry.name), 'utf8'),
+    );
   }
   return policyBundle(files, relative(process.cwd(), dir) || '.');
 }

@@ -5,7 +5,6 @@
  * package for the built-in pack (prebuilt by `npm run build`), and on disk, so a
  * repository's policies compile once.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { LRUCache } from 'lru-cache';
 import { DiskCache } from '../cache/disk-cache.js';
+import { childProcess } from '../child-process.js';
 import type { JsonSchema } from '../schema/parse-json.js';
 import { settings } from '../settings.js';
 import { toolPath } from '../tools.js';
@@ -23,8 +23,6 @@ import { OpaProcessError, runOpa } from './opa-process.js';
 import { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet } from './result-sets.js';
 import { strictBuiltins } from './strict-builtins.js';
 import { PREBUILT_DIR } from './wasm-module.js';
-
-const run = promisify(execFile);
 
 export { RESULT_SETS, RESULTS_ENTRYPOINT, type ResultSet };
 
@@ -262,7 +260,7 @@ export async function opaBuild(bundle: PolicyBundle): Promise<CompiledPolicy> {
       cwd: src,
     });
     if (built.code !== 0) throw await describeCompileFailure(src, built);
-    await run('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
+    await promisify(childProcess().execFile)('tar', ['-xzf', out, '-C', work, '/policy.wasm', '/data.json']);
     const [wasm, data, rules] = await Promise.all([
       readFile(join(work, 'policy.wasm')),
       readFile(join(work, 'data.json'), 'utf8').then((text) =>

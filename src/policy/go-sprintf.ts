@@ -317,15 +317,19 @@ function escapeRune(code: number): string {
   return `\\U${code.toString(16).padStart(8, '0')}`;
 }
 
-/** Non-ASCII printable characters: compiling it costs ~3 ms, so ASCII is answered without it. */
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+/**
+ * Non-ASCII printable characters, made on first use: even creating the expression costs ~1 ms
+ * (compiling it ~3 ms), so ASCII is answered without it.
+ */
+let printable: RegExp | undefined;
 
 /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 function isPrint(ch: string): boolean {
   const code = ch.charCodeAt(0);
   // In ASCII, exactly the space and what lies between it and DEL.
   if (code < 0x80) return code >= 0x20 && code < 0x7f;
-  return PRINTABLE.test(ch);
+  printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+  return printable.test(ch);
 }
 
 function canBackquote(s: string): boolean {

@@ -17,10 +17,10 @@
  *   GOMEMLIMIT, a soft limit, makes Go collect harder before it gets there;
  * - output capped: a test that prints without end is stopped, not buffered.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childProcess } from '../child-process.js';
 import { toolPath } from '../tools.js';
 import { wasmBuiltins } from './builtins.js';
 import { type OpaCapabilities, parseOpaCapabilities } from './opa-output.js';
@@ -137,13 +137,17 @@ function spawnLimited(args: string[], cwd: string, limits: OpaLimits): Promise<O
   const dataKiB = Math.max(1, Math.floor(limits.memoryBytes / 1024));
   return new Promise((resolve, reject) => {
     // `exec` replaces the shell, so the limit, the group and the exit code are OPA's own.
-    const child = spawn('/bin/sh', ['-c', `ulimit -d ${dataKiB} && exec "$0" "$@"`, opa, ...args], {
-      cwd,
-      env: { GOMEMLIMIT: `${Math.floor((limits.memoryBytes * 3) / 4 / (1 << 20))}MiB` },
-      // Its own process group, so that a timeout kills everything it started.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = childProcess().spawn(
+      '/bin/sh',
+      ['-c', `ulimit -d ${dataKiB} && exec "$0" "$@"`, opa, ...args],
+      {
+        cwd,
+        env: { GOMEMLIMIT: `${Math.floor((limits.memoryBytes * 3) / 4 / (1 << 20))}MiB` },
+        // Its own process group, so that a timeout kills everything it started.
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;

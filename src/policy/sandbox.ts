@@ -10,8 +10,9 @@
  * evaluating it) and each keeps the last few policies loaded, by bundle hash and data.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PolicyInput } from '../input/policy-input.js';
 import type { CompiledPolicy, RuleMetadata } from './compile.js';
 import type { PolicyEngine } from './evaluate.js';
@@ -563,6 +564,12 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
 /** The young generation of a policy worker's heap (see spawn). */
 const YOUNG_GENERATION_MB = 12;
 
+/** Node's worker_threads, loaded with the first worker: a one-file check starts none. */
+let workerThreads: typeof import('node:worker_threads') | undefined;
+
 function startWorker(data: SandboxWorkerData, resourceLimits: Worker['resourceLimits']): Worker {
-  return new Worker(WORKER_URL, { workerData: data, resourceLimits });
+  workerThreads ??= createRequire(import.meta.url)(
+    'node:worker_threads',
+  ) as typeof import('node:worker_threads');
+  return new workerThreads.Worker(WORKER_URL, { workerData: data, resourceLimits });
 }

@@ -2,17 +2,14 @@
  * Compiled WebAssembly modules of policies, one compilation per module per thread, and the
  * built-in pack's compilation started at a command's very start (`prewarmPrebuiltPack`).
  *
- * V8 compiles a module's functions lazily, on the thread that first calls them: only those a
- * check calls (~30 ms of the built-in pack's on a cold check's first evaluation). Compiling
- * every function eagerly in the background instead (~72 ms of CPU for 1,300 functions) won
- * while the rest of a cold check was slower; since the CLI loads from V8's code cache and Node
- * starts without the root certificates, that work only competes with the main thread for the
- * second core (41 alternated runs of a cold one-file check: 170 ms lazily, 190 ms eagerly on
- * two background tasks; CPU 200 against 240 ms).
+ * V8 compiles a module's functions lazily, on the thread that first calls them: ~700 of the
+ * built-in pack's 1,300 in a cold one-file check, ~35 ms of its main thread. All of them
+ * eagerly, in the background, was slower still (72 ms of CPU competing for the second core:
+ * 190 against 170 ms); only those a typical check calls (bin/prebuilt-pack.js, from the
+ * build's record) is faster (31 alternated runs: 132 against 152 ms).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { PROJECT_ROOT } from '../tools.js';
 
 /**
@@ -43,54 +40,38 @@ export function compiledWasm(hash: string, bytes: Uint8Array): Promise<WasmModul
   return module;
 }
 
-/** V8's budget before a hot WebAssembly function is compiled again with TurboFan (V8 11–12's default). */
-const DEFAULT_TIERING_BUDGET = 1_800_000;
-/** A budget no one-file check exhausts. */
-const NO_TIER_UP_BUDGET = 2_000_000_000;
+/** bin/prebuilt-pack.js, which bin/cli.js may have used to start the compilation already. */
+interface PrebuiltPackLauncher {
+  takePrebuiltPackCompile(dir: string): PrebuiltPackCompile | undefined;
+  compileInBackground(compile: PrebuiltPackCompile): Promise<void>;
+}
+interface PrebuiltPackCompile {
+  hash: string;
+  bytes: Uint8Array;
+  module: Promise<WasmModule>;
+}
 
 /**
- * Starts compiling the prebuilt built-in pack in the background: with lazy compilation, its
- * decoding and validation, off the main thread while the check's modules load. For a command
- * that will most likely evaluate it (`check`); anything amiss (no prebuilt pack, a torn file)
- * is left to the ordinary path to find and say.
+ * Takes over the main thread's compilation of the prebuilt built-in pack, started by bin/cli.js
+ * before the CLI's bundle loaded, or starts it (bin/prebuilt-pack.js): for a command that will
+ * most likely evaluate it (`check`). Resolves once V8 compiles the functions a typical check
+ * calls on its background threads. Anything amiss (no prebuilt pack, a torn file) is left to
+ * the ordinary path to find and say.
  */
-export function prewarmPrebuiltPack(dir = PREBUILT_DIR): void {
+export async function prewarmPrebuiltPack(dir = PREBUILT_DIR): Promise<void> {
+  let launcher: PrebuiltPackLauncher;
+  let started: PrebuiltPackCompile | undefined;
   try {
-    const file = readdirSync(dir).find((name) => name.endsWith('.wasm'));
-    if (!file) return;
-    const bytes = readFileSync(join(dir, file));
-    // No tier-up for this thread's module: V8 compiled ~33 of its hottest functions again with
-    // TurboFan in the background during a one-file check, which then waited for them before
-    // exiting (41 alternated runs: 170 against 190 ms, CPU 180 against 230 ms). A module takes
-    // the budget when it is created, and V8 hands the threads that compile the same bytes the
-    // same module: so this one is made of other bytes (a custom section more, no other
-    // difference), and the sandbox workers, which judge the files past the first few
-    // (IN_PROCESS_LIMITS) and gain from TurboFan (6% on 1,000 files), compile their own after
-    // the budget is restored.
-    setFlagsFromString(`--wasm-tiering-budget=${NO_TIER_UP_BUDGET}`);
-    const restore = () => setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_TIERING_BUDGET}`);
-    const module = WebAssembly.compile(withCustomSection(bytes, 'portcullis.main-thread'));
-    module.then(restore, restore);
-    compiled.set(file.slice(0, -'.wasm'.length), { bytes, module });
+    launcher = createRequire(import.meta.url)(join(PROJECT_ROOT, 'bin', 'prebuilt-pack.js'));
+    started = launcher.takePrebuiltPackCompile(dir);
   } catch {
-    // Nothing to warm: the check compiles as it would have.
+    return;
   }
-}
-
-/** `bytes`, a WebAssembly module, with an empty custom section `name` at its end. */
-export function withCustomSection(bytes: Uint8Array, name: string): Uint8Array {
-  const nameBytes = Buffer.from(name, 'utf8');
-  const payload = Buffer.concat([leb128(nameBytes.length), nameBytes]);
-  return Buffer.concat([bytes, Buffer.from([0]), leb128(payload.length), payload]);
-}
-
-function leb128(value: number): Buffer {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    const low = rest & 0x7f;
-    rest >>>= 7;
-    out.push(rest === 0 ? low : low | 0x80);
-  } while (rest !== 0);
-  return Buffer.from(out);
+  if (!started) return;
+  const { hash, bytes } = started;
+  // A module V8 would not compile with the hints is compiled without them.
+  const module = started.module.catch(() => WebAssembly.compile(bytes));
+  module.catch(() => undefined);
+  compiled.set(hash, { bytes, module });
+  await launcher.compileInBackground(started);
 }
