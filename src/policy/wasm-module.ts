@@ -54,9 +54,9 @@ interface PrebuiltPackCompile {
 /**
  * Takes over the main thread's compilation of the prebuilt built-in pack, started by bin/cli.js
  * before the CLI's bundle loaded, or starts it (bin/prebuilt-pack.js): for a command that will
- * most likely evaluate it (`check`). Resolves once V8 compiles the functions a typical check
- * calls on its background threads. Anything amiss (no prebuilt pack, a torn file) is left to
- * the ordinary path to find and say.
+ * most likely evaluate it (`check`). Resolves after one turn of the event loop, in which V8
+ * starts compiling the functions a typical check calls on its background threads. Anything
+ * amiss (no prebuilt pack, a torn file) is left to the ordinary path to find and say.
  */
 export async function prewarmPrebuiltPack(dir = PREBUILT_DIR): Promise<void> {
   let launcher: PrebuiltPackLauncher;
@@ -65,6 +65,7 @@ export async function prewarmPrebuiltPack(dir = PREBUILT_DIR): Promise<void> {
     launcher = createRequire(import.meta.url)(join(PROJECT_ROOT, 'bin', 'prebuilt-pack.js'));
     started = launcher.takePrebuiltPackCompile(dir);
   } catch {
+    // No launcher to read: the check compiles as it would have.
     return;
   }
   if (!started) return;
